@@ -1,0 +1,76 @@
+# CivicGraph: `make run` starts everything and seeds a demo; `make test` runs lint and the tests
+# against real Neo4j, Redis and Celery. Both install what they need first.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PY_STAMP := $(VENV)/.civicgraph-installed
+NEO4J_DIR := neo4j_embedded
+NEO4J_LIB_STAMP := $(NEO4J_DIR)/target/lib/.fetched
+NEO4J_LAUNCHER := $(NEO4J_DIR)/target/classes/org/civicgraph/neo4j/EmbeddedNeo4j.class
+GRAPHIQL_DIR := platform/civicgraph/http/static
+GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/graphiql/graphiql.min.js
+MVN := mvn -B -q
+
+.PHONY: help run test lint bench schema deps python neo4j redis graphiql clean
+
+help:
+	@echo "make run     start Neo4j, Redis, a Celery worker and the web app; seed a demo; serve GraphQL"
+	@echo "make test    ruff, mypy, import contracts and pytest on real Neo4j, Redis and Celery"
+	@echo "make lint    the static checks only"
+	@echo "make schema  rewrite the committed GraphQL schema file from the code"
+	@echo "make clean   remove var/ (the local database and logs) and build output"
+
+run: deps graphiql
+	$(BIN)/civicgraph up
+
+test: deps lint
+	$(BIN)/pytest
+
+lint: python
+	$(BIN)/ruff check platform graph_schema tests
+	$(BIN)/mypy
+	$(BIN)/lint-imports
+
+schema: python
+	$(BIN)/civicgraph schema > platform/civicgraph/graphql/schema.graphql
+
+deps: python neo4j redis
+
+python: $(PY_STAMP)
+
+$(PY_STAMP): pyproject.toml scripts/require.sh
+	@scripts/require.sh python
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	@touch $@
+
+neo4j:
+	@if [ -n "$$NEO4J_URI" ]; then echo "NEO4J_URI is set: using that server, not building the embedded Neo4j"; \
+	else scripts/require.sh java && $(MAKE) --no-print-directory $(NEO4J_LAUNCHER); fi
+
+$(NEO4J_LIB_STAMP): $(NEO4J_DIR)/pom.xml
+	@echo "fetching Neo4j's jars with Maven (first time only, about 120 MB)…"
+	cd $(NEO4J_DIR) && $(MVN) dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory=target/lib
+	@touch $@
+
+$(NEO4J_LAUNCHER): $(NEO4J_LIB_STAMP) $(NEO4J_DIR)/src/main/java/org/civicgraph/neo4j/EmbeddedNeo4j.java
+	mkdir -p $(NEO4J_DIR)/target/classes
+	javac --release 17 -d $(NEO4J_DIR)/target/classes -cp "$(NEO4J_DIR)/target/lib/*" \
+	  $(NEO4J_DIR)/src/main/java/org/civicgraph/neo4j/EmbeddedNeo4j.java
+
+redis:
+	@scripts/require.sh redis
+
+# GraphiQL's browser assets, from npm; without them /graphql serves a plain query form instead.
+graphiql:
+	@if [ -f $(GRAPHIQL_STAMP) ]; then true; \
+	elif command -v npm >/dev/null 2>&1; then \
+	  echo "installing GraphiQL's browser assets with npm…"; \
+	  npm install --prefix $(GRAPHIQL_DIR) --no-package-lock --no-audit --no-fund --silent \
+	    || echo "npm could not install GraphiQL; /graphql will serve a plain query form"; \
+	else echo "npm not found: /graphql will serve a plain query form instead of GraphiQL"; fi
+
+clean:
+	rm -rf var build *.egg-info test-artifacts

@@ -1,0 +1,43 @@
+"""``create_app``: the only place the web application is assembled.
+
+``flask --app civicgraph.app:create_app run`` or gunicorn ``'civicgraph.app:create_app()'``.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import redis
+from flask import Flask
+
+from civicgraph.config import Settings, load_settings
+from civicgraph.http import errors, graphql_view, health, request_log
+from civicgraph.observability import configure_logging
+from civicgraph.repositories.graph import Graph
+from civicgraph.workers.celery_app import create_celery
+from civicgraph.workers.dispatch import CeleryTaskQueue
+
+
+def create_app(overrides: dict[str, Any] | None = None) -> Flask:
+    settings: Settings = load_settings().with_overrides(overrides)
+    configure_logging(settings.log_level, settings.log_json)
+
+    app = Flask(__name__)
+    app.config.update(SETTINGS=settings, JSON_SORT_KEYS=False)
+    graph = Graph.connect(
+        settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
+    )
+    redis_client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2)
+    app.extensions["civicgraph"] = {
+        "settings": settings,
+        "graph": graph,
+        "redis": redis_client,
+        "redis_ping": redis_client.ping,
+        "tasks": CeleryTaskQueue(create_celery(settings)),
+    }
+
+    request_log.register(app)
+    errors.register(app)
+    app.register_blueprint(health.bp)
+    app.register_blueprint(graphql_view.bp)
+    return app

@@ -1,0 +1,184 @@
+"""The ``civicgraph`` command: migrate, seed, print the schema, and run the whole stack locally."""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import signal
+import sys
+import time
+import urllib.request
+from types import FrameType
+
+import click
+from neo4j import GraphDatabase
+
+from civicgraph.config import Settings, load_settings
+from civicgraph.observability import configure_logging
+from civicgraph.ops import devstack
+from civicgraph.repositories.graph import Graph
+from graph_schema import MigrationError, Migrator
+
+log = logging.getLogger("civicgraph.cli")
+
+
+def _graph(settings: Settings) -> Graph:
+    return Graph.connect(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
+                         settings.neo4j_database)
+
+
+@click.group()
+def main() -> None:
+    """CivicGraph: a GraphQL gateway over a Neo4j partner graph."""
+    configure_logging(os.environ.get("CIVICGRAPH_LOG_LEVEL", "INFO"), json_lines=False)
+
+
+@main.command()
+@click.option("--status", is_flag=True, help="List migrations and whether each is applied.")
+def migrate(status: bool) -> None:
+    """Apply pending graph_schema migrations in order (safe to run again)."""
+    settings = load_settings()
+    driver = GraphDatabase.driver(
+        settings.neo4j_uri,
+        auth=(settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None,
+    )
+    try:
+        migrator = Migrator(driver, settings.neo4j_database)
+        if status:
+            for row in migrator.status():
+                click.echo(json.dumps(row))
+            return
+        applied = migrator.migrate()
+    except MigrationError as exc:
+        raise click.ClickException(str(exc)) from exc
+    finally:
+        driver.close()
+    if applied:
+        click.echo("applied: " + ", ".join(m.filename for m in applied))
+    else:
+        click.echo("schema is up to date")
+
+
+@main.command()
+def seed() -> None:
+    """Load the demo ecosystem (adds nothing that is already there)."""
+    from civicgraph.services import demo_seed
+
+    graph = _graph(load_settings())
+    try:
+        click.echo(json.dumps(demo_seed.seed(graph)))
+    finally:
+        graph.close()
+
+
+@main.command("schema")
+def print_schema() -> None:
+    """Print the GraphQL schema (SDL); `make schema` writes it to the committed file."""
+    from civicgraph.graphql.schema import sdl
+
+    click.echo(sdl(), nl=False)
+
+
+@main.command()
+@click.option("--no-seed", is_flag=True, help="Start without loading the demo ecosystem.")
+def up(no_seed: bool) -> None:
+    """Start Neo4j, Redis, a worker and the web app; Ctrl-C stops what was started."""
+    settings = load_settings()
+    var = settings.var_dir
+    stack: list[devstack.Service] = []
+    stopping = False
+
+    def on_signal(signum: int, frame: FrameType | None) -> None:
+        nonlocal stopping
+        stopping = True
+
+    signal.signal(signal.SIGINT, on_signal)
+    signal.signal(signal.SIGTERM, on_signal)
+    # Children read the same environment, so they derive the same settings as this process.
+    env = dict(os.environ)
+
+    with devstack.running(stack):
+        try:
+            _start_neo4j(settings, stack)
+            _start_redis(settings, stack)
+            graph = _graph(settings)
+            applied = Migrator(graph.driver, settings.neo4j_database).migrate()
+            click.echo(f"migrations applied: {len(applied)} new")
+            if not no_seed:
+                from civicgraph.services import demo_seed
+
+                click.echo(f"demo ecosystem: {json.dumps(demo_seed.seed(graph))}")
+            graph.close()
+            worker = devstack.worker_service(env, var / "log" / "worker.log")
+            worker.start()
+            stack.append(worker)
+            web = devstack.web_service(env, settings.http_host, settings.http_port,
+                                       var / "log" / "web.log")
+            web.start()
+            stack.append(web)
+            base = f"http://{settings.http_host}:{settings.http_port}"
+            devstack.wait_until(
+                lambda: urllib.request.urlopen(base + "/healthz", timeout=2).status == 200,
+                60, "the web app", web.alive)
+        except (devstack.StackError, MigrationError) as exc:
+            for service in stack:
+                if not service.alive():
+                    click.echo(f"--- last lines of {service.log_path}:\n{service.log_tail()}",
+                               err=True)
+            raise click.ClickException(str(exc)) from exc
+        click.echo(
+            f"\nCivicGraph is running.\n  GraphiQL:  {base}/graphql\n"
+            f"  Readiness: {base}/readyz\n  Logs:      {var / 'log'}\nPress Ctrl-C to stop.\n"
+        )
+        while not stopping:
+            dead = [s for s in stack if not s.alive()]
+            if dead:
+                for service in dead:
+                    click.echo(f"{service.name} stopped unexpectedly; last lines of "
+                               f"{service.log_path}:\n{service.log_tail()}", err=True)
+                break
+            time.sleep(0.5)
+        click.echo("stopping…")
+    if not stopping:
+        sys.exit(1)
+
+
+def _start_neo4j(settings: Settings, stack: list[devstack.Service]) -> None:
+    if settings.neo4j_external:
+        click.echo(f"using the Neo4j at {settings.neo4j_uri} (NEO4J_URI is set)")
+    else:
+        port = int(settings.neo4j_uri.rsplit(":", 1)[-1])
+        if devstack.port_in_use(port):
+            raise devstack.StackError(
+                f"port {port} is taken: stop what listens there, or choose another with "
+                "CIVICGRAPH_NEO4J_PORT, or point NEO4J_URI at that server"
+            )
+        neo4j = devstack.neo4j_service(port, settings.var_dir / "neo4j",
+                                       settings.var_dir / "log" / "neo4j.log",
+                                       os.environ.get("CIVICGRAPH_NEO4J_HEAP", "1g"))
+        neo4j.start()
+        stack.append(neo4j)
+        click.echo("waiting for Neo4j to answer over Bolt…")
+    devstack.wait_for_bolt(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
+                           120, stack[-1].alive if stack else (lambda: True))
+
+
+def _start_redis(settings: Settings, stack: list[devstack.Service]) -> None:
+    url = settings.redis_url
+    if os.environ.get("REDIS_URL"):
+        click.echo(f"using the Redis at {url} (REDIS_URL is set)")
+    else:
+        port = int(url.rsplit(":", 1)[-1].split("/")[0])
+        if devstack.port_in_use(port):
+            click.echo(f"a Redis already answers on port {port}; using it")
+        else:
+            redis_server = devstack.redis_service(port, settings.var_dir / "redis",
+                                                  settings.var_dir / "log" / "redis.log")
+            redis_server.start()
+            stack.append(redis_server)
+    devstack.wait_for_redis(url, 30)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""The GraphQL API: one module per domain, assembled in ``schema.py``."""

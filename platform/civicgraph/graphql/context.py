@@ -1,0 +1,22 @@
+"""What every resolver can reach: the graph, the task queue and who is asking."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from civicgraph.repositories.graph import Graph
+from civicgraph.services.background import TaskQueue
+
+
+@dataclass
+class RequestContext:
+    graph: Graph
+    tasks: TaskQueue
+    request_id: str
+
+
+def ctx(info: Any) -> RequestContext:
+    context = info.context
+    assert isinstance(context, RequestContext)
+    return context

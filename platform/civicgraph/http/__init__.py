@@ -1,0 +1,1 @@
+"""HTTP blueprints: health, the GraphQL endpoint and its GraphiQL page."""

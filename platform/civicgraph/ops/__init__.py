@@ -1,0 +1,1 @@
+"""Running the platform's processes locally: used by `make run` and by the test session."""

@@ -1,0 +1,194 @@
+"""Start, watch and stop the real services CivicGraph needs on one machine.
+
+`make run` and the test session both use this module, so the way Neo4j, Redis, the worker and the
+web app are started is written once. Each service runs in its own process group, so Ctrl-C reaches
+this supervisor first and it stops the children in reverse order of starting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from civicgraph.config import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_DIR = PROJECT_ROOT / "neo4j_embedded"
+LAUNCHER_CLASS = "org.civicgraph.neo4j.EmbeddedNeo4j"
+
+
+class StackError(RuntimeError):
+    """A service could not start; the message says what to do about it."""
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def port_in_use(port: int, host: str = "127.0.0.1") -> bool:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.settimeout(0.5)
+        return sock.connect_ex((host, port)) == 0
+
+
+def wait_until(check: Callable[[], bool], timeout: float, what: str,
+               alive: Callable[[], bool] = lambda: True) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if not alive():
+            raise StackError(f"{what} exited while starting")
+        with contextlib.suppress(Exception):
+            if check():
+                return
+        time.sleep(0.25)
+    raise StackError(f"{what} was not ready after {timeout:.0f}s")
+
+
+@dataclass
+class Service:
+    """One child process with its log file."""
+
+    name: str
+    argv: list[str]
+    log_path: Path
+    env: dict[str, str] = field(default_factory=lambda: dict(os.environ))
+    cwd: Path = PROJECT_ROOT
+    process: subprocess.Popen[bytes] | None = None
+    _log_file: IO[bytes] | None = None
+
+    def start(self) -> None:
+        self.log_path.parent.mkdir(parents=True, exist_ok=True)
+        self._log_file = self.log_path.open("ab")
+        log.info("starting %s (log: %s)", self.name, self.log_path)
+        self.process = subprocess.Popen(
+            self.argv, cwd=self.cwd, env=self.env, stdout=self._log_file,
+            stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+
+    def alive(self) -> bool:
+        return self.process is not None and self.process.poll() is None
+
+    def log_tail(self, lines: int = 30) -> str:
+        try:
+            return "\n".join(self.log_path.read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = 30.0) -> None:
+        if self.process is None:
+            return
+        if self.process.poll() is None:
+            log.info("stopping %s", self.name)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                log.warning("%s did not stop in %.0fs; killing it", self.name, timeout)
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(10)
+        if self._log_file:
+            self._log_file.close()
+        self.process = None
+
+    def kill(self) -> None:
+        """End the service abruptly (SIGKILL), as a crash would; used by failure tests."""
+        if self.process is not None and self.process.poll() is None:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait(10)
+
+
+def neo4j_classpath() -> str:
+    classes = EMBEDDED_DIR / "target" / "classes"
+    lib = EMBEDDED_DIR / "target" / "lib"
+    launcher = classes / "org" / "civicgraph" / "neo4j" / "EmbeddedNeo4j.class"
+    if not launcher.exists() or not lib.is_dir():
+        raise StackError(
+            "the embedded Neo4j is not built: run `make neo4j` (needs Java 17+ and Maven), "
+            "or set NEO4J_URI to use a Neo4j server you run yourself"
+        )
+    return f"{classes}{os.pathsep}{lib}{os.sep}*"
+
+
+def neo4j_service(port: int, home: Path, log_path: Path, heap: str = "1g") -> Service:
+    java = shutil.which("java")
+    if java is None:
+        raise StackError("java is not installed: install a Java 17+ runtime, or set NEO4J_URI")
+    argv = [java, f"-Xmx{heap}", "-XX:+UseG1GC", "-cp", neo4j_classpath(), LAUNCHER_CLASS,
+            "--home", str(home), "--port", str(port)]
+    return Service("neo4j", argv, log_path)
+
+
+def wait_for_bolt(uri: str, user: str, password: str, timeout: float,
+                  alive: Callable[[], bool] = lambda: True) -> None:
+    from neo4j import GraphDatabase
+
+    def bolt_answers() -> bool:
+        auth = (user, password) if password else None
+        with GraphDatabase.driver(uri, auth=auth, connection_timeout=2) as driver:
+            driver.verify_connectivity()
+        return True
+
+    wait_until(bolt_answers, timeout, f"Neo4j at {uri}", alive)
+
+
+def redis_service(port: int, data_dir: Path, log_path: Path) -> Service:
+    server = shutil.which("redis-server")
+    if server is None:
+        raise StackError(
+            "redis-server is not installed: `apt-get install redis-server` (make does this when "
+            "run as root), or set REDIS_URL to a Redis you run yourself"
+        )
+    data_dir.mkdir(parents=True, exist_ok=True)
+    argv = [server, "--port", str(port), "--bind", "127.0.0.1", "--dir", str(data_dir),
+            "--save", "", "--appendonly", "no", "--protected-mode", "yes"]
+    return Service("redis", argv, log_path)
+
+
+def wait_for_redis(url: str, timeout: float, alive: Callable[[], bool] = lambda: True) -> None:
+    import redis
+
+    wait_until(lambda: bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping()),
+               timeout, f"Redis at {url}", alive)
+
+
+def worker_service(env: dict[str, str], log_path: Path, concurrency: int = 2,
+                   pool: str = "prefork") -> Service:
+    argv = [sys.executable, "-m", "celery", "-A", "civicgraph.workers.celery_app", "worker",
+            "--loglevel=INFO", f"--pool={pool}", f"--concurrency={concurrency}",
+            "--without-gossip", "--without-mingle", "-n", f"civicgraph-{os.getpid()}@%h"]
+    return Service("worker", argv, log_path, env=env)
+
+
+def web_service(env: dict[str, str], host: str, port: int, log_path: Path,
+                workers: int = 2) -> Service:
+    argv = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
+            str(workers), "--threads", "4", "--access-logfile", "-",
+            "civicgraph.app:create_app()"]
+    return Service("web", argv, log_path, env=env)
+
+
+@contextlib.contextmanager
+def running(services: list[Service]) -> Iterator[list[Service]]:
+    """Stop every service that was started, in reverse order, however the block ends."""
+    try:
+        yield services
+    finally:
+        for service in reversed(services):
+            service.stop()

@@ -1,0 +1,1 @@
+"""Parameterised Cypher, one module per domain: the only place Cypher text lives."""

@@ -1,0 +1,97 @@
+"""One door to Neo4j: every statement the platform sends goes through ``Graph.run``.
+
+Going through one door lets a request count and time the statements it sent (tests assert the
+count; GraphQL debug output lists them) and keeps driver options such as the database name and
+routing in one place.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import time
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, LiteralString
+
+from neo4j import Driver, GraphDatabase, Record, RoutingControl
+
+
+@dataclass
+class StatementLog:
+    """The statements one unit of work sent, in order, with their parameter names and time."""
+
+    entries: list[dict[str, Any]] = field(default_factory=list)
+
+    def add(self, cypher: str, params: Mapping[str, Any], seconds: float) -> None:
+        self.entries.append(
+            {"cypher": cypher, "parameters": sorted(params), "ms": round(seconds * 1000, 3)}
+        )
+
+    def __len__(self) -> int:
+        return len(self.entries)
+
+
+_current_log: ContextVar[StatementLog | None] = ContextVar("civicgraph_statement_log", default=None)
+
+
+@contextlib.contextmanager
+def recording_statements() -> Iterator[StatementLog]:
+    """Record every statement sent inside the block (nested blocks record into their own log)."""
+    log = StatementLog()
+    token = _current_log.set(log)
+    try:
+        yield log
+    finally:
+        _current_log.reset(token)
+
+
+class Graph:
+    """A driver plus the database name; repositories take one of these, never a raw driver."""
+
+    def __init__(self, driver: Driver, database: str, uri: str = "") -> None:
+        self.driver = driver
+        self.database = database
+        self.driver_uri = uri
+
+    @classmethod
+    def connect(cls, uri: str, user: str, password: str, database: str) -> Graph:
+        auth = (user, password) if password else None
+        driver = GraphDatabase.driver(
+            uri,
+            auth=auth,
+            connection_timeout=5.0,
+            connection_acquisition_timeout=10.0,
+            max_transaction_retry_time=10.0,
+        )
+        return cls(driver, database, uri)
+
+    def run(
+        self,
+        cypher: LiteralString,
+        params: Mapping[str, Any] | None = None,
+        *,
+        write: bool = False,
+    ) -> list[Record]:
+        """Send one statement in its own managed transaction (retried on transient errors)."""
+        parameters = dict(params or {})
+        started = time.perf_counter()
+        try:
+            records, _summary, _keys = self.driver.execute_query(
+                cypher,
+                parameters_=parameters,
+                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
+                database_=self.database,
+            )
+        finally:
+            log = _current_log.get()
+            if log is not None:
+                log.add(cypher, parameters, time.perf_counter() - started)
+        return records
+
+    def ping(self) -> None:
+        """Raise if Bolt does not answer; readiness is defined by this, not by a port check."""
+        self.driver.verify_connectivity()
+
+    def close(self) -> None:
+        self.driver.close()

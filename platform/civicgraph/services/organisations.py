@@ -1,0 +1,120 @@
+"""Registering organisations and linking them as partners.
+
+Validation lives here rather than in GraphQL so that the console, the CLI and the seeders obey the
+same rules as the API.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import datetime as dt
+import uuid
+from dataclasses import dataclass
+from typing import Any
+
+from civicgraph.errors import BadInput, NotFound
+from civicgraph.repositories import organisations as repo
+from civicgraph.repositories.graph import Graph
+
+# GraphQL enum value -> the node's kind label (design brief section 3).
+KIND_LABELS: dict[str, str] = {
+    "AGENCY": "Agency",
+    "START_UP": "StartUp",
+    "EMPLOYER": "Employer",
+    "TRAINING_PROVIDER": "TrainingProvider",
+    "THIRD_SECTOR": "ThirdSector",
+    "RESEARCH": "Research",
+}
+
+NAME_MAX = 200
+REGION_MAX = 100
+DESCRIPTION_MAX = 4000
+PAGE_MAX = 100
+
+
+@dataclass(frozen=True)
+class Page:
+    total: int
+    items: list[dict[str, Any]]
+    offset: int
+
+    @property
+    def has_next(self) -> bool:
+        return self.offset + len(self.items) < self.total
+
+
+def name_key(name: str, region: str) -> str:
+    """Name and region as compared for duplicates: case and spacing do not make a new name."""
+    return " ".join(name.casefold().split()) + "|" + " ".join(region.casefold().split())
+
+
+def _text(value: str | None, field: str, limit: int, *, required: bool) -> str:
+    text = (value or "").strip()
+    if required and not text:
+        raise BadInput(f"{field} is required", field=field)
+    if len(text) > limit:
+        raise BadInput(f"{field} is {len(text)} characters long; the limit is {limit}", field=field)
+    return text
+
+
+def register(
+    graph: Graph, *, name: str | None, kind: str | None, region: str | None, description: str | None
+) -> dict[str, Any]:
+    clean_name = _text(name, "name", NAME_MAX, required=True)
+    clean_region = _text(region, "region", REGION_MAX, required=True)
+    clean_description = _text(description, "description", DESCRIPTION_MAX, required=False)
+    if kind not in KIND_LABELS:
+        raise BadInput(
+            f"kind {kind!r} is not known; use one of {', '.join(KIND_LABELS)}", field="kind"
+        )
+    fields = {
+        "id": str(uuid.uuid4()),
+        "name": clean_name,
+        "nameKey": name_key(clean_name, clean_region),
+        "kind": kind,
+        "region": clean_region,
+        "description": clean_description,
+    }
+    return repo.create(graph, fields, KIND_LABELS[kind])
+
+
+def link_partners(graph: Graph, a: str, b: str, since: dt.date | None) -> dict[str, Any]:
+    """Idempotent: linking a pair again returns the existing partnership unchanged."""
+    if a == b:
+        raise BadInput("an organisation cannot partner with itself", field="b")
+    linked = repo.link(graph, a, b, since)
+    if linked is None:
+        found = repo.existing_ids(graph, [a, b])
+        missing = [x for x in (a, b) if x not in found]
+        raise NotFound(f"no organisation with id {', '.join(missing)}", ids=missing)
+    return linked
+
+
+def encode_cursor(offset: int) -> str:
+    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
+
+
+def decode_cursor(cursor: str) -> int:
+    try:
+        prefix, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
+        offset = int(number)
+    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
+        raise BadInput("the cursor is not one this API gave out", field="after") from exc
+    if prefix != "offset" or offset < 0:
+        raise BadInput("the cursor is not one this API gave out", field="after")
+    return offset
+
+
+def list_page(graph: Graph, first: int | None, after: str | None) -> Page:
+    size = 20 if first is None else first
+    if size < 0 or size > PAGE_MAX:
+        raise BadInput(f"first must be between 0 and {PAGE_MAX}", field="first")
+    offset = decode_cursor(after) + 1 if after else 0
+    total, items = repo.page(graph, offset, size)
+    return Page(total=total, items=items, offset=offset)
+
+
+def recompute_partner_counts(graph: Graph) -> dict[str, int]:
+    """Store each organisation's number of partners on it; run by a worker, not a request."""
+    return {"organisationsUpdated": repo.recompute_partner_counts(graph)}
