@@ -12,7 +12,6 @@ import urllib.request
 from types import FrameType
 
 import click
-from neo4j import GraphDatabase
 
 from civicgraph.config import Settings, load_settings
 from civicgraph.observability import configure_logging
@@ -39,12 +38,9 @@ def main() -> None:
 def migrate(status: bool) -> None:
     """Apply pending graph_schema migrations in order (safe to run again)."""
     settings = load_settings()
-    driver = GraphDatabase.driver(
-        settings.neo4j_uri,
-        auth=(settings.neo4j_user, settings.neo4j_password) if settings.neo4j_password else None,
-    )
+    graph = _graph(settings)
     try:
-        migrator = Migrator(driver, settings.neo4j_database)
+        migrator = Migrator(graph.driver, settings.neo4j_database)
         if status:
             for row in migrator.status():
                 click.echo(json.dumps(row))
@@ -53,7 +49,7 @@ def migrate(status: bool) -> None:
     except MigrationError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
-        driver.close()
+        graph.close()
     if applied:
         click.echo("applied: " + ", ".join(m.filename for m in applied))
     else:

@@ -63,6 +63,9 @@ class Graph:
             connection_timeout=5.0,
             connection_acquisition_timeout=10.0,
             max_transaction_retry_time=10.0,
+            # Server notifications (e.g. "property key does not exist" for a property no node
+            # has yet) are advice for query authors, not events for operators' logs.
+            notifications_min_severity="OFF",
         )
         return cls(driver, database, uri)
 
