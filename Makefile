@@ -12,12 +12,13 @@ GRAPHIQL_DIR := platform/civicgraph/http/static
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/graphiql/graphiql.min.js
 MVN := mvn -B -q
 
-.PHONY: help run test lint bench schema deps python neo4j redis graphiql clean
+.PHONY: help run test lint bench bench-graph bench-kits schema deps python neo4j redis graphiql clean
 
 help:
 	@echo "make run     start Neo4j, Redis, a Celery worker and the web app; seed a demo; serve GraphQL"
 	@echo "make test    ruff, mypy, import contracts and pytest on real Neo4j, Redis and Celery"
 	@echo "make lint    the static checks only"
+	@echo "make bench   benchmarks (not part of make test); figures go to docs/benchmarks.md"
 	@echo "make schema  rewrite the committed GraphQL schema file from the code"
 	@echo "make clean   remove var/ (the local database and logs) and build output"
 
@@ -31,6 +32,9 @@ lint: python
 	$(BIN)/ruff check platform graph_schema tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
+
+# Each domain adds its own bench-* target; `make bench` runs them all.
+bench: bench-graph bench-kits
 
 schema: python
 	$(BIN)/civicgraph schema > platform/civicgraph/graphql/schema.graphql
