@@ -9,7 +9,7 @@ point it at a database whose data you want to keep.
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +19,7 @@ from flask.testing import FlaskClient
 
 from civicgraph.ops import devstack
 from civicgraph.repositories.graph import Graph
+from tests.helpers import client_with_token
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
@@ -85,17 +86,39 @@ def clean_graph(request: pytest.FixtureRequest) -> None:
 
 
 @pytest.fixture(scope="session")
-def app(services: dict[str, Any]) -> Flask:
+def app(services: dict[str, Any], tmp_path_factory: pytest.TempPathFactory) -> Flask:
     from civicgraph.app import create_app
 
-    flask_app = create_app({"debug_cypher": True, "log_json": True})
+    # Signing keys in a folder of this session only; the token endpoint's rate limits are out
+    # of the way here (tests/auth/test_hardening.py builds an app with low ones).
+    flask_app = create_app({
+        "debug_cypher": True, "log_json": True, "keys_dir": tmp_path_factory.mktemp("keys"),
+        "token_rate_per_ip": 1_000_000, "token_rate_per_client": 1_000_000,
+    })
     flask_app.testing = True
     return flask_app
 
 
 @pytest.fixture
 def client(app: Flask) -> FlaskClient:
+    """Anonymous: no Authorization header."""
     return app.test_client()
+
+
+@pytest.fixture
+def authorised(app: Flask, graph: Graph) -> Callable[..., FlaskClient]:
+    """Make a client through the service, get a token from the real token endpoint with client
+    credentials, and return a test client that sends it on every request."""
+
+    def make(scopes: list[str], organisation_id: str | None = None) -> FlaskClient:
+        return client_with_token(app, graph, scopes, organisation_id)
+
+    return make
+
+
+@pytest.fixture
+def admin_client(authorised: Callable[..., FlaskClient]) -> FlaskClient:
+    return authorised(["admin"])
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,9 @@ from typing import Any
 import redis
 from flask import Flask
 
+from civicgraph.auth import server as auth_server
 from civicgraph.config import Settings, load_settings
-from civicgraph.http import errors, graphql_view, health, request_log
+from civicgraph.http import errors, graphql_view, health, oauth, request_log
 from civicgraph.observability import configure_logging
 from civicgraph.repositories.graph import Graph
 from civicgraph.workers.celery_app import create_celery
@@ -36,8 +37,11 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
         "tasks": CeleryTaskQueue(create_celery(settings)),
     }
 
+    auth_server.init_app(app, settings, graph, redis_client)
+
     request_log.register(app)
     errors.register(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(graphql_view.bp)
+    app.register_blueprint(oauth.bp)
     return app

@@ -55,10 +55,37 @@ class Settings:
     log_json: bool = True
     debug_cypher: bool = False
     graphiql: bool = True
+    # Identity and access (README: "Identity, access and consent").
+    issuer: str = "http://127.0.0.1:8000"
+    audience: str = "civicgraph-api"
+    access_token_minutes: int = 15
+    refresh_token_days: int = 14
+    auth_code_seconds: int = 60
+    keys_dir: Path = field(default_factory=lambda: PROJECT_ROOT / "var" / "keys")
+    secret_key: str = ""
+    token_rate_per_client: int = 30
+    token_rate_per_ip: int = 60
+    token_rate_window: int = 60
+
+    def __post_init__(self) -> None:
+        if not 5 <= self.access_token_minutes <= 60:
+            raise ValueError(
+                "CIVICGRAPH_ACCESS_TOKEN_MINUTES must be between 5 and 60, "
+                f"got {self.access_token_minutes}"
+            )
+        if self.production:
+            # Production never shows GraphiQL, schema introspection or Cypher, whatever else says.
+            object.__setattr__(self, "graphiql", False)
+            object.__setattr__(self, "debug_cypher", False)
 
     @property
     def production(self) -> bool:
         return self.env == "production"
+
+    @property
+    def introspection(self) -> bool:
+        """``__schema``/``__type`` queries are answered outside production only."""
+        return not self.production
 
     def with_overrides(self, overrides: dict[str, Any] | None) -> Settings:
         return replace(self, **(overrides or {}))
@@ -70,6 +97,9 @@ def load_settings() -> Settings:
     neo4j_port = _env_int("CIVICGRAPH_NEO4J_PORT", 7687)
     redis_port = _env_int("CIVICGRAPH_REDIS_PORT", 6379)
     env = _env("CIVICGRAPH_ENV", "development")
+    http_host = _env("CIVICGRAPH_HTTP_HOST", "127.0.0.1")
+    http_port = _env_int("CIVICGRAPH_HTTP_PORT", 8000)
+    var_dir = Path(_env("CIVICGRAPH_VAR_DIR", str(PROJECT_ROOT / "var")))
     return Settings(
         env=env,
         neo4j_uri=external_uri or f"bolt://127.0.0.1:{neo4j_port}",
@@ -78,11 +108,20 @@ def load_settings() -> Settings:
         neo4j_database=_env("NEO4J_DATABASE", "neo4j"),
         neo4j_external=bool(external_uri),
         redis_url=_env("REDIS_URL", f"redis://127.0.0.1:{redis_port}/0"),
-        var_dir=Path(_env("CIVICGRAPH_VAR_DIR", str(PROJECT_ROOT / "var"))),
-        http_host=_env("CIVICGRAPH_HTTP_HOST", "127.0.0.1"),
-        http_port=_env_int("CIVICGRAPH_HTTP_PORT", 8000),
+        var_dir=var_dir,
+        http_host=http_host,
+        http_port=http_port,
         log_level=_env("CIVICGRAPH_LOG_LEVEL", "INFO").upper(),
         log_json=_env_bool("CIVICGRAPH_LOG_JSON", True),
         debug_cypher=_env_bool("CIVICGRAPH_DEBUG_CYPHER", env != "production"),
         graphiql=_env_bool("CIVICGRAPH_GRAPHIQL", env != "production"),
+        issuer=_env("CIVICGRAPH_ISSUER", f"http://{http_host}:{http_port}").rstrip("/"),
+        audience=_env("CIVICGRAPH_AUDIENCE", "civicgraph-api"),
+        access_token_minutes=_env_int("CIVICGRAPH_ACCESS_TOKEN_MINUTES", 15),
+        refresh_token_days=_env_int("CIVICGRAPH_REFRESH_TOKEN_DAYS", 14),
+        keys_dir=Path(_env("CIVICGRAPH_KEYS_DIR", str(var_dir / "keys"))),
+        secret_key=os.environ.get("CIVICGRAPH_SECRET_KEY", ""),
+        token_rate_per_client=_env_int("CIVICGRAPH_TOKEN_RATE_PER_CLIENT", 30),
+        token_rate_per_ip=_env_int("CIVICGRAPH_TOKEN_RATE_PER_IP", 60),
+        token_rate_window=_env_int("CIVICGRAPH_TOKEN_RATE_WINDOW", 60),
     )

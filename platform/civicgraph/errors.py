@@ -39,3 +39,10 @@ class Conflict(DomainError):
 class Forbidden(DomainError):
     code = "FORBIDDEN"
     http_status = 403
+
+
+class Unauthenticated(DomainError):
+    """No token, or one that cannot be trusted: the caller must (re)authenticate."""
+
+    code = "UNAUTHENTICATED"
+    http_status = 401

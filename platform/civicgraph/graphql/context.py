@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from civicgraph.repositories.graph import Graph
+from civicgraph.services.access import ANONYMOUS, Principal
 from civicgraph.services.background import TaskQueue
 
 
@@ -14,6 +15,10 @@ class RequestContext:
     graph: Graph
     tasks: TaskQueue
     request_id: str
+    # Who is asking (from the bearer token); anonymous unless the HTTP layer verified one.
+    principal: Principal = field(default=ANONYMOUS)
+    # ``__schema`` / ``__type`` answered; off in production.
+    introspection: bool = True
 
 
 def ctx(info: Any) -> RequestContext:

@@ -24,6 +24,7 @@ from graphql import (
 from graphql.validation import ValuesOfCorrectTypeRule
 
 from civicgraph.errors import DomainError
+from civicgraph.graphql import policy
 from civicgraph.graphql.context import RequestContext
 from civicgraph.graphql.schema import schema
 
@@ -37,6 +38,7 @@ class GraphQLResponse:
     body: dict[str, Any]
     status: int = 200
     extensions: dict[str, Any] = field(default_factory=dict)
+    headers: dict[str, str] = field(default_factory=dict)
 
 
 def _error(message: str, code: str, **extra: Any) -> dict[str, Any]:
@@ -110,6 +112,11 @@ def run(
         return GraphQLResponse(
             {"errors": [_error("Mutations must be sent with POST", "METHOD_NOT_ALLOWED")]}, 405
         )
+
+    if operation is not None:
+        denied = policy.check(graphql_schema, document, operation, context)
+        if denied is not None:
+            return GraphQLResponse(denied.body, denied.status, headers=denied.headers)
 
     result = execute(
         graphql_schema,

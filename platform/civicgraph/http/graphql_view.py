@@ -6,12 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
+from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from civicgraph.graphql import execution
 from civicgraph.graphql.context import RequestContext
 from civicgraph.repositories.graph import recording_statements
+from civicgraph.services.access import ANONYMOUS, Principal
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 bp = Blueprint(
@@ -37,22 +39,51 @@ def _wants_html() -> bool:
     return best == "text/html" and "query" not in request.args
 
 
-def _context() -> RequestContext:
+def _principal() -> Principal | Response:
+    """The caller from the bearer token; a token that is sent but bad is refused outright."""
+    if "Authorization" not in request.headers:
+        return ANONYMOUS
+    protector = current_app.extensions["civicgraph_auth"].protector
+    try:
+        token = protector.acquire_token()
+    except OAuth2Error as error:
+        headers = dict(error.get_headers())
+        headers.setdefault("WWW-Authenticate", 'Bearer realm="civicgraph", error="invalid_token"')
+        headers.pop("Content-Type", None)
+        response = jsonify(errors=[{
+            "message": "The access token is missing, malformed, expired, revoked or not "
+                       "issued for this API",
+            "extensions": {"code": "UNAUTHENTICATED"},
+        }])
+        response.status_code = 401
+        response.headers.update(headers)
+        return response
+    principal: Principal = token.principal()
+    return principal
+
+
+def _context(principal: Principal) -> RequestContext:
     ext: dict[str, Any] = current_app.extensions["civicgraph"]
-    return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id)
+    return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id,
+                          principal=principal, introspection=ext["settings"].introspection)
 
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:
     settings = current_app.extensions["civicgraph"]["settings"]
+    principal = _principal()
+    if isinstance(principal, Response):
+        return principal
     with recording_statements() as statements:
         result = execution.run(
-            query, variables, operation_name, _context(), allow_mutations=allow_mutations
+            query, variables, operation_name, _context(principal),
+            allow_mutations=allow_mutations,
         )
     body = result.body
     if settings.debug_cypher:
         body.setdefault("extensions", {})["cypher"] = statements.entries
     response = jsonify(body)
     response.status_code = result.status
+    response.headers.update(result.headers)
     return response
 
 
