@@ -48,7 +48,8 @@ def error_code(body: dict[str, Any]) -> str:
     return code
 
 
-def test_register_returns_the_stored_organisation(client: FlaskClient) -> None:
+def test_register_returns_the_stored_organisation(admin_client: FlaskClient) -> None:
+    client = admin_client
     org = register(client, "  Open Skills College ", "TRAINING_PROVIDER", "North", "Courses")
     assert org["name"] == "Open Skills College"
     assert org["kind"] == "TRAINING_PROVIDER"
@@ -57,7 +58,8 @@ def test_register_returns_the_stored_organisation(client: FlaskClient) -> None:
     assert [e["node"]["id"] for e in listed] == [org["id"]]
 
 
-def test_bad_input_gets_clear_errors_and_loses_nothing(client: FlaskClient) -> None:
+def test_bad_input_gets_clear_errors_and_loses_nothing(admin_client: FlaskClient) -> None:
+    client = admin_client
     register(client, "Kept Agency")
     cases = [
         ({"name": "", "kind": "AGENCY", "region": "North"}, "BAD_USER_INPUT", "name is required"),
@@ -76,7 +78,8 @@ def test_bad_input_gets_clear_errors_and_loses_nothing(client: FlaskClient) -> N
     assert total(client) == 1
 
 
-def test_unknown_kind_written_inline_is_refused_with_a_code(client: FlaskClient) -> None:
+def test_unknown_kind_written_inline_is_refused_with_a_code(admin_client: FlaskClient) -> None:
+    client = admin_client
     response = client.post("/graphql", json={"query": """
         mutation { registerOrganisation(input: {name: "A", kind: PIRATE, region: "N"}) {
           organisation { id } } }"""})
@@ -84,7 +87,8 @@ def test_unknown_kind_written_inline_is_refused_with_a_code(client: FlaskClient)
     assert error_code(response.get_json()) == "BAD_USER_INPUT"
 
 
-def test_duplicate_name_in_a_region_is_a_conflict(client: FlaskClient) -> None:
+def test_duplicate_name_in_a_region_is_a_conflict(admin_client: FlaskClient) -> None:
+    client = admin_client
     first = register(client, "North Employment Agency", region="North")
     body = gql(client, REGISTER, {"input": {"name": "north  employment AGENCY", "kind": "AGENCY",
                                             "region": " north"}})
@@ -94,7 +98,8 @@ def test_duplicate_name_in_a_region_is_a_conflict(client: FlaskClient) -> None:
     assert total(client) == 2
 
 
-def test_link_partners_is_idempotent_and_listed_both_ways(client: FlaskClient) -> None:
+def test_link_partners_is_idempotent_and_listed_both_ways(admin_client: FlaskClient) -> None:
+    client = admin_client
     a = register(client, "Agency A")
     b = register(client, "Startup B", "START_UP")
     first = gql(client, LINK, {"a": a["id"], "b": b["id"], "since": "2024-03-01"})
@@ -109,7 +114,8 @@ def test_link_partners_is_idempotent_and_listed_both_ways(client: FlaskClient) -
     assert [p["name"] for p in nodes["Startup B"]["partners"]] == ["Agency A"]
 
 
-def test_link_refuses_self_links_and_unknown_ids(client: FlaskClient) -> None:
+def test_link_refuses_self_links_and_unknown_ids(admin_client: FlaskClient) -> None:
+    client = admin_client
     a = register(client, "Agency A")
     body = gql(client, LINK, {"a": a["id"], "b": a["id"]})
     assert error_code(body) == "BAD_USER_INPUT"
@@ -120,7 +126,8 @@ def test_link_refuses_self_links_and_unknown_ids(client: FlaskClient) -> None:
     assert nodes[0]["node"]["partners"] == []
 
 
-def test_pagination_walks_every_organisation_once(client: FlaskClient) -> None:
+def test_pagination_walks_every_organisation_once(admin_client: FlaskClient) -> None:
+    client = admin_client
     names = [f"Org {i:02d}" for i in range(7)]
     for name in reversed(names):
         register(client, name)
@@ -137,13 +144,15 @@ def test_pagination_walks_every_organisation_once(client: FlaskClient) -> None:
     assert seen == names
 
 
-def test_bad_page_arguments_are_refused(client: FlaskClient) -> None:
+def test_bad_page_arguments_are_refused(admin_client: FlaskClient) -> None:
+    client = admin_client
     assert error_code(gql(client, LIST, {"first": 101})) == "BAD_USER_INPUT"
     assert error_code(gql(client, LIST, {"first": -1})) == "BAD_USER_INPUT"
     assert error_code(gql(client, LIST, {"after": "not-a-cursor"})) == "BAD_USER_INPUT"
 
 
-def test_nested_list_costs_one_cypher_statement(client: FlaskClient) -> None:
+def test_nested_list_costs_one_cypher_statement(admin_client: FlaskClient) -> None:
+    client = admin_client
     orgs = [register(client, f"Org {i}") for i in range(5)]
     for other in orgs[1:]:
         gql(client, LINK, {"a": orgs[0]["id"], "b": other["id"]})
@@ -154,7 +163,8 @@ def test_nested_list_costs_one_cypher_statement(client: FlaskClient) -> None:
     assert statements[0]["parameters"] == ["limit", "skip"]
 
 
-def test_get_serves_queries_but_not_mutations(client: FlaskClient) -> None:
+def test_get_serves_queries_but_not_mutations(admin_client: FlaskClient) -> None:
+    client = admin_client
     register(client, "Agency A")
     response = client.get("/graphql", query_string={"query": "{ organisations { totalCount } }"})
     assert response.status_code == 200

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -20,8 +21,9 @@ pytestmark = pytest.mark.worker
 
 
 def test_recompute_partner_counts_runs_on_the_worker(
-    client: FlaskClient, worker: Service
+    admin_client: FlaskClient, worker: Service
 ) -> None:
+    client = admin_client
     hub = register(client, "Hub Agency")
     spokes = [register(client, f"Spoke {i}", "START_UP") for i in range(3)]
     for spoke in spokes:
@@ -45,7 +47,8 @@ def test_recompute_partner_counts_runs_on_the_worker(
     assert counts == {"Hub Agency": 3, "Spoke 0": 1, "Spoke 1": 1, "Spoke 2": 1}
 
 
-def test_unknown_task_id_reads_as_pending(client: FlaskClient) -> None:
+def test_unknown_task_id_reads_as_pending(authorised: Callable[..., FlaskClient]) -> None:
+    client = authorised(["graph:read"])
     run = gql(client, TASK, {"id": "no-such-task"})["data"]["task"]
     assert run == {"id": "no-such-task", "state": "PENDING", "result": None, "error": None}
 

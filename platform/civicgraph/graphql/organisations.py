@@ -133,7 +133,8 @@ class LinkPartners(graphene.Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, a: str, b: str, since: Any = None) -> LinkPartners:
-        linked = service.link_partners(ctx(info).graph, a, b, since)
+        context = ctx(info)
+        linked = service.link_partners(context.graph, a, b, since, principal=context.principal)
         return LinkPartners(**linked)
 
 

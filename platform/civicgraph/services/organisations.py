@@ -16,6 +16,7 @@ from typing import Any
 from civicgraph.errors import BadInput, NotFound
 from civicgraph.repositories import organisations as repo
 from civicgraph.repositories.graph import Graph
+from civicgraph.services.access import Principal, require_owner
 
 # GraphQL enum value -> the node's kind label (design brief section 3).
 KIND_LABELS: dict[str, str] = {
@@ -79,8 +80,14 @@ def register(
     return repo.create(graph, fields, KIND_LABELS[kind])
 
 
-def link_partners(graph: Graph, a: str, b: str, since: dt.date | None) -> dict[str, Any]:
-    """Idempotent: linking a pair again returns the existing partnership unchanged."""
+def link_partners(
+    graph: Graph, a: str, b: str, since: dt.date | None, *, principal: Principal
+) -> dict[str, Any]:
+    """Idempotent: linking a pair again returns the existing partnership unchanged.
+
+    A partner's client may link only its own organisation (to anyone); admin may link any pair.
+    """
+    require_owner(principal, a, b)
     if a == b:
         raise BadInput("an organisation cannot partner with itself", field="b")
     linked = repo.link(graph, a, b, since)
