@@ -98,7 +98,9 @@ class AccessToken(TokenMixin):  # type: ignore[misc]
 
 
 class TokenVerifier:
-    def __init__(self, settings: Settings, keyring: KeyRing, redis_client: redis.Redis[bytes]) -> None:
+    def __init__(
+        self, settings: Settings, keyring: KeyRing, redis_client: redis.Redis[bytes]
+    ) -> None:
         self.settings = settings
         self.keyring = keyring
         self.redis = redis_client
@@ -146,9 +148,10 @@ class TokenVerifier:
         ttl = max(1, int(claims["exp"]) - int(time.time()) + 60)
         self.redis.set(_REVOKED_JTI + str(claims["jti"]), "1", ex=ttl)
 
-    def revoke_client(self, client_id: str) -> None:
-        """Live access tokens of a revoked client stop working at once."""
-        self.redis.set(_REVOKED_CLIENT + client_id, "1", ex=60 * 60 + 60)
+
+def mark_client_revoked(redis_client: redis.Redis[bytes], client_id: str) -> None:
+    """Live access tokens of a revoked client stop working at once (kept as long as any lives)."""
+    redis_client.set(_REVOKED_CLIENT + client_id, "1", ex=60 * 60 + 60)
 
 
 class ApiTokenValidator(BearerTokenValidator):  # type: ignore[misc]
