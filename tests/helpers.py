@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import base64
+import hashlib
+import re
+import secrets
 import time
 from typing import Any
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -68,3 +73,68 @@ def client_with_token(app: Flask, graph: Graph, scopes: list[str],
     client_id, secret = create_client(graph, scopes, organisation_id)
     token = fetch_token(app.test_client(), client_id, secret)["access_token"]
     return bearer(app, token)
+
+
+REDIRECT_URI = "http://127.0.0.1:9/callback"
+
+
+def pkce_pair() -> tuple[str, str]:
+    """(code_verifier, S256 code_challenge) as RFC 7636 section 4 makes them."""
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return verifier, base64.urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def create_public_client(graph: Graph, scopes: list[str]) -> str:
+    created, _ = oauth_clients.create(
+        graph, name="Citizen console", organisation_id=None, scopes=scopes,
+        grant_types=["authorization_code", "refresh_token"], redirect_uris=[REDIRECT_URI],
+        public=True,
+    )
+    client_id: str = created["clientId"]
+    return client_id
+
+
+def authorize_url(client_id: str, scope: str, challenge: str, method: str = "S256") -> str:
+    return "/oauth/authorize?" + urlencode({
+        "response_type": "code", "client_id": client_id, "redirect_uri": REDIRECT_URI,
+        "scope": scope, "state": "st-1", "code_challenge": challenge,
+        "code_challenge_method": method,
+    })
+
+
+def csrf_of(html: str) -> str:
+    match = re.search(r'name="csrf_token" value="([^"]+)"', html)
+    assert match, html
+    return match.group(1)
+
+
+def sign_in(browser: FlaskClient, url: str, email: str, password: str) -> Any:
+    """Open the login page like a browser, then post the form with its CSRF token."""
+    page = browser.get(url)
+    assert page.status_code == 200, page.get_data(as_text=True)
+    return browser.post(url, data={"csrf_token": csrf_of(page.get_data(as_text=True)),
+                                   "email": email, "password": password, "action": "allow"})
+
+
+def code_from(response: Any) -> str:
+    assert response.status_code == 302, response.get_data(as_text=True)
+    query = parse_qs(urlsplit(response.headers["Location"]).query)
+    assert query["state"] == ["st-1"]
+    return query["code"][0]
+
+
+def login_with_pkce(app: Flask, client_id: str, email: str, password: str,
+                    scope: str) -> dict[str, Any]:
+    """The browser flow end to end: authorize, sign in, exchange the code with the verifier."""
+    browser = app.test_client()
+    verifier, challenge = pkce_pair()
+    code = code_from(sign_in(browser, authorize_url(client_id, scope, challenge), email,
+                             password))
+    response = browser.post("/oauth/token", data={
+        "grant_type": "authorization_code", "code": code, "redirect_uri": REDIRECT_URI,
+        "client_id": client_id, "code_verifier": verifier,
+    })
+    assert response.status_code == 200, response.get_data(as_text=True)
+    body: dict[str, Any] = response.get_json()
+    return body

@@ -13,17 +13,22 @@ from civicgraph.graphql.resolvers import field_name_resolver
 set_default_resolver(field_name_resolver)
 
 from civicgraph.graphql.access import AccessMutations, AccessQueries  # noqa: E402
+from civicgraph.graphql.consent import ConsentMutations, ConsentQueries  # noqa: E402
 from civicgraph.graphql.organisations import OrganisationMutations, OrganisationQueries  # noqa: E402
 from civicgraph.graphql.tasks import TaskMutations, TaskQueries  # noqa: E402
 
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
-class Query(OrganisationQueries, TaskQueries, AccessQueries, graphene.ObjectType):
+class Query(
+    OrganisationQueries, TaskQueries, AccessQueries, ConsentQueries, graphene.ObjectType
+):
     pass
 
 
-class Mutation(OrganisationMutations, TaskMutations, AccessMutations, graphene.ObjectType):
+class Mutation(
+    OrganisationMutations, TaskMutations, AccessMutations, ConsentMutations, graphene.ObjectType
+):
     pass
 
 

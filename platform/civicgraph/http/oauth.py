@@ -139,7 +139,7 @@ def authorize_submit() -> ResponseReturnValue:
         return _login_page(grant, "The form expired or was not sent from this page; "
                                   "please sign in again.", 400)
     if request.form.get("action") == "deny":
-        response: Response = ext.server.create_authorization_response(grant_user=None)
+        response: Response = ext.server.create_authorization_response(grant_user=None, grant=grant)
         return response
     try:
         ratelimit.hit(ext.redis, f"login:{request.remote_addr}", ext.settings.token_rate_per_ip,
@@ -151,7 +151,7 @@ def authorize_submit() -> ResponseReturnValue:
     if person is None:
         return _login_page(grant, "Wrong email or password.", 401)
     user = load_user(ext.graph, person["id"])
-    response = ext.server.create_authorization_response(grant_user=user)
+    response = ext.server.create_authorization_response(grant_user=user, grant=grant)
     return response
 
 

@@ -1,0 +1,235 @@
+"""Consent gates citizen data: a partner reads under a live consent only, every read is logged,
+and withdrawal counts from the next request. Tokens come from the real endpoints: the citizen's
+through the browser flow with PKCE, the partners' through client credentials."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+
+from civicgraph.repositories.graph import Graph
+from civicgraph.services import accounts, organisations
+from tests.helpers import bearer, create_public_client, gql, login_with_pkce
+
+PROFILE = """
+query Profile($id: ID!, $purpose: String!) {
+  citizenProfile(citizenId: $id, purpose: $purpose) {
+    id categories name email skills { uri name } occupation { code name }
+  }
+}
+"""
+GRANT = """
+mutation Grant($input: GrantConsentInput!) {
+  grantConsent(input: $input) { consent { id status purpose categories organisationName } }
+}
+"""
+WITHDRAW = "mutation W($id: ID!) { withdrawConsent(id: $id) { consent { id status withdrawnAt } } }"
+MY_CONSENTS = "{ myConsents { id status purpose categories supersededBy organisationName } }"
+MY_LOG = "{ myAccessLog { organisationName clientId purpose fields at } }"
+PASSWORD = "correct horse battery"
+
+
+@pytest.fixture
+def world(app: Flask, graph: Graph, authorised: Callable[..., FlaskClient]) -> dict[str, Any]:
+    """Two partner organisations, a citizen with skills and an occupation, and their clients."""
+    jobs = organisations.register(graph, name="SkillBridge", kind="START_UP", region="North",
+                                  description=None)
+    other = organisations.register(graph, name="Nosy Ltd", kind="EMPLOYER", region="North",
+                                   description=None)
+    citizen = accounts.create(graph, email="aino@example.org", name="Aino Virtanen",
+                              password=PASSWORD, roles=["CITIZEN"], region="North")
+    graph.run(
+        "MATCH (p:Person {id: $id}) "
+        "CREATE (p)-[:HAS_SKILL]->(:Skill {id: randomUUID(), uri: 'esco:s1', name: 'Welding'}) "
+        "CREATE (p)-[:HAS_OCCUPATION]->(:Occupation {id: randomUUID(), uri: 'esco:o1', "
+        "  code: '7212', name: 'Welder'})",
+        {"id": citizen["id"]}, write=True,
+    )
+    console = create_public_client(graph, ["graph:read", "consent:read", "consent:write"])
+    token = login_with_pkce(app, console, "aino@example.org", PASSWORD,
+                            "consent:read consent:write")
+    return {
+        "jobs": jobs, "other": other, "citizen": citizen,
+        "me": bearer(app, token["access_token"]),
+        "partner": authorised(["citizen:read"], jobs["id"]),
+        "nosy": authorised(["citizen:read"], other["id"]),
+    }
+
+
+def read(partner: FlaskClient, citizen_id: str, purpose: str = "job-matching") -> dict[str, Any]:
+    return gql(partner, PROFILE, {"id": citizen_id, "purpose": purpose})
+
+
+def grant(me: FlaskClient, organisation_id: str, categories: list[str],
+          purpose: str = "job-matching") -> dict[str, Any]:
+    body = gql(me, GRANT, {"input": {"organisationId": organisation_id, "purpose": purpose,
+                                     "categories": categories}})
+    assert "errors" not in body, body
+    consent: dict[str, Any] = body["data"]["grantConsent"]["consent"]
+    return consent
+
+
+def code(body: dict[str, Any]) -> str:
+    result: str = body["errors"][0]["extensions"]["code"]
+    return result
+
+
+def events(graph: Graph) -> int:
+    return int(graph.run("MATCH (e:AccessEvent) RETURN count(e) AS n")[0]["n"])
+
+
+def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
+    world: dict[str, Any], graph: Graph
+) -> None:
+    me, partner, citizen_id = world["me"], world["partner"], world["citizen"]["id"]
+
+    before = read(partner, citizen_id)
+    assert code(before) == "FORBIDDEN"
+    assert before["data"] is None
+    assert events(graph) == 0
+
+    consent = grant(me, world["jobs"]["id"], ["SKILLS", "CONTACT"])
+    assert consent["status"] == "LIVE"
+    assert consent["organisationName"] == "SkillBridge"
+
+    body = read(partner, citizen_id)
+    assert "errors" not in body, body
+    profile = body["data"]["citizenProfile"]
+    assert profile["categories"] == ["contact", "skills"]
+    assert profile["name"] == "Aino Virtanen"
+    assert profile["email"] == "aino@example.org"
+    assert profile["skills"] == [{"uri": "esco:s1", "name": "Welding"}]
+    assert profile["occupation"] is None  # not consented: not read
+
+    log = gql(me, MY_LOG)["data"]["myAccessLog"]
+    assert len(log) == 1
+    assert log[0]["organisationName"] == "SkillBridge"
+    assert log[0]["purpose"] == "job-matching"
+    assert log[0]["fields"] == ["contact", "skills"]
+
+    withdrawn = gql(me, WITHDRAW, {"id": consent["id"]})["data"]["withdrawConsent"]["consent"]
+    assert withdrawn["status"] == "WITHDRAWN" and withdrawn["withdrawnAt"]
+
+    after = read(partner, citizen_id)
+    assert code(after) == "FORBIDDEN"
+    assert len(gql(me, MY_LOG)["data"]["myAccessLog"]) == 1
+    assert [c["status"] for c in gql(me, MY_CONSENTS)["data"]["myConsents"]] == ["WITHDRAWN"]
+
+
+def test_consent_is_for_one_organisation_and_one_purpose(
+    world: dict[str, Any], graph: Graph
+) -> None:
+    grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    citizen_id = world["citizen"]["id"]
+    assert code(read(world["nosy"], citizen_id)) == "FORBIDDEN"
+    assert code(read(world["partner"], citizen_id, purpose="marketing")) == "FORBIDDEN"
+    assert code(read(world["partner"], "no-such-citizen")) == "FORBIDDEN"
+    assert events(graph) == 0
+
+
+def test_only_the_categories_asked_for_are_read_and_logged(
+    world: dict[str, Any], graph: Graph
+) -> None:
+    grant(world["me"], world["jobs"]["id"], ["SKILLS", "CONTACT", "OCCUPATION"])
+    body = gql(world["partner"], """query($id: ID!) {
+      citizenProfile(citizenId: $id, purpose: "job-matching") { categories occupation { name } }
+    }""", {"id": world["citizen"]["id"]})
+    assert body["data"]["citizenProfile"]["occupation"] == {"name": "Welder"}
+    log = gql(world["me"], MY_LOG)["data"]["myAccessLog"]
+    assert log[0]["fields"] == ["occupation"]
+
+
+def test_the_consent_check_and_the_access_event_are_the_reading_statement(
+    world: dict[str, Any]
+) -> None:
+    grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    body = read(world["partner"], world["citizen"]["id"])
+    statements = body["extensions"]["cypher"]
+    assert len(statements) == 1, statements
+    cypher = statements[0]["cypher"]
+    match_part = cypher.split("CREATE")[0]
+    assert "Consent" in match_part and "withdrawnAt IS NULL" in match_part
+    assert "expiresAt > datetime()" in match_part
+    assert "CREATE (e:AccessEvent" in cypher
+
+
+def test_regranting_supersedes_and_keeps_history(world: dict[str, Any]) -> None:
+    me, jobs = world["me"], world["jobs"]["id"]
+    first = grant(me, jobs, ["SKILLS"])
+    second = grant(me, jobs, ["SKILLS", "CONTACT"])
+    consents = {c["id"]: c for c in gql(me, MY_CONSENTS)["data"]["myConsents"]}
+    assert consents[first["id"]]["status"] == "WITHDRAWN"
+    assert consents[first["id"]]["supersededBy"] == second["id"]
+    assert consents[first["id"]]["categories"] == ["skills"]  # never edited
+    assert consents[second["id"]]["status"] == "LIVE"
+    profile = read(world["partner"], world["citizen"]["id"])["data"]["citizenProfile"]
+    assert profile["categories"] == ["contact", "skills"]
+
+
+def test_an_expired_consent_allows_nothing(world: dict[str, Any], graph: Graph) -> None:
+    consent = grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    # Time passing, as the clock would do it.
+    graph.run("MATCH (c:Consent {id: $id}) SET c.expiresAt = datetime() - duration('PT1S')",
+              {"id": consent["id"]}, write=True)
+    assert code(read(world["partner"], world["citizen"]["id"])) == "FORBIDDEN"
+    statuses = [c["status"] for c in gql(world["me"], MY_CONSENTS)["data"]["myConsents"]]
+    assert statuses == ["EXPIRED"]
+
+
+def test_bad_consents_are_refused(world: dict[str, Any]) -> None:
+    me, jobs = world["me"], world["jobs"]["id"]
+    cases = [
+        ({"organisationId": jobs, "purpose": "Job Matching!", "categories": ["SKILLS"]},
+         "BAD_USER_INPUT"),
+        ({"organisationId": jobs, "purpose": "job-matching", "categories": []}, "BAD_USER_INPUT"),
+        ({"organisationId": jobs, "purpose": "job-matching", "categories": ["SKILLS"],
+          "expiresAt": "2001-01-01T00:00:00+00:00"}, "BAD_USER_INPUT"),
+        ({"organisationId": "nope", "purpose": "job-matching", "categories": ["SKILLS"]},
+         "NOT_FOUND"),
+    ]
+    for payload, expected in cases:
+        assert code(gql(me, GRANT, {"input": payload}, status=None)) == expected, payload
+
+
+def test_a_citizen_cannot_withdraw_someone_elses_consent(
+    app: Flask, graph: Graph, world: dict[str, Any]
+) -> None:
+    consent = grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    accounts.create(graph, email="eve@example.org", name="Eve", password=PASSWORD,
+                    roles=["CITIZEN"])
+    console = create_public_client(graph, ["consent:read", "consent:write"])
+    eve = bearer(app, login_with_pkce(app, console, "eve@example.org", PASSWORD,
+                                      "consent:write")["access_token"])
+    assert code(gql(eve, WITHDRAW, {"id": consent["id"]})) == "NOT_FOUND"
+    assert read(world["partner"], world["citizen"]["id"])["data"]["citizenProfile"]
+
+
+def test_clients_have_no_citizen_self_service(
+    world: dict[str, Any], authorised: Callable[..., FlaskClient]
+) -> None:
+    robot = authorised(["consent:read", "consent:write"], world["jobs"]["id"])
+    body = gql(robot, MY_CONSENTS, status=403)
+    assert code(body) == "FORBIDDEN"
+    assert "CITIZEN" in body["errors"][0]["message"]
+
+
+def test_admin_exports_the_record_of_processing(
+    world: dict[str, Any], admin_client: FlaskClient
+) -> None:
+    grant(world["me"], world["jobs"]["id"], ["SKILLS", "CONTACT"])
+    read(world["partner"], world["citizen"]["id"])
+    read(world["partner"], world["citizen"]["id"])
+    query = """{ recordOfProcessing { organisationName purpose categories reads citizens
+                 liveConsents clientIds firstAccessAt lastAccessAt } }"""
+    rows = gql(admin_client, query)["data"]["recordOfProcessing"]
+    assert len(rows) == 1
+    row = rows[0]
+    assert (row["organisationName"], row["purpose"]) == ("SkillBridge", "job-matching")
+    assert sorted(row["categories"]) == ["contact", "skills"]
+    assert (row["reads"], row["citizens"], row["liveConsents"]) == (2, 1, 1)
+    assert len(row["clientIds"]) == 1 and row["firstAccessAt"] <= row["lastAccessAt"]
+    assert code(gql(world["partner"], query, status=403)) == "FORBIDDEN"
