@@ -50,6 +50,16 @@ def load_user(graph: Graph, person_id: str | None) -> User | None:
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post"]
 
+    def validate_token_request(self) -> None:
+        """A scope the client was not registered for is refused, not silently dropped."""
+        super().validate_token_request()
+        asked = set((self.request.payload.scope or "").split())
+        extra = asked - set(self.request.client.scopes)
+        if extra:
+            from authlib.oauth2.rfc6749 import InvalidScopeError
+
+            raise InvalidScopeError(f"this client may not ask for {' '.join(sorted(extra))}")
+
 
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]

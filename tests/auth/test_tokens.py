@@ -1,0 +1,196 @@
+"""The token endpoint and what it issues: RFC 9068 JWTs, JWKS, rotation, refresh tokens,
+introspection and revocation; every token here comes from the real endpoints."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from civicgraph.app import create_app
+from civicgraph.config import Settings
+from civicgraph.repositories.graph import Graph
+from civicgraph.services import accounts, oauth_clients, organisations
+from tests.helpers import (
+    bearer,
+    create_client,
+    create_public_client,
+    fetch_token,
+    gql,
+    login_with_pkce,
+)
+
+TASK = '{ task(id: "t-1") { id state } }'
+
+
+def decode(app: Flask, token: str) -> Any:
+    jwks = app.test_client().get("/.well-known/jwks.json").get_json()
+    return jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"])
+
+
+def test_client_credentials_token_is_an_rfc9068_jwt(app: Flask, graph: Graph) -> None:
+    org = organisations.register(graph, name="SkillBridge", kind="START_UP", region="North",
+                                 description=None)
+    client_id, secret = create_client(graph, ["graph:read", "graph:write"], org["id"])
+    body = fetch_token(app.test_client(), client_id, secret, scope="graph:read")
+    assert body["token_type"] == "Bearer"
+    assert body["expires_in"] == 15 * 60
+    assert body["scope"] == "graph:read"
+    assert "refresh_token" not in body
+    token = decode(app, body["access_token"])
+    assert token.header["typ"] == "at+jwt" and token.header["alg"] == "RS256"
+    claims = token.claims
+    settings: Settings = app.extensions["civicgraph"]["settings"]
+    assert claims["iss"] == settings.issuer
+    assert claims["aud"] == settings.audience
+    assert claims["sub"] == claims["client_id"] == client_id
+    assert claims["exp"] - claims["iat"] == 15 * 60
+    assert claims["scope"] == "graph:read"
+    assert claims["org_id"] == org["id"]
+    assert len(claims["jti"]) >= 16
+    assert gql(bearer(app, body["access_token"]), TASK)["data"]["task"]["state"] == "PENDING"
+
+
+def test_metadata_names_the_endpoints(app: Flask) -> None:
+    meta = app.test_client().get("/.well-known/oauth-authorization-server").get_json()
+    assert meta["issuer"] == app.extensions["civicgraph"]["settings"].issuer
+    assert meta["token_endpoint"].endswith("/oauth/token")
+    assert meta["jwks_uri"].endswith("/.well-known/jwks.json")
+    assert meta["code_challenge_methods_supported"] == ["S256"]
+    assert set(meta["grant_types_supported"]) == set(oauth_clients.GRANT_TYPES)
+    assert "admin" in meta["scopes_supported"]
+
+
+def test_bad_credentials_and_scopes_are_refused(app: Flask, graph: Graph) -> None:
+    client_id, secret = create_client(graph, ["graph:read"])
+    web = app.test_client()
+    response = web.post("/oauth/token", data={"grant_type": "client_credentials"},
+                        auth=(client_id, secret + "x"))
+    assert response.status_code == 401 and response.get_json()["error"] == "invalid_client"
+    response = web.post("/oauth/token", data={"grant_type": "client_credentials",
+                                              "scope": "admin"}, auth=(client_id, secret))
+    assert response.status_code == 400 and response.get_json()["error"] == "invalid_scope"
+    response = web.post("/oauth/token", data={"grant_type": "password", "username": "x",
+                                              "password": "y"}, auth=(client_id, secret))
+    assert response.status_code == 400
+    assert response.get_json()["error"] == "unsupported_grant_type"
+
+
+def test_a_revoked_client_gets_no_token_and_its_live_tokens_stop(
+    app: Flask, graph: Graph
+) -> None:
+    client_id, secret = create_client(graph, ["graph:read"])
+    token = fetch_token(app.test_client(), client_id, secret)["access_token"]
+    oauth_clients.revoke(graph, client_id)
+    from civicgraph.auth.tokens import mark_client_revoked
+
+    mark_client_revoked(app.extensions["civicgraph"]["redis"], client_id)
+    fetch_token(app.test_client(), client_id, secret, status=401)
+    response = bearer(app, token).post("/graphql", json={"query": TASK})
+    assert response.status_code == 401
+    assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
+
+
+def other_app(tmp_path: Path, **overrides: Any) -> Flask:
+    flask_app = create_app({"keys_dir": tmp_path / "keys", "log_json": True, **overrides})
+    flask_app.testing = True
+    return flask_app
+
+
+def test_lifetime_is_configurable_within_5_to_60_minutes(graph: Graph, tmp_path: Path) -> None:
+    short = other_app(tmp_path, access_token_minutes=5)
+    client_id, secret = create_client(graph, ["graph:read"])
+    assert fetch_token(short.test_client(), client_id, secret)["expires_in"] == 300
+    for minutes in (4, 61):
+        with pytest.raises(ValueError, match="between 5 and 60"):
+            Settings(access_token_minutes=minutes)
+
+
+def test_key_rotation_keeps_live_tokens_valid(graph: Graph, tmp_path: Path) -> None:
+    rotating = other_app(tmp_path)
+    client_id, secret = create_client(graph, ["graph:read"])
+    before = fetch_token(rotating.test_client(), client_id, secret)["access_token"]
+    old_kid = decode(rotating, before).header["kid"]
+    new_kid, removed = rotating.extensions["civicgraph_auth"].keyring.rotate()
+    assert removed == []
+    after = fetch_token(rotating.test_client(), client_id, secret)["access_token"]
+    assert decode(rotating, after).header["kid"] == new_kid != old_kid
+    kids = [k["kid"] for k in rotating.test_client().get("/.well-known/jwks.json")
+            .get_json()["keys"]]
+    assert kids == [old_kid, new_kid]
+    assert all("d" not in k for k in rotating.test_client().get("/.well-known/jwks.json")
+               .get_json()["keys"])  # public halves only
+    for token in (before, after):
+        response = bearer(rotating, token).post("/graphql", json={"query": TASK})
+        assert response.status_code == 200, response.get_json()
+
+
+def _citizen_login(app: Flask, graph: Graph) -> tuple[str, dict[str, Any]]:
+    accounts.create(graph, email="c@example.org", name="C", password="a long password",
+                    roles=["CITIZEN"])
+    console = create_public_client(graph, ["consent:read", "consent:write"])
+    return console, login_with_pkce(app, console, "c@example.org", "a long password",
+                                    "consent:read")
+
+
+def refresh(app: Flask, client_id: str, token: str) -> Any:
+    return app.test_client().post("/oauth/token", data={
+        "grant_type": "refresh_token", "refresh_token": token, "client_id": client_id})
+
+
+def test_refresh_tokens_rotate_and_a_reused_one_revokes_the_family(
+    app: Flask, graph: Graph
+) -> None:
+    console, first = _citizen_login(app, graph)
+    assert first["refresh_token"]
+    response = refresh(app, console, first["refresh_token"])
+    assert response.status_code == 200, response.get_json()
+    second = response.get_json()
+    assert second["refresh_token"] != first["refresh_token"]
+    assert second["scope"] == "consent:read"
+    assert decode(app, second["access_token"]).claims["roles"] == ["CITIZEN"]
+    reused = refresh(app, console, first["refresh_token"])
+    assert reused.status_code == 400 and reused.get_json()["error"] == "invalid_grant"
+    # The reuse looked like theft: the token that replaced it stops working too.
+    assert refresh(app, console, second["refresh_token"]).status_code == 400
+
+
+def test_introspection_and_revocation(app: Flask, graph: Graph) -> None:
+    client_id, secret = create_client(graph, ["graph:read"])
+    other_id, other_secret = create_client(graph, ["graph:read"])
+    web = app.test_client()
+    token = fetch_token(web, client_id, secret)["access_token"]
+
+    info = web.post("/oauth/introspect", data={"token": token}, auth=(client_id, secret))
+    assert info.status_code == 200
+    body = info.get_json()
+    assert body["active"] is True and body["client_id"] == client_id
+    assert body["scope"] == "graph:read" and body["token_type"] == "Bearer"
+    # Another client may not look at this client's token.
+    nosy = web.post("/oauth/introspect", data={"token": token}, auth=(other_id, other_secret))
+    assert nosy.get_json() == {"active": False}
+    assert web.post("/oauth/introspect", data={"token": "garbage"},
+                    auth=(client_id, secret)).get_json() == {"active": False}
+
+    assert web.post("/oauth/revoke", data={"token": token},
+                    auth=(client_id, secret)).status_code == 200
+    assert web.post("/oauth/introspect", data={"token": token},
+                    auth=(client_id, secret)).get_json() == {"active": False}
+    response = bearer(app, token).post("/graphql", json={"query": TASK})
+    assert response.status_code == 401
+
+
+def test_a_revoked_refresh_token_cannot_refresh(app: Flask, graph: Graph) -> None:
+    console, tokens = _citizen_login(app, graph)
+    web = app.test_client()
+    info = web.post("/oauth/introspect", data={"token": tokens["refresh_token"],
+                                               "client_id": console})
+    assert info.get_json()["active"] is True
+    assert web.post("/oauth/revoke", data={"token": tokens["refresh_token"],
+                                           "token_type_hint": "refresh_token",
+                                           "client_id": console}).status_code == 200
+    assert refresh(app, console, tokens["refresh_token"]).status_code == 400
