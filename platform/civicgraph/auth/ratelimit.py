@@ -1,8 +1,10 @@
-"""A fixed-window request limit in Redis, shared by every web process."""
+"""A fixed-window request limit in Redis, shared by every web process.
+
+The window opens at the first request of a key (SET NX with the window as expiry) rather than on
+clock boundaries, so a burst cannot straddle two windows to get twice the limit through.
+"""
 
 from __future__ import annotations
-
-import time
 
 import redis
 
@@ -16,12 +18,11 @@ class RateLimited(Exception):
 
 def hit(client: redis.Redis[bytes], name: str, limit: int, window: int) -> None:
     """Count one request against ``name``; raise RateLimited past ``limit`` in the window."""
-    slot = int(time.time() // window)
-    key = f"civicgraph:ratelimit:{name}:{slot}"
+    key = f"civicgraph:ratelimit:{name}"
     pipe = client.pipeline()
+    pipe.set(key, 0, ex=window, nx=True)
     pipe.incr(key)
-    pipe.expire(key, window + 1)
-    count, _ = pipe.execute()
+    pipe.ttl(key)
+    _, count, ttl = pipe.execute()
     if int(count) > limit:
-        retry_after = max(1, window - int(time.time()) % window)
-        raise RateLimited(retry_after, name.split(":", 1)[0])
+        raise RateLimited(max(1, int(ttl)), name.split(":", 1)[0])
