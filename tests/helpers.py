@@ -106,7 +106,7 @@ def authorize_url(client_id: str, scope: str, challenge: str, method: str = "S25
 def csrf_of(html: str) -> str:
     match = re.search(r'name="csrf_token" value="([^"]+)"', html)
     assert match, html
-    return match.group(1)
+    return str(match.group(1))
 
 
 def sign_in(browser: FlaskClient, url: str, email: str, password: str) -> Any:
