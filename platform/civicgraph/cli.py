@@ -61,9 +61,10 @@ def seed() -> None:
     """Load the demo ecosystem (adds nothing that is already there)."""
     from civicgraph.services import demo_seed
 
-    graph = _graph(load_settings())
+    settings = load_settings()
+    graph = _graph(settings)
     try:
-        click.echo(json.dumps(demo_seed.seed(graph)))
+        click.echo(json.dumps(demo_seed.seed(graph, settings.issuer)))
     finally:
         graph.close()
 
@@ -213,7 +214,8 @@ def up(no_seed: bool) -> None:
             if not no_seed:
                 from civicgraph.services import demo_seed
 
-                click.echo(f"demo ecosystem: {json.dumps(demo_seed.seed(graph))}")
+                seeded = demo_seed.seed(graph, settings.issuer)
+                click.echo(f"demo ecosystem: {json.dumps(seeded)}")
             graph.close()
             worker = devstack.worker_service(env, var / "log" / "worker.log")
             worker.start()
@@ -234,7 +236,9 @@ def up(no_seed: bool) -> None:
             raise click.ClickException(str(exc)) from exc
         click.echo(
             f"\nCivicGraph is running.\n  GraphiQL:  {base}/graphql\n"
-            f"  Readiness: {base}/readyz\n  Logs:      {var / 'log'}\nPress Ctrl-C to stop.\n"
+            f"  Readiness: {base}/readyz\n  Logs:      {var / 'log'}\n"
+            f"  OAuth:     {base}/.well-known/oauth-authorization-server\n"
+            + ("" if no_seed else _demo_banner()) + "Press Ctrl-C to stop.\n"
         )
         while not stopping:
             dead = [s for s in stack if not s.alive()]
@@ -247,6 +251,12 @@ def up(no_seed: bool) -> None:
         click.echo("stopping…")
     if not stopping:
         sys.exit(1)
+
+
+def _demo_banner() -> str:
+    from civicgraph.services import demo_identity
+
+    return demo_identity.banner()
 
 
 def _start_neo4j(settings: Settings, stack: list[devstack.Service]) -> None:

@@ -59,3 +59,20 @@ def by_id(graph: Graph, person_id: str) -> dict[str, Any] | None:
         {"id": person_id, "roleLabels": _ROLE_LABELS},
     )
     return dict(records[0]["person"]) if records else None
+
+
+def attach_demo_profile(graph: Graph, email: str) -> None:
+    """Skills and an occupation for the demo citizen (ESCO-style URIs); adds nothing twice."""
+    graph.run(
+        "MATCH (p:Person {email: $email}) "
+        "MERGE (s1:Skill {uri: 'http://data.europa.eu/esco/skill/demo-welding'}) "
+        "  ON CREATE SET s1.id = randomUUID(), s1.name = 'weld metal parts' "
+        "MERGE (s2:Skill {uri: 'http://data.europa.eu/esco/skill/demo-blueprints'}) "
+        "  ON CREATE SET s2.id = randomUUID(), s2.name = 'read blueprints' "
+        "MERGE (o:Occupation {uri: 'http://data.europa.eu/esco/occupation/demo-welder'}) "
+        "  ON CREATE SET o.id = randomUUID(), o.code = '7212', o.name = 'welder' "
+        "MERGE (p)-[:HAS_SKILL]->(s1) MERGE (p)-[:HAS_SKILL]->(s2) "
+        "MERGE (p)-[:HAS_OCCUPATION]->(o)",
+        {"email": email},
+        write=True,
+    )

@@ -137,3 +137,19 @@ def record_of_processing(graph: Graph) -> list[dict[str, Any]]:
 
 def in_days(days: int) -> dt.datetime:
     return dt.datetime.now(dt.UTC) + dt.timedelta(days=days)
+
+
+def ensure_demo_consent(graph: Graph, fields: dict[str, Any]) -> int:
+    """A consent from the demo citizen unless they ever gave one for this purpose; 1 if made."""
+    records = graph.run(
+        "MATCH (p:Person:Citizen {email: $email}) "
+        "MATCH (o:Organisation {nameKey: $organisationKey}) "
+        "WHERE NOT EXISTS { (p)-[:GAVE]->(:Consent {purpose: $purpose})-[:TO]->(o) } "
+        "CREATE (p)-[:GAVE]->(c:Consent {id: $id, purpose: $purpose, categories: $categories, "
+        "  grantedAt: datetime(), expiresAt: $expiresAt, withdrawnAt: null, "
+        "  createdAt: datetime(), updatedAt: datetime(), version: 1})-[:TO]->(o) "
+        "RETURN count(c) AS created",
+        fields,
+        write=True,
+    )
+    return int(records[0]["created"]) if records else 0

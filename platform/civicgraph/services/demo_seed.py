@@ -7,6 +7,7 @@ import uuid
 
 from civicgraph.repositories import organisations as repo
 from civicgraph.repositories.graph import Graph
+from civicgraph.services import demo_identity
 from civicgraph.services.organisations import KIND_LABELS, name_key
 
 DEMO_ORGANISATIONS: list[tuple[str, str, str, str]] = [
@@ -41,7 +42,7 @@ DEMO_PARTNERSHIPS: list[tuple[int, int, str]] = [
 ]
 
 
-def seed(graph: Graph) -> dict[str, int]:
+def seed(graph: Graph, base_url: str = "http://127.0.0.1:8000") -> dict[str, int]:
     rows = [
         {
             "id": str(uuid.uuid4()),
@@ -60,4 +61,5 @@ def seed(graph: Graph) -> dict[str, int]:
         for a, b, since in DEMO_PARTNERSHIPS
     ]
     linked = repo.link_by_name_keys(graph, pairs)
-    return {"organisationsCreated": created, "partnershipsCreated": linked}
+    return {"organisationsCreated": created, "partnershipsCreated": linked,
+            **demo_identity.seed(graph, base_url)}
