@@ -96,7 +96,10 @@ def test_a_revoked_client_gets_no_token_and_its_live_tokens_stop(
 
 
 def other_app(tmp_path: Path, **overrides: Any) -> Flask:
-    flask_app = create_app({"keys_dir": tmp_path / "keys", "log_json": True, **overrides})
+    """An app with its own keys; the rate limits are out of the way unless a test sets them."""
+    flask_app = create_app({"keys_dir": tmp_path / "keys", "log_json": True,
+                            "token_rate_per_ip": 1_000_000, "token_rate_per_client": 1_000_000,
+                            **overrides})
     flask_app.testing = True
     return flask_app
 
