@@ -1,0 +1,32 @@
+"""Signing keys: the newest signs, retired keys stay published until their tokens expired."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+from civicgraph.auth.keys import KeyRing
+
+
+def test_rotation_keeps_recent_keys_and_drops_long_retired_ones(tmp_path: Path) -> None:
+    ring = KeyRing(tmp_path)
+    first = str(ring.signing_key().kid)
+    second, removed = ring.rotate()
+    assert removed == [] and str(ring.signing_key().kid) == second
+    assert [k["kid"] for k in ring.jwks()["keys"]] == [first, second]
+    # The first key was retired when the second appeared: pretend that was two hours ago.
+    two_hours_ago = time.time() - 2 * 3600
+    os.utime(tmp_path / f"{second}.jwk.json", (two_hours_ago, two_hours_ago))
+    third, removed = ring.rotate()
+    assert removed == [first]
+    assert [k["kid"] for k in ring.jwks()["keys"]] == [second, third]
+    assert all("d" not in k for k in ring.jwks()["keys"])
+
+
+def test_another_process_sees_a_rotation(tmp_path: Path) -> None:
+    web_a, web_b = KeyRing(tmp_path), KeyRing(tmp_path)
+    assert web_a.signing_key().kid == web_b.signing_key().kid
+    new_kid, _ = web_a.rotate()
+    assert web_b.signing_key().kid == new_kid
+    assert len(web_b.verification_keys().keys) == 2
