@@ -91,7 +91,8 @@ def datapackage(spec: KitSpec, root: Path, resources: list[WrittenResource]) -> 
         digest, size = sha256_file(root / res.path) if res.format == "csv" else ("", 0)
         entry: dict[str, Any] = {
             "name": resource_name(res), "title": res.dataset.title,
-            "description": res.dataset.description, "path": res.path, "profile": "tabular-data-resource",
+            "description": res.dataset.description, "path": res.path,
+            "profile": "tabular-data-resource",
             "format": res.format, "mediatype": MEDIA_TYPES[res.format],
             "schema": _schema(res.dataset),
         }
@@ -178,7 +179,7 @@ def _check_parquet(path: Path, resource: dict[str, Any], rows: int) -> None:
 
 
 def write_zip(root: Path, target: Path) -> None:
-    """Zip every file under root with sorted entries, one timestamp and mode 0644, plus a manifest."""
+    """Zip every file under root, sorted, with one timestamp, mode 0644 and a sha256 manifest."""
     files = sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file())
     manifest = io.StringIO()
     for name in files:

@@ -149,7 +149,7 @@ class KitSpec(_Strict):
     licence: LicenceId
     keywords: list[str] = Field(min_length=1)
     publisher: str = "CivicGraph Innovation Lab"
-    formats: list[Format] = Field(default_factory=lambda: ["csv", "parquet"], min_length=1)
+    formats: list[Format] = Field(default=["csv", "parquet"], min_length=1)
     disclosure: Disclosure = Field(default_factory=Disclosure)
     build: BuildOptions = Field(default_factory=BuildOptions)
     datasets: list[Dataset] = Field(min_length=1)

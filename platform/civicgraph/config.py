@@ -55,6 +55,15 @@ class Settings:
     log_json: bool = True
     debug_cypher: bool = False
     graphiql: bool = True
+    # Hackathon kits: where releases are published, where specs are read from, how long a
+    # build's lock lasts without a heartbeat (a killed worker's lock frees itself after this).
+    kit_store: Path | None = None
+    kit_specs: tuple[Path, ...] = ()
+    kit_build_lease: int = 30
+
+    @property
+    def kit_store_dir(self) -> Path:
+        return self.kit_store or self.var_dir / "kits"
 
     @property
     def production(self) -> bool:
@@ -85,4 +94,9 @@ def load_settings() -> Settings:
         log_json=_env_bool("CIVICGRAPH_LOG_JSON", True),
         debug_cypher=_env_bool("CIVICGRAPH_DEBUG_CYPHER", env != "production"),
         graphiql=_env_bool("CIVICGRAPH_GRAPHIQL", env != "production"),
+        kit_store=Path(os.environ["CIVICGRAPH_KIT_STORE"])
+        if os.environ.get("CIVICGRAPH_KIT_STORE", "").strip() else None,
+        kit_specs=tuple(Path(p) for p in os.environ.get("CIVICGRAPH_KIT_SPECS", "").split(
+            os.pathsep) if p.strip()) or (PROJECT_ROOT / "hackathon_kits" / "specs",),
+        kit_build_lease=_env_int("CIVICGRAPH_KIT_BUILD_LEASE", 30),
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from civicgraph.config import Settings, load_settings
 from civicgraph.repositories.graph import Graph
 from civicgraph.services.background import TaskQueue
 
@@ -14,6 +15,7 @@ class RequestContext:
     graph: Graph
     tasks: TaskQueue
     request_id: str
+    settings: Settings = field(default_factory=load_settings)
 
 
 def ctx(info: Any) -> RequestContext:

@@ -39,7 +39,8 @@ def _wants_html() -> bool:
 
 def _context() -> RequestContext:
     ext: dict[str, Any] = current_app.extensions["civicgraph"]
-    return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id)
+    return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id,
+                          settings=ext["settings"])
 
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:

@@ -1,0 +1,20 @@
+"""Kit tests read the shipped specs plus the test specs here, and publish into a scratch store.
+
+The variables are set when this file is imported, before any fixture starts the session's
+worker, so the worker and the web app see the same specs and store.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from civicgraph.config import PROJECT_ROOT
+
+TEST_SPECS = Path(__file__).resolve().parent / "specs"
+KIT_STORE = Path(tempfile.mkdtemp(prefix="civicgraph-kits-"))
+
+os.environ["CIVICGRAPH_KIT_SPECS"] = os.pathsep.join(
+    [str(PROJECT_ROOT / "hackathon_kits" / "specs"), str(TEST_SPECS)])
+os.environ["CIVICGRAPH_KIT_STORE"] = str(KIT_STORE)
