@@ -176,5 +176,14 @@ def _start_redis(settings: Settings, stack: list[devstack.Service]) -> None:
     devstack.wait_for_redis(url, 30)
 
 
+def _register_kits() -> None:
+    from civicgraph.kits_cli import kits
+
+    main.add_command(kits)
+
+
+_register_kits()
+
+
 if __name__ == "__main__":
     main()

@@ -190,7 +190,8 @@ def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dic
                     shutil.rmtree(stale, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
         repo.update_build(graph, build_id, {"state": "RUNNING", "percent": 0.0,
-                                            "stage": "checking the spec", "error": None})
+                                            "stage": "checking the spec", "error": None,
+                                            "leaseSeconds": lease})
         snapshot = dt.datetime.now(dt.UTC)
         started = time.monotonic()
 
