@@ -66,3 +66,39 @@ def test_build_download_and_validate_a_kit(
     assert latest["downloads"] == 1
     assert latest["disclosureReport"]["vacancies"]["primarySuppressed"] == 2
     assert json.loads((root / "datapackage.json").read_text())["created"] == "1980-01-01T00:00:00Z"
+
+
+def test_courses_and_partnership_kits_build_from_the_graph(
+    client: FlaskClient, graph: Graph, worker: Service, tmp_path: Path
+) -> None:
+    from civicgraph.services import demo_seed
+
+    demo_seed.seed(graph)
+    graph.run(
+        "MATCH (p:Organisation {name: 'Open Skills College'}) "
+        "UNWIND range(1, 3) AS i "
+        "CREATE (c:TrainingCourse {id: 'course-' + i, title: 'Course ' + i, region: 'North', "
+        "mode: 'ONLINE', durationHours: 10.5 * i, startDate: date('2026-01-0' + i)}) "
+        "CREATE (c)-[:OFFERED_BY]->(p) "
+        "MERGE (s:Skill {uri: 'http://data.europa.eu/esco/skill/s' + (i % 2)}) "
+        "ON CREATE SET s.id = randomUUID(), s.name = 'Skill ' + (i % 2) "
+        "CREATE (c)-[:TEACHES]->(s)", write=True)
+    build(client, "courses-and-skills")
+    root = unzip(client.get("/kits/courses-and-skills/releases/1/download").get_data(), tmp_path)
+    assert Package(str(root / "datapackage.json")).validate().valid
+    with (root / "data" / "courses.csv").open() as handle:
+        courses = list(csv.DictReader(handle))
+    assert [c["course_id"] for c in courses] == ["course-1", "course-2", "course-3"]
+    assert courses[0]["provider"] == "Open Skills College"
+    assert courses[1]["start_date"] == "2026-01-02"
+
+    build(client, "partnerships-by-kind-and-region")
+    other = tmp_path / "p"
+    other.mkdir()
+    root = unzip(client.get("/kits/partnerships-by-kind-and-region/releases/1/download")
+                 .get_data(), other)
+    assert Package(str(root / "datapackage.json")).validate().valid
+    with (root / "data" / "organisations.csv").open() as handle:
+        rows = list(csv.DictReader(handle))
+    grand = [r for r in rows if r["region"] == "Total" and r["kind"] == "Total"]
+    assert grand == [{"region": "Total", "kind": "Total", "organisations": "11"}]
