@@ -36,6 +36,10 @@ lint: python
 # Each domain adds its own bench-* target; `make bench` runs them all.
 bench: bench-graph bench-kits
 
+# A 1M-row kit build: rows/s and peak memory, 100k vs 1M rows (docs/benchmarks.md).
+bench-kits: deps
+	$(BIN)/python -m civicgraph.ops.kits_bench run --write docs/benchmarks.md
+
 schema: python
 	$(BIN)/civicgraph schema > platform/civicgraph/graphql/schema.graphql
 

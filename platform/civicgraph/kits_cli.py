@@ -38,12 +38,14 @@ def list_kits() -> None:
         rows = service.list_kits(graph, load_settings())
     finally:
         graph.close()
-    table = Table("kit", "title", "licence", "latest release", "sha256")
+    table = Table("kit", "licence", "latest release", "sha256", "downloads")
+    table.columns[0].no_wrap = True
     for kit in rows:
         latest = kit["latestRelease"]
-        table.add_row(kit["name"], kit["title"], kit["licence"],
+        table.add_row(kit["name"], kit["licence"],
                       f"{latest['number']} ({latest['builtAt'][:10]})" if latest else "none",
-                      latest["sha256"][:16] + "…" if latest else "")
+                      latest["sha256"][:12] if latest else "",
+                      str(latest["downloads"]) if latest else "")
     Console().print(table)
 
 
