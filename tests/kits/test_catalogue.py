@@ -70,7 +70,8 @@ def test_catalogue_kit_page_dcat_and_ranged_download(
     cached = client.get(url, headers={"If-None-Match": f'"{sha}"'})
     assert cached.status_code == 304
 
-    downloads = gql(client, "{ kitRelease(name: \"%s\", version: 1) { downloads } }" % KIT)
+    downloads = gql(client, "query($n: String!) { kitRelease(name: $n, version: 1) { downloads } }",
+                    {"n": KIT})
     assert downloads["data"]["kitRelease"]["downloads"] == 1  # the ranged tail and 304 not counted
 
     assert client.get(f"/kits/{KIT}/releases/9/download").status_code == 404
