@@ -26,9 +26,12 @@ from hackathon_kits.builder.spec import Dataset, KitSpec
 
 MANIFEST = "manifest-sha256.txt"
 FIXED_TIME = (1980, 1, 1, 0, 0, 0)
-# frictionless reads a Parquet file whole (through pandas); above this many rows the builder
-# checks Parquet itself, row group by row group, so memory stays flat (see docs).
-PARQUET_FRICTIONLESS_MAX_ROWS = 200_000
+# Above this many rows a resource is validated so that memory stays flat (see docs):
+# frictionless reads a Parquet file whole (through pandas), so the builder checks Parquet itself
+# (schema, row count); and frictionless keeps every primary-key value to check uniqueness, so a
+# large CSV is validated without primaryKey: the builder already proved its key sorted and
+# unique while streaming, which needs no memory.
+LARGE_RESOURCE_ROWS = 200_000
 MEDIA_TYPES = {"csv": "text/csv", "parquet": "application/vnd.apache.parquet"}
 CHUNK = 1 << 20
 
@@ -150,15 +153,21 @@ def write_metadata(spec: KitSpec, root: Path, resources: list[WrittenResource],
 
 
 def validate(root: Path, descriptor: dict[str, Any], rows: dict[str, int]) -> dict[str, Any]:
-    """Validate with frictionless; large Parquet resources are checked with pyarrow instead."""
+    """Validate with frictionless; large resources as described at ``LARGE_RESOURCE_ROWS``."""
     from frictionless import Package
 
     checked_by_pyarrow = []
+    key_checked_while_streaming = []
     kept = []
     for res in descriptor["resources"]:
-        if res["format"] == "parquet" and rows[res["name"]] > PARQUET_FRICTIONLESS_MAX_ROWS:
+        large = rows[res["name"]] > LARGE_RESOURCE_ROWS
+        if res["format"] == "parquet" and large:
             _check_parquet(root / res["path"], res, rows[res["name"]])
             checked_by_pyarrow.append(res["name"])
+        elif large and "primaryKey" in res["schema"]:
+            schema = {k: v for k, v in res["schema"].items() if k != "primaryKey"}
+            kept.append({**res, "schema": schema})
+            key_checked_while_streaming.append(res["name"])
         else:
             kept.append(res)
     package = Package({**descriptor, "resources": kept}, basepath=str(root))
@@ -166,7 +175,8 @@ def validate(root: Path, descriptor: dict[str, Any], rows: dict[str, int]) -> di
     if not report.valid:
         errors = [f"{task.name}: {err.message}" for task in report.tasks for err in task.errors]
         raise PackageInvalid("frictionless found errors: " + "; ".join(errors[:10]))
-    return {"frictionless": sorted(r["name"] for r in kept), "pyarrow": checked_by_pyarrow}
+    return {"frictionless": sorted(r["name"] for r in kept), "pyarrow": checked_by_pyarrow,
+            "primaryKeyCheckedWhileStreaming": key_checked_while_streaming}
 
 
 def _check_parquet(path: Path, resource: dict[str, Any], rows: int) -> None:

@@ -73,14 +73,29 @@ class _Meter:
             self.progress(5 + 80 * min(self.done / self.total, 1.0), stage)
 
 
+class _Stages:
+    """Seconds spent per stage, kept on the release (the benchmark reads them)."""
+
+    def __init__(self) -> None:
+        self.laps: dict[str, float] = {}
+        self.mark = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.laps[name] = round(now - self.mark, 3)
+        self.mark = now
+
+
 def build_kit(spec: KitSpec, source: RowSource, workdir: Path, progress: Progress,
               data_dir: Path = DATA_DIR) -> BuildOutput:
     root = workdir / "package"
     root.mkdir(parents=True)
+    clock = _Stages()
     progress(1, "counting rows")
     counts = {d.name: (_file_count(data_file(d, data_dir)) if d.file else source.count(d))
               for d in spec.datasets}
     meter = _Meter(progress, sum(counts.values()))
+    clock.lap("count")
     written: list[package.WrittenResource] = []
     reports: dict[str, Any] = {}
     for dataset in spec.datasets:
@@ -100,15 +115,20 @@ def build_kit(spec: KitSpec, source: RowSource, workdir: Path, progress: Progres
             written.append(package.WrittenResource(dataset, fmt, f"data/{dataset.name}.{fmt}",
                                                    writer.rows))
         meter.advance(0, f"streamed {dataset.name}", force=True)
+    clock.lap("stream")
     progress(86, "writing README, data dictionary and datapackage.json")
     descriptor = package.write_metadata(spec, root, written, reports)
+    clock.lap("metadata")
     progress(88, "validating the package with frictionless")
     validation = package.validate(root, descriptor,
                                    {package.resource_name(r): r.rows for r in written})
+    clock.lap("validate")
     progress(95, "zipping with a sha256 manifest")
     target = workdir / f"{spec.name}.zip"
     package.write_zip(root, target)
     digest, size = package.sha256_file(target)
+    clock.lap("zip")
+    validation["stageSeconds"] = clock.laps
     return BuildOutput(zip_path=target, sha256=digest, size=size,
                        rows={package.resource_name(r): r.rows for r in written},
                        reports=reports, validation=validation)

@@ -70,8 +70,13 @@ def render_readme(spec: KitSpec, rows: dict[str, int], reports: dict[str, Any]) 
     out += ["", "Per dataset, `disclosure-report.json` lists how many cells were suppressed, "
             "which, and whether as primary or secondary suppression.", ""]
     out += ["## Check and start", "", "```sh", "sha256sum -c manifest-sha256.txt",
-            "frictionless validate datapackage.json", "```", "", "```python",
-            "import pyarrow.parquet as pq",
-            f"table = pq.read_table('data/{spec.datasets[0].name}.parquet')",
-            "print(table.num_rows, table.schema)", "```", ""]
+            "frictionless validate datapackage.json", "```", ""]
+    first = spec.datasets[0].name
+    if "parquet" in spec.formats:
+        out += ["```python", "import pyarrow.parquet as pq",
+                f"table = pq.read_table('data/{first}.parquet')",
+                "print(table.num_rows, table.schema)", "```", ""]
+    else:
+        out += ["```python", "import csv", f"rows = list(csv.DictReader(open('data/{first}.csv')))",
+                "print(len(rows), rows[0])", "```", ""]
     return "\n".join(out)

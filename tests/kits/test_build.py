@@ -58,6 +58,17 @@ def test_build_download_and_validate_a_kit(
     published = [int(r["vacancies"]) for r in rows if r["vacancies"] != "[c]"]
     assert published and all(n >= 10 and n % 5 == 0 for n in published)
 
+    # Against every published total, the suppressed cells it covers are two or more and hide
+    # at least the threshold between them (true counts from CELLS).
+    value = {(r["region"], r["occupation"], r["month"]): r["vacancies"] for r in rows}
+    totals = {k: v for k, v in value.items() if "Total" in k and v != "[c]"}
+    assert ("Total", "Total", "Total") in totals
+    for total in totals:
+        covered = [c for c in CELLS
+                   if all(t == "Total" or t == part for t, part in zip(total, c, strict=True))]
+        hidden = [c for c in covered if value[c] == "[c]"]
+        assert not hidden or (len(hidden) >= 2 and sum(CELLS[c] for c in hidden) >= 10), total
+
     release = gql(client, "{ kit(name: \"vacancies-by-region-occupation-month\") { "
                   "latestRelease { version sha256 bytes rows downloads disclosureReport } } }")
     latest = release["data"]["kit"]["latestRelease"]

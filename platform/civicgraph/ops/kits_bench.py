@@ -110,6 +110,7 @@ def child(rows: int, uri: str, work: Path) -> None:
         "baselineRssMiB": round(baseline / 2**20, 1), "peakRssMiB": round(peak / 2**20, 1),
         "sampledMaxRssMiB": round(max(samples or [baseline]) / 2**20, 1),
         "zipMiB": round((release or {}).get("bytes", 0) / 2**20, 1),
+        "stageSeconds": ((release or {}).get("validation") or {}).get("stageSeconds", {}),
     }))
 
 
@@ -181,11 +182,15 @@ def _report(results: list[dict[str, Any]], generated: float) -> str:
              "frictionless validation, zip with manifest, publish) built by the real service path "
              "(`kits.run_build`), each size in a fresh process. Rows are streamed from one read "
              "transaction (2 000 records per fetch) and written in 100 000-row Parquet row groups.",
-             "", "| rows | state | build s | rows/s | RSS before MiB | peak RSS MiB | zip MiB |",
-             "|---:|---|---:|---:|---:|---:|---:|"]
+             "", "| rows | state | build s | rows/s | RSS before MiB | peak RSS MiB | zip MiB "
+             "| count / stream / metadata / validate / zip s |",
+             "|---:|---|---:|---:|---:|---:|---:|---|"]
     for r in results:
+        stages = r.get("stageSeconds") or {}
+        split = " / ".join(str(stages.get(k, "?")) for k in
+                           ("count", "stream", "metadata", "validate", "zip"))
         lines.append(f"| {r['rows']:,} | {r['state']} | {r['seconds']} | {r['rowsPerSecond']:,} | "
-                     f"{r['baselineRssMiB']} | {r['peakRssMiB']} | {r['zipMiB']} |")
+                     f"{r['baselineRssMiB']} | {r['peakRssMiB']} | {r['zipMiB']} | {split} |")
     small, large = results[0], results[-1]
     growth = large["peakRssMiB"] - small["peakRssMiB"]
     lines += ["", f"Peak RSS grew by {growth:.1f} MiB from {small['rows']:,} to "

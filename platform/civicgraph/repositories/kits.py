@@ -174,8 +174,7 @@ def kits_overview(graph: Graph, names: list[str]) -> dict[str, dict[str, Any]]:
     records = graph.run(
         "UNWIND $names AS name OPTIONAL MATCH (k:DataKit {name: name}) "
         "RETURN name, COLLECT { MATCH (k)-[:HAS_RELEASE]->(r:KitRelease) "
-        "  RETURN " + _RELEASE + " ORDER BY r.number DESC } AS releases, "
-        "COUNT { MATCH (k)-[:HAS_RELEASE]->(:KitRelease) } AS releaseCount",
+        "  RETURN " + _RELEASE + " ORDER BY r.number DESC } AS releases",
         {"names": names},
     )
     return {
