@@ -195,7 +195,8 @@ def _report(results: list[dict[str, Any]], generated: float) -> str:
     growth = large["peakRssMiB"] - small["peakRssMiB"]
     lines += ["", f"Memory is flat: peak RSS at {large['rows']:,} rows minus peak RSS at "
               f"{small['rows']:,} rows = {growth:+.1f} MiB for {large['rows'] // small['rows']} "
-              "times the rows. What a build holds is one fetch from Neo4j, one 100 000-row "
+              f"times the rows ({results[1]['rows']:,} to {large['rows']:,} rows: "
+              f"{large['peakRssMiB'] - results[1]['peakRssMiB']:+.1f} MiB). What a build holds is one fetch from Neo4j, one 100 000-row "
               "Parquet batch and the k-anonymity classes. The 100 000-row build peaks higher "
               "because frictionless validates a Parquet resource of 200 000 rows or fewer itself, "
               "reading it whole through pandas; larger ones are checked with pyarrow (schema, row "
