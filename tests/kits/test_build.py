@@ -78,6 +78,14 @@ def test_build_download_and_validate_a_kit(
     assert latest["disclosureReport"]["vacancies"]["primarySuppressed"] == 2
     assert json.loads((root / "datapackage.json").read_text())["created"] == "1980-01-01T00:00:00Z"
 
+    record = gql(client, "{ kit(name: \"vacancies-by-region-occupation-month\") { specHash "
+                 "releases { version specHash snapshotAt builtAt buildSeconds downloadUrl } } }")
+    kit = record["data"]["kit"]
+    (only,) = kit["releases"]
+    assert only["specHash"] == kit["specHash"]
+    assert only["snapshotAt"] <= only["builtAt"] and only["buildSeconds"] > 0
+    assert only["downloadUrl"] == "/kits/vacancies-by-region-occupation-month/releases/1/download"
+
 
 def test_courses_and_partnership_kits_build_from_the_graph(
     client: FlaskClient, graph: Graph, worker: Service, tmp_path: Path

@@ -81,6 +81,19 @@ def test_same_spec_and_data_give_the_same_bytes_and_one_release(
     assert len(shas) == 2 and set(_published_files("test-vacancies")) >= {f"{s}.zip" for s in shas}
 
 
+def test_a_failing_build_publishes_nothing_and_says_why(
+    client: FlaskClient, graph: Graph, worker: devstack.Service
+) -> None:
+    factories.vacancies(graph, {("North", "Nurse", "2025-01"): 3})
+    status = wait_finished(client, start_build(client, "test-unsorted"))
+    assert status["state"] == "FAILED"
+    assert "sorted and unique by ['id']" in status["error"]
+    assert _releases(graph, "test-unsorted") == []
+    assert _published_files("test-unsorted") == []
+    leftovers = KIT_STORE / ".tmp" / "test-unsorted"
+    assert not leftovers.exists() or not any(leftovers.iterdir())
+
+
 def test_two_builds_at_once_publish_one_release(
     client: FlaskClient, graph: Graph, worker: devstack.Service
 ) -> None:
