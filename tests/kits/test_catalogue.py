@@ -75,7 +75,8 @@ def test_catalogue_kit_page_dcat_and_ranged_download(
     assert downloads["data"]["kitRelease"]["downloads"] == 1  # the ranged tail and 304 not counted
 
     assert client.get(f"/kits/{KIT}/releases/9/download").status_code == 404
-    assert client.get("/kits/no-such-kit").status_code == 404
+    missing = client.get("/kits/no-such-kit")
+    assert missing.status_code == 404 and "<h1>Kit not found</h1>" in missing.get_data(as_text=True)
 
 
 def test_kits_query_lists_every_kit_with_its_dictionary(client: FlaskClient) -> None:

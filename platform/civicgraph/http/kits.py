@@ -14,6 +14,7 @@ from flask import Blueprint, Response, current_app, render_template, request, se
 from flask.typing import ResponseReturnValue
 
 from civicgraph.config import Settings
+from civicgraph.errors import NotFound
 from civicgraph.repositories.graph import Graph
 from civicgraph.services import kits as service
 
@@ -41,7 +42,10 @@ def catalogue() -> ResponseReturnValue:
 @bp.get("/kits/<name>")
 def kit_page(name: str) -> ResponseReturnValue:
     graph, settings = _deps()
-    kit = service.get_kit(graph, settings, name)
+    try:
+        kit = service.get_kit(graph, settings, name)
+    except NotFound:
+        return render_template("kits_missing.html", name=name), 404
     return render_template("kits_kit.html", kit=kit,
                            schema_org=json.dumps(schema_org(kit), indent=2),
                            download_url=_download_url)
@@ -59,7 +63,7 @@ def download(name: str, version: int) -> ResponseReturnValue:
     graph, settings = _deps()
     range_header = request.headers.get("Range", "")
     counted = not range_header or range_header.replace(" ", "").startswith("bytes=0-")
-    if counted and "If-None-Match" not in request.headers:
+    if counted and request.method == "GET" and "If-None-Match" not in request.headers:
         path, release = service.release_download(graph, settings, name, version)
     else:
         release = service.get_release(graph, name, version)
