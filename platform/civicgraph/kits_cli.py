@@ -49,6 +49,21 @@ def list_kits() -> None:
     Console().print(table)
 
 
+@kits.command("check")
+@click.argument("names", nargs=-1)
+def check(names: tuple[str, ...]) -> None:
+    """Check kit specs (all, or NAMES): the schema, and that every query only reads."""
+    graph = _graph()
+    try:
+        problems = service.check_specs(graph, load_settings(), list(names) or None)
+    finally:
+        graph.close()
+    for name, found in problems.items():
+        click.echo(f"{name}: ok" if not found else f"{name}:\n  " + "\n  ".join(found))
+    if any(problems.values()):
+        raise click.ClickException("some kit specs are invalid")
+
+
 @kits.command("build")
 @click.argument("name")
 @click.option("--timeout", default=3600.0, show_default=True, help="Seconds to wait.")

@@ -97,3 +97,13 @@ def test_cli_builds_with_a_progress_bar_and_lists(graph: Graph, worker: Service)
     assert "published release 1" in result.output
     listing = runner.invoke(main, ["kits", "list"])
     assert listing.exit_code == 0 and "test-vacancies" in listing.output
+
+
+def test_cli_check_names_what_is_wrong(graph: Graph) -> None:
+    runner = CliRunner()
+    good = runner.invoke(main, ["kits", "check", "courses-and-skills", "test-vacancies"])
+    assert good.exit_code == 0 and "courses-and-skills: ok" in good.output
+    bad = runner.invoke(main, ["kits", "check", "test-writer", "no-such-kit"])
+    assert bad.exit_code != 0
+    assert "datasets.sneaky.cypher: a kit query must only read" in bad.output
+    assert "no kit named 'no-such-kit'" in bad.output

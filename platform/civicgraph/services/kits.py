@@ -79,8 +79,35 @@ def _summary(spec: KitSpec, releases: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def check_specs(graph: Graph, settings: Settings, names: list[str] | None = None
+                ) -> dict[str, list[str]]:
+    """Kit name -> its problems (empty when valid): the schema, then the read-only check."""
+    found = _specs(settings)
+    problems: dict[str, list[str]] = {}
+    for name in names or sorted(found):
+        try:
+            check_read_only(graph, load_kit(settings, name))
+            problems[name] = []
+        except BadInput as exc:
+            problems[name] = list(exc.details.get("problems") or [exc.message])
+        except NotFound as exc:
+            problems[name] = [exc.message]
+    return problems
+
+
+def _loadable(settings: Settings) -> dict[str, KitSpec]:
+    """Valid specs only: one broken file must not take the public catalogue down."""
+    specs: dict[str, KitSpec] = {}
+    for name, path in sorted(_specs(settings).items()):
+        try:
+            specs[name] = load_spec_file(path)
+        except SpecError as exc:
+            log.error("kit spec %s is invalid and left out of the catalogue: %s", path, exc)
+    return specs
+
+
 def list_kits(graph: Graph, settings: Settings) -> list[dict[str, Any]]:
-    specs = {name: load_spec_file(path) for name, path in sorted(_specs(settings).items())}
+    specs = _loadable(settings)
     overview = repo.kits_overview(graph, list(specs))
     return [_summary(spec, overview.get(name, {}).get("releases", []))
             for name, spec in specs.items()]
