@@ -14,6 +14,7 @@ from types import FrameType
 import click
 
 from civicgraph.config import Settings, load_settings
+from civicgraph.kits_cli import kits
 from civicgraph.observability import configure_logging
 from civicgraph.ops import devstack
 from civicgraph.repositories.graph import Graph
@@ -176,13 +177,7 @@ def _start_redis(settings: Settings, stack: list[devstack.Service]) -> None:
     devstack.wait_for_redis(url, 30)
 
 
-def _register_kits() -> None:
-    from civicgraph.kits_cli import kits
-
-    main.add_command(kits)
-
-
-_register_kits()
+main.add_command(kits)
 
 
 if __name__ == "__main__":
