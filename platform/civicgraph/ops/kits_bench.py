@@ -181,7 +181,8 @@ def _report(results: list[dict[str, Any]], generated: float) -> str:
              "A record-level kit (4 columns, k-anonymity on two quasi-identifiers, CSV + Parquet, "
              "frictionless validation, zip with manifest, publish) built by the real service path "
              "(`kits.run_build`), each size in a fresh process. Rows are streamed from one read "
-             "transaction (10 000 records per fetch) and written in 100 000-row Parquet row groups.",
+             "transaction (10 000 records per fetch) and written in 100 000-row Parquet "
+             "row groups.",
              "", "| rows | state | build s | rows/s | RSS before MiB | peak RSS MiB | zip MiB "
              "| count / stream / metadata / validate / zip s |",
              "|---:|---|---:|---:|---:|---:|---:|---|"]
