@@ -7,8 +7,12 @@ worker, so the worker and the web app see the same specs and store.
 from __future__ import annotations
 
 import os
+import shutil
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
+
+import pytest
 
 from civicgraph.config import PROJECT_ROOT
 
@@ -18,3 +22,10 @@ KIT_STORE = Path(tempfile.mkdtemp(prefix="civicgraph-kits-"))
 os.environ["CIVICGRAPH_KIT_SPECS"] = os.pathsep.join(
     [str(PROJECT_ROOT / "hackathon_kits" / "specs"), str(TEST_SPECS)])
 os.environ["CIVICGRAPH_KIT_STORE"] = str(KIT_STORE)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _remove_kit_store() -> Iterator[None]:
+    """The scratch store lives for the session only."""
+    yield
+    shutil.rmtree(KIT_STORE, ignore_errors=True)
