@@ -29,12 +29,16 @@ test: deps lint
 	$(BIN)/pytest
 
 lint: python
-	$(BIN)/ruff check platform graph_schema tests
+	$(BIN)/ruff check platform graph_schema hackathon_kits tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 # Each domain adds its own bench-* target; `make bench` runs them all.
 bench: bench-graph bench-kits
+
+# A 1M-row kit build: rows/s and peak memory, 100k vs 1M rows (docs/benchmarks.md).
+bench-kits: deps
+	$(BIN)/python -m civicgraph.ops.kits_bench run --write docs/benchmarks.md
 
 schema: python
 	$(BIN)/civicgraph schema > platform/civicgraph/graphql/schema.graphql

@@ -14,6 +14,7 @@ from types import FrameType
 import click
 
 from civicgraph.config import Settings, load_settings
+from civicgraph.kits_cli import kits
 from civicgraph.observability import configure_logging
 from civicgraph.ops import devstack
 from civicgraph.repositories.graph import Graph
@@ -293,6 +294,9 @@ def _start_redis(settings: Settings, stack: list[devstack.Service]) -> None:
             redis_server.start()
             stack.append(redis_server)
     devstack.wait_for_redis(url, 30)
+
+
+main.add_command(kits)
 
 
 if __name__ == "__main__":

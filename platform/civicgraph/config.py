@@ -66,6 +66,11 @@ class Settings:
     token_rate_per_client: int = 30
     token_rate_per_ip: int = 60
     token_rate_window: int = 60
+    # Hackathon kits: where releases are published, where specs are read from, how long a
+    # build's lock lasts without a heartbeat (a killed worker's lock frees itself after this).
+    kit_store: Path | None = None
+    kit_specs: tuple[Path, ...] = ()
+    kit_build_lease: int = 30
 
     def __post_init__(self) -> None:
         if not 5 <= self.access_token_minutes <= 60:
@@ -77,6 +82,10 @@ class Settings:
             # Production never shows GraphiQL, schema introspection or Cypher, whatever else says.
             object.__setattr__(self, "graphiql", False)
             object.__setattr__(self, "debug_cypher", False)
+
+    @property
+    def kit_store_dir(self) -> Path:
+        return self.kit_store or self.var_dir / "kits"
 
     @property
     def production(self) -> bool:
@@ -124,4 +133,9 @@ def load_settings() -> Settings:
         token_rate_per_client=_env_int("CIVICGRAPH_TOKEN_RATE_PER_CLIENT", 30),
         token_rate_per_ip=_env_int("CIVICGRAPH_TOKEN_RATE_PER_IP", 60),
         token_rate_window=_env_int("CIVICGRAPH_TOKEN_RATE_WINDOW", 60),
+        kit_store=Path(os.environ["CIVICGRAPH_KIT_STORE"])
+        if os.environ.get("CIVICGRAPH_KIT_STORE", "").strip() else None,
+        kit_specs=tuple(Path(p) for p in os.environ.get("CIVICGRAPH_KIT_SPECS", "").split(
+            os.pathsep) if p.strip()) or (PROJECT_ROOT / "hackathon_kits" / "specs",),
+        kit_build_lease=_env_int("CIVICGRAPH_KIT_BUILD_LEASE", 30),
     )

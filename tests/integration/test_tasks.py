@@ -31,7 +31,8 @@ def test_recompute_partner_counts_runs_on_the_worker(
 
     started = gql(client, "mutation { recomputePartnerCounts { task { id state } } }")
     task_id = started["data"]["recomputePartnerCounts"]["task"]["id"]
-    assert started["data"]["recomputePartnerCounts"]["task"]["state"] == "PENDING"
+    # A fast worker may already have picked it up by the time the mutation answers.
+    assert started["data"]["recomputePartnerCounts"]["task"]["state"] in {"PENDING", "STARTED"}
 
     def finished() -> dict[str, Any] | None:
         run: dict[str, Any] = gql(client, TASK, {"id": task_id})["data"]["task"]

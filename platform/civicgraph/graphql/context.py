@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from civicgraph.config import Settings, load_settings
 from civicgraph.repositories.graph import Graph
 from civicgraph.services.access import ANONYMOUS, Principal
 from civicgraph.services.background import TaskQueue
@@ -19,6 +20,7 @@ class RequestContext:
     principal: Principal = field(default=ANONYMOUS)
     # ``__schema`` / ``__type`` answered; off in production.
     introspection: bool = True
+    settings: Settings = field(default_factory=load_settings)
 
 
 def ctx(info: Any) -> RequestContext:

@@ -34,6 +34,8 @@ from civicgraph.services.access import (
     CONSENT_WRITE,
     GRAPH_READ,
     GRAPH_WRITE,
+    KITS_READ,
+    LAB_WRITE,
 )
 
 from .context import RequestContext
@@ -53,9 +55,14 @@ def needs(scope: str, *roles: str) -> Rule:
 
 
 POLICY: dict[str, Rule] = {
-    # Public directory: organisations' public profiles. (Open challenges and the kit catalogue
+    # Public directory: organisations' public profiles and the kit catalogue. (Open challenges
     # join here when their fields exist.)
     "Query.organisations": PUBLIC,
+    "Query.kits": PUBLIC,
+    "Query.kit": PUBLIC,
+    "Query.kitRelease": PUBLIC,
+    "Query.kitBuild": needs(KITS_READ),
+    "Mutation.buildKit": needs(LAB_WRITE),
     "Query.task": needs(GRAPH_READ),
     "Query.citizenProfile": needs(CITIZEN_READ),
     "Query.myConsents": needs(CONSENT_READ, "CITIZEN"),

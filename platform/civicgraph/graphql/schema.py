@@ -14,6 +14,7 @@ set_default_resolver(field_name_resolver)
 
 from civicgraph.graphql.access import AccessMutations, AccessQueries  # noqa: E402
 from civicgraph.graphql.consent import ConsentMutations, ConsentQueries  # noqa: E402
+from civicgraph.graphql.kits import KitMutations, KitQueries  # noqa: E402
 from civicgraph.graphql.organisations import OrganisationMutations, OrganisationQueries  # noqa: E402
 from civicgraph.graphql.tasks import TaskMutations, TaskQueries  # noqa: E402
 
@@ -21,13 +22,15 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
 class Query(
-    OrganisationQueries, TaskQueries, AccessQueries, ConsentQueries, graphene.ObjectType
+    OrganisationQueries, TaskQueries, AccessQueries, ConsentQueries, KitQueries,
+    graphene.ObjectType,
 ):
     pass
 
 
 class Mutation(
-    OrganisationMutations, TaskMutations, AccessMutations, ConsentMutations, graphene.ObjectType
+    OrganisationMutations, TaskMutations, AccessMutations, ConsentMutations, KitMutations,
+    graphene.ObjectType,
 ):
     pass
 

@@ -65,7 +65,8 @@ def _principal() -> Principal | Response:
 def _context(principal: Principal) -> RequestContext:
     ext: dict[str, Any] = current_app.extensions["civicgraph"]
     return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id,
-                          principal=principal, introspection=ext["settings"].introspection)
+                          principal=principal, introspection=ext["settings"].introspection,
+                          settings=ext["settings"])
 
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:

@@ -14,7 +14,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import Any, LiteralString
 
-from neo4j import Driver, GraphDatabase, Record, RoutingControl
+from neo4j import READ_ACCESS, Driver, GraphDatabase, Record, RoutingControl
 
 
 @dataclass
@@ -91,6 +91,43 @@ class Graph:
             if log is not None:
                 log.add(cypher, parameters, time.perf_counter() - started)
         return records
+
+    @contextlib.contextmanager
+    def stream(
+        self, cypher: LiteralString, params: Mapping[str, Any] | None = None,
+        *, fetch_size: int = 2000,
+    ) -> Iterator[Iterator[Record]]:
+        """Rows of one read statement, pulled from the server ``fetch_size`` at a time.
+
+        The result is iterated inside one read transaction, so only one batch of records is in
+        this process at once, whatever the number of rows (kit builds rely on it).
+        """
+        parameters = dict(params or {})
+        started = time.perf_counter()
+        try:
+            with self.driver.session(database=self.database, default_access_mode=READ_ACCESS,
+                                     fetch_size=fetch_size) as session, \
+                    session.begin_transaction() as tx:
+                yield iter(tx.run(cypher, parameters))
+        finally:
+            log = _current_log.get()
+            if log is not None:
+                log.add(cypher, parameters, time.perf_counter() - started)
+
+    def query_type(self, cypher: LiteralString, params: Mapping[str, Any] | None = None) -> str:
+        """What the planner says a statement does ('r', 'rw', 'w' or 's'), without running it."""
+        parameters = dict(params or {})
+        started = time.perf_counter()
+        explained: LiteralString = "EXPLAIN " + cypher
+        try:
+            with self.driver.session(database=self.database,
+                                     default_access_mode=READ_ACCESS) as session:
+                summary = session.run(explained, parameters).consume()
+        finally:
+            log = _current_log.get()
+            if log is not None:
+                log.add(explained, parameters, time.perf_counter() - started)
+        return str(summary.query_type)
 
     def ping(self) -> None:
         """Raise if Bolt does not answer; readiness is defined by this, not by a port check."""

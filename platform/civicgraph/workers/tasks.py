@@ -8,7 +8,8 @@ import platform
 import sys
 from typing import Any
 
-from civicgraph.services import background, organisations
+from civicgraph.config import load_settings
+from civicgraph.services import background, kits, organisations
 from civicgraph.workers import runtime
 from civicgraph.workers.celery_app import celery_app
 
@@ -31,3 +32,12 @@ def diagnostics() -> dict[str, Any]:
         "pid": os.getpid(),
         "executable": sys.executable,
     }
+
+
+@celery_app.task(name=kits.BUILD_KIT)  # type: ignore[untyped-decorator]
+def build_kit(build_id: str, kit: str) -> dict[str, Any]:
+    """Build and publish one kit release; the outcome is on the build record in the graph."""
+    result = kits.run_build(runtime.graph(), load_settings(), build_id, kit)
+    log.info("kit build %s of %s: %s", build_id, kit, result.get("state"))
+    return {"id": result["id"], "state": result["state"],
+            "releaseNumber": result.get("releaseNumber")}

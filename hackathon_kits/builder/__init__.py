@@ -1,0 +1,1 @@
+"""The kit pipeline: spec -> disclosure control -> CSV/Parquet -> Frictionless package -> zip."""
