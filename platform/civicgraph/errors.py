@@ -39,3 +39,10 @@ class Conflict(DomainError):
 class Forbidden(DomainError):
     code = "FORBIDDEN"
     http_status = 403
+
+
+class Unauthenticated(DomainError):
+    """No signed-in principal where one is needed (the lab's mutations, for instance)."""
+
+    code = "UNAUTHENTICATED"
+    http_status = 401
