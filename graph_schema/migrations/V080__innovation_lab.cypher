@@ -11,3 +11,5 @@ CREATE INDEX pilot_status IF NOT EXISTS FOR (n:Pilot) ON (n.status);
 CREATE INDEX idea_status IF NOT EXISTS FOR (n:Idea) ON (n.status);
 CREATE INDEX proposal_status IF NOT EXISTS FOR (n:Proposal) ON (n.status);
 CREATE INDEX outbox_event_status IF NOT EXISTS FOR (n:OutboxEvent) ON (n.status);
+// One evaluation per judge and proposal, even when a judge saves scores twice at once.
+CREATE CONSTRAINT evaluation_judge_key IF NOT EXISTS FOR (n:Evaluation) REQUIRE n.judgeKey IS UNIQUE;

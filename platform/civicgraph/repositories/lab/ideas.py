@@ -50,7 +50,7 @@ def get(graph: Graph, idea_id: str) -> dict[str, Any] | None:
 def list_all(graph: Graph, status: str | None, limit: int) -> list[dict[str, Any]]:
     records = graph.run(
         "MATCH (i:Idea) WHERE $status IS NULL OR i.status = $status "
-        "RETURN " + IDEA + " AS idea ORDER BY i.createdAt DESC, i.id LIMIT $limit",
+        "WITH i ORDER BY i.createdAt DESC, i.id LIMIT $limit RETURN " + IDEA + " AS idea",
         {"status": status, "limit": limit},
     )
     return [dict(r["idea"]) for r in records]

@@ -56,7 +56,7 @@ _CONDITIONS: dict[str, str] = {
         "COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(r) "
         "  RETURN {baseline: m.baseline, target: m.target, direction: m.direction, "
         "    latest: COLLECT { MATCH (x:Measurement)-[:OF]->(m) "
-        "      RETURN x.value ORDER BY x.at DESC LIMIT 1 }[0]} } AS ms, r "
+        "      WITH x ORDER BY x.at DESC LIMIT 1 RETURN x.value }[0]} } AS ms, r "
         "RETURN r.status AS status, r.version AS version, "
         "{has_outcome_measures: size(ms) > 0, "
         " every_measure_has_baseline: size(ms) > 0 AND all(m IN ms WHERE m.baseline IS NOT NULL), "

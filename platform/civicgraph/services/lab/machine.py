@@ -58,6 +58,12 @@ def allowed_moves(graph: Graph, kind: str, record_id: str, actor: Actor) -> list
     return [t.target for t in lc.moves_from(facts["status"]) if permitted(t, actor, facts)]
 
 
+def owns(graph: Graph, kind: str, record_id: str, actor: Actor) -> bool:
+    """The same scope check the transitions use: the actor's organisation or person owns it."""
+    lc = lifecycle(kind)
+    return is_owner(actor, _facts(graph, lc, record_id, clock.iso(), ""))
+
+
 def advance(
     graph: Graph,
     kind: str,
