@@ -62,9 +62,20 @@ def update(graph: Graph, challenge_id: str, version: int, changes: dict[str, Any
         "  c.eligibility = coalesce($eligibility, c.eligibility), "
         "  c.deadline = coalesce(datetime($deadline), c.deadline), "
         "  c.version = c.version + 1, c.updatedAt = datetime($at) "
+        "WITH c "
+        "CALL (c) { WITH c WHERE $fieldIds IS NOT NULL "
+        "  OPTIONAL MATCH (c)-[old:IN_FIELD]->(:Field) DELETE old "
+        "  WITH DISTINCT c UNWIND $fieldIds AS fid MATCH (f:Field {id: fid}) "
+        "  MERGE (c)-[:IN_FIELD]->(f) RETURN count(*) AS fields } "
+        "CALL (c) { WITH c WHERE $criteria IS NOT NULL AND c.status = 'DRAFT' "
+        "  OPTIONAL MATCH (c)-[:HAS_CRITERION]->(old:Criterion) DETACH DELETE old "
+        "  WITH DISTINCT c UNWIND $criteria AS k "
+        "  CREATE (c)-[:HAS_CRITERION]->(:Criterion {id: k.id, name: k.name, weight: k.weight, "
+        "    description: k.description, position: k.position, createdAt: datetime($at), "
+        "    updatedAt: datetime($at), version: 1}) RETURN count(*) AS criteria } "
         "RETURN " + CHALLENGE + " AS challenge",
         {"id": challenge_id, "version": version, "at": at, "description": None,
-         "eligibility": None, "deadline": None, **changes},
+         "eligibility": None, "deadline": None, "fieldIds": None, "criteria": None, **changes},
         write=True,
     )
     return dict(records[0]["challenge"]) if records else None

@@ -22,7 +22,8 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
     records = graph.run(
         "MATCH (c:Challenge {id: $challengeId}) "
         "WHERE c.status = 'OPEN' AND c.deadline > datetime($at) "
-        "MATCH (owner {id: $ownerId}) WHERE owner:Organisation OR owner:Team "
+        "CALL () { MATCH (o:Organisation {id: $ownerId}) RETURN o AS owner "
+        "  UNION MATCH (t:Team {id: $ownerId}) RETURN t AS owner } "
         "CREATE (p:Proposal {id: $id, title: $title, summary: $summary, status: 'DRAFT', "
         "  createdBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
         "CREATE (p)-[:RESPONDS_TO]->(c) CREATE (p)-[:SUBMITTED_BY]->(owner) "

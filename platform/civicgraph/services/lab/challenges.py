@@ -37,6 +37,15 @@ def _criteria(raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     return cleaned
 
 
+def _field_ids(graph: Graph, field_codes: list[str]) -> list[str]:
+    codes = sorted(set(field_codes))
+    found = repo.fields_by_code(graph, codes)
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise BadInput(f"unknown fields: {', '.join(unknown)}", field="fields", unknown=unknown)
+    return [found[c] for c in codes]
+
+
 def create(graph: Graph, actor: Actor, *, title: str | None, description: str | None,
            eligibility: str | None = None, field_codes: list[str] | None = None,
            criteria: list[dict[str, Any]] | None = None, deadline: str | None = None,
@@ -49,17 +58,13 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
         if organisation_id not in (None, actor.organisation_id):
             raise Forbidden("a partner posts challenges for its own organisation only")
         organisation_id = actor.organisation_id
-    codes = sorted(set(field_codes or []))
-    found = repo.fields_by_code(graph, codes)
-    unknown = [c for c in codes if c not in found]
-    if unknown:
-        raise BadInput(f"unknown fields: {', '.join(unknown)}", field="fields", unknown=unknown)
+    field_ids = _field_ids(graph, field_codes or [])
     return repo.create(graph, {
         "id": str(uuid.uuid4()), "title": text(title, "title", TITLE_MAX),
         "description": text(description, "description"),
         "eligibility": text(eligibility, "eligibility", required=False),
         "deadline": clock.iso(clock.parse(deadline, "deadline")) if deadline else None,
-        "fieldIds": [found[c] for c in codes], "criteria": _criteria(criteria),
+        "fieldIds": field_ids, "criteria": _criteria(criteria),
         "organisationId": organisation_id, "actorId": actor.id, "at": clock.iso(),
     })
 
@@ -79,8 +84,12 @@ def public_list(graph: Graph, status: str | None = None, limit: int = 50) -> lis
 
 def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
            description: str | None = None, eligibility: str | None = None,
-           deadline: str | None = None) -> dict[str, Any]:
-    """Edit while DRAFT or OPEN (e.g. extend the deadline), by staff or the posting partner."""
+           deadline: str | None = None, field_codes: list[str] | None = None,
+           criteria: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Edit while DRAFT or OPEN (e.g. extend the deadline), by staff or the posting partner.
+
+    Fields may change while DRAFT or OPEN; the rubric only while DRAFT (proposers write to it).
+    """
     current = get(graph, challenge_id)
     owner = (current["postedBy"] or {}).get("id")
     if not (actor.has_any(STAFF) or ("PARTNER" in actor.roles and owner
@@ -93,6 +102,13 @@ def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
         changes["eligibility"] = text(eligibility, "eligibility", required=False)
     if deadline is not None:
         changes["deadline"] = clock.iso(clock.parse(deadline, "deadline"))
+    if field_codes is not None:
+        changes["fieldIds"] = _field_ids(graph, field_codes)
+    if criteria is not None:
+        if current["status"] != "DRAFT":
+            raise BadInput("the rubric can change only while the challenge is a DRAFT",
+                           field="criteria")
+        changes["criteria"] = _criteria(criteria)
     updated = repo.update(graph, challenge_id, version, changes, clock.iso())
     if updated is None:
         latest = get(graph, challenge_id)

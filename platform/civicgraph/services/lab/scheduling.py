@@ -11,7 +11,7 @@ from typing import Any
 from civicgraph.errors import DomainError
 from civicgraph.repositories.graph import Graph
 from civicgraph.repositories.lab import challenges as challenge_repo
-from civicgraph.services.lab import clock, machine
+from civicgraph.services.lab import clock, machine, pilots
 from civicgraph.services.lab.actor import SYSTEM
 
 
@@ -29,3 +29,8 @@ def close_due_challenges(graph: Graph, now: str | None = None) -> dict[str, Any]
             continue
         moved.append({"id": due["id"], "version": done["version"]})
     return {"moved": moved, "skipped": skipped, "at": at}
+
+
+def flag_overdue_measurements(graph: Graph, now: str | None = None) -> dict[str, Any]:
+    """Mark live pilots whose outcome measures are due a measurement (and clear the rest)."""
+    return pilots.flag_overdue_measurements(graph, now)
