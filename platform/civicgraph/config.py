@@ -29,6 +29,16 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
@@ -55,6 +65,11 @@ class Settings:
     log_json: bool = True
     debug_cypher: bool = False
     graphiql: bool = True
+    # The lab's webhooks (issue 5): first retry delay, doubling each attempt; HTTP timeout.
+    webhook_backoff_seconds: float = 30.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_task_retries: int = 8
+    webhook_timeout_seconds: float = 10.0
 
     @property
     def production(self) -> bool:
@@ -85,4 +100,8 @@ def load_settings() -> Settings:
         log_json=_env_bool("CIVICGRAPH_LOG_JSON", True),
         debug_cypher=_env_bool("CIVICGRAPH_DEBUG_CYPHER", env != "production"),
         graphiql=_env_bool("CIVICGRAPH_GRAPHIQL", env != "production"),
+        webhook_backoff_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_SECONDS", 30.0),
+        webhook_backoff_max_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_MAX_SECONDS", 3600.0),
+        webhook_task_retries=_env_int("CIVICGRAPH_WEBHOOK_TASK_RETRIES", 8),
+        webhook_timeout_seconds=_env_float("CIVICGRAPH_WEBHOOK_TIMEOUT_SECONDS", 10.0),
     )

@@ -1,0 +1,17 @@
+"""The lab's Celery beat entries (kept apart from the app so other domains add their own)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+CLOSE_DUE_CHALLENGES = "civicgraph.lab.close_due_challenges"
+FLAG_OVERDUE_MEASUREMENTS = "civicgraph.lab.flag_overdue_measurements"
+FLUSH_OUTBOX = "civicgraph.lab.flush_outbox"
+DELIVER_OUTBOX_EVENT = "civicgraph.lab.deliver_outbox_event"
+
+LAB_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
+    "lab-close-due-challenges": {"task": CLOSE_DUE_CHALLENGES, "schedule": 60.0},
+    "lab-flag-overdue-measurements": {"task": FLAG_OVERDUE_MEASUREMENTS, "schedule": 3600.0},
+    # Catches events whose immediate delivery was never sent or whose retries ran out.
+    "lab-flush-outbox": {"task": FLUSH_OUTBOX, "schedule": 15.0},
+}
