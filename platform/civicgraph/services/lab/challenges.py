@@ -37,7 +37,7 @@ def _criteria(raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
     return cleaned
 
 
-def _field_ids(graph: Graph, field_codes: list[str]) -> list[str]:
+def field_ids(graph: Graph, field_codes: list[str]) -> list[str]:
     codes = sorted(set(field_codes))
     found = repo.fields_by_code(graph, codes)
     unknown = [c for c in codes if c not in found]
@@ -58,13 +58,13 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
         if organisation_id not in (None, actor.organisation_id):
             raise Forbidden("a partner posts challenges for its own organisation only")
         organisation_id = actor.organisation_id
-    field_ids = _field_ids(graph, field_codes or [])
+    linked_fields = field_ids(graph, field_codes or [])
     return repo.create(graph, {
         "id": str(uuid.uuid4()), "title": text(title, "title", TITLE_MAX),
         "description": text(description, "description"),
         "eligibility": text(eligibility, "eligibility", required=False),
         "deadline": clock.iso(clock.parse(deadline, "deadline")) if deadline else None,
-        "fieldIds": field_ids, "criteria": _criteria(criteria),
+        "fieldIds": linked_fields, "criteria": _criteria(criteria),
         "organisationId": organisation_id, "actorId": actor.id, "at": clock.iso(),
     })
 
@@ -103,7 +103,7 @@ def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
     if deadline is not None:
         changes["deadline"] = clock.iso(clock.parse(deadline, "deadline"))
     if field_codes is not None:
-        changes["fieldIds"] = _field_ids(graph, field_codes)
+        changes["fieldIds"] = field_ids(graph, field_codes)
     if criteria is not None:
         if current["status"] != "DRAFT":
             raise BadInput("the rubric can change only while the challenge is a DRAFT",
