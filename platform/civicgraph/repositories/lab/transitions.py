@@ -165,7 +165,8 @@ def _transition_statement(label: str, effect: str) -> str:
         "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:HAPPENED_TO]->(r) "
         "CREATE (r)-[:LAST_EVENT]->(e) "
         "DELETE last "
-        "FOREACH (_ IN CASE WHEN prev IS NULL THEN [] ELSE [1] END | CREATE (e)-[:PREVIOUS]->(prev)) "
+        "FOREACH (_ IN CASE WHEN prev IS NULL THEN [] ELSE [1] END | "
+        "  CREATE (e)-[:PREVIOUS]->(prev)) "
         "FOREACH (_ IN CASE WHEN who IS NULL THEN [] ELSE [1] END | CREATE (e)-[:BY]->(who)) "
         "WITH r, e "
         + _OUTBOX

@@ -70,8 +70,8 @@ def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, A
 
 
 def _weighted(scores: dict[str, float], criteria: list[dict[str, Any]]) -> float:
-    total = sum(k["weight"] for k in criteria)
-    return sum(k["weight"] * scores[k["id"]] for k in criteria) / total
+    total = sum(float(k["weight"]) for k in criteria)
+    return sum(float(k["weight"]) * scores[k["id"]] for k in criteria) / total
 
 
 def results(graph: Graph, challenge_id: str) -> dict[str, Any]:

@@ -74,7 +74,7 @@ def accept(graph: Graph, actor: Actor, idea_id: str, version: int, *, into: str,
            reason: str | None, challenge_id: str | None = None) -> dict[str, Any]:
     """Accept an idea as a new draft challenge, or as a draft proposal to an open challenge."""
     if into == "CHALLENGE":
-        params = {"challengeId": str(uuid.uuid4())}
+        params: dict[str, Any] = {"challengeId": str(uuid.uuid4())}
         moved = machine.advance(graph, "IDEA", idea_id, "ACCEPTED", actor, version, reason,
                                 effect="idea_to_challenge", effect_params=params)
         return {**moved, "challengeId": params["challengeId"]}

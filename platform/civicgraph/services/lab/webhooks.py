@@ -56,9 +56,9 @@ def sign(secret: str, body: bytes) -> str:
 
 
 def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) -> HttpResult:
-    request = urllib.request.Request(url, data=body, headers=headers, method="POST")  # noqa: S310
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return HttpResult(int(response.status), None)
     except urllib.error.HTTPError as exc:
         return HttpResult(int(exc.code), f"HTTP {exc.code}")
