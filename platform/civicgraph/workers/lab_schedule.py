@@ -4,10 +4,15 @@ from __future__ import annotations
 
 from typing import Any
 
-CLOSE_DUE_CHALLENGES = "civicgraph.lab.close_due_challenges"
-FLAG_OVERDUE_MEASUREMENTS = "civicgraph.lab.flag_overdue_measurements"
-FLUSH_OUTBOX = "civicgraph.lab.flush_outbox"
-DELIVER_OUTBOX_EVENT = "civicgraph.lab.deliver_outbox_event"
+from civicgraph.services.lab.background import (
+    CLOSE_DUE_CHALLENGES,
+    DELIVER_OUTBOX_EVENT,
+    FLAG_OVERDUE_MEASUREMENTS,
+    FLUSH_OUTBOX,
+)
+
+__all__ = ["CLOSE_DUE_CHALLENGES", "DELIVER_OUTBOX_EVENT", "FLAG_OVERDUE_MEASUREMENTS",
+           "FLUSH_OUTBOX", "LAB_BEAT_SCHEDULE"]
 
 LAB_BEAT_SCHEDULE: dict[str, dict[str, Any]] = {
     "lab-close-due-challenges": {"task": CLOSE_DUE_CHALLENGES, "schedule": 60.0},

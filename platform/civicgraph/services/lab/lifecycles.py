@@ -25,6 +25,9 @@ class Transition:
     conditions: tuple[str, ...] = ()
     needs_reason: bool = False
     webhook: str | None = None
+    # A move with an effect (e.g. creating the challenge an idea becomes) is made only through
+    # the service that supplies it, named here for the error message.
+    via: str | None = None
 
 
 @dataclass(frozen=True)
@@ -57,9 +60,9 @@ IDEA = Lifecycle(
     transitions=(
         Transition("SUBMITTED", "IN_REVIEW", STAFF),
         # Accepting turns the idea into a challenge or a proposal in the same statement.
-        Transition("IN_REVIEW", "ACCEPTED", STAFF, needs_reason=True),
+        Transition("IN_REVIEW", "ACCEPTED", STAFF, needs_reason=True, via="acceptIdea"),
         Transition("IN_REVIEW", "DECLINED", STAFF, needs_reason=True),
-        Transition("IN_REVIEW", "MERGED", STAFF, needs_reason=True),
+        Transition("IN_REVIEW", "MERGED", STAFF, needs_reason=True, via="mergeIdea"),
     ),
 )
 

@@ -103,6 +103,9 @@ def advance(
             f"now: {', '.join(allowed) or 'none'}",
             currentStatus=status, allowedMoves=allowed,
         )
+    if transition.via and not effect:
+        raise BadInput(f"moving a {lc.label.lower()} to {to} is done with {transition.via}",
+                       field="to")
     clean_reason = (reason or "").strip()
     if transition.needs_reason and not clean_reason:
         raise BadInput(f"moving a {lc.label.lower()} to {to} needs a reason", field="reason")
