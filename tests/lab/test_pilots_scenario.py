@@ -17,6 +17,7 @@ from civicgraph.services.lab import (
     pilots,
     proposals,
     scheduling,
+    webhooks,
 )
 from civicgraph.services.lab.actor import Actor
 from tests.lab.builders import FUTURE, open_challenge, to_evaluation
@@ -99,6 +100,8 @@ def test_full_scenario_from_idea_to_mainstreamed_pilot(graph: Graph, staff: Acto
     founder = person(graph, "Fay Founder", {"PARTNER"}, org)
     judge = person(graph, "Jo Judge", {"EXPERT"}, None, ("employment",))
 
+    hook = webhooks.subscribe(graph, staff, url="http://127.0.0.1:9/hook",
+                              events=["challenge.opened", "proposal.selected", "pilot.advanced"])
     idea = ideas.submit(graph, citizen, title="A job club on a bus",
                         description="Bring advisers to rural villages")["idea"]
     ideas.start_review(graph, staff, idea["id"], 1)
@@ -153,6 +156,12 @@ def test_full_scenario_from_idea_to_mainstreamed_pilot(graph: Graph, staff: Acto
     assert [e["toStatus"] for e in history] == [
         "PROOF_OF_CONCEPT", "PILOT", "SCALING", "MAINSTREAMED"]
     assert all(e["actor"] == staff.id for e in history)
+
+    # Each event went to the outbox with its change (nothing is listening on port 9: queued).
+    queued = [e["eventType"] for record in (challenge_id, proposal["id"], pilot["id"])
+              for e in webhooks.outbox_for(graph, record)]
+    assert queued == ["challenge.opened", "proposal.selected"] + ["pilot.advanced"] * 3
+    assert hook["secret"]
 
     numbers = figures.lab_figures(graph)
     assert numbers["conversion"]["ideas"] == 1
