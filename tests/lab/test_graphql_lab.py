@@ -137,3 +137,16 @@ def test_pilot_and_gate_reads(client: FlaskClient, graph: Graph, staff: Actor) -
     assert body["data"]["pilot"]["partners"] == [{"role": "LEAD"}]
     assert body["data"]["stageGate"]["unmet"] == [
         "has_outcome_measures", "every_measure_has_baseline", "sponsor_signed_off"]
+
+
+def test_principal_roles_are_filtered_to_the_lab_roles() -> None:
+    """SYSTEM (the workers' role) can never arrive through a token."""
+    from types import SimpleNamespace
+
+    from civicgraph.graphql.lab_actor import actor_from_context
+
+    principal = Principal("p1", ["SYSTEM", "LAB_STAFF", "SUPERUSER"], "org-1")
+    info = SimpleNamespace(context=SimpleNamespace(principal=principal))
+    actor = actor_from_context(info)
+    assert (actor.id, actor.roles, actor.organisation_id) == (
+        "p1", frozenset({"LAB_STAFF"}), "org-1")

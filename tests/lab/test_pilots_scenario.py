@@ -138,6 +138,9 @@ def test_full_scenario_from_idea_to_mainstreamed_pilot(graph: Graph, staff: Acto
                                  baseline=4, target=20, direction="INCREASE", every_days=30)
     cost = pilots.add_measure(graph, staff, pilot["id"], name="Cost per start", unit="EUR",
                               baseline=900, target=600, direction="DECREASE")
+    outsider = person(graph, "Olly", {"PARTNER"}, organisation(graph, "Not Involved Ltd"))
+    with pytest.raises(Forbidden, match="involved"):
+        pilots.record_measurement(graph, outsider, measure["id"], 99)
     version = 1
     for stage in ("PILOT", "SCALING", "MAINSTREAMED"):
         pilots.sign_off(graph, staff, pilot["id"], stage)

@@ -97,6 +97,16 @@ def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str) -> boo
     return bool(records)
 
 
+def measure_scope(graph: Graph, measure_id: str, organisation_id: str | None) -> bool | None:
+    """None when the measure does not exist; else whether the organisation is in its pilot."""
+    records = graph.run(
+        "MATCH (m:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) "
+        "RETURN EXISTS { (pl)-[:INVOLVES]->(:Organisation {id: $org}) } AS involved",
+        {"id": measure_id, "org": organisation_id},
+    )
+    return bool(records[0]["involved"]) if records else None
+
+
 def record_measurement(graph: Graph, fields: dict[str, Any]) -> bool:
     records = graph.run(
         "MATCH (m:OutcomeMeasure {id: $measureId}) "

@@ -122,7 +122,13 @@ def set_baseline(graph: Graph, actor: Actor, measure_id: str, baseline: float) -
 
 def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float,
                        measured_at: str | None = None) -> None:
+    """Staff, or a partner whose organisation the pilot involves, record measurements."""
     require_role(actor, STAFF | {"PARTNER"}, "record measurements")
+    involved = repo.measure_scope(graph, measure_id, actor.organisation_id)
+    if involved is None:
+        raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
+    if not involved and not actor.has_any(STAFF):
+        raise Forbidden("only partners involved in this pilot record its measurements")
     at = clock.iso()
     if not repo.record_measurement(graph, {
         "id": str(uuid.uuid4()), "measureId": measure_id, "value": _number(value, "value"),
