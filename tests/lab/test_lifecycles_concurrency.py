@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+import uuid
 from typing import Any
 
 import pytest
@@ -105,3 +106,31 @@ def test_sessions_with_experts_participants_and_capacity(graph: Graph, staff: Ac
     with pytest.raises(Conflict, match="full"):
         sessions.join(graph, other, workshop["id"])
     assert [s["id"] for s in sessions.upcoming(graph, "employment")] == [workshop["id"]]
+
+
+def test_the_write_statements_race_and_only_one_moves(graph: Graph, staff: Actor) -> None:
+    """Both statements pass any check made before them; the lock-then-compare lets one win."""
+    field(graph, "employment")
+    for _round in range(10):
+        draft = challenges.create(graph, staff, title="t", description="d",
+                                  field_codes=["employment"], criteria=RUBRIC, deadline=FUTURE)
+        barrier = threading.Barrier(2)
+        rows: list[Any] = []
+
+        def write(event_id: str, challenge_id: str = draft["id"],
+                  gate: threading.Barrier = barrier, out: list[Any] = rows) -> None:
+            gate.wait()
+            out.append(transition_repo.transition(graph, "Challenge", {
+                "id": challenge_id, "version": 1, "from": "DRAFT", "to": "OPEN", "at": FUTURE,
+                "actorId": staff.id, "reason": None, "eventId": event_id, "kind": "CHALLENGE",
+                "webhook": None, "payload": "{}", "effect": {}}))
+
+        threads = [threading.Thread(target=write, args=(str(uuid.uuid4()),)) for _ in range(2)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(60)
+        assert sorted(r is None for r in rows) == [False, True], rows
+        assert [r["version"] for r in rows if r] == [2]
+        history = machine.history(graph, "CHALLENGE", draft["id"])
+        assert [e["toStatus"] for e in history] == ["DRAFT", "OPEN"]
