@@ -71,6 +71,9 @@ def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff
     history = gql(client, "query H($id: ID!) { labHistory(kind: CHALLENGE, id: $id) "
                           "{ fromStatus toStatus actor } }", {"id": challenge["id"]})
     assert [e["toStatus"] for e in history["data"]["labHistory"]] == ["DRAFT", "OPEN"]
+    moves = gql(client, "query M($id: ID!) { allowedMoves(kind: CHALLENGE, id: $id) }",
+                {"id": challenge["id"]})
+    assert moves["data"]["allowedMoves"] == []  # anonymous readers move nothing
     hidden = gql(client, "query C($id: ID!) { challenge(id: $id) { id } }", {"id": draft["id"]})
     assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     staff_only = gql(client, "{ ideas { id } }")
@@ -100,6 +103,9 @@ def test_moves_through_graphql_with_a_principal(app: Flask, graph: Graph, staff:
                                             "to": "IN_REVIEW", "version": 1})
     assert moved["data"]["moveLabRecord"]["event"] == {
         "fromStatus": "SUBMITTED", "toStatus": "IN_REVIEW", "actor": staff.id}
+    allowed = as_principal(app, staff, "query M($id: ID!) { allowedMoves(kind: IDEA, id: $id) }",
+                           {"id": idea["id"]})
+    assert allowed["data"]["allowedMoves"] == ["ACCEPTED", "DECLINED", "MERGED"]
     stale = as_principal(app, staff, MOVE, {"kind": "IDEA", "id": idea["id"],
                                             "to": "DECLINED", "version": 1, "reason": "x"})
     assert stale["errors"][0]["extensions"]["code"] == "CONFLICT"

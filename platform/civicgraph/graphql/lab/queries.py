@@ -42,6 +42,10 @@ class LabQueries(graphene.ObjectType):
                                 stage=graphene.String(required=True))
     lab_history = graphene.List(graphene.NonNull(t.LifecycleEvent), required=True,
                                 kind=t.LabRecordKind(required=True), id=graphene.ID(required=True))
+    allowed_moves = graphene.List(
+        graphene.NonNull(graphene.String), required=True, kind=t.LabRecordKind(required=True),
+        id=graphene.ID(required=True),
+        description="The statuses you may move the record to now (conditions aside).")
     lab_sessions = graphene.List(graphene.NonNull(t.LabSession), required=True,
                                  field=graphene.String(), first=graphene.Int())
     lab_figures = graphene.Field(t.LabFigures, required=True, since=graphene.String(),
@@ -84,6 +88,10 @@ class LabQueries(graphene.ObjectType):
     @staticmethod
     def resolve_lab_history(root: Any, info: Any, kind: Any, id: str) -> list[dict[str, Any]]:
         return machine.history(ctx(info).graph, _kind(kind), id)
+
+    @staticmethod
+    def resolve_allowed_moves(root: Any, info: Any, kind: Any, id: str) -> list[str]:
+        return machine.allowed_moves(ctx(info).graph, _kind(kind), id, reader_from_context(info))
 
     @staticmethod
     def resolve_lab_sessions(root: Any, info: Any, field: str | None = None,
