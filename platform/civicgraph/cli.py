@@ -221,6 +221,10 @@ def up(no_seed: bool) -> None:
             worker = devstack.worker_service(env, var / "log" / "worker.log")
             worker.start()
             stack.append(worker)
+            beat = devstack.beat_service(env, var / "log" / "beat.log",
+                                         var / "celery" / "beat-schedule")
+            beat.start()
+            stack.append(beat)
             web = devstack.web_service(env, settings.http_host, settings.http_port,
                                        var / "log" / "web.log")
             web.start()

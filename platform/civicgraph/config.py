@@ -29,6 +29,16 @@ def _env_int(name: str, default: int) -> int:
         raise ValueError(f"{name} must be a whole number, got {raw!r}") from exc
 
 
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name, "").strip()
+    if not raw:
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
 def _env_bool(name: str, default: bool) -> bool:
     raw = os.environ.get(name, "").strip().lower()
     if not raw:
@@ -71,6 +81,11 @@ class Settings:
     kit_store: Path | None = None
     kit_specs: tuple[Path, ...] = ()
     kit_build_lease: int = 30
+    # The lab's webhooks: first retry delay, doubling each attempt; HTTP timeout.
+    webhook_backoff_seconds: float = 30.0
+    webhook_backoff_max_seconds: float = 3600.0
+    webhook_task_retries: int = 8
+    webhook_timeout_seconds: float = 10.0
 
     def __post_init__(self) -> None:
         if not 5 <= self.access_token_minutes <= 60:
@@ -138,4 +153,8 @@ def load_settings() -> Settings:
         kit_specs=tuple(Path(p) for p in os.environ.get("CIVICGRAPH_KIT_SPECS", "").split(
             os.pathsep) if p.strip()) or (PROJECT_ROOT / "hackathon_kits" / "specs",),
         kit_build_lease=_env_int("CIVICGRAPH_KIT_BUILD_LEASE", 30),
+        webhook_backoff_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_SECONDS", 30.0),
+        webhook_backoff_max_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_MAX_SECONDS", 3600.0),
+        webhook_task_retries=_env_int("CIVICGRAPH_WEBHOOK_TASK_RETRIES", 8),
+        webhook_timeout_seconds=_env_float("CIVICGRAPH_WEBHOOK_TIMEOUT_SECONDS", 10.0),
     )

@@ -63,6 +63,31 @@ POLICY: dict[str, Rule] = {
     "Query.kitRelease": PUBLIC,
     "Query.kitBuild": needs(KITS_READ),
     "Mutation.buildKit": needs(LAB_WRITE),
+    # The lab. Public: open challenges, pilots and their outcomes, sessions, figures, history
+    # (the services hide drafts from non-staff). Staff and experts' reads and every lab move
+    # need lab:write; the lifecycle tables then check the actor's role per move.
+    "Query.challenges": PUBLIC,
+    "Query.challenge": PUBLIC,
+    "Query.pilot": PUBLIC,
+    "Query.stageGate": PUBLIC,
+    "Query.labHistory": PUBLIC,
+    "Query.allowedMoves": PUBLIC,
+    "Query.labSessions": PUBLIC,
+    "Query.labFigures": PUBLIC,
+    "Query.ideas": needs(LAB_WRITE),
+    "Query.proposals": needs(LAB_WRITE),
+    "Query.evaluationResults": needs(LAB_WRITE),
+    "Query.labOutbox": needs(LAB_WRITE),
+    # Anyone signed in may submit an idea or join a session (staff, public, start-ups, partners).
+    "Mutation.submitIdea": needs(GRAPH_READ),
+    "Mutation.joinLabSession": needs(GRAPH_READ),
+    **{f"Mutation.{name}": needs(LAB_WRITE) for name in (
+        "moveLabRecord", "acceptIdea", "mergeIdea", "createChallenge", "updateChallenge",
+        "createTeam", "createProposal", "updateProposal", "assignExperts", "scoreProposal",
+        "subscribeWebhook", "startPilot", "involvePartner", "setOperatingModel",
+        "addOutcomeMeasure", "setBaseline", "recordMeasurement", "signOffStage",
+        "createLabSession",
+    )},
     "Query.task": needs(GRAPH_READ),
     "Query.citizenProfile": needs(CITIZEN_READ),
     "Query.myConsents": needs(CONSENT_READ, "CITIZEN"),

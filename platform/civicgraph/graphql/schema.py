@@ -15,6 +15,9 @@ set_default_resolver(field_name_resolver)
 from civicgraph.graphql.access import AccessMutations, AccessQueries  # noqa: E402
 from civicgraph.graphql.consent import ConsentMutations, ConsentQueries  # noqa: E402
 from civicgraph.graphql.kits import KitMutations, KitQueries  # noqa: E402
+from civicgraph.graphql.lab.mutations import LabMutations  # noqa: E402
+from civicgraph.graphql.lab.mutations_pilots import LabPilotMutations  # noqa: E402
+from civicgraph.graphql.lab.queries import LabQueries  # noqa: E402
 from civicgraph.graphql.organisations import OrganisationMutations, OrganisationQueries  # noqa: E402
 from civicgraph.graphql.tasks import TaskMutations, TaskQueries  # noqa: E402
 
@@ -22,7 +25,7 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
 class Query(
-    OrganisationQueries, TaskQueries, AccessQueries, ConsentQueries, KitQueries,
+    OrganisationQueries, TaskQueries, AccessQueries, ConsentQueries, KitQueries, LabQueries,
     graphene.ObjectType,
 ):
     pass
@@ -30,7 +33,7 @@ class Query(
 
 class Mutation(
     OrganisationMutations, TaskMutations, AccessMutations, ConsentMutations, KitMutations,
-    graphene.ObjectType,
+    LabMutations, LabPilotMutations, graphene.ObjectType,
 ):
     pass
 

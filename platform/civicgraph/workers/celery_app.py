@@ -9,6 +9,7 @@ from __future__ import annotations
 from celery import Celery
 
 from civicgraph.config import Settings, load_settings
+from civicgraph.workers.lab_schedule import LAB_BEAT_SCHEDULE
 
 
 def create_celery(settings: Settings) -> Celery:
@@ -29,4 +30,6 @@ def create_celery(settings: Settings) -> Celery:
 
 
 celery_app = create_celery(load_settings())
-celery_app.conf.include = ["civicgraph.workers.tasks"]
+celery_app.conf.include = ["civicgraph.workers.tasks", "civicgraph.workers.lab_tasks"]
+# Celery beat (`celery -A civicgraph.workers.celery_app beat`): each domain adds its entries.
+celery_app.conf.beat_schedule = {**LAB_BEAT_SCHEDULE}

@@ -1,0 +1,1 @@
+"""The lab's GraphQL: types, queries and mutations over ``civicgraph.services.lab``."""

@@ -1,0 +1,1 @@
+"""Cypher for the innovation lab, one module per record kind."""

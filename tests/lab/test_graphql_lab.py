@@ -1,0 +1,141 @@
+"""The lab through GraphQL: public reads over HTTP without a token, mutations refused without
+one, and moves made with real access tokens from the browser sign-in (authorization code + PKCE)
+of people whose roles the lifecycle tables check."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from argon2 import PasswordHasher
+from flask import Flask
+from flask.testing import FlaskClient
+
+from civicgraph.repositories.graph import Graph
+from civicgraph.services.lab import challenges, ideas, pilots, sessions
+from civicgraph.services.lab.actor import Actor
+from tests.helpers import bearer, create_public_client, gql, login_with_pkce
+from tests.lab.builders import FUTURE, RUBRIC, open_challenge
+from tests.lab.conftest import field as make_field
+from tests.lab.conftest import person
+
+PASSWORD = "a long lab password"
+_HASH = PasswordHasher().hash(PASSWORD)
+
+
+def signed_in(app: Flask, graph: Graph, actor: Actor, scope: str) -> FlaskClient:
+    """Give the person a password, sign in through the real login page, use the token."""
+    email = f"{actor.id}@lab.example"
+    graph.run("MATCH (p:Person {id: $id}) SET p.email = $email, p.passwordHash = $hash",
+              {"id": actor.id, "email": email, "hash": _HASH}, write=True)
+    console = create_public_client(graph, ["graph:read", "lab:write"])
+    token = login_with_pkce(app, console, email, PASSWORD, scope)["access_token"]
+    return bearer(app, token)
+
+
+def as_principal(app: Flask, graph: Graph, actor: Actor, query: str,
+                 variables: dict[str, Any], scope: str = "graph:read lab:write") -> dict[str, Any]:
+    return gql(signed_in(app, graph, actor, scope), query, variables, status=None)
+
+
+MOVE = """mutation Move($kind: LabRecordKind!, $id: ID!, $to: String!, $version: Int!,
+  $reason: String) { moveLabRecord(kind: $kind, id: $id, to: $to, version: $version,
+  reason: $reason) { status version event { fromStatus toStatus actor } queuedWebhooks } }"""
+
+
+def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff: Actor) -> None:
+    make_field(graph, "employment")
+    challenge = open_challenge(graph, staff)
+    draft = challenges.create(graph, staff, title="Secret draft", description="d")
+    citizen = person(graph, "Cleo", {"CITIZEN"})
+    ideas.submit(graph, citizen, title="Idea", description="from outside")
+    sessions.create(graph, staff, title="Open lab", kind="SESSION",
+                    starts_at="2099-01-01T09:00:00Z", ends_at="2099-01-01T10:00:00Z",
+                    field_codes=["employment"])
+    body = gql(client, """{ challenges { id title status fields { code } criteria { name weight } }
+      labFigures { ideasIn externalShare conversion { ideas pilots } }
+      labSessions(field: "employment") { title kind fields participantCount } }""")
+    assert "errors" not in body, body
+    data = body["data"]
+    assert [c["id"] for c in data["challenges"]] == [challenge["id"]]
+    assert data["challenges"][0]["criteria"] == [{"name": "impact", "weight": 3.0},
+                                                 {"name": "feasibility", "weight": 1.0}]
+    assert data["labFigures"] == {"ideasIn": 1, "externalShare": 1.0,
+                                  "conversion": {"ideas": 1, "pilots": 0}}
+    assert data["labSessions"][0]["title"] == "Open lab"
+    history = gql(client, "query H($id: ID!) { labHistory(kind: CHALLENGE, id: $id) "
+                          "{ fromStatus toStatus actor } }", {"id": challenge["id"]})
+    assert [e["toStatus"] for e in history["data"]["labHistory"]] == ["DRAFT", "OPEN"]
+    moves = gql(client, "query M($id: ID!) { allowedMoves(kind: CHALLENGE, id: $id) }",
+                {"id": challenge["id"]})
+    assert moves["data"]["allowedMoves"] == []  # anonymous readers move nothing
+    hidden = gql(client, "query C($id: ID!) { challenge(id: $id) { id } }", {"id": draft["id"]})
+    assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+    staff_only = gql(client, "{ ideas { id } }", status=401)
+    assert staff_only["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+
+
+def test_mutations_without_a_principal_are_unauthenticated(client: FlaskClient) -> None:
+    body = gql(client, 'mutation { submitIdea(title: "t", description: "d") { idea { id } } }',
+               status=401)
+    assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
+    assert body["data"] is None
+
+
+def test_moves_through_graphql_with_a_principal(app: Flask, graph: Graph, staff: Actor) -> None:
+    make_field(graph, "employment")
+    citizen = person(graph, "Cleo", {"CITIZEN"})
+    submitted = as_principal(app, graph, citizen, """mutation { submitIdea(title: "Bus job club",
+      description: "advisers on a bus") { idea { id origin status version } } }""", {})
+    idea = submitted["data"]["submitIdea"]["idea"]
+    assert (idea["origin"], idea["status"]) == ("EXTERNAL", "SUBMITTED")
+    refused = as_principal(app, graph, citizen, MOVE, {"kind": "IDEA", "id": idea["id"],
+                                                "to": "IN_REVIEW", "version": 1})
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    no_scope = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"],
+                                               "to": "IN_REVIEW", "version": 1}, scope="graph:read")
+    assert no_scope["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    moved = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"],
+                                            "to": "IN_REVIEW", "version": 1})
+    assert moved["data"]["moveLabRecord"]["event"] == {
+        "fromStatus": "SUBMITTED", "toStatus": "IN_REVIEW", "actor": staff.id}
+    allowed = as_principal(app, graph, staff,
+                           "query M($id: ID!) { allowedMoves(kind: IDEA, id: $id) }",
+                           {"id": idea["id"]})
+    assert allowed["data"]["allowedMoves"] == ["ACCEPTED", "DECLINED", "MERGED"]
+    stale = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"],
+                                            "to": "DECLINED", "version": 1, "reason": "x"})
+    assert stale["errors"][0]["extensions"]["code"] == "CONFLICT"
+    illegal = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"],
+                                              "to": "SUBMITTED", "version": 2})
+    assert illegal["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert illegal["errors"][0]["extensions"]["allowedMoves"] == [
+        "ACCEPTED", "DECLINED", "MERGED"]
+    via = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"], "to": "ACCEPTED",
+                                          "version": 2, "reason": "ok"})
+    assert "acceptIdea" in via["errors"][0]["message"]
+    accepted = as_principal(app, graph, staff, """mutation A($id: ID!) { acceptIdea(id: $id,
+      version: 2, into: "CHALLENGE", reason: "good") { status challengeId } }""",
+                            {"id": idea["id"]})
+    challenge_id = accepted["data"]["acceptIdea"]["challengeId"]
+    completed = as_principal(app, graph, staff, """mutation U($id: ID!, $c: [CriterionInput!]) {
+      updateChallenge(id: $id, version: 1, deadline: "2099-01-01T00:00:00Z",
+      fields: ["employment"], criteria: $c) { version criteria { name } } }""",
+                             {"id": challenge_id, "c": RUBRIC})
+    assert completed["data"]["updateChallenge"]["version"] == 2
+    opened = as_principal(app, graph, staff, MOVE, {"kind": "CHALLENGE", "id": challenge_id,
+                                             "to": "OPEN", "version": 2})
+    assert opened["data"]["moveLabRecord"]["status"] == "OPEN"
+    assert FUTURE.startswith("2099")
+
+
+def test_pilot_and_gate_reads(client: FlaskClient, graph: Graph, staff: Actor) -> None:
+    from tests.lab.test_pilots_scenario import selected_proposal
+
+    proposal_id, _ = selected_proposal(graph, staff)
+    pilot = pilots.start(graph, staff, proposal_id, title="Job bus pilot")
+    body = gql(client, """query P($id: ID!) { pilot(id: $id) { title status partners { role }
+      measures { name } } stageGate(pilotId: $id, stage: "PILOT") { unmet
+      conditions { condition met } } }""", {"id": pilot["id"]})
+    assert body["data"]["pilot"]["partners"] == [{"role": "LEAD"}]
+    assert body["data"]["stageGate"]["unmet"] == [
+        "has_outcome_measures", "every_measure_has_baseline", "sponsor_signed_off"]
