@@ -29,7 +29,7 @@ test: deps lint
 	$(BIN)/pytest
 
 lint: python
-	$(BIN)/ruff check platform graph_schema tests
+	$(BIN)/ruff check platform graph_schema partners tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 

@@ -1,0 +1,285 @@
+"""Syncing a partner feed into the graph: fetch, map, upsert in atomic batches, withdraw the gone.
+
+A run is a ``SyncRun`` node. Its cursor (page URL and offset, or file offset) is written in the
+same statement as each batch, so a worker killed mid-run leaves a run whose cursor points just
+after the last committed batch; the redelivered task (or the next trigger, once the run's
+heartbeat is stale) resumes there. Upserts are keyed and hash-checked, so replaying is harmless.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from civicgraph.errors import BadInput, Conflict, NotFound
+from civicgraph.repositories import partner_sync as repo
+from civicgraph.repositories.graph import Graph
+from civicgraph.services import background
+from civicgraph.services.background import TaskQueue
+from civicgraph.services.organisations import KIND_LABELS, name_key
+from partners.contract import Connector, MappedRecord, RecordError, Transport
+from partners.registry import connector as connector_named
+from partners.sources import FetchError, HttpFetcher, read_file
+
+log = logging.getLogger(__name__)
+
+BATCH_SIZE = 1000
+STALE_AFTER = dt.timedelta(minutes=10)
+_DATE_FIELDS = ("postedAt", "closesAt", "startDate", "incorporatedOn")
+
+
+@dataclass
+class SyncOptions:
+    batch_size: int = BATCH_SIZE
+    fetcher: HttpFetcher | None = None
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def request_sync(graph: Graph, queue: TaskQueue, platform: str, trigger: str = "MANUAL"
+                 ) -> dict[str, Any]:
+    """Open a run (or return the one already running) and hand it to a worker."""
+    found = repo.platform(graph, name=platform, id=platform)
+    if found is None:
+        raise NotFound(f"no partner platform {platform!r}", ids=[platform])
+    if found["transport"] == Transport.WEBHOOK.value:
+        raise BadInput("a WEBHOOK platform pushes its records; there is nothing to fetch",
+                       field="platform")
+    now = _now()
+    run, created = repo.open_run(graph, found["id"], trigger, now, now - STALE_AFTER)
+    if created:
+        queue.enqueue(background.SYNC_PARTNER_FEED, run_id=run["id"])
+    return run
+
+
+def open_run(graph: Graph, platform: str, trigger: str = "MANUAL") -> dict[str, Any]:
+    """Open a run without a queue (the CLI runs it in-process); refuse if one is running."""
+    found = repo.platform(graph, name=platform, id=platform)
+    if found is None:
+        raise NotFound(f"no partner platform {platform!r}", ids=[platform])
+    now = _now()
+    run, created = repo.open_run(graph, found["id"], trigger, now, now - STALE_AFTER)
+    if not created and run["status"] == "RUNNING":
+        raise Conflict(f"a sync of {platform} is already running (run {run['id']})")
+    return run
+
+
+def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
+    """Called by beat every minute: start a run for each platform whose schedule is due."""
+    started = []
+    for name in repo.due_platforms(graph, _now()):
+        run = request_sync(graph, queue, name, trigger="SCHEDULE")
+        started.append(run["id"])
+    return started
+
+
+def _row(platform: Mapping[str, Any], record: MappedRecord, page: str | None) -> dict[str, Any]:
+    props = dict(record.properties)
+    for name in _DATE_FIELDS:
+        if isinstance(props.get(name), str):
+            props[name] = dt.date.fromisoformat(props[name])
+    org = record.organisation
+    return {
+        "key": record.key,
+        "syncKey": f"{platform['id']}:{record.key}",
+        "hash": record.content_hash(),
+        "page": page,
+        "props": props,
+        "org": None if org is None else _org(org.name, org.region, org.kind, org.business_id),
+        "skills": [{"uri": s.uri, "name": s.name, "essential": s.essential}
+                   for s in record.skills],
+        "occupation": None if record.occupation is None else {
+            "uri": record.occupation.uri, "name": record.occupation.name},
+    }
+
+
+def _org(name: str, region: str, kind: str, business_id: str | None) -> dict[str, Any]:
+    return {"name": name, "region": region, "kind": kind, "label": KIND_LABELS[kind],
+            "businessId": business_id, "nameKey": name_key(name, region)}
+
+
+def _raw_json(raw: Any) -> str:
+    return json.dumps(raw, default=str, ensure_ascii=False, sort_keys=True)[:20_000]
+
+
+def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_id: str,
+                raws: Sequence[Any], *, page: str | None = None, cursor: Any = None,
+                validators: Mapping[str, Any] | None = None,
+                unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
+    """Map one batch and write it in one transaction; bad records go to quarantine instead."""
+    rows: dict[str, dict[str, Any]] = {}
+    quarantine: list[dict[str, Any]] = []
+    seen: list[str] = []
+    granted = feed.record_type in (platform.get("allowedRecordTypes") or [])
+    for raw in raws:
+        key: str | None = None
+        try:
+            if not isinstance(raw, Mapping):
+                raise RecordError(f"a record must be an object, got {type(raw).__name__}")
+            key = feed.key(raw)
+            if not granted:
+                raise RecordError(f"platform {platform['name']} is not granted record type "
+                                  f"{feed.record_type}")
+            record = feed.map(raw)
+        except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            reason = str(exc) if isinstance(exc, RecordError) else f"malformed record: {exc!r}"
+            quarantine.append({"key": key, "reason": reason, "raw": _raw_json(raw)})
+            if key is not None and granted:
+                seen.append(key)  # still in the feed, so not withdrawn; its last good copy stays
+            continue
+        rows[record.key] = _row(platform, record, page)  # a key twice in a batch: last wins
+        seen.append(record.key)
+    orgs: dict[str, dict[str, Any]] = {}
+    for row in rows.values():
+        if row["org"] is not None:
+            orgs.setdefault(row["org"]["businessId"] or row["org"]["nameKey"], row["org"])
+    params = {
+        "platformId": platform["id"], "runId": run_id, "now": _now(),
+        "rows": list(rows.values()), "orgs": list(orgs.values()), "quarantine": quarantine,
+        "seenKeys": seen, "unchangedPages": list(unchanged_pages), "seen": len(raws),
+        "notModified": not_modified, "cursor": json.dumps(cursor),
+        "validators": json.dumps(validators or {}),
+    }
+    return repo.write_batch(graph, feed.record_type, params)
+
+
+def _http(graph: Graph, platform: Mapping[str, Any], feed: Connector, run: dict[str, Any],
+          options: SyncOptions) -> None:
+    fetcher = options.fetcher or HttpFetcher()
+    known: dict[str, Any] = json.loads(run["stateValidators"] or "{}")
+    found: dict[str, Any] = json.loads(run["validators"] or "{}")
+    cursor = json.loads(run["cursor"]) if run["cursor"] else {"url": platform["location"],
+                                                              "offset": 0}
+    while cursor["url"]:
+        url, offset = cursor["url"], int(cursor.get("offset", 0))
+        page = fetcher.fetch(url, feed.format, None if offset else known.get(url))
+        if page.not_modified:
+            next_url = known.get(url, {}).get("next")
+            found[url] = known.get(url, {})
+            cursor = {"url": next_url, "offset": 0}
+            apply_batch(graph, platform, feed, run["id"], [], cursor=cursor, validators=found,
+                        unchanged_pages=[url], not_modified=1)
+            continue
+        found[url] = {"etag": page.etag, "lastModified": page.last_modified,
+                      "next": page.next_url}
+        items = page.items
+        if offset >= len(items):  # resumed at the end of a page
+            cursor = {"url": page.next_url, "offset": 0}
+            apply_batch(graph, platform, feed, run["id"], [], cursor=cursor, validators=found)
+            continue
+        for start in range(offset, len(items), options.batch_size):
+            end = min(len(items), start + options.batch_size)
+            cursor = ({"url": url, "offset": end} if end < len(items)
+                      else {"url": page.next_url, "offset": 0})
+            apply_batch(graph, platform, feed, run["id"], items[start:end], page=url,
+                        cursor=cursor, validators=found)
+
+
+def _file(graph: Graph, platform: Mapping[str, Any], feed: Connector, run: dict[str, Any],
+          options: SyncOptions) -> None:
+    items, _digest = read_file(platform["location"], feed.format)
+    cursor = json.loads(run["cursor"]) if run["cursor"] else {"offset": 0}
+    for start in range(int(cursor["offset"]), len(items), options.batch_size):
+        end = min(len(items), start + options.batch_size)
+        apply_batch(graph, platform, feed, run["id"], items[start:end], cursor={"offset": end})
+
+
+def _withdraw_unseen(graph: Graph, platform_id: str, run_id: str) -> int:
+    seen, unchanged_pages = repo.seen_in_run(graph, run_id)
+    gone = [key for key, page in repo.live_keys(graph, platform_id)
+            if key not in seen and page not in unchanged_pages]
+    return repo.withdraw(graph, platform_id, gone, _now()) if gone else 0
+
+
+def run_sync(graph: Graph, run_id: str, options: SyncOptions | None = None) -> dict[str, Any]:
+    """Run (or resume) one sync run to the end; returns the run with its counters."""
+    options = options or SyncOptions()
+    run = repo.claim_run(graph, run_id, _now())
+    if run is None:
+        raise NotFound(f"no sync run {run_id}", ids=[run_id])
+    if run["status"] not in {"RUNNING"}:
+        return run  # already finished: a duplicate delivery changes nothing
+    platform = repo.platform(graph, id=run["platformId"])
+    if platform is None:
+        raise NotFound(f"the platform of run {run_id} is gone", ids=[run_id])
+    feed = connector_named(platform["connector"])
+    started = time.perf_counter()
+    try:
+        if platform["transport"] == Transport.HTTP.value:
+            _http(graph, platform, feed, run, options)
+        elif platform["transport"] == Transport.FILE.value:
+            _file(graph, platform, feed, run, options)
+        withdrawn = _withdraw_unseen(graph, platform["id"], run_id)
+    except (FetchError, OSError) as exc:
+        log.warning("sync run %s of %s failed: %s", run_id, platform["name"], exc)
+        return repo.finish_run(graph, run_id, {"status": "FAILED", "now": _now(),
+                                               "withdrawn": 0, "error": str(exc),
+                                               "fileHash": None})
+    finished = repo.finish_run(graph, run_id, {"status": "SUCCEEDED", "now": _now(),
+                                               "withdrawn": withdrawn, "error": None,
+                                               "fileHash": None})
+    log.info("sync run %s of %s: %s in %.2fs", run_id, platform["name"],
+             {k: finished[k] for k in ("seen", "created", "updated", "unchanged", "withdrawn",
+                                       "quarantined")}, time.perf_counter() - started)
+    return finished
+
+
+def ingest_pushed(graph: Graph, platform: str, records: Sequence[Any]) -> dict[str, Any]:
+    """Records a WEBHOOK platform pushed: applied as one run, never withdrawing anything."""
+    found = repo.platform(graph, name=platform, id=platform)
+    if found is None:
+        raise NotFound(f"no partner platform {platform!r}", ids=[platform])
+    if found["transport"] != Transport.WEBHOOK.value:
+        raise BadInput(f"{found['name']} is not a WEBHOOK platform", field="platform")
+    if len(records) > 10 * BATCH_SIZE:
+        raise BadInput(f"push at most {10 * BATCH_SIZE} records at a time", field="records")
+    run = open_run(graph, found["name"], trigger="PUSH")
+    claimed = repo.claim_run(graph, run["id"], _now())
+    assert claimed is not None
+    feed = connector_named(found["connector"])
+    for start in range(0, len(records), BATCH_SIZE):
+        apply_batch(graph, found, feed, run["id"], records[start:start + BATCH_SIZE],
+                    cursor={"offset": start + BATCH_SIZE})
+    return repo.finish_run(graph, run["id"], {"status": "SUCCEEDED", "now": _now(),
+                                              "withdrawn": 0, "error": None, "fileHash": None})
+
+
+def get_run(graph: Graph, run_id: str) -> dict[str, Any]:
+    run = repo.run_by_id(graph, run_id)
+    if run is None:
+        raise NotFound(f"no sync run {run_id}", ids=[run_id])
+    return run
+
+
+def list_runs(graph: Graph, platform: str | None, first: int) -> list[dict[str, Any]]:
+    platform_id = None
+    if platform:
+        found = repo.platform(graph, name=platform, id=platform)
+        if found is None:
+            raise NotFound(f"no partner platform {platform!r}", ids=[platform])
+        platform_id = found["id"]
+    return repo.runs(graph, platform_id, max(1, min(first, 100)))
+
+
+def list_quarantined(graph: Graph, platform: str | None, run_id: str | None, first: int
+                     ) -> list[dict[str, Any]]:
+    found = repo.platform(graph, name=platform, id=platform) if platform else None
+    if platform and found is None:
+        raise NotFound(f"no partner platform {platform!r}", ids=[platform])
+    platform_id = found["id"] if found else None
+    return repo.quarantined(graph, platform_id, run_id, max(1, min(first, 100)))
+
+
+def sources(graph: Graph, record_id: str) -> list[dict[str, Any]]:
+    found = repo.sources(graph, record_id)
+    if found is None:
+        raise NotFound(f"no vacancy, course or organisation with id {record_id}",
+                       ids=[record_id])
+    return found
