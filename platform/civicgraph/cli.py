@@ -16,6 +16,7 @@ import click
 from civicgraph.config import Settings, load_settings
 from civicgraph.observability import configure_logging
 from civicgraph.ops import devstack
+from civicgraph.partners_cli import partners
 from civicgraph.repositories.graph import Graph
 from graph_schema import MigrationError, Migrator
 
@@ -54,6 +55,9 @@ def migrate(status: bool) -> None:
         click.echo("applied: " + ", ".join(m.filename for m in applied))
     else:
         click.echo("schema is up to date")
+
+
+main.add_command(partners)
 
 
 @main.command()
@@ -105,10 +109,17 @@ def up(no_seed: bool) -> None:
                 from civicgraph.services import demo_seed
 
                 click.echo(f"demo ecosystem: {json.dumps(demo_seed.seed(graph))}")
+                from civicgraph.services import partner_demo
+
+                click.echo(f"demo partner feeds: {json.dumps(partner_demo.sync_demo(graph))}")
             graph.close()
             worker = devstack.worker_service(env, var / "log" / "worker.log")
             worker.start()
             stack.append(worker)
+            beat = devstack.beat_service(env, var / "celerybeat-schedule",
+                                         var / "log" / "beat.log")
+            beat.start()
+            stack.append(beat)
             web = devstack.web_service(env, settings.http_host, settings.http_port,
                                        var / "log" / "web.log")
             web.start()

@@ -12,17 +12,20 @@ from civicgraph.graphql.resolvers import field_name_resolver
 # Before any type is built: fields resolve from the camelCase keys of the services' dicts.
 set_default_resolver(field_name_resolver)
 
+from civicgraph.graphql.careers import CareerQueries  # noqa: E402
 from civicgraph.graphql.organisations import OrganisationMutations, OrganisationQueries  # noqa: E402
+from civicgraph.graphql.partners import PartnerMutations, PartnerQueries  # noqa: E402
 from civicgraph.graphql.tasks import TaskMutations, TaskQueries  # noqa: E402
 
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
-class Query(OrganisationQueries, TaskQueries, graphene.ObjectType):
+class Query(OrganisationQueries, TaskQueries, PartnerQueries, CareerQueries,
+            graphene.ObjectType):
     pass
 
 
-class Mutation(OrganisationMutations, TaskMutations, graphene.ObjectType):
+class Mutation(OrganisationMutations, TaskMutations, PartnerMutations, graphene.ObjectType):
     pass
 
 

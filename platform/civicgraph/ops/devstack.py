@@ -176,6 +176,14 @@ def worker_service(env: dict[str, str], log_path: Path, concurrency: int = 2,
     return Service("worker", argv, log_path, env=env)
 
 
+def beat_service(env: dict[str, str], schedule_file: Path, log_path: Path) -> Service:
+    """Celery beat: sends the periodic tasks named in the Celery app's ``beat_schedule``."""
+    schedule_file.parent.mkdir(parents=True, exist_ok=True)
+    argv = [sys.executable, "-m", "celery", "-A", "civicgraph.workers.celery_app", "beat",
+            "--loglevel=INFO", f"--schedule={schedule_file}"]
+    return Service("beat", argv, log_path, env=env)
+
+
 def web_service(env: dict[str, str], host: str, port: int, log_path: Path,
                 workers: int = 2) -> Service:
     argv = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
