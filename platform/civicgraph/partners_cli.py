@@ -96,8 +96,7 @@ def sync(name: str, queue: bool) -> None:
             tasks = CeleryTaskQueue(create_celery(load_settings()))
             click.echo(json.dumps(partner_sync.request_sync(graph, tasks, name)))
             return
-        run = partner_sync.open_run(graph, name)
-        click.echo(json.dumps(partner_sync.run_sync(graph, run["id"])))
+        click.echo(json.dumps(partner_sync.sync_now(graph, name)))
 
 
 @partners.command("sync-demo")

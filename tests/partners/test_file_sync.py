@@ -25,8 +25,8 @@ def register(graph: Graph, name: str, connector: str, location: str, transport: 
 
 
 def sync(graph: Graph, name: str, batch_size: int = 1000) -> dict[str, Any]:
-    run = partner_sync.open_run(graph, name)
-    return partner_sync.run_sync(graph, run["id"], partner_sync.SyncOptions(batch_size=batch_size))
+    options = partner_sync.SyncOptions(batch_size=batch_size)
+    return partner_sync.sync_now(graph, name, options=options)
 
 
 def counts(run: dict[str, Any]) -> dict[str, int]:

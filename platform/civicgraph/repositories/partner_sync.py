@@ -19,7 +19,7 @@ _PLATFORM = (
     "operator: COLLECT { MATCH (o:Organisation)-[:OPERATES]->(p) RETURN o.id }[0]}"
 )
 _RUN = (
-    "r {.id, .platformId, .platformName, .status, .trigger, .seen, .created, .updated, "
+    "r {.id, .platformId, .platformName, .status, .trigger, .lease, .seen, .created, .updated, "
     ".unchanged, .withdrawn, .quarantined, .pagesNotModified, .durationMs, .error, .attempts, "
     ".cursor, .validators, requestedAt: toString(r.requestedAt), "
     "startedAt: toString(r.startedAt), finishedAt: toString(r.finishedAt)}"
@@ -83,10 +83,12 @@ def due_platforms(graph: Graph, now: dt.datetime) -> list[str]:
 
 def open_run(graph: Graph, platform_id: str, trigger: str, now: dt.datetime,
              stale_before: dt.datetime) -> tuple[dict[str, Any], bool]:
-    """The platform's active run if one is alive, else a new QUEUED run; (run, created).
+    """(run, start): a new QUEUED run; or the active run, to be (re)started only when its
+    heartbeat is stale (its worker crashed), under a new lease; or the live active run, not to
+    be started again.
 
-    One statement, so two triggers at once cannot both start a run for the same platform: the
-    SyncState node is locked by the first writer and the second sees its active run.
+    One statement, so two triggers at once cannot both open a run for the same platform: the
+    SyncState node is write-locked by the first and the second sees its active run.
     """
     records = graph.run(
         "MATCH (p:PartnerPlatform {id: $platformId}) "
@@ -94,46 +96,51 @@ def open_run(graph: Graph, platform_id: str, trigger: str, now: dt.datetime,
         "ON CREATE SET st.id = randomUUID(), st.validators = '{}', st.createdAt = $now "
         "SET st._lock = true REMOVE st._lock "
         "WITH p, st OPTIONAL MATCH (active:SyncRun {id: st.activeRunId}) "
-        "WHERE active.status IN ['QUEUED', 'RUNNING'] AND active.heartbeatAt >= $staleBefore "
+        "WHERE active.status IN ['QUEUED', 'RUNNING'] "
         "CALL (p, st, active) { "
         "  WITH * WHERE active IS NULL "
         "  CREATE (r:SyncRun {id: randomUUID(), platformId: p.id, platformName: p.name, "
         "    status: 'QUEUED', trigger: $trigger, requestedAt: $now, heartbeatAt: $now, "
         "    seen: 0, created: 0, updated: 0, unchanged: 0, withdrawn: 0, quarantined: 0, "
-        "    pagesNotModified: 0, attempts: 0, cursor: null, validators: '{}'})-[:SYNCS]->(p) "
+        "    pagesNotModified: 0, attempts: 0, lease: 1, cursor: null, "
+        "    validators: '{}'})-[:SYNCS]->(p) "
         "  SET st.activeRunId = r.id, p.nextSyncAt = CASE WHEN p.scheduleSeconds > 0 "
         "    THEN $now + duration({seconds: p.scheduleSeconds}) END "
-        "  RETURN r "
+        "  RETURN r, true AS start "
         "  UNION "
-        "  WITH * WHERE active IS NOT NULL RETURN active AS r "
+        "  WITH * WHERE active IS NOT NULL AND active.heartbeatAt < $staleBefore "
+        "  SET active.lease = active.lease + 1, active.heartbeatAt = $now "
+        "  RETURN active AS r, true AS start "
+        "  UNION "
+        "  WITH * WHERE active IS NOT NULL AND active.heartbeatAt >= $staleBefore "
+        "  RETURN active AS r, false AS start "
         "} "
-        "RETURN " + _RUN + " AS run, r.requestedAt = $now AS created",
+        "RETURN " + _RUN + " AS run, start",
         {"platformId": platform_id, "trigger": trigger, "now": now,
          "staleBefore": stale_before},
         write=True,
     )
-    return dict(records[0]["run"]), bool(records[0]["created"])
+    return dict(records[0]["run"]), bool(records[0]["start"])
 
 
-def claim_run(graph: Graph, run_id: str, now: dt.datetime) -> dict[str, Any] | None:
-    """Mark a queued (or crashed) run RUNNING and return it with its cursor and the feed state."""
+def claim_run(graph: Graph, run_id: str, lease: int, now: dt.datetime) -> dict[str, Any] | None:
+    """Mark a run RUNNING under its current lease and return it with its cursor and the feed's
+    validators; None when the run does not exist or its lease moved on (taken over)."""
     records = graph.run(
-        "MATCH (r:SyncRun {id: $id}) "
+        "MATCH (r:SyncRun {id: $id}) WHERE r.lease = $lease "
         "OPTIONAL MATCH (st:SyncState {platformId: r.platformId}) "
-        "SET r.status = CASE WHEN r.status IN ['QUEUED', 'RUNNING'] THEN 'RUNNING' "
-        "  ELSE r.status END, "
+        "WITH r, st, r.status IN ['QUEUED', 'RUNNING'] AS open "
+        "SET r.status = CASE WHEN open THEN 'RUNNING' ELSE r.status END, "
         "r.startedAt = coalesce(r.startedAt, $now), r.heartbeatAt = $now, "
-        "r.attempts = r.attempts + 1, st.activeRunId = r.id "
-        "RETURN " + _RUN + " AS run, st.validators AS stateValidators, "
-        "st.fileHash AS fileHash",
-        {"id": run_id, "now": now},
+        "r.attempts = r.attempts + CASE WHEN open THEN 1 ELSE 0 END "
+        "RETURN " + _RUN + " AS run, st.validators AS stateValidators",
+        {"id": run_id, "lease": lease, "now": now},
         write=True,
     )
     if not records:
         return None
     row = records[0]
-    return {**dict(row["run"]), "stateValidators": row["stateValidators"] or "{}",
-            "fileHash": row["fileHash"]}
+    return {**dict(row["run"]), "stateValidators": row["stateValidators"] or "{}"}
 
 
 _ENSURE_ORGS: LiteralString = (
@@ -182,7 +189,8 @@ _BOOKKEEPING: LiteralString = (
 def _record_statement(label: LiteralString, skill_rel: LiteralString) -> LiteralString:
     """The batch upsert for a vacancy or course (labels are constants, never input)."""
     return (
-        "MATCH (p:PartnerPlatform {id: $platformId}) MATCH (run:SyncRun {id: $runId}) "
+        "MATCH (p:PartnerPlatform {id: $platformId}) "
+        "MATCH (run:SyncRun {id: $runId}) WHERE run.lease = $lease "
         + _ENSURE_ORGS
         + "CALL (p) { "
         "  UNWIND $rows AS row "
@@ -222,7 +230,8 @@ def _record_statement(label: LiteralString, skill_rel: LiteralString) -> Literal
 
 
 _ORGANISATION_STATEMENT: LiteralString = (
-    "MATCH (p:PartnerPlatform {id: $platformId}) MATCH (run:SyncRun {id: $runId}) "
+    "MATCH (p:PartnerPlatform {id: $platformId}) "
+    "MATCH (run:SyncRun {id: $runId}) WHERE run.lease = $lease "
     + _ENSURE_ORGS
     + "CALL (p) { "
     "  UNWIND $rows AS row "
@@ -257,9 +266,13 @@ _STATEMENTS: dict[str, LiteralString] = {
 }
 
 
-def write_batch(graph: Graph, record_type: str, params: dict[str, Any]) -> dict[str, int]:
-    """Apply one batch atomically; returns how many rows were created, updated, unchanged."""
+def write_batch(graph: Graph, record_type: str, params: dict[str, Any]
+                ) -> dict[str, int] | None:
+    """Apply one batch atomically; returns how many rows were created, updated, unchanged, or
+    None (and writes nothing) when the run's lease has moved on to another worker."""
     records = graph.run(_STATEMENTS[record_type], params, write=True)
+    if not records:
+        return None
     row = records[0]
     return {"created": row["created"], "updated": row["updated"], "unchanged": row["unchanged"]}
 
@@ -303,19 +316,19 @@ def withdraw(graph: Graph, platform_id: str, keys: list[str], now: dt.datetime) 
     return int(records[0]["withdrawn"])
 
 
-def finish_run(graph: Graph, run_id: str, fields: dict[str, Any]) -> dict[str, Any]:
+def finish_run(graph: Graph, run_id: str, fields: dict[str, Any]) -> dict[str, Any] | None:
     """Close a run, copy its validators to the platform's state and drop its seen-key batches."""
     records = graph.run(
         "MATCH (r:SyncRun {id: $id}) "
         "OPTIONAL MATCH (st:SyncState {platformId: r.platformId}) "
         "OPTIONAL MATCH (p:PartnerPlatform {id: r.platformId}) "
+        "WHERE r.lease = $lease "
         "SET r.status = $status, r.finishedAt = $now, r.withdrawn = r.withdrawn + $withdrawn, "
         "  r.error = $error, "
         "  r.durationMs = duration.inSeconds(r.startedAt, $now).milliseconds, "
         "  st.activeRunId = null, st.lastRunId = r.id, "
         "  st.validators = CASE WHEN $status = 'SUCCEEDED' THEN r.validators "
         "    ELSE st.validators END, "
-        "  st.fileHash = CASE WHEN $status = 'SUCCEEDED' THEN $fileHash ELSE st.fileHash END, "
         "  p.nextSyncAt = CASE WHEN p.scheduleSeconds > 0 "
         "    THEN $now + duration({seconds: p.scheduleSeconds}) ELSE null END "
         "WITH r CALL (r) { OPTIONAL MATCH (r)-[:SAW]->(b:SyncBatch) DETACH DELETE b } "
@@ -323,7 +336,7 @@ def finish_run(graph: Graph, run_id: str, fields: dict[str, Any]) -> dict[str, A
         {"id": run_id, **fields},
         write=True,
     )
-    return dict(records[0]["run"])
+    return dict(records[0]["run"]) if records else None
 
 
 def run_by_id(graph: Graph, run_id: str) -> dict[str, Any] | None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-import time
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -43,32 +42,43 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
-def request_sync(graph: Graph, queue: TaskQueue, platform: str, trigger: str = "MANUAL"
-                 ) -> dict[str, Any]:
-    """Open a run (or return the one already running) and hand it to a worker."""
+class LeaseLost(RuntimeError):
+    """Another worker took the run over (this one was presumed dead): stop without writing."""
+
+
+def open_run(graph: Graph, platform: str, trigger: str = "MANUAL",
+             stale_after: dt.timedelta = STALE_AFTER) -> tuple[dict[str, Any], bool]:
+    """(run, start): a new run, or a crashed one to resume, or the live one (start False)."""
     found = repo.platform(graph, name=platform, id=platform)
     if found is None:
         raise NotFound(f"no partner platform {platform!r}", ids=[platform])
-    if found["transport"] == Transport.WEBHOOK.value:
+    now = _now()
+    return repo.open_run(graph, found["id"], trigger, now, now - stale_after)
+
+
+def request_sync(graph: Graph, queue: TaskQueue, platform: str, trigger: str = "MANUAL",
+                 stale_after: dt.timedelta = STALE_AFTER) -> dict[str, Any]:
+    """Hand a run to a worker: a new one, or the crashed one to resume from its cursor.
+
+    While a run is alive (its heartbeat is recent) asking again returns that run unchanged.
+    """
+    found = repo.platform(graph, name=platform, id=platform)
+    if found is not None and found["transport"] == Transport.WEBHOOK.value:
         raise BadInput("a WEBHOOK platform pushes its records; there is nothing to fetch",
                        field="platform")
-    now = _now()
-    run, created = repo.open_run(graph, found["id"], trigger, now, now - STALE_AFTER)
-    if created:
-        queue.enqueue(background.SYNC_PARTNER_FEED, run_id=run["id"])
+    run, start = open_run(graph, platform, trigger, stale_after)
+    if start:
+        queue.enqueue(background.SYNC_PARTNER_FEED, run_id=run["id"], lease=run["lease"])
     return run
 
 
-def open_run(graph: Graph, platform: str, trigger: str = "MANUAL") -> dict[str, Any]:
-    """Open a run without a queue (the CLI runs it in-process); refuse if one is running."""
-    found = repo.platform(graph, name=platform, id=platform)
-    if found is None:
-        raise NotFound(f"no partner platform {platform!r}", ids=[platform])
-    now = _now()
-    run, created = repo.open_run(graph, found["id"], trigger, now, now - STALE_AFTER)
-    if not created and run["status"] == "RUNNING":
+def sync_now(graph: Graph, platform: str, trigger: str = "MANUAL",
+             options: SyncOptions | None = None) -> dict[str, Any]:
+    """Run a sync in this process (the CLI, the demo); refused while another one is alive."""
+    run, start = open_run(graph, platform, trigger)
+    if not start:
         raise Conflict(f"a sync of {platform} is already running (run {run['id']})")
-    return run
+    return run_sync(graph, run["id"], run["lease"], options)
 
 
 def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
@@ -110,7 +120,7 @@ def _raw_json(raw: Any) -> str:
 
 
 def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_id: str,
-                raws: Sequence[Any], *, page: str | None = None, cursor: Any = None,
+                lease: int, raws: Sequence[Any], *, page: str | None = None, cursor: Any = None,
                 validators: Mapping[str, Any] | None = None,
                 unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
     """Map one batch and write it in one transaction; bad records go to quarantine instead."""
@@ -141,13 +151,16 @@ def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_
         if row["org"] is not None:
             orgs.setdefault(row["org"]["businessId"] or row["org"]["nameKey"], row["org"])
     params = {
-        "platformId": platform["id"], "runId": run_id, "now": _now(),
+        "platformId": platform["id"], "runId": run_id, "lease": lease, "now": _now(),
         "rows": list(rows.values()), "orgs": list(orgs.values()), "quarantine": quarantine,
         "seenKeys": seen, "unchangedPages": list(unchanged_pages), "seen": len(raws),
         "notModified": not_modified, "cursor": json.dumps(cursor),
         "validators": json.dumps(validators or {}),
     }
-    return repo.write_batch(graph, feed.record_type, params)
+    counts = repo.write_batch(graph, feed.record_type, params)
+    if counts is None:
+        raise LeaseLost(f"sync run {run_id} was taken over by another worker")
+    return counts
 
 
 def _http(graph: Graph, platform: Mapping[str, Any], feed: Connector, run: dict[str, Any],
@@ -164,21 +177,22 @@ def _http(graph: Graph, platform: Mapping[str, Any], feed: Connector, run: dict[
             next_url = known.get(url, {}).get("next")
             found[url] = known.get(url, {})
             cursor = {"url": next_url, "offset": 0}
-            apply_batch(graph, platform, feed, run["id"], [], cursor=cursor, validators=found,
-                        unchanged_pages=[url], not_modified=1)
+            apply_batch(graph, platform, feed, run["id"], run["lease"], [], cursor=cursor,
+                        validators=found, unchanged_pages=[url], not_modified=1)
             continue
         found[url] = {"etag": page.etag, "lastModified": page.last_modified,
                       "next": page.next_url}
         items = page.items
         if offset >= len(items):  # resumed at the end of a page
             cursor = {"url": page.next_url, "offset": 0}
-            apply_batch(graph, platform, feed, run["id"], [], cursor=cursor, validators=found)
+            apply_batch(graph, platform, feed, run["id"], run["lease"], [], cursor=cursor,
+                        validators=found)
             continue
         for start in range(offset, len(items), options.batch_size):
             end = min(len(items), start + options.batch_size)
             cursor = ({"url": url, "offset": end} if end < len(items)
                       else {"url": page.next_url, "offset": 0})
-            apply_batch(graph, platform, feed, run["id"], items[start:end], page=url,
+            apply_batch(graph, platform, feed, run["id"], run["lease"], items[start:end], page=url,
                         cursor=cursor, validators=found)
 
 
@@ -188,7 +202,8 @@ def _file(graph: Graph, platform: Mapping[str, Any], feed: Connector, run: dict[
     cursor = json.loads(run["cursor"]) if run["cursor"] else {"offset": 0}
     for start in range(int(cursor["offset"]), len(items), options.batch_size):
         end = min(len(items), start + options.batch_size)
-        apply_batch(graph, platform, feed, run["id"], items[start:end], cursor={"offset": end})
+        apply_batch(graph, platform, feed, run["id"], run["lease"], items[start:end],
+                    cursor={"offset": end})
 
 
 def _withdraw_unseen(graph: Graph, platform_id: str, run_id: str) -> int:
@@ -198,36 +213,45 @@ def _withdraw_unseen(graph: Graph, platform_id: str, run_id: str) -> int:
     return repo.withdraw(graph, platform_id, gone, _now()) if gone else 0
 
 
-def run_sync(graph: Graph, run_id: str, options: SyncOptions | None = None) -> dict[str, Any]:
-    """Run (or resume) one sync run to the end; returns the run with its counters."""
+def _finish(graph: Graph, run_id: str, lease: int, status: str, withdrawn: int,
+            error: str | None) -> dict[str, Any]:
+    finished = repo.finish_run(graph, run_id, {"status": status, "now": _now(), "lease": lease,
+                                               "withdrawn": withdrawn, "error": error})
+    if finished is None:
+        raise LeaseLost(f"sync run {run_id} was taken over by another worker")
+    return finished
+
+
+def run_sync(graph: Graph, run_id: str, lease: int = 1, options: SyncOptions | None = None
+             ) -> dict[str, Any]:
+    """Run (or resume) one sync run to the end under its lease; returns the run's log."""
     options = options or SyncOptions()
-    run = repo.claim_run(graph, run_id, _now())
+    run = repo.claim_run(graph, run_id, lease, _now())
     if run is None:
-        raise NotFound(f"no sync run {run_id}", ids=[run_id])
-    if run["status"] not in {"RUNNING"}:
+        log.info("sync run %s lease %s is gone or taken over; nothing to do", run_id, lease)
+        return {"id": run_id, "status": "SUPERSEDED"}
+    if run["status"] != "RUNNING":
         return run  # already finished: a duplicate delivery changes nothing
     platform = repo.platform(graph, id=run["platformId"])
     if platform is None:
         raise NotFound(f"the platform of run {run_id} is gone", ids=[run_id])
     feed = connector_named(platform["connector"])
-    started = time.perf_counter()
     try:
         if platform["transport"] == Transport.HTTP.value:
             _http(graph, platform, feed, run, options)
         elif platform["transport"] == Transport.FILE.value:
             _file(graph, platform, feed, run, options)
         withdrawn = _withdraw_unseen(graph, platform["id"], run_id)
+    except LeaseLost:
+        log.warning("sync run %s was taken over; this worker stops", run_id)
+        return {"id": run_id, "status": "SUPERSEDED"}
     except (FetchError, OSError) as exc:
         log.warning("sync run %s of %s failed: %s", run_id, platform["name"], exc)
-        return repo.finish_run(graph, run_id, {"status": "FAILED", "now": _now(),
-                                               "withdrawn": 0, "error": str(exc),
-                                               "fileHash": None})
-    finished = repo.finish_run(graph, run_id, {"status": "SUCCEEDED", "now": _now(),
-                                               "withdrawn": withdrawn, "error": None,
-                                               "fileHash": None})
-    log.info("sync run %s of %s: %s in %.2fs", run_id, platform["name"],
+        return _finish(graph, run_id, lease, "FAILED", 0, str(exc))
+    finished = _finish(graph, run_id, lease, "SUCCEEDED", withdrawn, None)
+    log.info("sync run %s of %s: %s", run_id, platform["name"],
              {k: finished[k] for k in ("seen", "created", "updated", "unchanged", "withdrawn",
-                                       "quarantined")}, time.perf_counter() - started)
+                                       "quarantined", "durationMs")})
     return finished
 
 
@@ -240,15 +264,17 @@ def ingest_pushed(graph: Graph, platform: str, records: Sequence[Any]) -> dict[s
         raise BadInput(f"{found['name']} is not a WEBHOOK platform", field="platform")
     if len(records) > 10 * BATCH_SIZE:
         raise BadInput(f"push at most {10 * BATCH_SIZE} records at a time", field="records")
-    run = open_run(graph, found["name"], trigger="PUSH")
-    claimed = repo.claim_run(graph, run["id"], _now())
+    run, start = open_run(graph, found["name"], trigger="PUSH")
+    if not start:
+        raise Conflict(f"{found['name']} is already being written (run {run['id']})")
+    claimed = repo.claim_run(graph, run["id"], run["lease"], _now())
     assert claimed is not None
     feed = connector_named(found["connector"])
-    for start in range(0, len(records), BATCH_SIZE):
-        apply_batch(graph, found, feed, run["id"], records[start:start + BATCH_SIZE],
-                    cursor={"offset": start + BATCH_SIZE})
-    return repo.finish_run(graph, run["id"], {"status": "SUCCEEDED", "now": _now(),
-                                              "withdrawn": 0, "error": None, "fileHash": None})
+    for start_at in range(0, len(records), BATCH_SIZE):
+        apply_batch(graph, found, feed, run["id"], run["lease"],
+                    records[start_at:start_at + BATCH_SIZE],
+                    cursor={"offset": start_at + BATCH_SIZE})
+    return _finish(graph, run["id"], run["lease"], "SUCCEEDED", 0, None)
 
 
 def get_run(graph: Graph, run_id: str) -> dict[str, Any]:

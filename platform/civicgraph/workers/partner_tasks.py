@@ -14,9 +14,10 @@ log = logging.getLogger(__name__)
 
 
 @celery_app.task(name=background.SYNC_PARTNER_FEED)  # type: ignore[untyped-decorator]
-def sync_partner_feed(run_id: str) -> dict[str, Any]:
-    """Run or resume one sync run; a redelivery after a crash resumes from the run's cursor."""
-    return partner_sync.run_sync(runtime.graph(), run_id)
+def sync_partner_feed(run_id: str, lease: int = 1) -> dict[str, Any]:
+    """Run or resume one sync run; a redelivery after a crash resumes from the run's cursor,
+    and a delivery whose lease was superseded (the run was taken over) does nothing."""
+    return partner_sync.run_sync(runtime.graph(), run_id, lease)
 
 
 @celery_app.task(name=background.SYNC_DUE_PARTNER_FEEDS)  # type: ignore[untyped-decorator]
