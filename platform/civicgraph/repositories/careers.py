@@ -111,19 +111,21 @@ def occupation_paths(graph: Graph, source: str, target: str, max_hops: int, limi
         "    RETURN count(CASE WHEN held THEN 1 END) AS overlap, count(k) AS needed, "
         "      collect(CASE WHEN NOT held AND n.essential THEN k END) AS gap "
         "  } "
-        "  WITH i, src, dst, overlap, needed, gap ORDER BY i "
-        "  RETURN collect({from: src {.uri, .name}, to: dst {.uri, .name}, overlap: overlap, "
-        "    needed: needed, share: toFloat(overlap) / needed, "
-        "    gap: [k IN gap | k {.uri, .name}], "
-        "    courses: COLLECT { MATCH (c:TrainingCourse)-[:TEACHES]->(k:Skill) "
+        "  WITH i, src, dst, overlap, needed, gap, "
+        "    COLLECT { MATCH (c:TrainingCourse)-[:TEACHES]->(k:Skill) "
         "      WHERE k IN gap AND c.status = 'OPEN' AND " + _visible("c") + " "
         "      WITH c, collect(k.uri) AS closes ORDER BY size(closes) DESC, c.title, c.id "
         "      LIMIT $coursesPer "
-        "      RETURN " + _COURSE[:-1] + ", closes: closes} }}) AS steps "
+        "      RETURN " + _COURSE[:-1] + ", closes: closes} } AS courses "
+        "  ORDER BY i "
+        "  RETURN collect({from: src {.uri, .name}, to: dst {.uri, .name}, overlap: overlap, "
+        "    needed: needed, share: toFloat(overlap) / needed, "
+        "    gap: [k IN gap | k {.uri, .name}], courses: courses}) AS steps "
         "} "
         "WITH steps, reduce(m = 1.0, s IN steps | CASE WHEN s.share < m THEN s.share ELSE m END) "
         "  AS weakest "
-        "RETURN steps, weakest ORDER BY weakest DESC, size(steps) ASC LIMIT $limit",
+        "RETURN steps, weakest "
+        "ORDER BY weakest DESC, size(steps) ASC, [s IN steps | s.to.name] LIMIT $limit",
         {"source": source, "target": target, "maxHops": max_hops, "limit": limit,
          "coursesPer": courses_per_step, "callerPlatform": caller_platform, "admin": admin},
     )
