@@ -11,7 +11,7 @@ import redis
 from flask import Flask
 
 from civicgraph.config import Settings, load_settings
-from civicgraph.http import errors, graphql_view, health, request_log
+from civicgraph.http import errors, graphql_view, health, partner_webhook, request_log
 from civicgraph.observability import configure_logging
 from civicgraph.repositories.graph import Graph
 from civicgraph.workers.celery_app import create_celery
@@ -40,4 +40,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     errors.register(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(graphql_view.bp)
+    app.register_blueprint(partner_webhook.bp)
     return app

@@ -55,6 +55,8 @@ class Settings:
     log_json: bool = True
     debug_cypher: bool = False
     graphiql: bool = True
+    # POST /partners/<platform>/records; unauthenticated until identity and access lands.
+    partner_webhooks: bool = True
 
     @property
     def production(self) -> bool:
@@ -85,4 +87,5 @@ def load_settings() -> Settings:
         log_json=_env_bool("CIVICGRAPH_LOG_JSON", True),
         debug_cypher=_env_bool("CIVICGRAPH_DEBUG_CYPHER", env != "production"),
         graphiql=_env_bool("CIVICGRAPH_GRAPHIQL", env != "production"),
+        partner_webhooks=_env_bool("CIVICGRAPH_PARTNER_WEBHOOKS", env != "production"),
     )

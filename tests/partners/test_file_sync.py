@@ -136,3 +136,18 @@ def test_a_job_board_cannot_write_courses(graph: Graph) -> None:
                                                                   None, 10)}
     assert reasons == {"platform sneaky-board is not granted record type TrainingCourse"}
     assert graph.run("MATCH (c:TrainingCourse) RETURN count(c) AS n")[0]["n"] == 0
+
+
+def test_records_pushed_to_the_webhook(client: Any, graph: Graph) -> None:
+    partner_platforms.register(graph, name="push-board", kind="JOB_BOARD",
+                               connector="schemaorg-jobposting", transport="WEBHOOK")
+    items = json.loads((DEMO / "jobs.jsonld").read_text())
+    response = client.post("/partners/push-board/records", json=items)
+    assert response.status_code == 201, response.get_data(as_text=True)
+    run = response.get_json()["run"]
+    assert (run["trigger"], run["created"], run["status"]) == ("PUSH", 6, "SUCCEEDED")
+    first = items["itemListElement"][:1]
+    again = client.post("/partners/push-board/records", json=first).get_json()["run"]
+    assert (again["unchanged"], again["withdrawn"]) == (1, 0)  # a push never withdraws
+    wrong = client.post("/partners/no-such-board/records", json=[])
+    assert wrong.status_code == 404
