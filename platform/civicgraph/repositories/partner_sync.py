@@ -162,9 +162,14 @@ _ENSURE_ORGS: LiteralString = (
     "} } "
 )
 
-_FIND_ORG: LiteralString = (
-    "OPTIONAL MATCH (a:Organisation {businessId: row.org.businessId}) "
-    "OPTIONAL MATCH (b:Organisation {nameKey: row.org.nameKey}) "
+_ENSURE_TERMS: LiteralString = (
+    # Skills and occupations a batch names, created once per batch rather than once per row.
+    "CALL () { UNWIND $skills AS s MERGE (k:Skill {uri: s.uri}) ON CREATE SET "
+    "  k.id = randomUUID(), k.name = s.name, k.createdAt = $now, k.updatedAt = $now, "
+    "  k.version = 1 } "
+    "CALL () { UNWIND $occupations AS o MERGE (k:Occupation {uri: o.uri}) ON CREATE SET "
+    "  k.id = randomUUID(), k.name = o.name, k.createdAt = $now, k.updatedAt = $now, "
+    "  k.version = 1 } "
 )
 
 _BOOKKEEPING: LiteralString = (
@@ -181,17 +186,21 @@ _BOOKKEEPING: LiteralString = (
     "  run.seen = run.seen + $seen, run.quarantined = run.quarantined + size($quarantine), "
     "  run.pagesNotModified = run.pagesNotModified + $notModified, "
     "  run.created = run.created + created, run.updated = run.updated + updated, "
-    "  run.unchanged = run.unchanged + unchanged "
-    "RETURN created, updated, unchanged"
+    "  run.unchanged = run.unchanged + unchanged + $preUnchanged "
+    "RETURN created, updated, unchanged + $preUnchanged AS unchanged"
 )
 
 
 def _record_statement(label: LiteralString, skill_rel: LiteralString) -> LiteralString:
-    """The batch upsert for a vacancy or course (labels are constants, never input)."""
+    """The batch upsert for a vacancy or course (labels are constants, never input).
+
+    Rows arrive already filtered of those whose hash is unchanged (``unchanged_keys``); the
+    statement checks the hash again, so a row that changed in between is still right.
+    """
     return (
         "MATCH (p:PartnerPlatform {id: $platformId}) "
         "MATCH (run:SyncRun {id: $runId}) WHERE run.lease = $lease "
-        + _ENSURE_ORGS
+        + _ENSURE_ORGS + _ENSURE_TERMS
         + "CALL (p) { "
         "  UNWIND $rows AS row "
         "  OPTIONAL MATCH (existing:" + label + " {syncKey: row.syncKey}) "
@@ -207,19 +216,21 @@ def _record_statement(label: LiteralString, skill_rel: LiteralString) -> Literal
         "    MERGE (n)-[s:SOURCED_FROM]->(p) "
         "    SET s.key = row.key, s.hash = row.hash, s.fetchedAt = $now, s.page = row.page, "
         "      s.withdrawnAt = null "
-        "    WITH n, row "
-        "    CALL (n) { MATCH (n)-[x:" + skill_rel + "|FOR_OCCUPATION|OFFERED_BY]->() DELETE x } "
-        "    CALL (n, row) { " + _FIND_ORG
-        + "      WITH n, coalesce(a, b) AS o WHERE o IS NOT NULL MERGE (n)-[:OFFERED_BY]->(o) } "
+        "    WITH n, row, outcome "
+        "    CALL (n, outcome) { WITH * WHERE outcome = 'updated' "
+        "      MATCH (n)-[x:" + skill_rel + "|FOR_OCCUPATION|OFFERED_BY]->() DELETE x } "
+        "    CALL (n, row) { WITH * WHERE row.orgBusinessId IS NOT NULL "
+        "      MATCH (o:Organisation {businessId: row.orgBusinessId}) "
+        "      CREATE (n)-[:OFFERED_BY]->(o) } "
+        "    CALL (n, row) { WITH * WHERE row.orgBusinessId IS NULL AND row.orgNameKey IS NOT NULL "
+        "      MATCH (o:Organisation {nameKey: row.orgNameKey}) "
+        "      CREATE (n)-[:OFFERED_BY]->(o) } "
         "    CALL (n, row) { UNWIND row.skills AS sk "
-        "      MERGE (k:Skill {uri: sk.uri}) ON CREATE SET k.id = randomUUID(), "
-        "        k.name = sk.name, k.createdAt = $now, k.updatedAt = $now, k.version = 1 "
-        "      CREATE (n)-[:" + skill_rel + " {essential: sk.essential}]->(k) } "
+        "      MATCH (k:Skill {uri: sk[0]}) "
+        "      CREATE (n)-[:" + skill_rel + " {essential: sk[1]}]->(k) } "
         "    CALL (n, row) { WITH * WHERE row.occupation IS NOT NULL "
-        "      MERGE (oc:Occupation {uri: row.occupation.uri}) ON CREATE SET "
-        "        oc.id = randomUUID(), oc.name = row.occupation.name, "
-        "        oc.createdAt = $now, oc.updatedAt = $now, oc.version = 1 "
-        "      MERGE (n)-[:FOR_OCCUPATION]->(oc) } "
+        "      MATCH (oc:Occupation {uri: row.occupation}) "
+        "      CREATE (n)-[:FOR_OCCUPATION]->(oc) } "
         "  } "
         "  RETURN count(CASE outcome WHEN 'created' THEN 1 END) AS created, "
         "    count(CASE outcome WHEN 'updated' THEN 1 END) AS updated, "
@@ -264,6 +275,23 @@ _STATEMENTS: dict[str, LiteralString] = {
     "TrainingCourse": _record_statement("TrainingCourse", "TEACHES"),
     "Organisation": _ORGANISATION_STATEMENT,
 }
+
+
+_UNCHANGED: dict[str, LiteralString] = {
+    label: "MATCH (p:PartnerPlatform {id: $platformId}) UNWIND $pairs AS x "
+    "MATCH (n:" + label + " {" + prop + ": x.k}) MATCH (n)-[s:SOURCED_FROM]->(p) "
+    "WHERE s.hash = x.h AND s.withdrawnAt IS NULL RETURN x.k AS k"
+    for label, prop in (("Vacancy", "syncKey"), ("TrainingCourse", "syncKey"),
+                        ("Organisation", "businessId"))
+}
+
+
+def unchanged_keys(graph: Graph, record_type: str, platform_id: str,
+                   pairs: list[dict[str, str]]) -> set[str]:
+    """The lookup keys (syncKey, or businessId for organisations) whose stored hash for this
+    platform equals the new one: those rows need not be sent to the write at all."""
+    records = graph.run(_UNCHANGED[record_type], {"platformId": platform_id, "pairs": pairs})
+    return {r["k"] for r in records}
 
 
 def write_batch(graph: Graph, record_type: str, params: dict[str, Any]

@@ -91,23 +91,26 @@ def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
 
 
 def _row(platform: Mapping[str, Any], record: MappedRecord, page: str | None) -> dict[str, Any]:
+    """A record as the batch statement takes it: compact, names and labels sent once per batch."""
     props = dict(record.properties)
     for name in _DATE_FIELDS:
         if isinstance(props.get(name), str):
             props[name] = dt.date.fromisoformat(props[name])
     org = record.organisation
-    return {
+    row: dict[str, Any] = {
         "key": record.key,
         "syncKey": f"{platform['id']}:{record.key}",
         "hash": record.content_hash(),
         "page": page,
         "props": props,
-        "org": None if org is None else _org(org.name, org.region, org.kind, org.business_id),
-        "skills": [{"uri": s.uri, "name": s.name, "essential": s.essential}
-                   for s in record.skills],
-        "occupation": None if record.occupation is None else {
-            "uri": record.occupation.uri, "name": record.occupation.name},
+        "orgBusinessId": org.business_id if org else None,
+        "orgNameKey": name_key(org.name, org.region) if org else None,
+        "skills": [[s.uri, s.essential] for s in record.skills],
+        "occupation": record.occupation.uri if record.occupation else None,
     }
+    if record.record_type == "Organisation" and org is not None:
+        row["org"] = _org(org.name, org.region, org.kind, org.business_id)
+    return row
 
 
 def _org(name: str, region: str, kind: str, business_id: str | None) -> dict[str, Any]:
@@ -125,6 +128,7 @@ def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_
                 unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
     """Map one batch and write it in one transaction; bad records go to quarantine instead."""
     rows: dict[str, dict[str, Any]] = {}
+    mapped: list[MappedRecord] = []
     quarantine: list[dict[str, Any]] = []
     seen: list[str] = []
     granted = feed.record_type in (platform.get("allowedRecordTypes") or [])
@@ -145,14 +149,35 @@ def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_
                 seen.append(key)  # still in the feed, so not withdrawn; its last good copy stays
             continue
         rows[record.key] = _row(platform, record, page)  # a key twice in a batch: last wins
+        mapped.append(record)
         seen.append(record.key)
     orgs: dict[str, dict[str, Any]] = {}
-    for row in rows.values():
-        if row["org"] is not None:
-            orgs.setdefault(row["org"]["businessId"] or row["org"]["nameKey"], row["org"])
+    skills: dict[str, dict[str, Any]] = {}
+    occupations: dict[str, dict[str, Any]] = {}
+    for record in mapped:
+        org = record.organisation
+        if org is not None:
+            ref = _org(org.name, org.region, org.kind, org.business_id)
+            orgs.setdefault(ref["businessId"] or ref["nameKey"], ref)
+        for term in record.skills:
+            skills.setdefault(term.uri, {"uri": term.uri, "name": term.name})
+        if record.occupation is not None:
+            occupations.setdefault(record.occupation.uri, {"uri": record.occupation.uri,
+                                                           "name": record.occupation.name})
+    lookup = "businessId" if feed.record_type == "Organisation" else "syncKey"
+    same: set[str] = set()
+    if rows:
+        same = repo.unchanged_keys(graph, feed.record_type, platform["id"], [
+            {"k": row["key"] if lookup == "businessId" else row["syncKey"], "h": row["hash"]}
+            for row in rows.values()])
+    changed = [row for row in rows.values()
+               if (row["key"] if lookup == "businessId" else row["syncKey"]) not in same]
     params = {
         "platformId": platform["id"], "runId": run_id, "lease": lease, "now": _now(),
-        "rows": list(rows.values()), "orgs": list(orgs.values()), "quarantine": quarantine,
+        "rows": changed, "orgs": list(orgs.values()) if changed else [],
+        "skills": list(skills.values()) if changed else [],
+        "occupations": list(occupations.values()) if changed else [],
+        "preUnchanged": len(rows) - len(changed), "quarantine": quarantine,
         "seenKeys": seen, "unchangedPages": list(unchanged_pages), "seen": len(raws),
         "notModified": not_modified, "cursor": json.dumps(cursor),
         "validators": json.dumps(validators or {}),
