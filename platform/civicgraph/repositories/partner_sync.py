@@ -18,7 +18,7 @@ _PLATFORM = (
     "promotedAt: toString(p.promotedAt), nextSyncAt: toString(p.nextSyncAt), "
     "operator: COLLECT { MATCH (o:Organisation)-[:OPERATES]->(p) RETURN o.id }[0]}"
 )
-_RUN = (
+RUN_PROJECTION = (
     "r {.id, .platformId, .platformName, .status, .trigger, .lease, .seen, .created, .updated, "
     ".unchanged, .withdrawn, .quarantined, .pagesNotModified, .durationMs, .error, .attempts, "
     ".cursor, .validators, requestedAt: toString(r.requestedAt), "
@@ -115,7 +115,7 @@ def open_run(graph: Graph, platform_id: str, trigger: str, now: dt.datetime,
         "  WITH * WHERE active IS NOT NULL AND active.heartbeatAt >= $staleBefore "
         "  RETURN active AS r, false AS start "
         "} "
-        "RETURN " + _RUN + " AS run, start",
+        "RETURN " + RUN_PROJECTION + " AS run, start",
         {"platformId": platform_id, "trigger": trigger, "now": now,
          "staleBefore": stale_before},
         write=True,
@@ -133,7 +133,7 @@ def claim_run(graph: Graph, run_id: str, lease: int, now: dt.datetime) -> dict[s
         "SET r.status = CASE WHEN open THEN 'RUNNING' ELSE r.status END, "
         "r.startedAt = coalesce(r.startedAt, $now), r.heartbeatAt = $now, "
         "r.attempts = r.attempts + CASE WHEN open THEN 1 ELSE 0 END "
-        "RETURN " + _RUN + " AS run, st.validators AS stateValidators",
+        "RETURN " + RUN_PROJECTION + " AS run, st.validators AS stateValidators",
         {"id": run_id, "lease": lease, "now": now},
         write=True,
     )
@@ -214,8 +214,8 @@ def _record_statement(label: LiteralString, skill_rel: LiteralString) -> Literal
         "    ON CREATE SET n.id = randomUUID(), n.createdAt = $now, n.version = 0 "
         "    SET n += row.props, n.updatedAt = $now, n.version = n.version + 1 "
         "    MERGE (n)-[s:SOURCED_FROM]->(p) "
-        "    SET s.key = row.key, s.hash = row.hash, s.fetchedAt = $now, s.page = row.page, "
-        "      s.withdrawnAt = null "
+        "    SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
+        "      s.page = row.page, s.withdrawnAt = null "
         "    WITH n, row, outcome "
         "    CALL (n, outcome) { WITH * WHERE outcome = 'updated' "
         "      MATCH (n)-[x:" + skill_rel + "|FOR_OCCUPATION|OFFERED_BY]->() DELETE x } "
@@ -260,8 +260,8 @@ _ORGANISATION_STATEMENT: LiteralString = (
     "      o.updatedAt = $now, "
     "      o.version = o.version + CASE WHEN outcome = 'created' THEN 0 ELSE 1 END "
     "    MERGE (o)-[s:SOURCED_FROM]->(p) "
-    "    SET s.key = row.key, s.hash = row.hash, s.fetchedAt = $now, s.page = row.page, "
-    "      s.withdrawnAt = null "
+    "    SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
+    "      s.page = row.page, s.withdrawnAt = null "
     "  } "
     "  RETURN count(CASE outcome WHEN 'created' THEN 1 END) AS created, "
     "    count(CASE outcome WHEN 'updated' THEN 1 END) AS updated, "
@@ -277,20 +277,26 @@ _STATEMENTS: dict[str, LiteralString] = {
 }
 
 
-_UNCHANGED: dict[str, LiteralString] = {
-    label: "MATCH (p:PartnerPlatform {id: $platformId}) UNWIND $pairs AS x "
-    "MATCH (n:" + label + " {" + prop + ": x.k}) MATCH (n)-[s:SOURCED_FROM]->(p) "
-    "WHERE s.hash = x.h AND s.withdrawnAt IS NULL RETURN x.k AS k"
-    for label, prop in (("Vacancy", "syncKey"), ("TrainingCourse", "syncKey"),
-                        ("Organisation", "businessId"))
+_LOOKUP: dict[str, LiteralString] = {
+    "Vacancy": "MATCH (n:Vacancy {syncKey: x.k}) ",
+    "TrainingCourse": "MATCH (n:TrainingCourse {syncKey: x.k}) ",
+    "Organisation": "MATCH (n:Organisation {businessId: x.k}) ",
+}
+_HASH_TEST: dict[str, LiteralString] = {
+    "hash": "WHERE s.hash = x.h AND s.withdrawnAt IS NULL RETURN x.k AS k",
+    "rawHash": "WHERE s.rawHash = x.h AND s.withdrawnAt IS NULL RETURN x.k AS k",
 }
 
 
 def unchanged_keys(graph: Graph, record_type: str, platform_id: str,
-                   pairs: list[dict[str, str]]) -> set[str]:
-    """The lookup keys (syncKey, or businessId for organisations) whose stored hash for this
-    platform equals the new one: those rows need not be sent to the write at all."""
-    records = graph.run(_UNCHANGED[record_type], {"platformId": platform_id, "pairs": pairs})
+                   pairs: list[dict[str, str]], field: str) -> set[str]:
+    """The lookup keys (syncKey, or businessId for organisations) whose stored ``hash`` or
+    ``rawHash`` for this platform equals the new one: those rows need not be written."""
+    records = graph.run(
+        "MATCH (p:PartnerPlatform {id: $platformId}) UNWIND $pairs AS x "
+        + _LOOKUP[record_type] + "MATCH (n)-[s:SOURCED_FROM]->(p) " + _HASH_TEST[field],
+        {"platformId": platform_id, "pairs": pairs},
+    )
     return {r["k"] for r in records}
 
 
@@ -360,7 +366,7 @@ def finish_run(graph: Graph, run_id: str, fields: dict[str, Any]) -> dict[str, A
         "  p.nextSyncAt = CASE WHEN p.scheduleSeconds > 0 "
         "    THEN $now + duration({seconds: p.scheduleSeconds}) ELSE null END "
         "WITH r CALL (r) { OPTIONAL MATCH (r)-[:SAW]->(b:SyncBatch) DETACH DELETE b } "
-        "RETURN " + _RUN + " AS run",
+        "RETURN " + RUN_PROJECTION + " AS run",
         {"id": run_id, **fields},
         write=True,
     )
@@ -368,41 +374,6 @@ def finish_run(graph: Graph, run_id: str, fields: dict[str, Any]) -> dict[str, A
 
 
 def run_by_id(graph: Graph, run_id: str) -> dict[str, Any] | None:
-    records = graph.run("MATCH (r:SyncRun {id: $id}) RETURN " + _RUN + " AS run", {"id": run_id})
+    records = graph.run("MATCH (r:SyncRun {id: $id}) RETURN " + RUN_PROJECTION + " AS run",
+                        {"id": run_id})
     return dict(records[0]["run"]) if records else None
-
-
-def runs(graph: Graph, platform_id: str | None, limit: int) -> list[dict[str, Any]]:
-    records = graph.run(
-        "MATCH (r:SyncRun) WHERE $platformId IS NULL OR r.platformId = $platformId "
-        "RETURN " + _RUN + " AS run ORDER BY r.requestedAt DESC LIMIT $limit",
-        {"platformId": platform_id, "limit": limit},
-    )
-    return [dict(r["run"]) for r in records]
-
-
-def quarantined(graph: Graph, platform_id: str | None, run_id: str | None, limit: int
-                ) -> list[dict[str, Any]]:
-    records = graph.run(
-        "MATCH (q:QuarantinedRecord) WHERE ($platformId IS NULL OR q.platformId = $platformId) "
-        "AND ($runId IS NULL OR q.runId = $runId) "
-        "RETURN q {.id, .platformId, .runId, .key, .reason, .raw, at: toString(q.at)} AS q "
-        "ORDER BY q.at DESC, q.id LIMIT $limit",
-        {"platformId": platform_id, "runId": run_id, "limit": limit},
-    )
-    return [dict(r["q"]) for r in records]
-
-
-def sources(graph: Graph, record_id: str) -> list[dict[str, Any]] | None:
-    """A synced record's provenance, or None when no vacancy, course or organisation has the id."""
-    records = graph.run(
-        "CALL () { MATCH (n:Vacancy {id: $id}) RETURN n "
-        "  UNION MATCH (n:TrainingCourse {id: $id}) RETURN n "
-        "  UNION MATCH (n:Organisation {id: $id}) RETURN n } "
-        "RETURN COLLECT { MATCH (n)-[s:SOURCED_FROM]->(p:PartnerPlatform) "
-        "  RETURN {platform: p.name, platformId: p.id, mode: p.mode, key: s.key, "
-        "    fetchedAt: toString(s.fetchedAt), hash: s.hash, "
-        "    withdrawnAt: toString(s.withdrawnAt)} ORDER BY p.name } AS sources",
-        {"id": record_id},
-    )
-    return [dict(s) for s in records[0]["sources"]] if records else None

@@ -9,6 +9,7 @@ heartbeat is stale) resumes there. Upserts are keyed and hash-checked, so replay
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from civicgraph.errors import BadInput, Conflict, NotFound
+from civicgraph.repositories import partner_reads
 from civicgraph.repositories import partner_sync as repo
 from civicgraph.repositories.graph import Graph
 from civicgraph.services import background
@@ -122,35 +124,17 @@ def _raw_json(raw: Any) -> str:
     return json.dumps(raw, default=str, ensure_ascii=False, sort_keys=True)[:20_000]
 
 
-def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_id: str,
-                lease: int, raws: Sequence[Any], *, page: str | None = None, cursor: Any = None,
-                validators: Mapping[str, Any] | None = None,
-                unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
-    """Map one batch and write it in one transaction; bad records go to quarantine instead."""
-    rows: dict[str, dict[str, Any]] = {}
-    mapped: list[MappedRecord] = []
-    quarantine: list[dict[str, Any]] = []
-    seen: list[str] = []
-    granted = feed.record_type in (platform.get("allowedRecordTypes") or [])
-    for raw in raws:
-        key: str | None = None
-        try:
-            if not isinstance(raw, Mapping):
-                raise RecordError(f"a record must be an object, got {type(raw).__name__}")
-            key = feed.key(raw)
-            if not granted:
-                raise RecordError(f"platform {platform['name']} is not granted record type "
-                                  f"{feed.record_type}")
-            record = feed.map(raw)
-        except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            reason = str(exc) if isinstance(exc, RecordError) else f"malformed record: {exc!r}"
-            quarantine.append({"key": key, "reason": reason, "raw": _raw_json(raw)})
-            if key is not None and granted:
-                seen.append(key)  # still in the feed, so not withdrawn; its last good copy stays
-            continue
-        rows[record.key] = _row(platform, record, page)  # a key twice in a batch: last wins
-        mapped.append(record)
-        seen.append(record.key)
+def _raw_hash(feed: Connector, raw: Mapping[str, Any], today: str) -> str:
+    """sha256 of the raw record's canonical JSON, the connector and the day: a match means the
+    mapped record cannot have changed, so an unchanged-heavy re-sync need not map it at all.
+    (The day is in it because mapping reads the date, e.g. a posting past validThrough.)"""
+    text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(f"{feed.name}|{today}|{text}".encode()).hexdigest()
+
+
+def _terms(mapped: Sequence[MappedRecord]) -> dict[str, list[dict[str, Any]]]:
+    """The organisations, skills and occupations a batch names, each once."""
     orgs: dict[str, dict[str, Any]] = {}
     skills: dict[str, dict[str, Any]] = {}
     occupations: dict[str, dict[str, Any]] = {}
@@ -164,20 +148,74 @@ def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_
         if record.occupation is not None:
             occupations.setdefault(record.occupation.uri, {"uri": record.occupation.uri,
                                                            "name": record.occupation.name})
-    lookup = "businessId" if feed.record_type == "Organisation" else "syncKey"
-    same: set[str] = set()
-    if rows:
-        same = repo.unchanged_keys(graph, feed.record_type, platform["id"], [
-            {"k": row["key"] if lookup == "businessId" else row["syncKey"], "h": row["hash"]}
-            for row in rows.values()])
-    changed = [row for row in rows.values()
-               if (row["key"] if lookup == "businessId" else row["syncKey"]) not in same]
+    return {"orgs": list(orgs.values()), "skills": list(skills.values()),
+            "occupations": list(occupations.values())}
+
+
+def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_id: str,
+                lease: int, raws: Sequence[Any], *, page: str | None = None, cursor: Any = None,
+                validators: Mapping[str, Any] | None = None,
+                unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
+    """Map one batch and write it in one transaction; bad records go to quarantine instead.
+
+    Unchanged records are found first by raw hash (no mapping), then by mapped hash, so only
+    new and changed records travel to the write statement.
+    """
+    quarantine: list[dict[str, Any]] = []
+    seen: list[str] = []
+    granted = feed.record_type in (platform.get("allowedRecordTypes") or [])
+    by_org = feed.record_type == "Organisation"
+
+    def lookup(key: str) -> str:
+        return key if by_org else f"{platform['id']}:{key}"
+
+    def refuse(raw: Any, key: str | None, exc: Exception) -> None:
+        reason = str(exc) if isinstance(exc, RecordError) else f"malformed record: {exc!r}"
+        quarantine.append({"key": key, "reason": reason, "raw": _raw_json(raw)})
+        if key is not None and granted:
+            seen.append(key)  # still in the feed, so not withdrawn; its last good copy stays
+
+    today = dt.date.today().isoformat()
+    candidates: dict[str, tuple[Mapping[str, Any], str]] = {}
+    for raw in raws:
+        key: str | None = None
+        try:
+            if not isinstance(raw, Mapping):
+                raise RecordError(f"a record must be an object, got {type(raw).__name__}")
+            key = feed.key(raw)
+            if not granted:
+                raise RecordError(f"platform {platform['name']} is not granted record type "
+                                  f"{feed.record_type}")
+            candidates[key] = (raw, _raw_hash(feed, raw, today))  # a key twice: last wins
+        except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            refuse(raw, key, exc)
+    same_raw = repo.unchanged_keys(graph, feed.record_type, platform["id"], [
+        {"k": lookup(k), "h": h} for k, (_, h) in candidates.items()], "rawHash") \
+        if candidates else set()
+    rows: dict[str, dict[str, Any]] = {}
+    mapped: list[MappedRecord] = []
+    failed = 0
+    for key, (raw, raw_hash) in candidates.items():
+        seen.append(key)
+        if lookup(key) in same_raw:
+            continue
+        try:
+            record = feed.map(raw)
+        except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
+            seen.pop()
+            refuse(raw, key, exc)
+            failed += 1
+            continue
+        rows[key] = {**_row(platform, record, page), "rawHash": raw_hash}
+        mapped.append(record)
+    same = repo.unchanged_keys(graph, feed.record_type, platform["id"], [
+        {"k": lookup(k), "h": row["hash"]} for k, row in rows.items()], "hash") \
+        if rows else set()
+    changed = [row for key, row in rows.items() if lookup(key) not in same]
     params = {
         "platformId": platform["id"], "runId": run_id, "lease": lease, "now": _now(),
-        "rows": changed, "orgs": list(orgs.values()) if changed else [],
-        "skills": list(skills.values()) if changed else [],
-        "occupations": list(occupations.values()) if changed else [],
-        "preUnchanged": len(rows) - len(changed), "quarantine": quarantine,
+        "rows": changed, **_terms(mapped if changed else []),
+        "preUnchanged": len(candidates) - failed - len(changed), "quarantine": quarantine,
         "seenKeys": seen, "unchangedPages": list(unchanged_pages), "seen": len(raws),
         "notModified": not_modified, "cursor": json.dumps(cursor),
         "validators": json.dumps(validators or {}),
@@ -316,7 +354,7 @@ def list_runs(graph: Graph, platform: str | None, first: int) -> list[dict[str, 
         if found is None:
             raise NotFound(f"no partner platform {platform!r}", ids=[platform])
         platform_id = found["id"]
-    return repo.runs(graph, platform_id, max(1, min(first, 100)))
+    return partner_reads.runs(graph, platform_id, max(1, min(first, 100)))
 
 
 def list_quarantined(graph: Graph, platform: str | None, run_id: str | None, first: int
@@ -325,11 +363,11 @@ def list_quarantined(graph: Graph, platform: str | None, run_id: str | None, fir
     if platform and found is None:
         raise NotFound(f"no partner platform {platform!r}", ids=[platform])
     platform_id = found["id"] if found else None
-    return repo.quarantined(graph, platform_id, run_id, max(1, min(first, 100)))
+    return partner_reads.quarantined(graph, platform_id, run_id, max(1, min(first, 100)))
 
 
 def sources(graph: Graph, record_id: str) -> list[dict[str, Any]]:
-    found = repo.sources(graph, record_id)
+    found = partner_reads.sources(graph, record_id)
     if found is None:
         raise NotFound(f"no vacancy, course or organisation with id {record_id}",
                        ids=[record_id])
