@@ -61,6 +61,13 @@ def timed_sync(graph: Graph, name: str) -> tuple[dict[str, Any], float]:
     return run, time.perf_counter() - started
 
 
+def load() -> str:
+    try:
+        return Path("/proc/loadavg").read_text().split()[0]
+    except OSError:
+        return "?"
+
+
 def machine() -> str:
     cpu = "unknown CPU"
     try:
@@ -86,6 +93,16 @@ def bench(graph: Graph, work: Path) -> list[str]:
     partner_platforms.promote(graph, platform_row["id"], OPERATOR)
     lines = []
 
+    # Warm-up, as a long-running worker would be: JIT-compiled, query plans cached.
+    warm = work / "warm.json"
+    partner_platforms.register(
+        graph, name="warm-board", kind="JOB_BOARD", connector="schemaorg-jobposting",
+        transport="FILE", location=str(warm), schedule_seconds=0)
+    for start in (5_000_000, 5_010_000):
+        write_feed(warm, start, 10_000, seed=start)
+        partner_sync.sync_now(graph, "warm-board")
+        partner_sync.sync_now(graph, "warm-board")
+
     write_feed(feed, 0, 20_000, seed=1)
     run, seconds = timed_sync(graph, "bench-board")
     assert run["created"] == 20_000, run
@@ -97,6 +114,10 @@ def bench(graph: Graph, work: Path) -> list[str]:
     assert run["updated"] + run["unchanged"] == 20_000, run
     lines.append(f"| re-sync, 20k records, 1% changed ({run['updated']} updated, "
                  f"{run['unchanged']} unchanged) | {20_000 / seconds:,.0f} records/s "
+                 f"({seconds:.1f} s) |")
+    run, seconds = timed_sync(graph, "bench-board")
+    assert run["unchanged"] == 20_000, run
+    lines.append(f"| re-sync, 20k records, all unchanged | {20_000 / seconds:,.0f} records/s "
                  f"({seconds:.1f} s) |")
 
     write_feed(feed, 0, 100_000, seed=1, changed=0.01)
@@ -119,6 +140,7 @@ def bench(graph: Graph, work: Path) -> list[str]:
     timings.sort()
     p50 = statistics.median(timings)
     p95 = timings[int(len(timings) * 0.95) - 1]
+    lines.append(f"| load average at the end (1 min) | {load()} |")
     lines.append(f"| match a profile of 8 skills against 100k vacancies (top 10, explained, "
                  f"with courses) | p50 {p50:.0f} ms, p95 {p95:.0f} ms (60 profiles) |")
     return lines
@@ -131,8 +153,11 @@ def write_doc(lines: list[str]) -> None:
         f"{HEADING}\n\n`make bench-partners` ({time.strftime('%Y-%m-%d')}): {machine()}; "
         "embedded Neo4j 5.26 (1 GB heap) on the same machine. Syncs read a generated schema.org "
         "JobPosting file drop (6 ESCO-style skills per posting, 200 employers) through the code "
-        "a worker runs: parse, map, sha256 of canonical JSON, then batched `UNWIND` upserts of "
-        "1,000 records per transaction with provenance and sync bookkeeping.\n\n"
+        "a worker runs: parse, raw-record hash, map and sha256 of canonical JSON where the raw "
+        "hash changed, then batched `UNWIND` upserts of 1,000 records per transaction with "
+        "provenance and sync bookkeeping, after a warm-up of 20k records (JIT and query "
+        "plans warm, as in a long-running worker). Each figure is the whole sync, end to end "
+        "(file read to run closed, withdrawal pass included).\n\n"
         "| measure | result |\n|---|---|\n" + "\n".join(lines) + "\n\n"
         "Targets from the issue: at least 5,000 records/s for new records and 20,000 records/s "
         "for unchanged-heavy re-syncs.\n"
