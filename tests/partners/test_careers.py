@@ -25,7 +25,7 @@ def occupation(slug: str) -> str:
 
 
 MATCH = """query M($skills: [String!]!) { matchVacancies(skills: $skills, first: 3) {
-  score maxScore vacancy { title organisation { name businessId } }
+  score maxScore vacancy { title organisation { name businessId } sources { platform key } }
   matched { uri essential } missing { uri essential } courses { title closes } } }"""
 PATHS = """query P($from: String!, $to: String!) { careerPaths(from: $from, to: $to) {
   weakestShare steps { from { name } to { name } overlap needed share gap { uri }
@@ -44,6 +44,7 @@ def test_ranked_explained_vacancies_with_courses_for_the_gaps(client: FlaskClien
     assert (top["score"], top["maxScore"]) == (5, 7)
     assert top["vacancy"]["organisation"] == {"name": "PENNINE SOFTWARE WORKS LTD",
                                               "businessId": "09000001"}
+    assert top["vacancy"]["sources"] == [{"platform": "demo-jobs-board", "key": "DJB-0001"}]
     assert {m["uri"] for m in top["matched"]} == {skill("python"), skill("software-testing"),
                                                   skill("sql")}
     assert top["missing"] == [{"uri": skill("version-control"), "essential": True}]

@@ -27,7 +27,12 @@ _VACANCY: LiteralString = (
     "organisation: COLLECT { MATCH (v)-[:OFFERED_BY]->(o:Organisation) "
     "  RETURN o {.id, .name, .businessId} }[0], "
     "occupation: COLLECT { MATCH (v)-[:FOR_OCCUPATION]->(oc:Occupation) "
-    "  RETURN oc {.uri, .name} }[0]}"
+    "  RETURN oc {.uri, .name} }[0], "
+    "skills: [(v)-[q:REQUIRES]->(k:Skill) | {uri: k.uri, name: k.name, essential: q.essential}], "
+    "sources: COLLECT { MATCH (v)-[s:SOURCED_FROM]->(p:PartnerPlatform) "
+    "  RETURN {platform: p.name, platformId: p.id, mode: p.mode, key: s.key, "
+    "    fetchedAt: toString(s.fetchedAt), hash: s.hash, "
+    "    withdrawnAt: toString(s.withdrawnAt)} ORDER BY p.name }}"
 )
 
 _COURSE: LiteralString = (
@@ -75,12 +80,7 @@ def vacancy(graph: Graph, vacancy_id: str, caller_platform: str | None, admin: b
             ) -> dict[str, Any] | None:
     records = graph.run(
         "MATCH (v:Vacancy {id: $id}) WHERE " + _visible("v") + " "
-        "RETURN " + _VACANCY[:-1] + ", skills: [(v)-[q:REQUIRES]->(k:Skill) | "
-        "  {uri: k.uri, name: k.name, essential: q.essential}], "
-        "sources: COLLECT { MATCH (v)-[s:SOURCED_FROM]->(p:PartnerPlatform) "
-        "  RETURN {platform: p.name, platformId: p.id, mode: p.mode, key: s.key, "
-        "    fetchedAt: toString(s.fetchedAt), hash: s.hash, "
-        "    withdrawnAt: toString(s.withdrawnAt)} ORDER BY p.name }} AS vacancy",
+        "RETURN " + _VACANCY + " AS vacancy",
         {"id": vacancy_id, "callerPlatform": caller_platform, "admin": admin},
     )
     return dict(records[0]["vacancy"]) if records else None
