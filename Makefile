@@ -12,7 +12,7 @@ GRAPHIQL_DIR := platform/civicgraph/http/static
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/graphiql/graphiql.min.js
 MVN := mvn -B -q
 
-.PHONY: help run test lint bench bench-graph bench-kits schema deps python neo4j redis graphiql clean
+.PHONY: help run test lint bench bench-graph bench-kits bench-partners schema deps python neo4j redis graphiql clean
 
 help:
 	@echo "make run     start Neo4j, Redis, a Celery worker and the web app; seed a demo; serve GraphQL"
@@ -29,12 +29,16 @@ test: deps lint
 	$(BIN)/pytest
 
 lint: python
-	$(BIN)/ruff check platform graph_schema hackathon_kits tests
+	$(BIN)/ruff check platform graph_schema hackathon_kits partners tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
 # Each domain adds its own bench-* target; `make bench` runs them all.
-bench: bench-graph bench-kits
+bench: bench-graph bench-kits bench-partners
+
+# Partner-feed sync throughput and career matching latency (docs/benchmarks.md).
+bench-partners: deps
+	$(BIN)/python scripts/bench_partners.py
 
 # A 1M-row kit build: rows/s and peak memory, 100k vs 1M rows (docs/benchmarks.md).
 bench-kits: deps

@@ -17,6 +17,7 @@ from civicgraph.config import Settings, load_settings
 from civicgraph.kits_cli import kits
 from civicgraph.observability import configure_logging
 from civicgraph.ops import devstack
+from civicgraph.partners_cli import partners
 from civicgraph.repositories.graph import Graph
 from graph_schema import MigrationError, Migrator
 
@@ -55,6 +56,9 @@ def migrate(status: bool) -> None:
         click.echo("applied: " + ", ".join(m.filename for m in applied))
     else:
         click.echo("schema is up to date")
+
+
+main.add_command(partners)
 
 
 @main.command()
@@ -217,6 +221,9 @@ def up(no_seed: bool) -> None:
 
                 seeded = demo_seed.seed(graph, settings.issuer)
                 click.echo(f"demo ecosystem: {json.dumps(seeded)}")
+                from civicgraph.services import partner_demo
+
+                click.echo(f"demo partner feeds: {json.dumps(partner_demo.sync_demo(graph))}")
             graph.close()
             worker = devstack.worker_service(env, var / "log" / "worker.log")
             worker.start()

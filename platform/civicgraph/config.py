@@ -86,6 +86,8 @@ class Settings:
     webhook_backoff_max_seconds: float = 3600.0
     webhook_task_retries: int = 8
     webhook_timeout_seconds: float = 10.0
+    # POST /partners/<platform>/records, where platforms push records to us.
+    partner_webhooks: bool = True
 
     def __post_init__(self) -> None:
         if not 5 <= self.access_token_minutes <= 60:
@@ -157,4 +159,5 @@ def load_settings() -> Settings:
         webhook_backoff_max_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_MAX_SECONDS", 3600.0),
         webhook_task_retries=_env_int("CIVICGRAPH_WEBHOOK_TASK_RETRIES", 8),
         webhook_timeout_seconds=_env_float("CIVICGRAPH_WEBHOOK_TIMEOUT_SECONDS", 10.0),
+        partner_webhooks=_env_bool("CIVICGRAPH_PARTNER_WEBHOOKS", True),
     )

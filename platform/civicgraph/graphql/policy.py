@@ -78,6 +78,16 @@ POLICY: dict[str, Rule] = {
     "Query.proposals": needs(LAB_WRITE),
     "Query.evaluationResults": needs(LAB_WRITE),
     "Query.labOutbox": needs(LAB_WRITE),
+    # Partner platforms (KEHA-style onboarding) and career paths. Matching and career paths
+    # serve jobseekers without an account; a sync is asked by the platform's own client (the
+    # service checks which platform) or an admin; registering and promoting are admin work.
+    "Query.matchVacancies": PUBLIC,
+    "Query.careerPaths": PUBLIC,
+    "Query.vacancy": PUBLIC,
+    "Query.quarantinedRecords": needs(ADMIN),
+    "Mutation.syncPartnerFeed": needs(GRAPH_WRITE),
+    "Mutation.registerPartnerPlatform": needs(ADMIN),
+    "Mutation.promotePartnerPlatform": needs(ADMIN),
     # Anyone signed in may submit an idea or join a session (staff, public, start-ups, partners).
     "Mutation.submitIdea": needs(GRAPH_READ),
     "Mutation.joinLabSession": needs(GRAPH_READ),

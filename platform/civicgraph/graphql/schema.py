@@ -13,12 +13,14 @@ from civicgraph.graphql.resolvers import field_name_resolver
 set_default_resolver(field_name_resolver)
 
 from civicgraph.graphql.access import AccessMutations, AccessQueries  # noqa: E402
+from civicgraph.graphql.careers import CareerQueries  # noqa: E402
 from civicgraph.graphql.consent import ConsentMutations, ConsentQueries  # noqa: E402
 from civicgraph.graphql.kits import KitMutations, KitQueries  # noqa: E402
 from civicgraph.graphql.lab.mutations import LabMutations  # noqa: E402
 from civicgraph.graphql.lab.mutations_pilots import LabPilotMutations  # noqa: E402
 from civicgraph.graphql.lab.queries import LabQueries  # noqa: E402
 from civicgraph.graphql.organisations import OrganisationMutations, OrganisationQueries  # noqa: E402
+from civicgraph.graphql.partners import PartnerMutations, PartnerQueries  # noqa: E402
 from civicgraph.graphql.tasks import TaskMutations, TaskQueries  # noqa: E402
 
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
@@ -26,14 +28,14 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 class Query(
     OrganisationQueries, TaskQueries, AccessQueries, ConsentQueries, KitQueries, LabQueries,
-    graphene.ObjectType,
+    PartnerQueries, CareerQueries, graphene.ObjectType,
 ):
     pass
 
 
 class Mutation(
     OrganisationMutations, TaskMutations, AccessMutations, ConsentMutations, KitMutations,
-    LabMutations, LabPilotMutations, graphene.ObjectType,
+    LabMutations, LabPilotMutations, PartnerMutations, graphene.ObjectType,
 ):
     pass
 

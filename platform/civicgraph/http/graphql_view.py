@@ -6,14 +6,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
 from civicgraph.graphql import execution
 from civicgraph.graphql.context import RequestContext
+from civicgraph.http.bearer import principal_or_401
 from civicgraph.repositories.graph import recording_statements
-from civicgraph.services.access import ANONYMOUS, Principal
+from civicgraph.services.access import Principal
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 bp = Blueprint(
@@ -39,29 +39,6 @@ def _wants_html() -> bool:
     return best == "text/html" and "query" not in request.args
 
 
-def _principal() -> Principal | Response:
-    """The caller from the bearer token; a token that is sent but bad is refused outright."""
-    if "Authorization" not in request.headers:
-        return ANONYMOUS
-    protector = current_app.extensions["civicgraph_auth"].protector
-    try:
-        token = protector.acquire_token()
-    except OAuth2Error as error:
-        headers = dict(error.get_headers())
-        headers.setdefault("WWW-Authenticate", 'Bearer realm="civicgraph", error="invalid_token"')
-        headers.pop("Content-Type", None)
-        response = jsonify(errors=[{
-            "message": "The access token is missing, malformed, expired, revoked or not "
-                       "issued for this API",
-            "extensions": {"code": "UNAUTHENTICATED"},
-        }])
-        response.status_code = 401
-        response.headers.update(headers)
-        return response
-    principal: Principal = token.principal()
-    return principal
-
-
 def _context(principal: Principal) -> RequestContext:
     ext: dict[str, Any] = current_app.extensions["civicgraph"]
     return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id,
@@ -71,7 +48,7 @@ def _context(principal: Principal) -> RequestContext:
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:
     settings = current_app.extensions["civicgraph"]["settings"]
-    principal = _principal()
+    principal = principal_or_401()
     if isinstance(principal, Response):
         return principal
     with recording_statements() as statements:

@@ -169,10 +169,14 @@ def wait_for_redis(url: str, timeout: float, alive: Callable[[], bool] = lambda:
 
 
 def worker_service(env: dict[str, str], log_path: Path, concurrency: int = 2,
-                   pool: str = "prefork") -> Service:
+                   pool: str = "prefork", queues: str | None = None,
+                   name: str | None = None) -> Service:
     argv = [sys.executable, "-m", "celery", "-A", "civicgraph.workers.celery_app", "worker",
             "--loglevel=INFO", f"--pool={pool}", f"--concurrency={concurrency}",
-            "--without-gossip", "--without-mingle", "-n", f"civicgraph-{os.getpid()}@%h"]
+            "--without-gossip", "--without-mingle",
+            "-n", name or f"civicgraph-{os.getpid()}@%h"]
+    if queues:
+        argv += ["-Q", queues]
     return Service("worker", argv, log_path, env=env)
 
 

@@ -23,6 +23,8 @@ class TaskQueue(Protocol):
 # Names of the tasks the worker registers; the web app sends by name and never imports them.
 RECOMPUTE_PARTNER_COUNTS = "civicgraph.recompute_partner_counts"
 DIAGNOSTICS = "civicgraph.diagnostics"
+SYNC_PARTNER_FEED = "civicgraph.partners.sync"
+SYNC_DUE_PARTNER_FEEDS = "civicgraph.partners.sync_due"
 
 
 def request_partner_count_recompute(queue: TaskQueue) -> TaskStatus:

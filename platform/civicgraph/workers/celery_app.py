@@ -9,6 +9,7 @@ from __future__ import annotations
 from celery import Celery
 
 from civicgraph.config import Settings, load_settings
+from civicgraph.services.background import SYNC_DUE_PARTNER_FEEDS
 from civicgraph.workers.lab_schedule import LAB_BEAT_SCHEDULE
 
 
@@ -26,10 +27,19 @@ def create_celery(settings: Settings) -> Celery:
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
     )
+    # Beat (`celery -A civicgraph.workers.celery_app beat`) only sends this check; each
+    # platform's own schedule (PartnerPlatform.scheduleSeconds) decides whether a sync is due.
+    app.conf.beat_schedule = {
+        "partner-feeds-due": {"task": SYNC_DUE_PARTNER_FEEDS, "schedule": 60.0},
+    }
     return app
 
 
 celery_app = create_celery(load_settings())
-celery_app.conf.include = ["civicgraph.workers.tasks", "civicgraph.workers.lab_tasks"]
+celery_app.conf.include = [
+    "civicgraph.workers.tasks",
+    "civicgraph.workers.lab_tasks",
+    "civicgraph.workers.partner_tasks",
+]
 # Celery beat (`celery -A civicgraph.workers.celery_app beat`): each domain adds its entries.
-celery_app.conf.beat_schedule = {**LAB_BEAT_SCHEDULE}
+celery_app.conf.beat_schedule = {**celery_app.conf.beat_schedule, **LAB_BEAT_SCHEDULE}

@@ -1,0 +1,124 @@
+"""The one small contract every connector follows.
+
+A connector is a feed *format* (schema.org JobPosting, schema.org Course, Companies House basic
+company data). A partner platform is an *instance*: it names a connector, a transport and a
+location. Keeping the two apart lets two platforms publish the same format (two company registers)
+and lets one format arrive by HTTP, by file drop or by webhook without a new connector.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any, ClassVar, Protocol
+
+RECORD_TYPES = ("Vacancy", "TrainingCourse", "Organisation")
+
+
+class Transport(StrEnum):
+    """Where a feed's records come from."""
+
+    HTTP = "HTTP"  # a JSON API we page through (Link rel="next" or a body `next`), with ETags
+    FILE = "FILE"  # a CSV or JSON file dropped where we can read it
+    WEBHOOK = "WEBHOOK"  # the partner pushes records to our endpoint
+
+
+class RecordError(ValueError):
+    """A record that cannot be mapped; its message becomes the quarantine reason."""
+
+
+@dataclass(frozen=True)
+class OrgRef:
+    """An organisation as a feed names it; ``business_id`` is the register number when known."""
+
+    name: str
+    region: str
+    kind: str = "EMPLOYER"
+    business_id: str | None = None
+
+
+@dataclass(frozen=True)
+class SkillRef:
+    uri: str
+    name: str
+    essential: bool = True
+
+
+@dataclass(frozen=True)
+class OccupationRef:
+    uri: str
+    name: str = ""
+    code: str | None = None
+
+
+@dataclass(frozen=True)
+class MappedRecord:
+    """One feed record mapped onto the graph: a node's properties plus the links it implies.
+
+    Properties are JSON values (dates as ISO strings) so the content hash is stable; the sync
+    converts date fields when it writes.
+    """
+
+    record_type: str
+    key: str
+    properties: dict[str, Any]
+    organisation: OrgRef | None = None
+    skills: tuple[SkillRef, ...] = ()
+    occupation: OccupationRef | None = None
+
+    def canonical(self) -> dict[str, Any]:
+        return {
+            "type": self.record_type,
+            "key": self.key,
+            "properties": self.properties,
+            "organisation": None if self.organisation is None else vars(self.organisation),
+            "skills": sorted([s.uri, s.name, s.essential] for s in self.skills),
+            "occupation": None if self.occupation is None else vars(self.occupation),
+        }
+
+    def content_hash(self) -> str:
+        """sha256 of canonical JSON: sorted keys, no spaces, UTF-8; equal content, equal hash."""
+        text = json.dumps(self.canonical(), sort_keys=True, separators=(",", ":"),
+                          ensure_ascii=False, default=str)
+        return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """How often a feed is synced when nothing asks: beat checks due platforms every minute."""
+
+    every_seconds: int
+
+    def next_after(self, moment: dt.datetime) -> dt.datetime:
+        return moment + dt.timedelta(seconds=self.every_seconds)
+
+
+class Connector(Protocol):
+    """What the sync needs from a feed format."""
+
+    name: ClassVar[str]
+    record_type: ClassVar[str]
+    format: ClassVar[str]  # "json" or "csv": how a file drop or HTTP body is parsed
+    transports: ClassVar[frozenset[Transport]]
+    schedule: ClassVar[Schedule]
+
+    def key(self, raw: Mapping[str, Any]) -> str:
+        """The feed's own stable key for the record; raises RecordError when it has none."""
+        ...
+
+    def map(self, raw: Mapping[str, Any]) -> MappedRecord:
+        """Map one raw record; raises RecordError with a reason the partner can act on."""
+        ...
+
+
+@dataclass
+class FeedSource:
+    """Where one platform's feed is: its transport and location (URL or file path)."""
+
+    transport: Transport
+    location: str = ""
+    extra_headers: dict[str, str] = field(default_factory=dict)

@@ -1,0 +1,139 @@
+"""Career paths through GraphQL on the synced demo feeds and the ESCO-shaped sample."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from civicgraph.repositories.graph import Graph
+from civicgraph.services import careers, partner_demo, partner_platforms, partner_sync
+from civicgraph.services.partner_platforms import OPERATOR, Caller
+from tests.helpers import bearer, create_client, fetch_token, gql
+from tests.partners.test_file_sync import register
+
+SW = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
+
+
+def skill(slug: str) -> str:
+    return f"urn:esco-sample:skill:{slug}"
+
+
+def occupation(slug: str) -> str:
+    return f"urn:esco-sample:occupation:{slug}"
+
+
+MATCH = """query M($skills: [String!]!) { matchVacancies(skills: $skills, first: 3) {
+  score maxScore vacancy { title organisation { name businessId } sources { platform key } }
+  matched { uri essential } missing { uri essential } courses { title closes } } }"""
+PATHS = """query P($from: String!, $to: String!) { careerPaths(from: $from, to: $to) {
+  weakestShare steps { from { name } to { name } overlap needed share gap { uri }
+  courses { title closes } } } }"""
+
+
+def test_ranked_explained_vacancies_with_courses_for_the_gaps(client: FlaskClient,
+                                                              graph: Graph) -> None:
+    partner_demo.sync_demo(graph)
+    body = gql(client, MATCH, {"skills": [skill("python"), skill("software-testing"),
+                                          skill("sql")]})
+    matches: list[dict[str, Any]] = body["data"]["matchVacancies"]
+    assert [m["vacancy"]["title"] for m in matches] == [
+        "Junior Python Developer", "Data Analyst", "Web Developer (JavaScript)"]
+    top = matches[0]
+    assert (top["score"], top["maxScore"]) == (5, 7)
+    assert top["vacancy"]["organisation"] == {"name": "PENNINE SOFTWARE WORKS LTD",
+                                              "businessId": "09000001"}
+    assert top["vacancy"]["sources"] == [{"platform": "demo-jobs-board", "key": "DJB-0001"}]
+    assert {m["uri"] for m in top["matched"]} == {skill("python"), skill("software-testing"),
+                                                  skill("sql")}
+    assert top["missing"] == [{"uri": skill("version-control"), "essential": True}]
+    assert top["courses"] == [{"title": "Python Programming for Beginners",
+                               "closes": [skill("version-control")]}]
+    assert [m["score"] for m in matches] == sorted((m["score"] for m in matches), reverse=True)
+    # Data Analyst: sql essential (2) + python optional (1) of 2+2+2+1.
+    assert (matches[1]["score"], matches[1]["maxScore"]) == (3, 7)
+
+
+def test_paths_between_occupations_rank_the_gentlest_steps_first(client: FlaskClient,
+                                                                 graph: Graph) -> None:
+    partner_demo.sync_demo(graph)
+    body = gql(client, PATHS, {"from": occupation("ict-help-desk-agent"), "to": SW})
+    paths = body["data"]["careerPaths"]
+    names = [[s["to"]["name"] for s in p["steps"]] for p in paths]
+    assert names[0] == ["data analyst", "software developer"]
+    assert names[1] == ["database administrator", "software developer"]
+    assert ["software developer"] in names  # the direct jump ranks below
+    direct = paths[names.index(["software developer"])]
+    assert direct["weakestShare"] == 0.2 and paths[0]["weakestShare"] == 0.4
+    last = paths[1]["steps"][1]
+    assert (last["overlap"], last["needed"]) == (2, 5)
+    assert {g["uri"] for g in last["gap"]} == {skill("software-testing"),
+                                               skill("version-control")}
+    assert last["courses"][0]["title"] == "Python Programming for Beginners"
+    assert sorted(last["courses"][0]["closes"]) == [skill("software-testing"),
+                                                    skill("version-control")]
+
+
+def test_bad_career_questions_get_clear_errors(client: FlaskClient, graph: Graph) -> None:
+    partner_demo.sync_demo(graph)
+    empty = gql(client, MATCH, {"skills": []})
+    assert empty["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    unknown = gql(client, PATHS, {"from": "urn:nope", "to": SW})
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
+
+
+def test_test_mode_records_stay_private_until_promotion(
+    client: FlaskClient, graph: Graph, tmp_path: Path, app: Flask
+) -> None:
+    partner_demo.sync_demo(graph)
+    feed = tmp_path / "jobs.json"
+    feed.write_text('[{"@type": "JobPosting", "identifier": "T-1", "title": "Secret Python Job",'
+                    ' "hiringOrganization": "Test Co", "skills": [{"@type": "DefinedTerm",'
+                    ' "@id": "' + skill("python") + '", "name": "Python"},'
+                    ' {"@type": "DefinedTerm", "@id": "' + skill("sql") + '", "name": "SQL"}]}]')
+    platform = register(graph, "trial-board", "schemaorg-jobposting", str(feed), promote=False)
+    client_id, secret = create_client(graph, ["graph:read", "graph:write"])
+    graph.run("MATCH (p:PartnerPlatform {id: $id}) SET p.clientId = $client",
+              {"id": platform["id"], "client": client_id}, write=True)
+    own = bearer(app, fetch_token(app.test_client(), client_id, secret)["access_token"])
+    partner_sync.sync_now(graph, "trial-board")
+    profile = [skill("python"), skill("sql")]
+
+    def titles(caller: Caller) -> list[str]:
+        return [m["vacancy"]["title"]
+                for m in careers.match_vacancies(graph, profile, first=20, caller=caller)]
+
+    assert "Secret Python Job" not in titles(partner_platforms.ANONYMOUS)
+    assert "Secret Python Job" in titles(Caller(platform_id=platform["id"]))
+    assert "Secret Python Job" in titles(OPERATOR)
+    body = gql(client, MATCH, {"skills": profile})
+    assert "Secret Python Job" not in [m["vacancy"]["title"]
+                                       for m in body["data"]["matchVacancies"]]
+    # Through GraphQL with the platform's own token, its TEST records are visible to it alone.
+    mine = gql(own, MATCH, {"skills": profile})
+    assert "Secret Python Job" in [m["vacancy"]["title"] for m in mine["data"]["matchVacancies"]]
+    refused = gql(own, "mutation P($id: ID!) { promotePartnerPlatform(id: $id) "
+                       "{ platform { mode } } }", {"id": platform["id"]}, status=403)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    partner_platforms.promote(graph, platform["id"], OPERATOR)
+    assert "Secret Python Job" in titles(partner_platforms.ANONYMOUS)
+
+
+def test_sources_of_an_organisation_named_by_two_feeds(
+    authorised: Callable[..., FlaskClient], graph: Graph
+) -> None:
+    client = authorised(["graph:read"])  # provenance is for partners, not anonymous readers
+    partner_demo.sync_demo(graph)
+    register(graph, "second-register", "companies-house-basic",
+             str(partner_demo.DEMO_DIR / "companies.csv"))
+    partner_sync.sync_now(graph, "second-register")
+    org_id = graph.run("MATCH (o:Organisation {businessId: '09000004'}) RETURN o.id AS id")
+    assert len(org_id) == 1
+    body = gql(client, "query S($id: ID!) { sources(recordId: $id) { platform key hash } }",
+               {"id": org_id[0]["id"]})
+    sources = body["data"]["sources"]
+    assert [s["platform"] for s in sources] == ["demo-company-register", "second-register"]
+    assert {s["key"] for s in sources} == {"09000004"}
