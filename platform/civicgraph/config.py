@@ -55,6 +55,12 @@ class Settings:
     log_json: bool = True
     debug_cypher: bool = False
     graphiql: bool = True
+    # GraphQL request limits (graphql/limits.py); defaults close to GraphQL Armor's.
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_cost: int = 5000
+    max_tokens: int = 2000
+    max_page_size: int = 100
 
     @property
     def production(self) -> bool:
@@ -85,4 +91,9 @@ def load_settings() -> Settings:
         log_json=_env_bool("CIVICGRAPH_LOG_JSON", True),
         debug_cypher=_env_bool("CIVICGRAPH_DEBUG_CYPHER", env != "production"),
         graphiql=_env_bool("CIVICGRAPH_GRAPHIQL", env != "production"),
+        max_depth=_env_int("CIVICGRAPH_MAX_DEPTH", 10),
+        max_aliases=_env_int("CIVICGRAPH_MAX_ALIASES", 15),
+        max_cost=_env_int("CIVICGRAPH_MAX_COST", 5000),
+        max_tokens=_env_int("CIVICGRAPH_MAX_TOKENS", 2000),
+        max_page_size=_env_int("CIVICGRAPH_MAX_PAGE_SIZE", 100),
     )

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
+from civicgraph.graphql.limits import Limits
 from civicgraph.repositories.graph import Graph
 from civicgraph.services.background import TaskQueue
 
@@ -14,6 +15,7 @@ class RequestContext:
     graph: Graph
     tasks: TaskQueue
     request_id: str
+    limits: Limits = field(default_factory=Limits)
 
 
 def ctx(info: Any) -> RequestContext:

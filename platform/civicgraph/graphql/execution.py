@@ -25,6 +25,7 @@ from graphql.validation import ValuesOfCorrectTypeRule
 
 from civicgraph.errors import DomainError
 from civicgraph.graphql.context import RequestContext
+from civicgraph.graphql.limits import rules as limit_rules
 from civicgraph.graphql.schema import schema
 
 log = logging.getLogger(__name__)
@@ -89,12 +90,17 @@ def run(
             {"errors": [_error("operationName must be a string", "BAD_REQUEST")]}, 400
         )
     try:
-        document = parse(query)
+        # A hard stop well above the token limit, so a huge document is not even parsed.
+        document = parse(query, max_tokens=context.limits.max_tokens * 10)
     except GraphQLError as exc:
         parse_error = {**exc.formatted, "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}
         return GraphQLResponse({"errors": [parse_error]}, 400)
 
     graphql_schema = schema.graphql_schema
+    # Limits first: each error keeps its own code (DEPTH_LIMIT_EXCEEDED, ...), see limits.py.
+    limit_errors = validate(graphql_schema, document, limit_rules(context.limits, variables))
+    if limit_errors:
+        return GraphQLResponse({"errors": [e.formatted for e in limit_errors]}, 400)
     structure_errors = validate(graphql_schema, document, _STRUCTURE_RULES)
     value_errors = validate(graphql_schema, document, [ValuesOfCorrectTypeRule])
     if structure_errors or value_errors:

@@ -12,17 +12,19 @@ from civicgraph.graphql.resolvers import field_name_resolver
 # Before any type is built: fields resolve from the camelCase keys of the services' dicts.
 set_default_resolver(field_name_resolver)
 
-from civicgraph.graphql.organisations import OrganisationMutations, OrganisationQueries  # noqa: E402
+from civicgraph.graphql.organisations import OrganisationMutations  # noqa: E402
+from civicgraph.graphql.partner_graph import PartnerGraphQueries  # noqa: E402
+from civicgraph.graphql.partner_mutations import PartnerGraphMutations  # noqa: E402
 from civicgraph.graphql.tasks import TaskMutations, TaskQueries  # noqa: E402
 
 SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
-class Query(OrganisationQueries, TaskQueries, graphene.ObjectType):
+class Query(PartnerGraphQueries, TaskQueries, graphene.ObjectType):
     pass
 
 
-class Mutation(OrganisationMutations, TaskMutations, graphene.ObjectType):
+class Mutation(OrganisationMutations, PartnerGraphMutations, TaskMutations, graphene.ObjectType):
     pass
 
 

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from civicgraph.graphql import execution
 from civicgraph.graphql.context import RequestContext
+from civicgraph.graphql.limits import Limits
 from civicgraph.repositories.graph import recording_statements
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -39,7 +40,8 @@ def _wants_html() -> bool:
 
 def _context() -> RequestContext:
     ext: dict[str, Any] = current_app.extensions["civicgraph"]
-    return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id)
+    return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id,
+                          limits=Limits.from_settings(ext["settings"]))
 
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:
