@@ -5,7 +5,8 @@ Each limit is its own ``ASTValidationRule`` and its error carries its own ``exte
 ``TOKEN_LIMIT_EXCEEDED``) plus ``limit`` and ``max`` details, so a client can tell which one it
 hit. A page size out of range is ``BAD_USER_INPUT`` with ``limit: "pageSize"``, as it was before
 the limits existed (and as the services say when the value arrives another way). Defaults follow
-GraphQL Armor's; each is an environment variable (README). Introspection fields (``__schema``…) are not counted, so GraphiQL works.
+GraphQL Armor's; each is an environment variable (README). Introspection fields (``__schema``…)
+are not counted, so GraphiQL works.
 
 Cost is an estimate made from the document alone: every field costs 1, and a list or connection
 multiplies what is under it by its ``first``/``last`` (a literal or a variable's value; absent,
