@@ -77,15 +77,15 @@ def _fields(type_name: str) -> dict[str, Any]:
 
     if type_name != "Organisation":  # organisations are created by registerOrganisation
         fields[f"create_{record}"] = graphene.Field(
-            payload, required=True, resolver=create,
+            payload, required=True, resolver=create, name=f"create{type_name}",
             args={"input": graphene.Argument(_input(type_name, True), required=True)})
     fields[f"update_{record}"] = graphene.Field(
-        payload, required=True, resolver=update,
+        payload, required=True, resolver=update, name=f"update{type_name}",
         args={"id": graphene.ID(required=True),
               "version": graphene.Int(required=True, description="The version you read."),
               "input": graphene.Argument(_input(type_name, False), required=True)})
     fields[f"delete_{record}"] = graphene.Field(
-        DeletePayload, required=True, resolver=delete,
+        DeletePayload, required=True, resolver=delete, name=f"delete{type_name}",
         args={"id": graphene.ID(required=True),
               "version": graphene.Int(description="When given, must be the stored version.")})
     return fields

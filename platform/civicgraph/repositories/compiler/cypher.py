@@ -178,9 +178,9 @@ def order_by(t: NodeType, var: str, order: Any, reverse: bool = False,
 
 
 def lucene_query(text: Any) -> str:
-    """The words of a search as Lucene terms, every Lucene operator character escaped."""
-    special = set('+-&|!(){}[]^"~*?:\\/')
-    words = ["".join("\\" + ch if ch in special else ch for ch in word)
+    """Each word of a search as a quoted Lucene term: no word can act as Lucene syntax (AND,
+    wildcards, field:value), and the quoting escapes only backslash and quote."""
+    words = ['"' + word.replace("\\", "\\\\").replace('"', '\\"') + '"'
              for word in str(text or "").split()]
     return " ".join(words) or '""'
 
