@@ -77,8 +77,8 @@ def test_create_validates_and_requires_existing_relations(client: FlaskClient) -
     assert code(unknown) == "NOT_FOUND"
     assert ok(client, "{ vacancies { totalCount } }")["vacancies"]["totalCount"] == 0
     create(client, "Skill", {"uri": SKILL + "x", "name": "X"})
-    duplicate = gql(client, """mutation { createSkill(input: {uri: "%sx", name: "Y"}) {
-        skill { id } } }""" % SKILL)
+    duplicate = gql(client, """mutation S($uri: String!) {
+        createSkill(input: {uri: $uri, name: "Y"}) { skill { id } } }""", {"uri": SKILL + "x"})
     assert code(duplicate) == "CONFLICT"
 
 
