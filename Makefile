@@ -36,6 +36,24 @@ lint: python
 # Each domain adds its own bench-* target; `make bench` runs them all.
 bench: bench-graph bench-kits
 
+APOC_STAMP := $(NEO4J_DIR)/target/bench-plugins/.fetched
+BENCH_PEER_STAMP := bench/node_modules/@neo4j/graphql/package.json
+
+# The partner graph's nested read: CivicGraph vs bare Cypher vs @neo4j/graphql (docs/benchmarks.md).
+bench-graph: deps $(APOC_STAMP) $(BENCH_PEER_STAMP)
+	$(BIN)/python bench/graph_bench.py
+
+# APOC core, which only the benchmark's peer needs: on the classpath and in the plugin dir.
+$(APOC_STAMP): $(NEO4J_DIR)/pom.xml
+	cd $(NEO4J_DIR) && $(MVN) -P bench dependency:copy-dependencies -DincludeScope=runtime \
+	  -DincludeArtifactIds=apoc-core -DoutputDirectory=target/bench-plugins
+	@touch $@
+
+$(BENCH_PEER_STAMP): bench/package.json
+	@scripts/require.sh node 2>/dev/null || command -v npm >/dev/null || \
+	  { echo "npm is needed for the benchmark's peer (@neo4j/graphql)"; exit 1; }
+	npm install --prefix bench --no-package-lock --no-audit --no-fund --silent
+
 schema: python
 	$(BIN)/civicgraph schema > platform/civicgraph/graphql/schema.graphql
 

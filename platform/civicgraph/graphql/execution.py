@@ -17,15 +17,14 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     execute,
-    parse,
     specified_rules,
-    validate,
 )
 from graphql.validation import ValuesOfCorrectTypeRule
 
 from civicgraph.errors import DomainError
+from civicgraph.graphql import document_cache
+from civicgraph.graphql.compiled import CompiledExecutionContext
 from civicgraph.graphql.context import RequestContext
-from civicgraph.graphql.limits import rules as limit_rules
 from civicgraph.graphql.schema import schema
 
 log = logging.getLogger(__name__)
@@ -91,18 +90,20 @@ def run(
         )
     try:
         # A hard stop well above the token limit, so a huge document is not even parsed.
-        document = parse(query, max_tokens=context.limits.max_tokens * 10)
+        document = document_cache.parsed(query, context.limits.max_tokens * 10)
     except GraphQLError as exc:
         parse_error = {**exc.formatted, "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}
         return GraphQLResponse({"errors": [parse_error]}, 400)
 
     graphql_schema = schema.graphql_schema
     # Limits first: each error keeps its own code (DEPTH_LIMIT_EXCEEDED, ...), see limits.py.
-    limit_errors = validate(graphql_schema, document, limit_rules(context.limits, variables))
+    # Parsing and validation are remembered per query text (document_cache.py).
+    limit_errors = document_cache.limit_errors(graphql_schema, query, context.limits, variables)
     if limit_errors:
         return GraphQLResponse({"errors": [e.formatted for e in limit_errors]}, 400)
-    structure_errors = validate(graphql_schema, document, _STRUCTURE_RULES)
-    value_errors = validate(graphql_schema, document, [ValuesOfCorrectTypeRule])
+    structure_errors, value_errors = document_cache.checked(
+        graphql_schema, query, context.limits.max_tokens * 10,
+        (tuple(_STRUCTURE_RULES), (ValuesOfCorrectTypeRule,)))
     if structure_errors or value_errors:
         errors = [
             {**e.formatted, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
@@ -123,6 +124,7 @@ def run(
         variable_values=variables,
         operation_name=operation_name,
         context_value=context,
+        execution_context_class=CompiledExecutionContext,
     )
     assert isinstance(result, ExecutionResult), "resolvers are synchronous"
     body: dict[str, Any] = {}

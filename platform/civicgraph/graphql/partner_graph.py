@@ -7,6 +7,7 @@ from typing import Any
 
 import graphene
 
+from civicgraph.graphql.compiled import Compiled, compiled, compiled_all
 from civicgraph.graphql.context import ctx
 from civicgraph.graphql.limits import page_max
 from civicgraph.graphql.partner_types import (
@@ -29,15 +30,16 @@ ROOTS = {
 
 
 def to_connection(page: service.Page) -> Connection:
+    items = compiled_all(page.items)
     edges = [Edge(service.encode_cursor(page.offset + i), item)
-             for i, item in enumerate(page.items)]
+             for i, item in enumerate(items)]
     info = PageInfo(
         has_next_page=page.offset + len(page.items) < page.total,
         has_previous_page=page.offset > 0,
         start_cursor=edges[0].cursor if edges else None,
         end_cursor=edges[-1].cursor if edges else None,
     )
-    return Connection(edges=edges, total_count=page.total, page_info=info, nodes=page.items)
+    return Connection(edges=edges, total_count=page.total, page_info=info, nodes=items)
 
 
 def _connection_resolver(type_name: str) -> Any:
@@ -107,24 +109,24 @@ class PartnerGraphQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_node(root: Any, info: Any, id: str) -> dict[str, Any] | None:
-        return service.node(ctx(info).graph, root_selection(info), document_key(info))
+        return compiled(service.node(ctx(info).graph, root_selection(info), document_key(info)))
 
     @staticmethod
     def resolve_organisation(root: Any, info: Any, id: str) -> dict[str, Any] | None:
-        return service.by_id(ctx(info).graph, "Organisation", root_selection(info),
-                             document_key(info))
+        return compiled(service.by_id(ctx(info).graph, "Organisation", root_selection(info),
+                                      document_key(info)))
 
     @staticmethod
-    def resolve_partners_of_partners(root: Any, info: Any, **kwargs: Any) -> list[dict[str, Any]]:
-        return service.reach(ctx(info).graph, root_selection(info), page_max(info),
-                             document_key(info))
+    def resolve_partners_of_partners(root: Any, info: Any, **kwargs: Any) -> list[Compiled]:
+        return compiled_all(service.reach(
+            ctx(info).graph, root_selection(info), page_max(info), document_key(info)))
 
     @staticmethod
     def resolve_partnership_chain(root: Any, info: Any, **kwargs: Any) -> dict[str, Any] | None:
-        return service.chain(ctx(info).graph, root_selection(info), document_key(info))
+        return compiled(service.chain(ctx(info).graph, root_selection(info), document_key(info)))
 
     @staticmethod
     def resolve_similar_organisations(root: Any, info: Any,
-                                      **kwargs: Any) -> list[dict[str, Any]]:
-        return service.similar(ctx(info).graph, root_selection(info), page_max(info),
-                               document_key(info))
+                                      **kwargs: Any) -> list[Compiled]:
+        return compiled_all(service.similar(
+            ctx(info).graph, root_selection(info), page_max(info), document_key(info)))

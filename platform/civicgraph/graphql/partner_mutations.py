@@ -11,6 +11,7 @@ from typing import Any
 
 import graphene
 
+from civicgraph.graphql.compiled import compiled
 from civicgraph.graphql.context import ctx
 from civicgraph.graphql.partner_types import OBJECTS, OrganisationKind
 from civicgraph.graphql.selection import root_selection
@@ -62,14 +63,16 @@ def _fields(type_name: str) -> dict[str, Any]:
 
     def create(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
         selection = root_selection(info)
-        return writes.create(ctx(info).graph, type_name, dict(selection.args["input"]),
+        done = writes.create(ctx(info).graph, type_name, dict(selection.args["input"]),
                              selection, record)
+        return {record: compiled(done[record])}
 
     def update(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
         selection = root_selection(info)
-        return writes.update(ctx(info).graph, type_name, str(selection.args["id"]),
+        done = writes.update(ctx(info).graph, type_name, str(selection.args["id"]),
                              int(selection.args["version"]), dict(selection.args["input"]),
                              selection, record)
+        return {record: compiled(done[record])}
 
     def delete(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
         args = root_selection(info).args

@@ -192,7 +192,7 @@ OBJECTS: dict[str, Any] = {name: _object(t) for name, t in TYPES.items()}
 @dataclass
 class Edge:
     cursor: str
-    node: dict[str, Any]
+    node: Any
 
 
 @dataclass
@@ -202,7 +202,7 @@ class Connection:
     edges: list[Edge]
     total_count: int
     page_info: PageInfo
-    nodes: list[dict[str, Any]] = field(default_factory=list)
+    nodes: list[Any] = field(default_factory=list)
 
 
 def _connection(t: NodeType) -> Any:

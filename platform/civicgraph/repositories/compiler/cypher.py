@@ -96,9 +96,11 @@ def project(b: Builder, t: NodeType, var: str, fields: Fields, typed: bool = Fal
     entries = [f"`__type`: '{t.name}'"] if typed else []
     seen: set[str] = set()
     for sel, path in fields:
-        if sel.key in seen or sel.field == "__typename":
+        if sel.key in seen or (sel.on_type is not None and sel.on_type != t.name):
             continue
-        if sel.on_type is not None and sel.on_type != t.name:
+        if sel.field == "__typename":
+            entries.append(f"`{sel.key}`: '{t.name}'")
+            seen.add(sel.key)
             continue
         prop = t.prop(sel.field)
         rel = t.rel(sel.field)
