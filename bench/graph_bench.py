@@ -16,7 +16,6 @@ import json
 import os
 import re
 import statistics
-import subprocess
 import sys
 import threading
 import time
@@ -80,10 +79,14 @@ def start_neo4j(port: int, stack: list[devstack.Service]) -> str:
 def seed(graph: Graph) -> dict[str, Any]:
     Migrator(graph.driver, graph.database).migrate()
     counts = graph.run("RETURN COUNT { (:Organisation) } AS orgs, COUNT { (:Vacancy) } AS vac")[0]
+    saved = VAR / "seed.json"
     if counts["orgs"] >= ORGS and counts["vac"] >= VACANCIES:
-        return {"reused": True}
+        earlier = json.loads(saved.read_text()) if saved.exists() else {}
+        return {**earlier, "reused": True}
     size = generator.Size(ORGS, VACANCIES, SKILLS, batch=5000)
-    report = generator.generate(graph, size, 42, lambda n, r, s: print(f"  {n}: {r} in {s:.1f}s"))
+    report = generator.generate(
+        graph, size, 42, lambda n, r, s: print(f"  {n}: {r} in {s:.1f}s", flush=True))
+    saved.write_text(json.dumps(report.as_dict()))
     return {"reused": False, **report.as_dict()}
 
 
@@ -206,16 +209,20 @@ def main() -> None:
              requests.Session),
         ]
         for name, call, make_client in targets:
-            warm = time.perf_counter() + 3
+            warm = time.perf_counter() + 5
             client = make_client()
             while time.perf_counter() < warm:
                 call(client)
             results[name] = []
-            for clients in LEVELS:
+        # Level by level, the three targets one after the other, so that they share the
+        # machine's conditions (it may be busy with other work) as closely as possible.
+        for clients in LEVELS:
+            for name, call, make_client in targets:
                 row = load(call, make_client, clients)
                 results[name].append(row)
                 print(f"{name:24} c={clients:<3} {row['rps']:8.1f} req/s  p50 {row['p50']:7.2f}"
-                      f"  p95 {row['p95']:7.2f}  p99 {row['p99']:7.2f} ms  errors {row['errors']}")
+                      f"  p95 {row['p95']:7.2f}  p99 {row['p99']:7.2f} ms  errors {row['errors']}",
+                      flush=True)
         driver.close()
         graph.close()
     write_doc(results, seeded, size, cypher)
@@ -228,15 +235,18 @@ def write_doc(results: dict[str, list[dict[str, Any]]], seeded: dict[str, Any],
         "## Partner graph: nested read", "",
         f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench-graph` "
         f"on {machine()}; everything (Neo4j, gunicorn, Node and the load generator) on this one "
-        "machine, over loopback.", "",
+        f"machine, over loopback; load average at the end {os.getloadavg()[0]:.1f} (other "
+        "work shares this machine, so absolute figures are noisy; the ratios compare targets "
+        "run back to back at each level).", "",
         f"Data: `civicgraph generate --organisations {ORGS} --vacancies {VACANCIES} --skills "
         f"{SKILLS} --seed 42`: {size[0]} nodes, {size[1]} relationships"
-        + (f" (seeded at {seeded['recordsPerSecond']} records/s)" if not seeded["reused"]
-           else " (reused from an earlier run)") + ".", "",
+        + (f" (seeded at {seeded['recordsPerSecond']} records/s"
+           + (", in an earlier run" if seeded["reused"] else "") + ")"
+           if "recordsPerSecond" in seeded else " (reused from an earlier run)") + ".", "",
         "Query: 10 organisations by name -> 5 partners each -> 5 vacancies each -> 5 skills "
         "each. CivicGraph compiles it to one statement; the bare row runs that statement "
         "through the Python driver; the library runs its own translation. Each level runs "
-        f"{SECONDS:.0f} s (or {MAX_REQUESTS} requests) after a 3 s warm-up; clients are "
+        f"{SECONDS:.0f} s (or {MAX_REQUESTS} requests) after a 5 s warm-up; clients are "
         "Python threads. gunicorn: "
         f"{os.cpu_count()} workers x 8 threads; the library: one Node process.", "",
         "| clients | target | req/s | p50 ms | p95 ms | p99 ms | errors |",
