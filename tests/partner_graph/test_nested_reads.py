@@ -127,3 +127,29 @@ def test_other_types_read_their_relations(client: FlaskClient) -> None:
         "startDate": "2026-03-01", "provider": {"name": "Open Skills College"}}]
     assert data["services"]["nodes"][0]["fields"] == [{"code": "employment-services"}]
     assert data["occupations"]["nodes"][0]["vacancies"] == [{"title": "Welder"}]
+
+
+def test_variables_that_change_the_statement_get_their_own_plan(client: FlaskClient) -> None:
+    build(client)
+    query = """query Q($where: OrganisationWhere, $order: [OrganisationSort!]) {
+      organisations(where: $where, orderBy: $order, first: 2) { nodes { name } } }"""
+
+    def first_names(variables: dict[str, object]) -> list[str]:
+        body = gql(client, query, variables)
+        assert "errors" not in body, body
+        return [n["name"] for n in body["data"]["organisations"]["nodes"]]
+
+    assert first_names({}) == ["Metro Health Trust", "North Employment Agency"]
+    assert first_names({"order": [{"field": "NAME", "direction": "DESC"}]}) == [
+        "SkillBridge", "Open Skills College"]
+    assert first_names({"where": {"kind": {"eq": "EMPLOYER"}}}) == [
+        "Metro Health Trust", "Northern Rail Works"]
+    assert first_names({"where": {"region": {"eq": "North"}},
+                        "order": [{"field": "KIND"}]}) == [
+        "North Employment Agency", "Northern Rail Works"]
+    # The same shapes again: answered from cached plans, with this request's values.
+    misses = PLANS.misses
+    assert first_names({"where": {"kind": {"eq": "START_UP"}}}) == ["SkillBridge"]
+    assert first_names({"order": [{"field": "NAME", "direction": "DESC"}]}) == [
+        "SkillBridge", "Open Skills College"]
+    assert PLANS.misses == misses
