@@ -62,6 +62,11 @@ def test_update_and_delete_errors(client: FlaskClient) -> None:
         "id": ids["welder"], "deleted": True}
     assert code(gql(client, DELETE_VACANCY, {"id": ids["welder"]})) == "NOT_FOUND"
     assert ok(client, "{ vacancies { totalCount } }")["vacancies"]["totalCount"] == 2
+    # An organisation still offering vacancies is kept: they would be offered by no one.
+    busy = gql(client, "mutation D($id: ID!) { deleteOrganisation(id: $id) { deleted } }",
+               {"id": ids["D"]})
+    assert code(busy) == "CONFLICT"
+    assert "still offers 1" in busy["errors"][0]["message"]
 
 
 def test_create_validates_and_requires_existing_relations(client: FlaskClient) -> None:

@@ -166,18 +166,25 @@ def update(graph: Graph, type_name: str, node_id: str, version: int, props: dict
 
 
 def delete(graph: Graph, type_name: str, node_id: str, version: int | None) -> WriteResult:
+    """Delete with its relationships; a record that others are offered by (an organisation
+    with vacancies, courses or services) is kept and reported in ``missing`` as ``offers``."""
     label = TYPES[type_name].label
     records = graph.run(
-        (f"OPTIONAL MATCH (n:{label} {{id: $id}}) "
-             "WITH n, n.version AS current, n IS NOT NULL AS found "
-             "WITH n, current, found, found AND ($version IS NULL OR current = $version) AS ok "
-             "CALL (n, ok) { WITH n, ok WHERE ok DETACH DELETE n } "
-             "RETURN found, ok, current"),
+        f"OPTIONAL MATCH (n:{label} {{id: $id}}) "
+        "WITH n, n.version AS current, n IS NOT NULL AS found, "
+        "COUNT { (n)<-[:OFFERED_BY]-() } AS offers "
+        "WITH n, current, found, offers, "
+        "found AND ($version IS NULL OR current = $version) AS fresh "
+        "WITH n, current, found, offers, fresh, fresh AND offers = 0 AS ok "
+        "CALL (n, ok) { WITH n, ok WHERE ok DETACH DELETE n } "
+        "RETURN found, fresh, ok, current, offers",
         {"id": node_id, "version": version},
         write=True,
     )
     row = records[0]
-    return WriteResult(bool(row["found"]), bool(row["ok"]), row["current"], [], None)
+    blocked = [{"field": "offers", "value": str(row["offers"])}] if row["fresh"] and \
+        not row["ok"] else []
+    return WriteResult(bool(row["found"]), bool(row["fresh"]), row["current"], blocked, None)
 
 
 def read_for_update(graph: Graph, type_name: str, node_id: str) -> dict[str, Any] | None:

@@ -123,6 +123,11 @@ def update(graph: Graph, type_name: str, node_id: str, version: int, values: dic
 
 
 def delete(graph: Graph, type_name: str, node_id: str, version: int | None) -> dict[str, Any]:
+    """Deleting an organisation that still offers vacancies, courses or services is refused
+    (CONFLICT): they would be left offered by no one."""
     result = repo.delete(graph, type_name, node_id, version)
+    if result.missing:
+        raise Conflict(f"{type_name} {node_id} still offers {result.missing[0]['value']} "
+                       "vacancies, courses or services: delete them first", id=node_id)
     _outcome(result, type_name, node_id, version)
     return {"id": node_id, "deleted": True}
