@@ -50,8 +50,8 @@ $(APOC_STAMP): $(NEO4J_DIR)/pom.xml
 	@touch $@
 
 $(BENCH_PEER_STAMP): bench/package.json
-	@scripts/require.sh node 2>/dev/null || command -v npm >/dev/null || \
-	  { echo "npm is needed for the benchmark's peer (@neo4j/graphql)"; exit 1; }
+	@command -v npm >/dev/null || \
+	  { echo "npm is needed for the benchmark's peer (@neo4j/graphql): install Node.js 20+"; exit 1; }
 	npm install --prefix bench --no-package-lock --no-audit --no-fund --silent
 
 schema: python
