@@ -44,6 +44,24 @@ bench-partners: deps
 bench-kits: deps
 	$(BIN)/python -m civicgraph.ops.kits_bench run --write docs/benchmarks.md
 
+APOC_STAMP := $(NEO4J_DIR)/target/bench-plugins/.fetched
+BENCH_PEER_STAMP := bench/node_modules/@neo4j/graphql/package.json
+
+# The partner graph's nested read: CivicGraph vs bare Cypher vs @neo4j/graphql (docs/benchmarks.md).
+bench-graph: deps $(APOC_STAMP) $(BENCH_PEER_STAMP)
+	$(BIN)/python bench/graph_bench.py
+
+# APOC core, which only the benchmark's peer needs: on the classpath and in the plugin dir.
+$(APOC_STAMP): $(NEO4J_DIR)/pom.xml
+	cd $(NEO4J_DIR) && $(MVN) -P bench dependency:copy-dependencies -DincludeScope=runtime \
+	  -DincludeArtifactIds=apoc-core -DoutputDirectory=target/bench-plugins
+	@touch $@
+
+$(BENCH_PEER_STAMP): bench/package.json
+	@command -v npm >/dev/null || \
+	  { echo "npm is needed for the benchmark's peer (@neo4j/graphql): install Node.js 20+"; exit 1; }
+	npm install --prefix bench --no-package-lock --no-audit --no-fund --silent
+
 schema: python
 	$(BIN)/civicgraph schema > platform/civicgraph/graphql/schema.graphql
 

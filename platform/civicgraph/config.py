@@ -88,6 +88,12 @@ class Settings:
     webhook_timeout_seconds: float = 10.0
     # POST /partners/<platform>/records, where platforms push records to us.
     partner_webhooks: bool = True
+    # GraphQL request limits (graphql/limits.py); defaults close to GraphQL Armor's.
+    max_depth: int = 10
+    max_aliases: int = 15
+    max_cost: int = 5000
+    max_tokens: int = 2000
+    max_page_size: int = 100
 
     def __post_init__(self) -> None:
         if not 5 <= self.access_token_minutes <= 60:
@@ -160,4 +166,9 @@ def load_settings() -> Settings:
         webhook_task_retries=_env_int("CIVICGRAPH_WEBHOOK_TASK_RETRIES", 8),
         webhook_timeout_seconds=_env_float("CIVICGRAPH_WEBHOOK_TIMEOUT_SECONDS", 10.0),
         partner_webhooks=_env_bool("CIVICGRAPH_PARTNER_WEBHOOKS", True),
+        max_depth=_env_int("CIVICGRAPH_MAX_DEPTH", 10),
+        max_aliases=_env_int("CIVICGRAPH_MAX_ALIASES", 15),
+        max_cost=_env_int("CIVICGRAPH_MAX_COST", 5000),
+        max_tokens=_env_int("CIVICGRAPH_MAX_TOKENS", 2000),
+        max_page_size=_env_int("CIVICGRAPH_MAX_PAGE_SIZE", 100),
     )

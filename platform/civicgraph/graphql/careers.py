@@ -44,6 +44,12 @@ class CourseSuggestion(graphene.ObjectType):
 
 
 class Vacancy(graphene.ObjectType):
+    """A vacancy as career matching shows it: its skills, employer and provenance."""
+
+    class Meta:
+        # The partner graph's generated type is `Vacancy`; GraphQL type names must be unique.
+        name = "CareerVacancy"
+
     id = graphene.ID(required=True)
     title = graphene.String(required=True)
     description = graphene.String()

@@ -46,11 +46,17 @@ class AccessEvent(graphene.ObjectType):
 
 
 class SkillRef(graphene.ObjectType):
+    class Meta:
+        name = "ConsentedSkill"
+
     uri = graphene.String(required=True)
     name = graphene.String()
 
 
 class OccupationRef(graphene.ObjectType):
+    class Meta:
+        name = "ConsentedOccupation"
+
     uri = graphene.String(required=True)
     code = graphene.String()
     name = graphene.String()

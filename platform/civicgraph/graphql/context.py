@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from civicgraph.config import Settings, load_settings
+from civicgraph.graphql.limits import Limits
 from civicgraph.repositories.graph import Graph
 from civicgraph.services.access import ANONYMOUS, Principal
 from civicgraph.services.background import TaskQueue
@@ -21,6 +22,7 @@ class RequestContext:
     # ``__schema`` / ``__type`` answered; off in production.
     introspection: bool = True
     settings: Settings = field(default_factory=load_settings)
+    limits: Limits = field(default_factory=Limits)
 
 
 def ctx(info: Any) -> RequestContext:

@@ -17,14 +17,13 @@ from graphql import (
     OperationDefinitionNode,
     OperationType,
     execute,
-    parse,
     specified_rules,
-    validate,
 )
 from graphql.validation import ValuesOfCorrectTypeRule
 
 from civicgraph.errors import DomainError
-from civicgraph.graphql import policy
+from civicgraph.graphql import document_cache, policy
+from civicgraph.graphql.compiled import CompiledExecutionContext
 from civicgraph.graphql.context import RequestContext
 from civicgraph.graphql.schema import schema
 
@@ -91,14 +90,21 @@ def run(
             {"errors": [_error("operationName must be a string", "BAD_REQUEST")]}, 400
         )
     try:
-        document = parse(query)
+        # A hard stop well above the token limit, so a huge document is not even parsed.
+        document = document_cache.parsed(query, context.limits.max_tokens * 10)
     except GraphQLError as exc:
         parse_error = {**exc.formatted, "extensions": {"code": "GRAPHQL_PARSE_FAILED"}}
         return GraphQLResponse({"errors": [parse_error]}, 400)
 
     graphql_schema = schema.graphql_schema
-    structure_errors = validate(graphql_schema, document, _STRUCTURE_RULES)
-    value_errors = validate(graphql_schema, document, [ValuesOfCorrectTypeRule])
+    # Limits first: each error keeps its own code (DEPTH_LIMIT_EXCEEDED, ...), see limits.py.
+    # Parsing and validation are remembered per query text (document_cache.py).
+    limit_errors = document_cache.limit_errors(graphql_schema, query, context.limits, variables)
+    if limit_errors:
+        return GraphQLResponse({"errors": [e.formatted for e in limit_errors]}, 400)
+    structure_errors, value_errors = document_cache.checked(
+        graphql_schema, query, context.limits.max_tokens * 10,
+        (tuple(_STRUCTURE_RULES), (ValuesOfCorrectTypeRule,)))
     if structure_errors or value_errors:
         errors = [
             {**e.formatted, "extensions": {"code": "GRAPHQL_VALIDATION_FAILED"}}
@@ -124,6 +130,7 @@ def run(
         variable_values=variables,
         operation_name=operation_name,
         context_value=context,
+        execution_context_class=CompiledExecutionContext,
     )
     assert isinstance(result, ExecutionResult), "resolvers are synchronous"
     body: dict[str, Any] = {}

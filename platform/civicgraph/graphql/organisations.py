@@ -1,4 +1,5 @@
-"""Organisations: the type, the paginated query and the register/link mutations."""
+"""Registering organisations and linking them as partners (the type and the paginated
+`organisations` query are built with the rest of the partner graph, in partner_types.py)."""
 
 from __future__ import annotations
 
@@ -7,89 +8,10 @@ from typing import Any
 import graphene
 
 from civicgraph.graphql.context import ctx
+from civicgraph.graphql.partner_types import OBJECTS, OrganisationKind
 from civicgraph.services import organisations as service
 
-OrganisationKind = graphene.Enum(
-    "OrganisationKind", [(value, value) for value in service.KIND_LABELS]
-)
-
-
-class PartnerRef(graphene.ObjectType):
-    """A partner as listed under an organisation."""
-
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    kind = graphene.String()
-    region = graphene.String()
-
-
-class Organisation(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    kind = graphene.String(required=True, description="One of OrganisationKind's values.")
-    region = graphene.String(required=True)
-    description = graphene.String()
-    partner_count = graphene.Int(
-        description="Stored by the partner-count task; null before it ran."
-    )
-    version = graphene.Int(required=True)
-    created_at = graphene.String()
-    updated_at = graphene.String()
-    partners = graphene.List(graphene.NonNull(PartnerRef), required=True)
-
-    @staticmethod
-    def resolve_partners(parent: dict[str, Any], info: Any) -> list[dict[str, Any]]:
-        return list(parent.get("partners") or [])
-
-
-class OrganisationEdge(graphene.ObjectType):
-    cursor = graphene.String(required=True)
-    node = graphene.Field(Organisation, required=True)
-
-
-class PageInfo(graphene.ObjectType):
-    has_next_page = graphene.Boolean(required=True)
-    has_previous_page = graphene.Boolean(required=True)
-    start_cursor = graphene.String()
-    end_cursor = graphene.String()
-
-
-class OrganisationConnection(graphene.ObjectType):
-    edges = graphene.List(graphene.NonNull(OrganisationEdge), required=True)
-    page_info = graphene.Field(PageInfo, required=True)
-    total_count = graphene.Int(required=True)
-
-
-def _connection(page: service.Page) -> dict[str, Any]:
-    edges = [
-        {"cursor": service.encode_cursor(page.offset + i), "node": item}
-        for i, item in enumerate(page.items)
-    ]
-    return {
-        "edges": edges,
-        "total_count": page.total,
-        "page_info": {
-            "has_next_page": page.has_next,
-            "has_previous_page": page.offset > 0,
-            "start_cursor": edges[0]["cursor"] if edges else None,
-            "end_cursor": edges[-1]["cursor"] if edges else None,
-        },
-    }
-
-
-class OrganisationQueries(graphene.ObjectType):
-    organisations = graphene.Field(
-        OrganisationConnection,
-        required=True,
-        first=graphene.Int(description="Page size, 0 to 100; 20 when omitted."),
-        after=graphene.String(description="The endCursor of the previous page."),
-    )
-
-    @staticmethod
-    def resolve_organisations(
-        root: Any, info: Any, first: int | None = None, after: str | None = None
-    ) -> dict[str, Any]:
-        return _connection(service.list_page(ctx(info).graph, first, after))
+Organisation = OBJECTS["Organisation"]
 
 
 class RegisterOrganisationInput(graphene.InputObjectType):

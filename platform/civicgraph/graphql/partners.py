@@ -23,6 +23,11 @@ FeedTransport = graphene.Enum(
 
 
 class PartnerPlatform(graphene.ObjectType):
+    """A platform's onboarding and feed settings (the graph's own node type is PartnerPlatform)."""
+
+    class Meta:
+        name = "PartnerFeed"
+
     id = graphene.ID(required=True)
     name = graphene.String(required=True)
     kind = graphene.String(required=True)
@@ -85,7 +90,7 @@ class RecordSource(graphene.ObjectType):
 
 
 class PartnerQueries(graphene.ObjectType):
-    partner_platforms = graphene.List(graphene.NonNull(PartnerPlatform), required=True)
+    partner_feeds = graphene.List(graphene.NonNull(PartnerPlatform), required=True)
     sync_run = graphene.Field(SyncRun, required=True, id=graphene.ID(required=True))
     sync_runs = graphene.List(graphene.NonNull(SyncRun), required=True,
                               platform=graphene.String(), first=graphene.Int(default_value=20))
@@ -97,7 +102,7 @@ class PartnerQueries(graphene.ObjectType):
                             description="Where a vacancy, course or organisation came from.")
 
     @staticmethod
-    def resolve_partner_platforms(root: Any, info: Any) -> list[dict[str, Any]]:
+    def resolve_partner_feeds(root: Any, info: Any) -> list[dict[str, Any]]:
         return partner_platforms.list_all(ctx(info).graph)
 
     @staticmethod

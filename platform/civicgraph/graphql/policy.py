@@ -58,6 +58,17 @@ POLICY: dict[str, Rule] = {
     # Public directory: organisations' public profiles and the kit catalogue. (Open challenges
     # join here when their fields exist.)
     "Query.organisations": PUBLIC,
+    # The partner graph's public catalogue: profiles, offers and taxonomies. `node(id)`,
+    # platforms and the discovery queries (partners of partners, chains, similar organisations)
+    # are for partners (graph:read, the default). Its create/update/delete mutations are admin
+    # work until ownership of offers is modelled (the default for mutations).
+    "Query.organisation": PUBLIC,
+    "Query.vacancies": PUBLIC,
+    "Query.trainingCourses": PUBLIC,
+    "Query.services": PUBLIC,
+    "Query.skills": PUBLIC,
+    "Query.occupations": PUBLIC,
+    "Query.fields": PUBLIC,
     "Query.kits": PUBLIC,
     "Query.kit": PUBLIC,
     "Query.kitRelease": PUBLIC,

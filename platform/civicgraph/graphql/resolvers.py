@@ -14,6 +14,12 @@ from graphene.types.resolver import dict_or_attr_resolver
 
 
 def field_name_resolver(attname: str, default_value: Any, root: Any, info: Any, **args: Any) -> Any:
-    if isinstance(root, dict) and info.field_name in root:
-        return root[info.field_name]
+    if isinstance(root, dict):
+        # Compiled reads key each value by the response key, so aliases of one field with
+        # different arguments each get their own value.
+        key = info.path.key
+        if key in root:
+            return root[key]
+        if info.field_name in root:
+            return root[info.field_name]
     return dict_or_attr_resolver(attname, default_value, root, info, **args)

@@ -19,7 +19,9 @@ from civicgraph.graphql.kits import KitMutations, KitQueries  # noqa: E402
 from civicgraph.graphql.lab.mutations import LabMutations  # noqa: E402
 from civicgraph.graphql.lab.mutations_pilots import LabPilotMutations  # noqa: E402
 from civicgraph.graphql.lab.queries import LabQueries  # noqa: E402
-from civicgraph.graphql.organisations import OrganisationMutations, OrganisationQueries  # noqa: E402
+from civicgraph.graphql.organisations import OrganisationMutations  # noqa: E402
+from civicgraph.graphql.partner_graph import PartnerGraphQueries  # noqa: E402
+from civicgraph.graphql.partner_mutations import PartnerGraphMutations  # noqa: E402
 from civicgraph.graphql.partners import PartnerMutations, PartnerQueries  # noqa: E402
 from civicgraph.graphql.tasks import TaskMutations, TaskQueries  # noqa: E402
 
@@ -27,15 +29,16 @@ SDL_PATH = Path(__file__).resolve().parent / "schema.graphql"
 
 
 class Query(
-    OrganisationQueries, TaskQueries, AccessQueries, ConsentQueries, KitQueries, LabQueries,
+    PartnerGraphQueries, TaskQueries, AccessQueries, ConsentQueries, KitQueries, LabQueries,
     PartnerQueries, CareerQueries, graphene.ObjectType,
 ):
     pass
 
 
 class Mutation(
-    OrganisationMutations, TaskMutations, AccessMutations, ConsentMutations, KitMutations,
-    LabMutations, LabPilotMutations, PartnerMutations, graphene.ObjectType,
+    OrganisationMutations, PartnerGraphMutations, TaskMutations, AccessMutations,
+    ConsentMutations, KitMutations, LabMutations, LabPilotMutations, PartnerMutations,
+    graphene.ObjectType,
 ):
     pass
 

@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from civicgraph.graphql import execution
 from civicgraph.graphql.context import RequestContext
+from civicgraph.graphql.limits import Limits
 from civicgraph.http.bearer import principal_or_401
 from civicgraph.repositories.graph import recording_statements
 from civicgraph.services.access import Principal
@@ -43,7 +44,7 @@ def _context(principal: Principal) -> RequestContext:
     ext: dict[str, Any] = current_app.extensions["civicgraph"]
     return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id,
                           principal=principal, introspection=ext["settings"].introspection,
-                          settings=ext["settings"])
+                          settings=ext["settings"], limits=Limits.from_settings(ext["settings"]))
 
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:

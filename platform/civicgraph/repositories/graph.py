@@ -22,11 +22,15 @@ class StatementLog:
     """The statements one unit of work sent, in order, with their parameter names and time."""
 
     entries: list[dict[str, Any]] = field(default_factory=list)
+    # Off for requests (values may be personal data); the benchmark turns it on to replay the
+    # exact statement bare through the driver.
+    keep_values: bool = False
 
     def add(self, cypher: str, params: Mapping[str, Any], seconds: float) -> None:
-        self.entries.append(
-            {"cypher": cypher, "parameters": sorted(params), "ms": round(seconds * 1000, 3)}
-        )
+        entry = {"cypher": cypher, "parameters": sorted(params), "ms": round(seconds * 1000, 3)}
+        if self.keep_values:
+            entry["values"] = dict(params)
+        self.entries.append(entry)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -36,9 +40,9 @@ _current_log: ContextVar[StatementLog | None] = ContextVar("civicgraph_statement
 
 
 @contextlib.contextmanager
-def recording_statements() -> Iterator[StatementLog]:
+def recording_statements(keep_values: bool = False) -> Iterator[StatementLog]:
     """Record every statement sent inside the block (nested blocks record into their own log)."""
-    log = StatementLog()
+    log = StatementLog(keep_values=keep_values)
     token = _current_log.set(log)
     try:
         yield log

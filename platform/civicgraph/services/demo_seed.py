@@ -7,7 +7,7 @@ import uuid
 
 from civicgraph.repositories import organisations as repo
 from civicgraph.repositories.graph import Graph
-from civicgraph.services import demo_identity
+from civicgraph.services import demo_catalogue, demo_identity
 from civicgraph.services.organisations import KIND_LABELS, name_key
 
 DEMO_ORGANISATIONS: list[tuple[str, str, str, str]] = [
@@ -61,5 +61,6 @@ def seed(graph: Graph, base_url: str = "http://127.0.0.1:8000") -> dict[str, int
         for a, b, since in DEMO_PARTNERSHIPS
     ]
     linked = repo.link_by_name_keys(graph, pairs)
-    return {"organisationsCreated": created, "partnershipsCreated": linked,
+    catalogue = demo_catalogue.seed(graph, [row["nameKey"] for row in rows])
+    return {"organisationsCreated": created, "partnershipsCreated": linked, **catalogue,
             **demo_identity.seed(graph, base_url)}

@@ -1,0 +1,48 @@
+// The benchmark's peer: the Neo4j GraphQL Library serving the same graph as CivicGraph, with type
+// definitions equivalent to ours for the benchmarked read. Usage:
+//   node neo4j-graphql-server.mjs <port> <bolt-uri>
+import { ApolloServer } from "@apollo/server";
+import { startStandaloneServer } from "@apollo/server/standalone";
+import { Neo4jGraphQL } from "@neo4j/graphql";
+import neo4j from "neo4j-driver";
+
+const [port, uri] = process.argv.slice(2);
+
+const typeDefs = /* GraphQL */ `
+  type Organisation @node(labels: ["Organisation"]) {
+    id: ID!
+    name: String!
+    kind: String!
+    region: String!
+    description: String
+    partners: [Organisation!]!
+      @relationship(type: "PARTNERS_WITH", direction: OUT, queryDirection: UNDIRECTED)
+    vacancies: [Vacancy!]! @relationship(type: "OFFERED_BY", direction: IN)
+  }
+
+  type Vacancy @node(labels: ["Vacancy"]) {
+    id: ID!
+    title: String!
+    region: String
+    status: String
+    organisation: [Organisation!]! @relationship(type: "OFFERED_BY", direction: OUT)
+    skills: [Skill!]! @relationship(type: "REQUIRES", direction: OUT)
+  }
+
+  type Skill @node(labels: ["Skill"]) {
+    id: ID!
+    uri: String!
+    name: String!
+  }
+`;
+
+const driver = neo4j.driver(uri, undefined, {
+  maxConnectionPoolSize: 100,
+});
+const neoSchema = new Neo4jGraphQL({ typeDefs, driver });
+const server = new ApolloServer({ schema: await neoSchema.getSchema() });
+const { url } = await startStandaloneServer(server, {
+  listen: { port: Number(port), host: "127.0.0.1" },
+  context: async () => ({}),
+});
+console.log(`neo4j-graphql listening at ${url}`);

@@ -1,0 +1,210 @@
+"""The partner graph's readable types, as the compiler and the GraphQL layer both see them.
+
+One table drives the Cypher the compiler writes (labels, properties, relationship patterns,
+filters, orderings) and the GraphQL types built from it, so a field cannot exist in one and not
+the other. Every label, property and relationship type named here is a constant of the code; user
+values only ever travel as parameters.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+STRING, INT, FLOAT, DATE, DATETIME = "String", "Int", "Float", "Date", "DateTime"
+ID, KIND = "ID", "Kind"
+
+
+@dataclass(frozen=True)
+class Prop:
+    """A scalar field: its graph property and type; temporal values are returned as ISO text."""
+
+    name: str
+    kind: str = STRING
+    required: bool = False
+    prop: str = ""
+    filter: bool = True
+    order: bool = False
+
+    @property
+    def property(self) -> str:
+        return self.prop or self.name
+
+
+@dataclass(frozen=True)
+class Rel:
+    """A field that follows a relationship; ``many`` fields are lists, others a single node."""
+
+    name: str
+    rel_type: str
+    direction: str  # "out", "in" or "both", seen from the node owning the field
+    target: str
+    many: bool = True
+    description: str = ""
+
+    def pattern(self, source: str, target_var: str, target_label: str) -> str:
+        left = "<-" if self.direction == "in" else "-"
+        right = "->" if self.direction == "out" else "-"
+        return f"({source}){left}[:{self.rel_type}]{right}({target_var}:{target_label})"
+
+
+@dataclass(frozen=True)
+class RelFilter:
+    """A filter on a relationship: in ``cypher``, ``{v}`` is replaced by the node's variable and
+    ``{p}`` by the parameter (plain replacement, so Cypher's own braces stay single)."""
+
+    name: str
+    kind: str
+    cypher: str
+    description: str
+
+
+@dataclass(frozen=True)
+class NodeType:
+    name: str
+    label: str
+    props: tuple[Prop, ...]
+    rels: tuple[Rel, ...] = ()
+    rel_filters: tuple[RelFilter, ...] = ()
+    default_order: tuple[str, ...] = ("name",)
+    fulltext_index: str | None = None
+    description: str = ""
+
+    def prop(self, name: str) -> Prop | None:
+        return next((p for p in self.props if p.name == name), None)
+
+    def rel(self, name: str) -> Rel | None:
+        return next((r for r in self.rels if r.name == name), None)
+
+    def rel_filter(self, name: str) -> RelFilter | None:
+        return next((f for f in self.rel_filters if f.name == name), None)
+
+
+_COMMON = (
+    Prop("id", ID, required=True),
+    Prop("version", INT, required=True, filter=False),
+    Prop("createdAt", DATETIME, filter=False, order=True),
+    Prop("updatedAt", DATETIME, filter=False, order=True),
+)
+
+
+def _exists(pattern: str) -> str:
+    return "EXISTS { " + pattern + " } = {p}"
+
+
+ORGANISATION = NodeType(
+    "Organisation", "Organisation",
+    (*_COMMON,
+     Prop("name", required=True, order=True), Prop("kind", KIND, required=True, order=True),
+     Prop("region", required=True, order=True), Prop("description"), Prop("website"),
+     Prop("businessId"), Prop("partnerCount", INT, order=True)),
+    (Rel("partners", "PARTNERS_WITH", "both", "Organisation"),
+     Rel("vacancies", "OFFERED_BY", "in", "Vacancy"),
+     Rel("trainingCourses", "OFFERED_BY", "in", "TrainingCourse"),
+     Rel("services", "OFFERED_BY", "in", "Service"),
+     Rel("fields", "IN_FIELD", "out", "Field", description="Fields of expertise it works in."),
+     Rel("skills", "HAS_SKILL", "out", "Skill", description="Skills it has capability in."),
+     Rel("platforms", "OPERATES", "out", "PartnerPlatform")),
+    (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
+               "Works in the field with this code."),
+     RelFilter("skill", STRING, "EXISTS { ({v})-[:HAS_SKILL]->(:Skill {uri: {p}}) }",
+               "Has capability in the skill with this URI."),
+     RelFilter("capableIn", "Capability",
+               "(EXISTS { ({v})-[:IN_FIELD]->(f:Field) WHERE f.code IN {p}.fields } OR "
+               "EXISTS { ({v})-[:HAS_SKILL]->(s:Skill) WHERE s.uri IN {p}.skills })",
+               "Works in any of these fields or has any of these skills."),
+     RelFilter("partnerOf", ID,
+               "EXISTS { ({v})-[:PARTNERS_WITH]-(:Organisation {id: {p}}) }",
+               "Is a direct partner of the organisation with this id."),
+     RelFilter("hasPartners", "Boolean", _exists("({v})-[:PARTNERS_WITH]-(:Organisation)"),
+               "Has (true) or has no (false) partners."),
+     RelFilter("hasVacancies", "Boolean", _exists("({v})<-[:OFFERED_BY]-(:Vacancy)"),
+               "Offers (true) or offers no (false) vacancies.")),
+    fulltext_index="organisation_text",
+    description="An organisation of the ecosystem; `kind` names which one.",
+)
+
+FIELD = NodeType(
+    "Field", "Field",
+    (*_COMMON, Prop("code", required=True, order=True), Prop("name", required=True, order=True)),
+    (Rel("organisations", "IN_FIELD", "in", "Organisation"),
+     Rel("services", "IN_FIELD", "in", "Service")),
+    description="A field of expertise of the lab (e.g. employment services).",
+)
+
+SKILL = NodeType(
+    "Skill", "Skill",
+    (*_COMMON, Prop("uri", required=True, order=True), Prop("name", required=True, order=True)),
+    (Rel("organisations", "HAS_SKILL", "in", "Organisation"),
+     Rel("vacancies", "REQUIRES", "in", "Vacancy"),
+     Rel("trainingCourses", "TEACHES", "in", "TrainingCourse"),
+     Rel("occupations", "NEEDS_SKILL", "in", "Occupation")),
+    description="An ESCO-style skill.",
+)
+
+OCCUPATION = NodeType(
+    "Occupation", "Occupation",
+    (*_COMMON, Prop("uri", required=True, order=True), Prop("code", order=True),
+     Prop("name", required=True, order=True)),
+    (Rel("skills", "NEEDS_SKILL", "out", "Skill"),
+     Rel("vacancies", "FOR_OCCUPATION", "in", "Vacancy")),
+    description="An ESCO-style occupation with its ISCO-08 code.",
+)
+
+PARTNER_PLATFORM = NodeType(
+    "PartnerPlatform", "PartnerPlatform",
+    (*_COMMON, Prop("name", required=True, order=True), Prop("kind"), Prop("mode")),
+    (Rel("operators", "OPERATES", "in", "Organisation"),),
+    description="Another organisation's system whose feed joins the graph.",
+)
+
+VACANCY = NodeType(
+    "Vacancy", "Vacancy",
+    (*_COMMON, Prop("title", required=True, order=True), Prop("description"),
+     Prop("region", order=True), Prop("postedAt", DATE, order=True),
+     Prop("closesAt", DATE, order=True), Prop("contractType"),
+     Prop("salaryMin", INT, order=True), Prop("salaryMax", INT, order=True),
+     Prop("status", order=True)),
+    (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
+     Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
+     Rel("skills", "REQUIRES", "out", "Skill")),
+    (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
+               "Offered by the organisation with this id."),
+     RelFilter("skill", STRING, "EXISTS { ({v})-[:REQUIRES]->(:Skill {uri: {p}}) }",
+               "Requires the skill with this URI."),
+     RelFilter("occupation", STRING,
+               "EXISTS { ({v})-[:FOR_OCCUPATION]->(:Occupation {uri: {p}}) }",
+               "For the occupation with this URI.")),
+    default_order=("title",),
+    description="A job vacancy offered by an organisation.",
+)
+
+TRAINING_COURSE = NodeType(
+    "TrainingCourse", "TrainingCourse",
+    (*_COMMON, Prop("title", required=True, order=True), Prop("description"),
+     Prop("region", order=True), Prop("mode"), Prop("durationHours", INT, order=True),
+     Prop("startDate", DATE, order=True), Prop("cost", FLOAT, order=True)),
+    (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
+     Rel("skills", "TEACHES", "out", "Skill")),
+    (RelFilter("skill", STRING, "EXISTS { ({v})-[:TEACHES]->(:Skill {uri: {p}}) }",
+               "Teaches the skill with this URI."),
+     RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
+               "Offered by the organisation with this id.")),
+    default_order=("title",),
+    description="A training course offered by an organisation.",
+)
+
+SERVICE = NodeType(
+    "Service", "Service",
+    (*_COMMON, Prop("name", required=True, order=True), Prop("description"),
+     Prop("region", order=True), Prop("audience")),
+    (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
+     Rel("fields", "IN_FIELD", "out", "Field")),
+    (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
+               "In the field with this code."),),
+    description="A public or partner service offered to citizens.",
+)
+
+TYPES: dict[str, NodeType] = {
+    t.name: t for t in (ORGANISATION, FIELD, SKILL, OCCUPATION, PARTNER_PLATFORM, VACANCY,
+                        TRAINING_COURSE, SERVICE)
+}

@@ -1,0 +1,107 @@
+"""Create, update and delete with validation, optimistic concurrency and error codes."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from tests.helpers import gql
+from tests.partner_graph.ecosystem import SKILL, build, create, ok, register
+
+UPDATE_VACANCY = """mutation U($id: ID!, $version: Int!, $input: UpdateVacancyInput!) {
+  updateVacancy(id: $id, version: $version, input: $input) {
+    vacancy { id title version salaryMin skills { name } organisation { name } } } }"""
+DELETE_VACANCY = """mutation D($id: ID!, $version: Int) {
+  deleteVacancy(id: $id, version: $version) { id deleted } }"""
+
+
+def code(body: dict[str, object]) -> str:
+    errors = body["errors"]
+    assert isinstance(errors, list)
+    value: str = errors[0]["extensions"]["code"]
+    return value
+
+
+def test_update_names_the_version_it_read(client: FlaskClient) -> None:
+    ids = build(client)
+    first = ok(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1, "input": {
+        "title": "Senior Welder", "salaryMin": 32000,
+        "skillUris": [SKILL + "welding", SKILL + "python"]}})["updateVacancy"]["vacancy"]
+    assert first["version"] == 2 and first["title"] == "Senior Welder"
+    assert sorted(s["name"] for s in first["skills"]) == ["Python", "Welding"]
+    assert first["organisation"] == {"name": "Northern Rail Works"}
+    stale = gql(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1,
+                                         "input": {"title": "Lost update"}})
+    assert code(stale) == "CONFLICT"
+    assert stale["errors"][0]["extensions"]["currentVersion"] == 2
+    again = ok(client, "query N($id: ID!) { node(id: $id) { ... on Vacancy { title version } } }",
+               {"id": ids["welder"]})
+    assert again["node"] == {"title": "Senior Welder", "version": 2}
+
+
+def test_update_and_delete_errors(client: FlaskClient) -> None:
+    ids = build(client)
+    missing = gql(client, UPDATE_VACANCY, {"id": "no-such-id", "version": 1,
+                                           "input": {"title": "x"}})
+    assert code(missing) == "NOT_FOUND"
+    unknown_skill = gql(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1, "input": {
+        "skillUris": [SKILL + "juggling"]}})
+    assert code(unknown_skill) == "NOT_FOUND"
+    assert "juggling" in unknown_skill["errors"][0]["message"]
+    for bad in ({"title": ""}, {"salaryMin": -1}, {"salaryMin": 50000, "salaryMax": 10},
+                {"status": "MAYBE"}, {"title": "t" * 201}, {"description": "d" * 4001}):
+        body = gql(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1, "input": bad})
+        assert code(body) == "BAD_USER_INPUT", (bad, body)
+    body = gql(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1,
+                                        "input": {"postedAt": "yesterday"}}, status=None)
+    assert code(body) == "BAD_USER_INPUT"
+    # Nothing above changed the vacancy.
+    assert ok(client, "query N($id: ID!) { node(id: $id) { ... on Vacancy { version } } }",
+              {"id": ids["welder"]})["node"] == {"version": 1}
+    assert code(gql(client, DELETE_VACANCY, {"id": ids["welder"], "version": 7})) == "CONFLICT"
+    assert ok(client, DELETE_VACANCY, {"id": ids["welder"], "version": 1})["deleteVacancy"] == {
+        "id": ids["welder"], "deleted": True}
+    assert code(gql(client, DELETE_VACANCY, {"id": ids["welder"]})) == "NOT_FOUND"
+    assert ok(client, "{ vacancies { totalCount } }")["vacancies"]["totalCount"] == 2
+    # An organisation still offering vacancies is kept: they would be offered by no one.
+    busy = gql(client, "mutation D($id: ID!) { deleteOrganisation(id: $id) { deleted } }",
+               {"id": ids["D"]})
+    assert code(busy) == "CONFLICT"
+    assert "still offers 1" in busy["errors"][0]["message"]
+
+
+def test_create_validates_and_requires_existing_relations(client: FlaskClient) -> None:
+    org = register(client, "Employer", "EMPLOYER", "North")
+    query = """mutation C($input: CreateVacancyInput!) {
+        createVacancy(input: $input) { vacancy { id } } }"""
+    no_org = gql(client, query, {"input": {"title": "Job", "organisationId": "nope"}})
+    assert code(no_org) == "NOT_FOUND"
+    no_title = gql(client, query, {"input": {"title": " ", "organisationId": org}})
+    assert code(no_title) == "BAD_USER_INPUT"
+    unknown = gql(client, query, {"input": {"title": "Job", "organisationId": org,
+                                            "skillUris": ["http://example.org/none"]}})
+    assert code(unknown) == "NOT_FOUND"
+    assert ok(client, "{ vacancies { totalCount } }")["vacancies"]["totalCount"] == 0
+    create(client, "Skill", {"uri": SKILL + "x", "name": "X"})
+    duplicate = gql(client, """mutation S($uri: String!) {
+        createSkill(input: {uri: $uri, name: "Y"}) { skill { id } } }""", {"uri": SKILL + "x"})
+    assert code(duplicate) == "CONFLICT"
+
+
+def test_organisation_update_renames_and_changes_kind(client: FlaskClient) -> None:
+    a = register(client, "Alpha", "START_UP", "North")
+    register(client, "Beta", "START_UP", "North")
+    query = """mutation U($id: ID!, $v: Int!, $input: UpdateOrganisationInput!) {
+        updateOrganisation(id: $id, version: $v, input: $input) {
+          organisation { name kind version } } }"""
+    taken = gql(client, query, {"id": a, "v": 1, "input": {"name": "BETA"}})
+    assert code(taken) == "CONFLICT"
+    changed = ok(client, query, {"id": a, "v": 1, "input": {"name": "Gamma",
+                                                            "kind": "EMPLOYER"}})
+    assert changed["updateOrganisation"]["organisation"] == {
+        "name": "Gamma", "kind": "EMPLOYER", "version": 2}
+    employers = ok(client, """{ organisations(where: {kind: {eq: EMPLOYER}}) {
+        nodes { name } } }""")
+    assert employers["organisations"]["nodes"] == [{"name": "Gamma"}]
+    deleted = ok(client, "mutation D($id: ID!) { deleteOrganisation(id: $id, version: 2) "
+                         "{ deleted } }", {"id": a})
+    assert deleted["deleteOrganisation"]["deleted"] is True

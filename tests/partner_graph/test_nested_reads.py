@@ -1,0 +1,155 @@
+"""Nested reads cost one Cypher statement per root field, whatever their depth and width."""
+
+from __future__ import annotations
+
+from flask.testing import FlaskClient
+
+from civicgraph.repositories.compiler.cache import PLANS
+from tests.helpers import gql
+from tests.partner_graph.ecosystem import build
+
+NESTED = """
+query Nested($first: Int) {
+  organisations(first: $first, orderBy: [{field: NAME}]) {
+    totalCount
+    edges { node {
+      name
+      partners(first: 5) { name vacancies(first: 5) { title skills(first: 5) { name } } }
+      vacancies(first: 5) { title organisation { name } occupation { code } }
+      fields { code }
+    } }
+  }
+}
+"""
+
+
+def test_four_levels_cost_one_statement(client: FlaskClient) -> None:
+    build(client)
+    body = gql(client, NESTED, {"first": 10})
+    assert "errors" not in body, body
+    assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
+    nodes = {e["node"]["name"]: e["node"] for e in body["data"]["organisations"]["edges"]}
+    agency = nodes["North Employment Agency"]
+    assert [p["name"] for p in agency["partners"]] == ["Northern Rail Works", "SkillBridge"]
+    rail = agency["partners"][0]
+    assert [v["title"] for v in rail["vacancies"]] == ["Rail Technician", "Welder"]
+    assert sorted(s["name"] for s in rail["vacancies"][0]["skills"]) == ["Python", "Welding"]
+    assert nodes["Northern Rail Works"]["vacancies"][1] == {
+        "title": "Welder", "organisation": {"name": "Northern Rail Works"},
+        "occupation": {"code": "7212"}}
+    assert agency["fields"] == [{"code": "employment-services"}]
+
+
+def test_two_root_fields_cost_two_statements_and_aliases_keep_their_arguments(
+        client: FlaskClient) -> None:
+    build(client)
+    body = gql(client, """{
+      north: organisations(where: {region: {eq: "North"}}) { totalCount }
+      metro: organisations(where: {region: {eq: "Metro"}}) {
+        totalCount edges { node { one: partners(first: 1) { name } all: partners { name } } } }
+    }""")
+    assert "errors" not in body, body
+    assert len(body["extensions"]["cypher"]) == 2
+    assert body["data"]["north"]["totalCount"] == 4
+    metro = body["data"]["metro"]
+    assert metro["totalCount"] == 1
+    assert metro["edges"][0]["node"] == {"one": [{"name": "Northern Rail Works"}],
+                                         "all": [{"name": "Northern Rail Works"}]}
+
+
+def test_fragments_and_variables_are_resolved(client: FlaskClient) -> None:
+    build(client)
+    body = gql(client, """
+      query Q($withPartners: Boolean!) {
+        organisations(first: 2) { edges { node { ...Card } } }
+      }
+      fragment Card on Organisation {
+        name ... on Organisation { region }
+        partners @include(if: $withPartners) { name }
+      }""", {"withPartners": False})
+    assert "errors" not in body, body
+    node = body["data"]["organisations"]["edges"][0]["node"]
+    assert set(node) == {"name", "region"}
+    assert len(body["extensions"]["cypher"]) == 1
+
+
+def test_repeated_document_reuses_its_plan_with_new_values(client: FlaskClient) -> None:
+    build(client)
+    query = """query ByRegion($r: String!) {
+      organisations(where: {region: {eq: $r}}) { totalCount } }"""
+    gql(client, query, {"r": "North"})
+    hits = PLANS.hits
+    body = gql(client, query, {"r": "Metro"})
+    assert PLANS.hits == hits + 1
+    assert body["data"]["organisations"]["totalCount"] == 1
+    assert body["extensions"]["cypher"][0]["cypher"].count("$p0") >= 1
+
+
+def test_node_resolves_any_type_in_one_statement(client: FlaskClient) -> None:
+    ids = build(client)
+    query = """query N($id: ID!) { node(id: $id) { id __typename
+        ... on Vacancy { title organisation { name } }
+        ... on Organisation { name }
+        ... on Skill { uri } } }"""
+    vacancy = gql(client, query, {"id": ids["welder"]})
+    assert vacancy["data"]["node"] == {"id": ids["welder"], "__typename": "Vacancy",
+                                       "title": "Welder",
+                                       "organisation": {"name": "Northern Rail Works"}}
+    assert len(vacancy["extensions"]["cypher"]) == 1
+    org = gql(client, query, {"id": ids["A"]})["data"]["node"]
+    assert org == {"id": ids["A"], "__typename": "Organisation",
+                   "name": "North Employment Agency"}
+    skill = gql(client, query, {"id": ids["python"]})["data"]["node"]
+    assert skill["__typename"] == "Skill" and skill["uri"].endswith("/python")
+    assert gql(client, query, {"id": "no-such-id"})["data"]["node"] is None
+
+
+def test_other_types_read_their_relations(client: FlaskClient) -> None:
+    build(client)
+    body = gql(client, """{
+      skills(orderBy: [{field: NAME}]) { nodes { name organisations { name }
+        vacancies { title } trainingCourses { title } occupations { code } } }
+      trainingCourses { nodes { title durationHours cost startDate provider { name } } }
+      services { nodes { name provider { name } fields { code } } }
+      fields { nodes { code organisations { name } services { name } } }
+      occupations { nodes { name skills { name } vacancies { title } } }
+    }""")
+    assert "errors" not in body, body
+    assert len(body["extensions"]["cypher"]) == 5
+    data = body["data"]
+    python = data["skills"]["nodes"][1]
+    assert python["name"] == "Python"
+    assert sorted(o["name"] for o in python["organisations"]) == [
+        "Northern Rail Works", "Open Skills College", "SkillBridge"]
+    assert python["trainingCourses"] == [{"title": "Python for jobseekers"}]
+    assert data["trainingCourses"]["nodes"] == [{
+        "title": "Python for jobseekers", "durationHours": 40, "cost": 0.0,
+        "startDate": "2026-03-01", "provider": {"name": "Open Skills College"}}]
+    assert data["services"]["nodes"][0]["fields"] == [{"code": "employment-services"}]
+    assert data["occupations"]["nodes"][0]["vacancies"] == [{"title": "Welder"}]
+
+
+def test_variables_that_change_the_statement_get_their_own_plan(client: FlaskClient) -> None:
+    build(client)
+    query = """query Q($where: OrganisationWhere, $order: [OrganisationSort!]) {
+      organisations(where: $where, orderBy: $order, first: 2) { nodes { name } } }"""
+
+    def first_names(variables: dict[str, object]) -> list[str]:
+        body = gql(client, query, variables)
+        assert "errors" not in body, body
+        return [n["name"] for n in body["data"]["organisations"]["nodes"]]
+
+    assert first_names({}) == ["Metro Health Trust", "North Employment Agency"]
+    assert first_names({"order": [{"field": "NAME", "direction": "DESC"}]}) == [
+        "SkillBridge", "Open Skills College"]
+    assert first_names({"where": {"kind": {"eq": "EMPLOYER"}}}) == [
+        "Metro Health Trust", "Northern Rail Works"]
+    assert first_names({"where": {"region": {"eq": "North"}},
+                        "order": [{"field": "KIND"}]}) == [
+        "North Employment Agency", "Northern Rail Works"]
+    # The same shapes again: answered from cached plans, with this request's values.
+    misses = PLANS.misses
+    assert first_names({"where": {"kind": {"eq": "START_UP"}}}) == ["SkillBridge"]
+    assert first_names({"order": [{"field": "NAME", "direction": "DESC"}]}) == [
+        "SkillBridge", "Open Skills College"]
+    assert PLANS.misses == misses
