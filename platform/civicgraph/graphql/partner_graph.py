@@ -20,6 +20,7 @@ from civicgraph.graphql.partner_types import (
     connection_args,
 )
 from civicgraph.graphql.selection import document_key, root_selection
+from civicgraph.repositories.visibility import PUBLIC, Visibility
 from civicgraph.services import partner_graph as service
 
 ROOTS = {
@@ -27,6 +28,14 @@ ROOTS = {
     "training_courses": "TrainingCourse", "services": "Service", "skills": "Skill",
     "occupations": "Occupation", "fields": "Field", "partner_platforms": "PartnerPlatform",
 }
+
+
+def viewer(info: Any) -> Visibility:
+    """What of TEST-mode partner feeds the caller may see (public unless a platform or admin)."""
+    context = ctx(info)
+    if not context.principal.authenticated:
+        return PUBLIC
+    return service.viewer_for(context.graph, context.principal)
 
 
 def to_connection(page: service.Page) -> Connection:
@@ -45,7 +54,7 @@ def to_connection(page: service.Page) -> Connection:
 def _connection_resolver(type_name: str) -> Any:
     def resolve(root: Any, info: Any, **kwargs: Any) -> Connection:
         page = service.connection(ctx(info).graph, type_name, root_selection(info),
-                                  page_max(info), document_key(info))
+                                  page_max(info), document_key(info), viewer(info))
         return to_connection(page)
     return resolve
 
@@ -109,12 +118,13 @@ class PartnerGraphQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_node(root: Any, info: Any, id: str) -> dict[str, Any] | None:
-        return compiled(service.node(ctx(info).graph, root_selection(info), document_key(info)))
+        return compiled(service.node(ctx(info).graph, root_selection(info), document_key(info),
+                                     viewer(info)))
 
     @staticmethod
     def resolve_organisation(root: Any, info: Any, id: str) -> dict[str, Any] | None:
         return compiled(service.by_id(ctx(info).graph, "Organisation", root_selection(info),
-                                      document_key(info)))
+                                      document_key(info), viewer(info)))
 
     @staticmethod
     def resolve_partners_of_partners(root: Any, info: Any, **kwargs: Any) -> list[Compiled]:

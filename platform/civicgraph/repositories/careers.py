@@ -10,14 +10,9 @@ from __future__ import annotations
 from typing import Any, LiteralString
 
 from civicgraph.repositories.graph import Graph
+from civicgraph.repositories.visibility import visible
 
-
-def _visible(var: LiteralString) -> LiteralString:
-    return (
-        "($admin OR NOT EXISTS { (" + var + ")-[:SOURCED_FROM]->(:PartnerPlatform) } "
-        "OR EXISTS { (" + var + ")-[:SOURCED_FROM]->(vp:PartnerPlatform) "
-        "WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform })"
-    )
+_visible = visible
 
 
 _VACANCY: LiteralString = (

@@ -21,6 +21,7 @@ from civicgraph.repositories.compiler.cypher import (
 from civicgraph.repositories.compiler.model import TYPES
 from civicgraph.repositories.compiler.selection import Selection, shape
 from civicgraph.repositories.graph import Graph
+from civicgraph.repositories.visibility import PUBLIC, Visibility
 
 
 @dataclass(frozen=True)
@@ -38,18 +39,19 @@ def _plan(kind: str, root: Selection, document: Hashable | None,
     return PLANS.get(key, compile_plan)
 
 
-def _run(graph: Graph, plan: Plan, root: Selection) -> list[Any]:
+def _run(graph: Graph, plan: Plan, root: Selection, viewer: Visibility) -> list[Any]:
     # The text is built by the compiler from constants only; values are all in the parameters.
-    return graph.run((plan.cypher), plan.params(root))
+    return graph.run((plan.cypher), {**plan.params(root), **viewer.params()})
 
 
 def connection(graph: Graph, type_name: str, root: Selection,
-               document: Hashable | None = None) -> Page:
+               document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> Page:
     node_type = TYPES[type_name]
     window = cursors.window(root.args)
     plan = _plan("connection:" + type_name, root, document,
                  lambda: compile_connection(node_type, root))
-    row = _run(graph, plan, root)[0]
+    row = _run(graph, plan, root, viewer)[0]
     total = int(row["total"])
     items = [dict(item) for item in row["items"]]
     if window.reversed:
@@ -59,32 +61,36 @@ def connection(graph: Graph, type_name: str, root: Selection,
 
 
 def by_id(graph: Graph, type_name: str, root: Selection,
-          document: Hashable | None = None) -> dict[str, Any] | None:
+          document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
     node_type = TYPES[type_name]
     plan = _plan("id:" + type_name, root, document, lambda: compile_by_id(node_type, root))
-    records = _run(graph, plan, root)
+    records = _run(graph, plan, root, viewer)
     return dict(records[0]["item"]) if records else None
 
 
-def node(graph: Graph, root: Selection, document: Hashable | None = None) -> dict[str, Any] | None:
+def node(graph: Graph, root: Selection, document: Hashable | None = None,
+         viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
     plan = _plan("node", root, document, lambda: compile_node(root))
-    records = _run(graph, plan, root)
+    records = _run(graph, plan, root, viewer)
     return dict(records[0]["item"]) if records and records[0]["item"] is not None else None
 
 
 def reach(graph: Graph, root: Selection,
-          document: Hashable | None = None) -> list[dict[str, Any]] | None:
+          document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> list[dict[str, Any]] | None:
     """Partners of partners; None when the starting organisation does not exist."""
     plan = _plan("reach", root, document, lambda: discovery.compile_reach(root))
-    records = _run(graph, plan, root)
+    records = _run(graph, plan, root, viewer)
     return [dict(i) for i in records[0]["items"]] if records else None
 
 
 def chain(graph: Graph, root: Selection,
-          document: Hashable | None = None) -> tuple[bool, dict[str, Any] | None]:
+          document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> tuple[bool, dict[str, Any] | None]:
     """(both organisations exist, the chain or None when they are not connected)."""
     plan = _plan("chain", root, document, lambda: discovery.compile_chain(root))
-    records = _run(graph, plan, root)
+    records = _run(graph, plan, root, viewer)
     if not records:
         return False, None
     item = records[0]["item"]
@@ -92,7 +98,8 @@ def chain(graph: Graph, root: Selection,
 
 
 def similar(graph: Graph, root: Selection,
-            document: Hashable | None = None) -> list[dict[str, Any]] | None:
+            document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> list[dict[str, Any]] | None:
     plan = _plan("similar", root, document, lambda: discovery.compile_similar(root))
-    records = _run(graph, plan, root)
+    records = _run(graph, plan, root, viewer)
     return [dict(i) for i in records[0]["items"]] if records else None

@@ -16,10 +16,19 @@ from civicgraph.repositories.compiler.discovery import MAX_CHAIN, MAX_HOPS
 from civicgraph.repositories.compiler.model import TYPES
 from civicgraph.repositories.compiler.selection import Selection
 from civicgraph.repositories.graph import Graph
+from civicgraph.repositories.visibility import PUBLIC, Visibility
+from civicgraph.services import partner_platforms
+from civicgraph.services.access import Principal
 
 Page = repo.Page
 SEARCH_MAX = 200
 encode_cursor = cursors.encode_cursor
+
+
+def viewer_for(graph: Graph, principal: Principal) -> Visibility:
+    """What of TEST-mode partner feeds this caller sees: admins all, a platform its own."""
+    caller = partner_platforms.caller_for(graph, principal)
+    return Visibility(admin=caller.admin, platform_id=caller.platform_id)
 
 
 def check_page_args(args: Mapping[str, Any], page_max: int) -> None:
@@ -33,21 +42,22 @@ def check_page_args(args: Mapping[str, Any], page_max: int) -> None:
 
 
 def connection(graph: Graph, type_name: str, root: Selection, page_max: int,
-               document: Hashable | None = None) -> repo.Page:
+               document: Hashable | None = None, viewer: Visibility = PUBLIC) -> repo.Page:
     check_page_args(root.args, page_max)
     search = root.args.get("search")
     if search is not None and len(str(search)) > SEARCH_MAX:
         raise BadInput(f"search is longer than {SEARCH_MAX} characters", field="search")
-    return repo.connection(graph, type_name, root, document)
+    return repo.connection(graph, type_name, root, document, viewer)
 
 
 def by_id(graph: Graph, type_name: str, root: Selection,
-          document: Hashable | None = None) -> dict[str, Any] | None:
-    return repo.by_id(graph, type_name, root, document)
+          document: Hashable | None = None, viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
+    return repo.by_id(graph, type_name, root, document, viewer)
 
 
-def node(graph: Graph, root: Selection, document: Hashable | None = None) -> dict[str, Any] | None:
-    return repo.node(graph, root, document)
+def node(graph: Graph, root: Selection, document: Hashable | None = None,
+         viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
+    return repo.node(graph, root, document, viewer)
 
 
 def type_of(item: Mapping[str, Any]) -> str:

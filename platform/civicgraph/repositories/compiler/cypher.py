@@ -18,6 +18,7 @@ from typing import Any
 from civicgraph.repositories.compiler import cursors
 from civicgraph.repositories.compiler.model import DATE, DATETIME, TYPES, NodeType, Prop
 from civicgraph.repositories.compiler.selection import Selection
+from civicgraph.repositories.visibility import SOURCED_LABELS, visible
 
 Path = tuple[int, ...]
 Fields = list[tuple[Selection, Path]]
@@ -137,10 +138,11 @@ def _nested_first(value: Any) -> int:
 
 
 def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path) -> str:
-    """AND of one predicate per operator given; the values are parameters."""
+    """AND of one predicate per operator given (the values are parameters), and, for records
+    partner feeds write, the visibility rule of TEST-mode platforms (repositories/visibility)."""
+    predicates: list[str] = [visible(var)] if t.label in SOURCED_LABELS else []
     if not isinstance(where, Mapping):
-        return ""
-    predicates: list[str] = []
+        return " AND ".join(predicates)
     for key in sorted(where):
         value = where[key]
         if value is None:
@@ -241,11 +243,16 @@ def compile_connection(t: NodeType, root: Selection) -> Plan:
     return b.plan(cypher)
 
 
+def _visible_where(t: NodeType, var: str) -> str:
+    return f" WHERE {visible(var)}" if t.label in SOURCED_LABELS else ""
+
+
 def compile_by_id(t: NodeType, root: Selection) -> Plan:
     b = Builder()
     node_id = b.param((), ("id",))
     projection = project(b, t, "n", kids(root, ()))
-    return b.plan(f"MATCH (n:{t.label} {{id: {node_id}}}) RETURN {projection} AS item")
+    return b.plan(f"MATCH (n:{t.label} {{id: {node_id}}}){_visible_where(t, 'n')} "
+                  f"RETURN {projection} AS item")
 
 
 def compile_node(root: Selection) -> Plan:
@@ -254,7 +261,8 @@ def compile_node(root: Selection) -> Plan:
     b = Builder()
     node_id = b.param((), ("id",))
     lookups = " UNION ".join(
-        f"MATCH (n:{t.label} {{id: {node_id}}}) RETURN n" for t in TYPES.values()
+        f"MATCH (n:{t.label} {{id: {node_id}}}){_visible_where(t, 'n')} RETURN n"
+        for t in TYPES.values()
     )
     branches = " ".join(
         f"WHEN n:{t.label} THEN {project(b, t, 'n', kids(root, ()), typed=True)}"

@@ -1,0 +1,36 @@
+"""Who may see records that partner platforms synced: one Cypher predicate for every read.
+
+A record synced only from platforms still in TEST mode is visible to those platforms' own
+clients and to lab admins alone, until an admin promotes the platform (KEHA-style onboarding).
+Records nobody synced (registered through the API, the demo, the generator) are public. The
+predicate reads ``$admin`` and ``$callerPlatform``, which every statement using it receives from
+``Visibility.params``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, LiteralString
+
+# The labels partner feeds write; other types (skills, fields, platforms) are never hidden.
+SOURCED_LABELS = frozenset({"Organisation", "Vacancy", "TrainingCourse", "Service"})
+
+
+@dataclass(frozen=True)
+class Visibility:
+    admin: bool = False
+    platform_id: str | None = None
+
+    def params(self) -> dict[str, Any]:
+        return {"admin": self.admin, "callerPlatform": self.platform_id}
+
+
+PUBLIC = Visibility()
+
+
+def visible(var: LiteralString) -> LiteralString:
+    return (
+        "($admin OR NOT EXISTS { (" + var + ")-[:SOURCED_FROM]->(:PartnerPlatform) } "
+        "OR EXISTS { (" + var + ")-[:SOURCED_FROM]->(vp:PartnerPlatform) "
+        "WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform })"
+    )
