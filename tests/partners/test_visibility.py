@@ -45,6 +45,8 @@ def test_test_mode_records_are_hidden_from_catalogue_and_node_until_promotion(
     assert "Trial Job" not in titles(public)
     assert "Trial Job" not in titles(other_partner)
     assert "Trial Job" in titles(own)
+    # Finding the caller's platform happens inside the one read: no extra round trip.
+    assert len(gql(own, LIST)["extensions"]["cypher"]) == 1
     assert "Trial Job" in titles(admin)
     assert gql(other_partner, NODE, {"id": vacancy_id})["data"]["node"] is None
     assert gql(own, NODE, {"id": vacancy_id})["data"]["node"] == {"id": vacancy_id}

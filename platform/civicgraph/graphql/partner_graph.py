@@ -20,7 +20,7 @@ from civicgraph.graphql.partner_types import (
     connection_args,
 )
 from civicgraph.graphql.selection import document_key, root_selection
-from civicgraph.repositories.visibility import PUBLIC, Visibility
+from civicgraph.repositories.visibility import Visibility
 from civicgraph.services import partner_graph as service
 
 ROOTS = {
@@ -32,10 +32,7 @@ ROOTS = {
 
 def viewer(info: Any) -> Visibility:
     """What of TEST-mode partner feeds the caller may see (public unless a platform or admin)."""
-    context = ctx(info)
-    if not context.principal.authenticated:
-        return PUBLIC
-    return service.viewer_for(context.graph, context.principal)
+    return service.viewer_for(ctx(info).principal)
 
 
 def to_connection(page: service.Page) -> Connection:

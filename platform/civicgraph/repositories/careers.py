@@ -61,7 +61,8 @@ def match_vacancies(graph: Graph, skills: list[str], limit: int, courses_per_vac
         "    LIMIT $coursesPer "
         "    RETURN " + _COURSE[:-1] + ", closes: closes} } AS courses",
         {"skills": skills, "limit": limit, "coursesPer": courses_per_vacancy,
-         "callerPlatform": caller_platform, "admin": admin},
+         "callerPlatform": caller_platform,
+         "callerClient": None, "admin": admin},
     )
     return [
         {"vacancy": dict(r["vacancy"]), "score": r["score"], "maxScore": r["maxScore"],
@@ -76,7 +77,8 @@ def vacancy(graph: Graph, vacancy_id: str, caller_platform: str | None, admin: b
     records = graph.run(
         "MATCH (v:Vacancy {id: $id}) WHERE " + _visible("v") + " "
         "RETURN " + _VACANCY + " AS vacancy",
-        {"id": vacancy_id, "callerPlatform": caller_platform, "admin": admin},
+        {"id": vacancy_id, "callerPlatform": caller_platform,
+         "callerClient": None, "admin": admin},
     )
     return dict(records[0]["vacancy"]) if records else None
 
@@ -122,7 +124,8 @@ def occupation_paths(graph: Graph, source: str, target: str, max_hops: int, limi
         "RETURN steps, weakest "
         "ORDER BY weakest DESC, size(steps) ASC, [s IN steps | s.to.name] LIMIT $limit",
         {"source": source, "target": target, "maxHops": max_hops, "limit": limit,
-         "coursesPer": courses_per_step, "callerPlatform": caller_platform, "admin": admin},
+         "coursesPer": courses_per_step, "callerPlatform": caller_platform,
+         "callerClient": None, "admin": admin},
     )
     return [{"steps": [dict(s) for s in r["steps"]], "weakestShare": r["weakest"]}
             for r in records]

@@ -3,7 +3,9 @@
 A record synced only from platforms still in TEST mode is visible to those platforms' own
 clients and to lab admins alone, until an admin promotes the platform (KEHA-style onboarding).
 Records nobody synced (registered through the API, the demo, the generator) are public. The
-predicate reads ``$admin`` and ``$callerPlatform``, which every statement using it receives from
+predicate reads ``$admin``, ``$callerPlatform`` and ``$callerClient`` (the caller's OAuth client,
+matched against the platform's ``clientId`` inside the statement, so finding the caller's
+platform costs no extra round trip), which every statement using it receives from
 ``Visibility.params``.
 """
 
@@ -20,9 +22,11 @@ SOURCED_LABELS = frozenset({"Organisation", "Vacancy", "TrainingCourse", "Servic
 class Visibility:
     admin: bool = False
     platform_id: str | None = None
+    client_id: str | None = None
 
     def params(self) -> dict[str, Any]:
-        return {"admin": self.admin, "callerPlatform": self.platform_id}
+        return {"admin": self.admin, "callerPlatform": self.platform_id,
+                "callerClient": self.client_id}
 
 
 PUBLIC = Visibility()
@@ -32,5 +36,6 @@ def visible(var: LiteralString) -> LiteralString:
     return (
         "($admin OR NOT EXISTS { (" + var + ")-[:SOURCED_FROM]->(:PartnerPlatform) } "
         "OR EXISTS { (" + var + ")-[:SOURCED_FROM]->(vp:PartnerPlatform) "
-        "WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform })"
+        "WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform "
+        "OR vp.clientId = $callerClient })"
     )

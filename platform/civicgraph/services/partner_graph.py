@@ -17,18 +17,19 @@ from civicgraph.repositories.compiler.model import TYPES
 from civicgraph.repositories.compiler.selection import Selection
 from civicgraph.repositories.graph import Graph
 from civicgraph.repositories.visibility import PUBLIC, Visibility
-from civicgraph.services import partner_platforms
-from civicgraph.services.access import Principal
+from civicgraph.services.access import ADMIN, Principal
 
 Page = repo.Page
 SEARCH_MAX = 200
 encode_cursor = cursors.encode_cursor
 
 
-def viewer_for(graph: Graph, principal: Principal) -> Visibility:
-    """What of TEST-mode partner feeds this caller sees: admins all, a platform its own."""
-    caller = partner_platforms.caller_for(graph, principal)
-    return Visibility(admin=caller.admin, platform_id=caller.platform_id)
+def viewer_for(principal: Principal) -> Visibility:
+    """What of TEST-mode partner feeds this caller sees: admins all, a platform's client its
+    own platform's records (matched by client id inside the read itself)."""
+    if not principal.authenticated:
+        return PUBLIC
+    return Visibility(admin=ADMIN in principal.scopes, client_id=principal.client_id)
 
 
 def check_page_args(args: Mapping[str, Any], page_max: int) -> None:
