@@ -248,6 +248,8 @@ def up(no_seed: bool) -> None:
                 from civicgraph.services import partner_demo
 
                 click.echo(f"demo partner feeds: {json.dumps(partner_demo.sync_demo(graph))}")
+                click.echo(f"demo kits: {_queue_kit_builds(graph, settings)} builds queued "
+                           "(the worker publishes them; `civicgraph kits list` shows them)")
             graph.close()
             worker = devstack.worker_service(env, var / "log" / "worker.log")
             worker.start()
@@ -293,6 +295,22 @@ def _demo_banner() -> str:
     from civicgraph.services import demo_identity
 
     return demo_identity.banner()
+
+
+def _queue_kit_builds(graph: Graph, settings: Settings) -> int:
+    """Queue a build of every shipped kit, so the catalogue offers downloads after `make run`.
+
+    Unchanged data gives the same bytes, so a restart publishes no new release.
+    """
+    from civicgraph.services import kits
+    from civicgraph.workers.celery_app import create_celery
+    from civicgraph.workers.dispatch import CeleryTaskQueue
+
+    queue = CeleryTaskQueue(create_celery(settings))
+    names = [kit["name"] for kit in kits.list_kits(graph, settings)]
+    for name in names:
+        kits.request_build(graph, queue, settings, name)
+    return len(names)
 
 
 def _start_neo4j(settings: Settings, stack: list[devstack.Service]) -> None:
