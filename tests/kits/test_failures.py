@@ -12,8 +12,8 @@ from civicgraph.config import load_settings
 from civicgraph.ops import devstack
 from civicgraph.repositories.graph import Graph
 from civicgraph.services import kits
-from civicgraph.services.background import TaskStatus
 from civicgraph.workers.celery_app import create_celery
+from civicgraph.workers.dispatch import CeleryTaskQueue
 from tests.helpers import gql, wait_for
 from tests.kits import factories
 from tests.kits.conftest import KIT_STORE
@@ -105,19 +105,9 @@ def test_two_builds_at_once_publish_one_release(
     assert len(_releases(graph, "test-vacancies")) == 1
 
 
-class _QueueFor:
-    """The real Celery client, sending to one named queue (so only our own worker takes it)."""
-
-    def __init__(self, queue: str) -> None:
-        self.celery = create_celery(load_settings())
-        self.queue = queue
-
-    def enqueue(self, name: str, **kwargs: Any) -> TaskStatus:
-        result = self.celery.send_task(name, kwargs=kwargs, queue=self.queue)
-        return TaskStatus(id=result.id, state=result.state)
-
-    def status(self, task_id: str) -> TaskStatus:
-        return TaskStatus(id=task_id, state="PENDING")
+def _queue_for(queue: str) -> CeleryTaskQueue:
+    """The real Celery client on one named queue, so only the test's own worker gets it."""
+    return CeleryTaskQueue(create_celery(load_settings()), queue)
 
 
 def test_a_killed_worker_publishes_nothing_and_a_retry_succeeds(
@@ -131,7 +121,7 @@ def test_a_killed_worker_publishes_nothing_and_a_retry_succeeds(
     victim.start()
     try:
         settings = load_settings()
-        started = kits.request_build(graph, _QueueFor("kits-kill-test"), settings,
+        started = kits.request_build(graph, _queue_for("kits-kill-test"), settings,
                                      "test-slow-records")
 
         def streaming() -> dict[str, Any] | None:

@@ -18,9 +18,10 @@ from civicgraph.config import load_settings
 from civicgraph.ops import devstack
 from civicgraph.repositories.graph import Graph
 from civicgraph.services import partner_platforms, partner_sync
-from civicgraph.services.background import SYNC_DUE_PARTNER_FEEDS, TaskStatus
+from civicgraph.services.background import SYNC_DUE_PARTNER_FEEDS
 from civicgraph.services.partner_platforms import OPERATOR
 from civicgraph.workers.celery_app import create_celery
+from civicgraph.workers.dispatch import CeleryTaskQueue
 from partners.sources import HttpFetcher
 from tests.helpers import gql, wait_for
 from tests.partners.feed_server import posting, serving
@@ -110,19 +111,9 @@ def test_http_feed_through_a_worker(client: FlaskClient, admin_client: FlaskClie
         assert graph.run("MATCH (v:Vacancy) RETURN count(v) AS n")[0]["n"] == 11
 
 
-class QueueOn:
-    """A real Celery queue by name, so a test's own worker gets the task, not the shared one."""
-
-    def __init__(self, queue: str) -> None:
-        self.celery = create_celery(load_settings())
-        self.queue = queue
-
-    def enqueue(self, name: str, **kwargs: Any) -> TaskStatus:
-        result = self.celery.send_task(name, kwargs=kwargs, queue=self.queue)
-        return TaskStatus(id=result.id, state=result.state)
-
-    def status(self, task_id: str) -> TaskStatus:
-        return TaskStatus(id=task_id, state="PENDING")
+def queue_on(queue: str) -> CeleryTaskQueue:
+    """The real Celery client on one named queue, so only the test's own worker gets it."""
+    return CeleryTaskQueue(create_celery(load_settings()), queue)
 
 
 def own_worker(services: dict[str, Any], queue: str, label: str) -> devstack.Service:
@@ -144,7 +135,7 @@ def run_row(graph: Graph, run_id: str) -> dict[str, Any]:
 def test_a_killed_worker_resumes_from_its_cursor_without_duplicates(
         graph: Graph, services: dict[str, Any]) -> None:
     queue = f"partners-kill-{os.getpid()}"
-    tasks = QueueOn(queue)
+    tasks = queue_on(queue)
     with serving() as server:
         server.feeds["big"] = [[posting(p * 5 + i) for i in range(5)] for p in range(6)]
         server.delay = 0.8

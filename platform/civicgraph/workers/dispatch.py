@@ -11,11 +11,15 @@ from civicgraph.services.background import TaskStatus
 
 
 class CeleryTaskQueue:
-    def __init__(self, celery: Celery) -> None:
+    """Sends to Celery's default queue, or to a named one (a worker started with ``-Q name``)."""
+
+    def __init__(self, celery: Celery, queue: str | None = None) -> None:
         self.celery = celery
+        self.queue = queue
 
     def enqueue(self, name: str, **kwargs: Any) -> TaskStatus:
-        result = self.celery.send_task(name, kwargs=kwargs)
+        options = {"queue": self.queue} if self.queue else {}
+        result = self.celery.send_task(name, kwargs=kwargs, **options)
         return TaskStatus(id=result.id, state=result.state)
 
     def status(self, task_id: str) -> TaskStatus:
