@@ -45,7 +45,7 @@ def seed(graph: Graph, base_url: str) -> dict[str, int]:
         scopes=["graph:read", "graph:write", "lab:write", "kits:read", "consent:read",
                 "consent:write", "admin"],
         grant_types=["authorization_code", "refresh_token"],
-        redirect_uris=[f"{base_url}/oauth/callback"])
+        redirect_uris=[f"{base_url}/oauth/callback", f"{base_url}/console/callback"])
     accounts_repo.attach_demo_profile(graph, CITIZEN_EMAIL)
     created["consentsCreated"] = consent_repo.ensure_demo_consent(graph, {
         "email": CITIZEN_EMAIL, "organisationKey": partner_key, "purpose": DEMO_PURPOSE,
