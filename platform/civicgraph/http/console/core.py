@@ -34,6 +34,7 @@ from civicgraph.repositories.graph import Graph
 from civicgraph.services.access import ANONYMOUS as NOBODY
 from civicgraph.services.access import Principal
 from civicgraph.services.lab.actor import ANONYMOUS, Actor, actor_for
+from civicgraph.services.lab.lifecycles import STAFF
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 TOKEN_KEY = "console_token"
@@ -90,7 +91,9 @@ def _chrome() -> dict[str, Any]:
         return {}
     who = actor()
     return {"csrf_token": csrf_token, "current_locale": str(get_locale() or "en"), "me": who,
-            "signed_in": who.signed_in, "person_name": session.get("console_name")}
+            "signed_in": who.signed_in, "person_name": session.get("console_name"),
+            "is_staff": who.has_any(STAFF), "is_expert": who.has_any(frozenset({"EXPERT"})),
+            "is_citizen": who.has_any(frozenset({"CITIZEN"}))}
 
 
 def signed_in(*roles: str, scope: str) -> Callable[[F], F]:
