@@ -16,7 +16,7 @@ import pytest
 
 from civicgraph.repositories.graph import Graph
 from civicgraph.services import accounts, demo_identity
-from civicgraph.services.lab import proposals
+from civicgraph.services.lab import ideas, proposals
 from civicgraph.services.lab.actor import Actor
 from tests.console.conftest import SCREENSHOTS
 from tests.lab.builders import open_challenge, to_evaluation
@@ -86,6 +86,9 @@ def _scenario_data(graph: Graph, base: str) -> dict[str, Any]:
         proposals.advance(graph, founder, draft["id"], "SUBMITTED", 1)
         made[title] = draft["id"]
     to_evaluation(graph, challenge["id"])
+    citizen = person(graph, "Cleo Citizen", {"CITIZEN"})
+    ideas.submit(graph, citizen, title="A job club on a bus",
+                 description="Bring job advisers to rural villages by bus")
     return {"challenge": challenge, "staff": staff, "proposals": made}
 
 
@@ -101,6 +104,14 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
     assert page.get_by_role("heading", level=1).inner_text() == "Innovation lab"
     _accessible(page, axe_script, "01-public-home")
     _sign_in(page, web, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+
+    # Staff review a citizen's idea in the inbox and accept it into a new challenge.
+    page.get_by_role("link", name="Idea inbox").click()
+    page.get_by_role("button", name="Start review").click()
+    page.get_by_label("Reason", exact=True).fill("worth a challenge of its own")
+    page.get_by_role("button", name="Accept into a new challenge").click()
+    assert "Idea updated" in page.get_by_role("status").inner_text()
+    assert page.get_by_text("The inbox is empty.").is_visible()
 
     # Staff open the challenge and assign the experts of its field in one go.
     page.goto(f"{web}/console/challenges/{challenge_id}")
@@ -186,6 +197,8 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
 
     page.get_by_role("link", name="Lab figures").click()
     assert page.get_by_role("img", name="From idea to mainstreamed").is_visible()
+    funnel = page.locator("figure", has_text="From idea to mainstreamed").locator("table")
+    assert re.search(r"Became challenges\s+1", funnel.inner_text())
     _accessible(page, axe_script, "08-staff-figures")
     _sign_out(page)
 
