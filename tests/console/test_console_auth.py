@@ -74,3 +74,14 @@ def test_a_callback_that_did_not_start_here_is_refused(app: Flask) -> None:
     refused = browser.get("/console/callback?code=abc&state=not-ours")
     assert refused.status_code == 400
     assert "did not start here" in refused.get_data(as_text=True)
+
+
+def test_french_from_the_browser_or_the_switch(app: Flask) -> None:
+    browser = app.test_client()
+    french = browser.get("/console", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+    html = french.get_data(as_text=True)
+    assert '<html lang="fr">' in html and "Défis ouverts" in html and "Aller au contenu" in html
+    english = browser.get("/console?lang=en", headers={"Accept-Language": "fr"})
+    assert "Open challenges" in english.get_data(as_text=True)
+    kept = browser.get("/console", headers={"Accept-Language": "fr"})
+    assert "Open challenges" in kept.get_data(as_text=True)  # the switch is remembered
