@@ -16,7 +16,7 @@ import pytest
 
 from civicgraph.repositories.graph import Graph
 from civicgraph.services import accounts, demo_identity
-from civicgraph.services.lab import ideas, proposals
+from civicgraph.services.lab import challenges, ideas, proposals
 from civicgraph.services.lab.actor import Actor
 from tests.console.conftest import SCREENSHOTS
 from tests.lab.builders import open_challenge, to_evaluation
@@ -110,8 +110,27 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
     page.get_by_role("button", name="Start review").click()
     page.get_by_label("Reason", exact=True).fill("worth a challenge of its own")
     page.get_by_role("button", name="Accept into a new challenge").click()
-    assert "Idea updated" in page.get_by_role("status").inner_text()
-    assert page.get_by_text("The inbox is empty.").is_visible()
+    assert "Idea accepted" in page.get_by_role("status").inner_text()
+
+    # Staff complete the new draft challenge; a colleague saves it meanwhile, so the editor
+    # shows both versions with the input kept, and the second save goes through.
+    page.get_by_label("Deadline").fill("2099-06-30")
+    page.get_by_label(re.compile("^Fields")).fill("employment")
+    page.get_by_label(re.compile("^Rubric")).fill("impact: 2\ncost: 1")
+    draft_id = page.url.split("/challenges/")[1].split("/")[0]
+    challenges.update(graph, data["staff"], draft_id, 1, eligibility="Only the North")
+    page.get_by_role("button", name="Save the challenge").click()
+    both = page.locator("#both-versions").inner_text()
+    assert "Only the North" in both and "impact: 2" in both, both
+    assert page.get_by_label(re.compile("^Rubric")).input_value() == "impact: 2\ncost: 1"
+    _accessible(page, axe_script, "02a-staff-editor-conflict")
+    page.get_by_role("button", name="Save the challenge").click()
+    assert "Challenge saved" in page.get_by_role("status").inner_text()
+    page.get_by_label("Move the challenge to").select_option("OPEN")
+    page.get_by_role("button", name="Move", exact=True).click()
+    assert "Challenge moved" in page.get_by_role("status").inner_text()
+    page.goto(f"{web}/console")
+    assert page.get_by_role("link", name="A job club on a bus").is_visible()
 
     # Staff open the challenge and assign the experts of its field in one go.
     page.goto(f"{web}/console/challenges/{challenge_id}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from civicgraph.errors import NotFound
-from civicgraph.http.console import staff_pilots
+from civicgraph.http.console import editor, staff_pilots
 from civicgraph.http.console.core import actor, graph, signed_in
 from civicgraph.http.console.forms import act, integer
 from civicgraph.http.console.present import bars
@@ -71,6 +71,14 @@ def idea_action(idea_id: str, action: str) -> ResponseReturnValue:
                                into_idea_id=form.get("into_idea_id", ""), reason=reason)
         abort(404)
 
+    if action == "accept":
+        outcome: dict[str, Any] = {}
+        response = act(lambda: outcome.update(run()), "Idea accepted: complete its challenge.",
+                       _inbox_page, "console.ideas", f"idea-{idea_id}")
+        if outcome.get("challengeId"):
+            return redirect(url_for("console.edit_challenge",
+                                    challenge_id=outcome["challengeId"]))
+        return response
     return act(run, f"Idea updated ({action}).", _inbox_page, "console.ideas",
                f"idea-{idea_id}")
 
@@ -137,3 +145,4 @@ def register(bp: Blueprint) -> None:
     bp.add_url_rule("/staff/challenges/<challenge_id>/proposals/<proposal_id>/move",
                     "move_proposal", move_proposal, methods=["POST"])
     staff_pilots.register(bp)
+    editor.register(bp)
