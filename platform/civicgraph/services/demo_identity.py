@@ -61,4 +61,5 @@ def banner() -> str:
         f"    staff:   {STAFF_EMAIL} / {STAFF_PASSWORD}\n"
         f"    citizen: {CITIZEN_EMAIL} / {CITIZEN_PASSWORD}\n"
         f"  Demo partner client (client credentials): {PARTNER_CLIENT_ID} / {PARTNER_SECRET}\n"
+        "  Lab console: /console (expert: expert@demo.civicgraph.example / demo-expert-password)\n"
     )

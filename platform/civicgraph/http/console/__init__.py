@@ -51,9 +51,13 @@ def _compile_translations(out: Path) -> Path:
     return out
 
 
+# Routes go on the blueprint once, at import: a blueprint takes no new routes after its first
+# registration, and the tests build several apps in one process.
+for _module in (auth, public, staff, expert, citizen):
+    _module.register(bp)
+
+
 def init_app(app: Flask) -> None:
-    for module in (auth, public, staff, expert, citizen):
-        module.register(bp)
     settings: Settings = app.config["SETTINGS"]
     compiled = _compile_translations(Path(settings.var_dir) / "translations")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
