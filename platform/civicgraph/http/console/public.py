@@ -16,6 +16,8 @@ def home() -> ResponseReturnValue:
     g = graph()
     return render_template(
         "console/home.html", challenges=challenges.public_list(g, "OPEN"),
+        evaluated=[c for status in ("EVALUATION", "DECIDED")
+                   for c in challenges.public_list(g, status)],
         pilots=[pilot_view(p) for p in pilots.list_recent(g)])
 
 

@@ -33,7 +33,9 @@ def dashboard() -> ResponseReturnValue:
         stages[pilot["status"]] = stages.get(pilot["status"], 0) + 1
     return render_template("console/staff_dashboard.html", numbers=numbers, funnel=funnel,
                            periods=periods, stages=bars(sorted(stages.items())),
-                           models=numbers["pilotsByOperatingModel"])
+                           models=numbers["pilotsByOperatingModel"],
+                           drafts=challenges.drafts(graph(), actor()),
+                           evaluated=challenges.public_list(graph(), "EVALUATION"))
 
 
 def _inbox_page(failure: dict[str, Any] | None = None) -> str:
