@@ -190,12 +190,12 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
     page.wait_for_url(re.compile(r"/console/staff/pilots/"))
     pilot_url = page.url
     page.get_by_label("Name", exact=True).fill("Job starts")
-    page.get_by_label("Unit").fill("people")
-    page.get_by_label("Target").fill("abc")
+    page.get_by_label("Unit", exact=True).fill("people")
+    page.get_by_label("Target", exact=True).fill("abc")
     page.get_by_role("button", name="Add measure").click()
     assert page.locator("#measure-target").get_attribute("aria-invalid") == "true"
     assert page.locator("#measure-name").input_value() == "Job starts"
-    page.get_by_label("Target").fill("20")
+    page.get_by_label("Target", exact=True).fill("20")
     page.get_by_role("button", name="Add measure").click()
     page.get_by_label("Move the pilot to").select_option("PILOT")
     page.get_by_role("button", name="Move", exact=True).click()
@@ -212,6 +212,15 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
     page.get_by_label("New value for Job starts").fill("25")
     page.get_by_role("button", name="Record measurement").click()
     assert "Stage: PILOT" in page.locator("main").inner_text()
+    page.get_by_label("citizens").check()
+    page.get_by_label("start ups").check()
+    for label, value in (("Relationship", "NETWORK"), ("Ownership", "SOCIAL_ENTERPRISE"),
+                         ("Funding", "MATCHED_CROWDFUNDING"), ("Where power sits", "COMMUNITIES"),
+                         ("Role of the public sector", "ENABLER")):
+        page.get_by_label(label, exact=True).select_option(value)
+    page.get_by_role("button", name="Save the operating model").click()
+    assert "Operating model saved" in page.get_by_role("status").inner_text()
+    assert page.get_by_label("Funding", exact=True).input_value() == "MATCHED_CROWDFUNDING"
     _accessible(page, axe_script, "07-staff-pilot")
 
     page.get_by_role("link", name="Lab figures").click()

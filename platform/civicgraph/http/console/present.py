@@ -27,7 +27,28 @@ def progress(measure: dict[str, Any]) -> dict[str, Any]:
     if latest is not None and target is not None:
         met = latest >= target if measure.get("direction") == "INCREASE" else latest <= target
     return {**measure, "latest": latest, "percent": None if share is None else round(share * 100),
-            "met": met}
+            "met": met, "chart": series(values, baseline, target)}
+
+
+def series(values: list[dict[str, Any]], baseline: float | None, target: float | None,
+           width: int = 240, height: int = 60) -> dict[str, Any] | None:
+    """Bars of the measurements over time with the baseline and target as lines (SVG units)."""
+    if not values:
+        return None
+    numbers = [float(v["value"]) for v in values]
+    marks = [x for x in (baseline, target) if x is not None]
+    top = max(numbers + marks + [0.0]) or 1.0
+    slot = width / len(values)
+
+    def y(value: float) -> float:
+        return round(height - height * value / top, 1)
+
+    return {"width": width, "height": height,
+            "bars": [{"x": round(i * slot + 2, 1), "w": round(max(slot - 4, 2), 1),
+                      "y": y(n), "h": round(height - y(n), 1), "value": n, "at": v["at"][:10]}
+                     for i, (n, v) in enumerate(zip(numbers, values, strict=True))],
+            "baseline": y(baseline) if baseline is not None else None,
+            "target": y(target) if target is not None else None}
 
 
 def bars(rows: list[tuple[str, float]]) -> list[dict[str, Any]]:

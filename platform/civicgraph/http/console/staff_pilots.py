@@ -16,6 +16,12 @@ from civicgraph.services.lab import machine, pilots
 from civicgraph.services.lab.lifecycles import STAGE_GATES
 
 STAFF_ROLES = ("LAB_STAFF", "ADMIN")
+# The five single-choice variables of the operating model (``involved`` is a multiple choice).
+MODEL_CHOICES = (("relationship", "relationship", pilots.RELATIONSHIPS),
+                 ("ownership", "ownership", pilots.OWNERSHIP),
+                 ("fundingMethod", "funding_method", pilots.FUNDING),
+                 ("powerSits", "power_sits", pilots.POWER),
+                 ("publicRole", "public_role", pilots.PUBLIC_ROLES))
 NEXT_STAGE = {"PROOF_OF_CONCEPT": "PILOT", "PILOT": "SCALING", "SCALING": "MAINSTREAMED"}
 
 
@@ -31,7 +37,7 @@ def _page(pilot_id: str, failure: dict[str, Any] | None = None) -> str:
         "console/staff_pilot.html", pilot=pilot, stage=stage, gate=gate,
         condition_text=CONDITION_TEXT, moves=machine.allowed_moves(g, "PILOT", pilot_id, who),
         history=machine.history(g, "PILOT", pilot_id), failure=failure,
-        stages=list(STAGE_GATES))
+        stages=list(STAGE_GATES), choices=MODEL_CHOICES, involved=pilots.INVOLVED)
 
 
 @signed_in(*STAFF_ROLES, scope=LAB_WRITE)
@@ -99,7 +105,18 @@ def move(pilot_id: str) -> ResponseReturnValue:
         request.form.get("reason")))
 
 
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def operating_model(pilot_id: str) -> ResponseReturnValue:
+    form = request.form
+    return _pilot_action(pilot_id, "model", "Operating model saved.", lambda: (
+        pilots.set_operating_model(
+            graph(), actor(), pilot_id, integer("version"), involved=form.getlist("involved"),
+            **{name: form.get(name, "") for _, name, _ in MODEL_CHOICES})))
+
+
 def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/staff/pilots/<pilot_id>/model", "operating_model", operating_model,
+                    methods=["POST"])
     bp.add_url_rule("/staff/pilots/<pilot_id>", "staff_pilot", page)
     bp.add_url_rule("/staff/challenges/<challenge_id>/proposals/<proposal_id>/pilot",
                     "start_pilot", start, methods=["POST"])
