@@ -105,6 +105,15 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
     _accessible(page, axe_script, "01-public-home")
     _sign_in(page, web, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
 
+    # Staff subscribe a webhook (nothing listens on port 9: deliveries fail and are logged).
+    page.get_by_role("link", name="Webhooks").click()
+    page.get_by_label("Address (http or https)").fill("http://127.0.0.1:9/hook")
+    page.get_by_label("pilot.advanced").check()
+    page.get_by_label("proposal.selected").check()
+    page.get_by_role("button", name="Subscribe").click()
+    assert "Signing secret" in page.locator("#created").inner_text()
+    _accessible(page, axe_script, "01b-staff-webhooks")
+
     # Staff review a citizen's idea in the inbox and accept it into a new challenge.
     page.get_by_role("link", name="Idea inbox").click()
     page.get_by_role("button", name="Start review").click()
@@ -221,6 +230,7 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
     page.get_by_role("button", name="Save the operating model").click()
     assert "Operating model saved" in page.get_by_role("status").inner_text()
     assert page.get_by_label("Funding", exact=True).input_value() == "MATCHED_CROWDFUNDING"
+    assert "pilot.advanced" in page.locator("table", has_text="Events sent").inner_text()
     _accessible(page, axe_script, "07-staff-pilot")
 
     page.get_by_role("link", name="Lab figures").click()

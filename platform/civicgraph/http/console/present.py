@@ -44,7 +44,7 @@ def series(values: list[dict[str, Any]], baseline: float | None, target: float |
         return round(height - height * value / top, 1)
 
     return {"width": width, "height": height,
-            "bars": [{"x": round(i * slot + 2, 1), "w": round(max(slot - 4, 2), 1),
+            "bars": [{"x": round(i * slot + 2, 1), "w": round(min(max(slot - 4, 2), 24), 1),
                       "y": y(n), "h": round(height - y(n), 1), "value": n, "at": v["at"][:10]}
                      for i, (n, v) in enumerate(zip(numbers, values, strict=True))],
             "baseline": y(baseline) if baseline is not None else None,

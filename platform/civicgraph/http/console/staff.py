@@ -8,12 +8,20 @@ from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from civicgraph.errors import NotFound
-from civicgraph.http.console import editor, staff_pilots
+from civicgraph.http.console import editor, hooks, staff_pilots
 from civicgraph.http.console.core import actor, graph, signed_in
 from civicgraph.http.console.forms import act, integer
 from civicgraph.http.console.present import bars
 from civicgraph.services.access import LAB_WRITE
-from civicgraph.services.lab import challenges, evaluation, figures, ideas, machine, pilots
+from civicgraph.services.lab import (
+    challenges,
+    evaluation,
+    figures,
+    ideas,
+    machine,
+    pilots,
+    webhooks,
+)
 from civicgraph.services.lab import proposals as proposal_service
 
 STAFF_ROLES = ("LAB_STAFF", "ADMIN")
@@ -100,7 +108,8 @@ def _board(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
         panel=evaluation.panel(g, who, challenge_id),
         results=evaluation.results(g, challenge_id),
         moves=machine.allowed_moves(g, "CHALLENGE", challenge_id, who),
-        history=machine.history(g, "CHALLENGE", challenge_id), failure=failure)
+        history=machine.history(g, "CHALLENGE", challenge_id), failure=failure,
+        outbox=webhooks.outbox_for(g, challenge_id))
 
 
 @signed_in(*STAFF_ROLES, scope=LAB_WRITE)
@@ -148,3 +157,4 @@ def register(bp: Blueprint) -> None:
                     "move_proposal", move_proposal, methods=["POST"])
     staff_pilots.register(bp)
     editor.register(bp)
+    hooks.register(bp)

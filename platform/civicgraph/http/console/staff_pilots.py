@@ -12,7 +12,7 @@ from civicgraph.http.console.core import actor, form_errors, graph, signed_in
 from civicgraph.http.console.forms import act, integer, number
 from civicgraph.http.console.present import CONDITION_TEXT, pilot_view
 from civicgraph.services.access import LAB_WRITE
-from civicgraph.services.lab import machine, pilots
+from civicgraph.services.lab import machine, pilots, webhooks
 from civicgraph.services.lab.lifecycles import STAGE_GATES
 
 STAFF_ROLES = ("LAB_STAFF", "ADMIN")
@@ -37,7 +37,8 @@ def _page(pilot_id: str, failure: dict[str, Any] | None = None) -> str:
         "console/staff_pilot.html", pilot=pilot, stage=stage, gate=gate,
         condition_text=CONDITION_TEXT, moves=machine.allowed_moves(g, "PILOT", pilot_id, who),
         history=machine.history(g, "PILOT", pilot_id), failure=failure,
-        stages=list(STAGE_GATES), choices=MODEL_CHOICES, involved=pilots.INVOLVED)
+        stages=list(STAGE_GATES), choices=MODEL_CHOICES, involved=pilots.INVOLVED,
+        outbox=webhooks.outbox_for(g, pilot_id))
 
 
 @signed_in(*STAFF_ROLES, scope=LAB_WRITE)
