@@ -26,6 +26,7 @@ run: deps graphiql
 	$(BIN)/civicgraph up
 
 test: deps lint
+	@scripts/require.sh chromium
 	$(BIN)/pytest
 
 lint: python

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Checks (and where it can, installs) the programs CivicGraph needs outside Python.
-# Usage: scripts/require.sh python|java|redis
+# Usage: scripts/require.sh python|java|redis|chromium
 # Installs redis-server with apt when it is missing and we are root; otherwise says what to do.
 set -euo pipefail
 
@@ -42,7 +42,12 @@ case "${1:-}" in
     command -v redis-server >/dev/null 2>&1 || apt_install redis-server \
       || need "redis-server is missing: install it (apt-get install redis-server, or your system's package), or set REDIS_URL to a Redis you run."
     ;;
+  chromium)
+    # The lab console's browser tests drive Debian's Chromium through Playwright (no download).
+    [ -x /usr/bin/chromium ] || apt_install chromium \
+      || need "Chromium is missing at /usr/bin/chromium: install it (apt-get install chromium) for the console's browser tests."
+    ;;
   *)
-    need "usage: scripts/require.sh python|java|redis"
+    need "usage: scripts/require.sh python|java|redis|chromium"
     ;;
 esac

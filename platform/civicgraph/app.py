@@ -12,7 +12,16 @@ from flask import Flask
 
 from civicgraph.auth import server as auth_server
 from civicgraph.config import Settings, load_settings
-from civicgraph.http import errors, graphql_view, health, kits, oauth, partner_webhook, request_log
+from civicgraph.http import (
+    console,
+    errors,
+    graphql_view,
+    health,
+    kits,
+    oauth,
+    partner_webhook,
+    request_log,
+)
 from civicgraph.observability import configure_logging
 from civicgraph.repositories.graph import Graph
 from civicgraph.workers.celery_app import create_celery
@@ -46,4 +55,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oauth.bp)
     app.register_blueprint(kits.bp)
     app.register_blueprint(partner_webhook.bp)
+    console.init_app(app)
     return app

@@ -70,6 +70,7 @@ def seed() -> None:
     graph = _graph(settings)
     try:
         click.echo(json.dumps(demo_seed.seed(graph, settings.issuer)))
+        click.echo(json.dumps(_seed_lab(graph)))
     finally:
         graph.close()
 
@@ -248,6 +249,7 @@ def up(no_seed: bool) -> None:
                 from civicgraph.services import partner_demo
 
                 click.echo(f"demo partner feeds: {json.dumps(partner_demo.sync_demo(graph))}")
+                click.echo(f"demo lab: {json.dumps(_seed_lab(graph))}")
                 click.echo(f"demo kits: {_queue_kit_builds(graph, settings)} builds queued "
                            "(the worker publishes them; `civicgraph kits list` shows them)")
             graph.close()
@@ -289,6 +291,14 @@ def up(no_seed: bool) -> None:
         click.echo("stopping…")
     if not stopping:
         sys.exit(1)
+
+
+def _seed_lab(graph: Graph) -> dict[str, object]:
+    """A challenge in evaluation with proposals and experts, for the console walk-through."""
+    from civicgraph.services import demo_identity
+    from civicgraph.services.lab import demo as lab_demo
+
+    return lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
 
 
 def _demo_banner() -> str:

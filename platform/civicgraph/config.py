@@ -76,6 +76,8 @@ class Settings:
     token_rate_per_client: int = 30
     token_rate_per_ip: int = 60
     token_rate_window: int = 60
+    # The lab console signs people in as this public OAuth client (PKCE), seeded by the demo.
+    console_client_id: str = "demo-console"
     # Hackathon kits: where releases are published, where specs are read from, how long a
     # build's lock lasts without a heartbeat (a killed worker's lock frees itself after this).
     kit_store: Path | None = None
@@ -156,6 +158,7 @@ def load_settings() -> Settings:
         token_rate_per_client=_env_int("CIVICGRAPH_TOKEN_RATE_PER_CLIENT", 30),
         token_rate_per_ip=_env_int("CIVICGRAPH_TOKEN_RATE_PER_IP", 60),
         token_rate_window=_env_int("CIVICGRAPH_TOKEN_RATE_WINDOW", 60),
+        console_client_id=_env("CIVICGRAPH_CONSOLE_CLIENT_ID", "demo-console"),
         kit_store=Path(os.environ["CIVICGRAPH_KIT_STORE"])
         if os.environ.get("CIVICGRAPH_KIT_STORE", "").strip() else None,
         kit_specs=tuple(Path(p) for p in os.environ.get("CIVICGRAPH_KIT_SPECS", "").split(

@@ -77,7 +77,8 @@ def revoke_client(graph: Graph, client_id: str) -> bool:
 
 
 def upsert_client(graph: Graph, fields: dict[str, Any]) -> bool:
-    """Create the client unless its id exists; True when created. Used by the demo seed."""
+    """Create the client unless its id exists (then only add missing redirect URIs); True when
+    created. Used by the demo seed."""
     records = graph.run(
         "OPTIONAL MATCH (o:Organisation {nameKey: $organisationKey}) "
         "MERGE (c:OAuthClient {clientId: $clientId}) "
@@ -85,6 +86,9 @@ def upsert_client(graph: Graph, fields: dict[str, Any]) -> bool:
         "c.organisationId = o.id, c.scopes = $scopes, c.grantTypes = $grantTypes, "
         "c.redirectUris = $redirectUris, c.authMethod = $authMethod, c.revoked = false, "
         "c.createdAt = datetime(), c.updatedAt = datetime(), c.version = 1, c._new = true "
+        # A redirect URI added to the demo later (the console's) reaches an existing client.
+        "ON MATCH SET c.redirectUris = c.redirectUris + "
+        "  [u IN $redirectUris WHERE NOT u IN c.redirectUris] "
         "WITH c, o, coalesce(c._new, false) AS created REMOVE c._new "
         "FOREACH (_ IN CASE WHEN created AND o IS NOT NULL THEN [1] ELSE [] END | "
         "  CREATE (c)-[:OWNED_BY]->(o)) "

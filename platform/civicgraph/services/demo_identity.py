@@ -45,7 +45,7 @@ def seed(graph: Graph, base_url: str) -> dict[str, int]:
         scopes=["graph:read", "graph:write", "lab:write", "kits:read", "consent:read",
                 "consent:write", "admin"],
         grant_types=["authorization_code", "refresh_token"],
-        redirect_uris=[f"{base_url}/oauth/callback"])
+        redirect_uris=[f"{base_url}/oauth/callback", f"{base_url}/console/callback"])
     accounts_repo.attach_demo_profile(graph, CITIZEN_EMAIL)
     created["consentsCreated"] = consent_repo.ensure_demo_consent(graph, {
         "email": CITIZEN_EMAIL, "organisationKey": partner_key, "purpose": DEMO_PURPOSE,
@@ -61,4 +61,5 @@ def banner() -> str:
         f"    staff:   {STAFF_EMAIL} / {STAFF_PASSWORD}\n"
         f"    citizen: {CITIZEN_EMAIL} / {CITIZEN_PASSWORD}\n"
         f"  Demo partner client (client credentials): {PARTNER_CLIENT_ID} / {PARTNER_SECRET}\n"
+        "  Lab console: /console (expert: expert@demo.civicgraph.example / demo-expert-password)\n"
     )

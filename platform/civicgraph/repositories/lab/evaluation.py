@@ -107,3 +107,21 @@ def save_scores(graph: Graph, fields: dict[str, Any]) -> int:
         write=True,
     )
     return int(records[0]["saved"]) if records else 0
+
+
+def queue_for(graph: Graph, expert_id: str) -> list[dict[str, Any]]:
+    """Proposals before this judge in challenges under evaluation, with their tie and progress."""
+    records = graph.run(
+        "MATCH (x:Person {id: $expert})-[:JUDGES]->(c:Challenge {status: 'EVALUATION'}) "
+        "MATCH (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status IN ['SUBMITTED', 'SHORTLISTED'] "
+        "OPTIONAL MATCH (p)-[:SUBMITTED_BY]->(owner) "
+        "WITH x, c, p, owner ORDER BY c.deadline, c.id, p.createdAt, p.id "
+        "RETURN p {.id, .title, .summary, .status, challengeId: c.id, challengeTitle: c.title, "
+        "  tie: " + _TIE + ", "
+        "  scored: COUNT { MATCH (x)<-[:BY]-(:Evaluation)-[:EVALUATES]->(p) }, "
+        "  criteria: COLLECT { MATCH (c)-[:HAS_CRITERION]->(k:Criterion) WITH k "
+        "    ORDER BY k.position RETURN k {.id, .name, .weight, .description} } } AS item",
+        {"expert": expert_id},
+    )
+    return [{**dict(r["item"]), "tie": dict(r["item"]["tie"]) if r["item"]["tie"] else None,
+             "criteria": [dict(k) for k in r["item"]["criteria"]]} for r in records]

@@ -147,3 +147,13 @@ def flag_overdue(graph: Graph, now: str) -> list[dict[str, Any]]:
         write=True,
     )
     return [dict(r) for r in records]
+
+
+def list_recent(graph: Graph, limit: int) -> list[dict[str, Any]]:
+    """Pilots, newest first: pilots are public records (the lab reports them openly)."""
+    records = graph.run(
+        "MATCH (pl:Pilot) WITH pl ORDER BY pl.createdAt DESC, pl.id LIMIT $limit "
+        "RETURN " + PILOT + " AS pilot",
+        {"limit": limit},
+    )
+    return [dict(r["pilot"]) for r in records]

@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from civicgraph.errors import BadInput
+from civicgraph.services.access import ADMIN, Principal
 
 ROLES = frozenset({"LAB_STAFF", "EXPERT", "CITIZEN", "PARTNER", "ADMIN", "PUBLIC"})
 # Never granted to a principal: the role the workers' scheduled transitions act under.
@@ -34,4 +35,21 @@ class Actor:
         return bool(self.roles - {"PUBLIC"})
 
 
+ANONYMOUS = Actor(id="anonymous", roles=frozenset({"PUBLIC"}))
 SYSTEM = Actor(id="civicgraph-scheduler", roles=frozenset({SYSTEM_ROLE}))
+
+
+def actor_for(principal: Principal) -> Actor:
+    """The ONE place a signed-in principal becomes the lab's ``Actor`` (GraphQL and console)."""
+    # Only the lab's roles pass: SYSTEM is never granted through a token.
+    roles = {r for r in principal.roles if r in ROLES}
+    if ADMIN in principal.scopes:
+        roles.add("ADMIN")
+    if principal.person_id is None and principal.organisation_id is not None:
+        # An organisation's own client (client credentials) acts as that partner.
+        roles.add("PARTNER")
+    return Actor(
+        id=principal.person_id or str(principal.subject or principal.client_id),
+        roles=frozenset(roles),
+        organisation_id=principal.organisation_id,
+    )

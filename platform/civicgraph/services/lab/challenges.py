@@ -11,7 +11,7 @@ from civicgraph.repositories.lab import challenges as repo
 from civicgraph.services.lab import clock, machine
 from civicgraph.services.lab.actor import Actor
 from civicgraph.services.lab.lifecycles import STAFF
-from civicgraph.services.lab.validation import TITLE_MAX, require_signed_in, text
+from civicgraph.services.lab.validation import TITLE_MAX, require_role, require_signed_in, text
 
 CRITERIA_MAX = 20
 PUBLIC_STATUSES = ["OPEN", "EVALUATION", "DECIDED", "CLOSED"]
@@ -80,6 +80,12 @@ def public_list(graph: Graph, status: str | None = None, limit: int = 50) -> lis
     """What anyone may read: challenges that have been opened (drafts stay private)."""
     statuses = PUBLIC_STATUSES if status is None else [s for s in PUBLIC_STATUSES if s == status]
     return repo.list_by_status(graph, statuses, max(1, min(limit, 200)))
+
+
+def drafts(graph: Graph, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
+    """Drafts are private: lab staff only (a partner's own drafts are not listed here)."""
+    require_role(actor, STAFF, "list draft challenges")
+    return repo.list_by_status(graph, ["DRAFT"], max(1, min(limit, 200)))
 
 
 def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,

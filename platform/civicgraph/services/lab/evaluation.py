@@ -37,6 +37,17 @@ def assign_experts(graph: Graph, actor: Actor, challenge_id: str) -> dict[str, A
                            for p in panel["proposals"]]}
 
 
+def panel(graph: Graph, actor: Actor, challenge_id: str) -> dict[str, Any]:
+    """The judges already assigned and each proposal's exclusions, without assigning anyone."""
+    require_role(actor, STAFF, "see the expert panel")
+    found = repo.panel(graph, challenge_id)
+    if not found:
+        raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
+    return {"judges": found["judges"],
+            "exclusions": [{"proposalId": p["id"], "title": p["title"], "excluded": p["ties"]}
+                           for p in found["proposals"]]}
+
+
 def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, Any]],
           comment: str | None = None) -> dict[str, Any]:
     require_role(actor, frozenset({"EXPERT"}), "score proposals")
@@ -132,3 +143,9 @@ def results(graph: Graph, challenge_id: str) -> dict[str, Any]:
             row["rank"] = None
     return {"challengeId": challenge_id, "criteria": criteria, "proposals": ranked,
             "missingScores": missing}
+
+
+def queue(graph: Graph, actor: Actor) -> list[dict[str, Any]]:
+    """The proposals this expert judges now; a tied one is listed with its reason, not hidden."""
+    require_role(actor, frozenset({"EXPERT"}), "see a scoring queue")
+    return repo.queue_for(graph, actor.id)

@@ -49,6 +49,10 @@ def get(graph: Graph, pilot_id: str) -> dict[str, Any]:
     return pilot
 
 
+def list_recent(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
+    return repo.list_recent(graph, max(1, min(limit, 200)))
+
+
 def start(graph: Graph, actor: Actor, proposal_id: str, *, title: str | None,
           sponsor_id: str | None = None) -> dict[str, Any]:
     """Staff start a pilot of a SELECTED proposal; the sponsor (default: the actor) signs off."""

@@ -1,0 +1,87 @@
+"""Console sign-in through the platform's own OAuth server (PKCE), its session and CSRF rules."""
+
+from __future__ import annotations
+
+from urllib.parse import parse_qs, urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from civicgraph.repositories.graph import Graph
+from civicgraph.services import demo_identity
+from tests.helpers import sign_in
+
+
+def _signed_in(app: Flask, graph: Graph, email: str, password: str) -> FlaskClient:
+    demo_identity.seed(graph, app.config["SETTINGS"].issuer)
+    browser = app.test_client()
+    start = browser.get("/console/login?next=/console/staff")
+    assert start.status_code == 302
+    authorize = start.headers["Location"]
+    query = parse_qs(urlsplit(authorize).query)
+    assert query["code_challenge_method"] == ["S256"] and query["client_id"] == ["demo-console"]
+    back = sign_in(browser, authorize, email, password)
+    assert back.status_code == 302, back.get_data(as_text=True)
+    callback = urlsplit(back.headers["Location"])
+    assert callback.path == "/console/callback"
+    done = browser.get(f"{callback.path}?{callback.query}")
+    assert done.status_code == 302 and done.headers["Location"] == "/console/staff"
+    cookie = done.headers["Set-Cookie"]
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    return browser
+
+
+def test_staff_sign_in_and_sign_out_revokes_the_session(app: Flask, graph: Graph) -> None:
+    browser = _signed_in(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    page = browser.get("/console/staff")
+    assert page.status_code == 200 and "Lab figures" in page.get_data(as_text=True)
+    stolen = browser.get_cookie("session")
+    assert stolen is not None
+    html = page.get_data(as_text=True)
+    csrf = html.split('name="csrf_token" value="')[1].split('"')[0]
+    assert browser.post("/console/logout", data={"csrf_token": csrf}).status_code == 302
+    assert browser.get("/console/staff").status_code == 302
+    # The cookie copied before signing out no longer works: its access token was revoked.
+    replay = app.test_client()
+    replay.set_cookie("session", stolen.value)
+    refused = replay.get("/console/staff")
+    assert refused.status_code == 302 and "/console/login" in refused.headers["Location"]
+
+
+def test_forms_need_the_session_csrf_token(app: Flask, graph: Graph) -> None:
+    browser = _signed_in(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    refused = browser.post("/console/staff/challenges/any/assign", data={})
+    assert refused.status_code == 400
+    forged = browser.post("/console/staff/challenges/any/assign", data={"csrf_token": "x"})
+    assert forged.status_code == 400
+
+
+def test_pages_follow_the_roles(app: Flask, graph: Graph) -> None:
+    anonymous = app.test_client()
+    gone = anonymous.get("/console/staff/ideas")
+    assert gone.status_code == 302 and "/console/login" in gone.headers["Location"]
+    assert anonymous.get("/console").status_code == 200
+    citizen = _signed_in(app, graph, demo_identity.CITIZEN_EMAIL, demo_identity.CITIZEN_PASSWORD)
+    assert citizen.get("/console/staff").status_code == 403
+    assert citizen.get("/console/expert").status_code == 403
+    mine = citizen.get("/console/me")
+    assert mine.status_code == 200 and "Who read your data" in mine.get_data(as_text=True)
+
+
+def test_a_callback_that_did_not_start_here_is_refused(app: Flask) -> None:
+    browser = app.test_client()
+    browser.get("/console/login")
+    refused = browser.get("/console/callback?code=abc&state=not-ours")
+    assert refused.status_code == 400
+    assert "did not start here" in refused.get_data(as_text=True)
+
+
+def test_french_from_the_browser_or_the_switch(app: Flask) -> None:
+    browser = app.test_client()
+    french = browser.get("/console", headers={"Accept-Language": "fr-FR,fr;q=0.9,en;q=0.5"})
+    html = french.get_data(as_text=True)
+    assert '<html lang="fr">' in html and "Défis ouverts" in html and "Aller au contenu" in html
+    english = browser.get("/console?lang=en", headers={"Accept-Language": "fr"})
+    assert "Open challenges" in english.get_data(as_text=True)
+    kept = browser.get("/console", headers={"Accept-Language": "fr"})
+    assert "Open challenges" in kept.get_data(as_text=True)  # the switch is remembered

@@ -1,0 +1,33 @@
+"""The demo lab `make run` seeds: enough for a newcomer to walk the console's scenario by hand."""
+
+from __future__ import annotations
+
+from civicgraph.repositories.graph import Graph
+from civicgraph.services import accounts, demo_identity
+from civicgraph.services.lab import challenges, evaluation
+from civicgraph.services.lab import demo as lab_demo
+from civicgraph.services.lab.actor import Actor
+
+
+def test_demo_lab_is_a_challenge_in_evaluation_with_experts_and_is_seeded_once(
+        graph: Graph) -> None:
+    demo_identity.seed(graph, "http://127.0.0.1:8000")
+    assert lab_demo.seed(graph, demo_identity.STAFF_EMAIL) == {"labChallengesCreated": 1}
+    assert lab_demo.seed(graph, demo_identity.STAFF_EMAIL) == {"labChallengesCreated": 0}
+    found = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    assert [(c["status"], c["proposalCount"]) for c in found] == [("EVALUATION", 2)]
+    staff_id = accounts.authenticate(graph, demo_identity.STAFF_EMAIL,
+                                     demo_identity.STAFF_PASSWORD)["id"]  # type: ignore[index]
+    panel = evaluation.assign_experts(graph, Actor(staff_id, frozenset({"LAB_STAFF"})),
+                                      found[0]["id"])
+    assert {j["name"] for j in panel["judges"]} == {"Demo Expert", "Demo Insider Expert"}
+    expert = accounts.authenticate(graph, lab_demo.EXPERT_EMAIL, lab_demo.EXPERT_PASSWORD)
+    assert expert is not None
+    queue = evaluation.queue(graph, Actor(expert["id"], frozenset({"EXPERT"})))
+    assert [(p["title"], p["tie"]) for p in queue] == [("Job bus", None), ("Advice vans", None)]
+    insider = accounts.authenticate(graph, lab_demo.INSIDER_EMAIL, lab_demo.EXPERT_PASSWORD)
+    assert insider is not None
+    ties = {p["title"]: p["tie"] for p in evaluation.queue(
+        graph, Actor(insider["id"], frozenset({"EXPERT"})))}
+    assert ties["Job bus"]["reason"] == "member of the proposer Rural Bus Start-up"
+    assert ties["Advice vans"] is None
