@@ -161,7 +161,9 @@ def test_nested_list_costs_one_cypher_statement(admin_client: FlaskClient) -> No
     statements = body["extensions"]["cypher"]
     assert len(statements) == 1, statements
     # The compiler names parameters p0, p1, ...: skip, limit and the partners' page size.
-    assert statements[0]["parameters"] == ["p0", "p1", "p2"]
+    # Page window and nested limit, and who is asking (the visibility of TEST-mode feeds).
+    assert statements[0]["parameters"] == ["admin", "callerClient", "callerPlatform",
+                                           "p0", "p1", "p2"]
 
 
 def test_get_serves_queries_but_not_mutations(admin_client: FlaskClient) -> None:
