@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import parse_qs, urlsplit
 
 from flask import Flask
@@ -85,3 +86,34 @@ def test_french_from_the_browser_or_the_switch(app: Flask) -> None:
     assert "Open challenges" in english.get_data(as_text=True)
     kept = browser.get("/console", headers={"Accept-Language": "fr"})
     assert "Open challenges" in kept.get_data(as_text=True)  # the switch is remembered
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_a_citizen_grants_a_consent_and_a_bad_one_keeps_the_input(
+    app: Flask, graph: Graph
+) -> None:
+    citizen = _signed_in(app, graph, demo_identity.CITIZEN_EMAIL, demo_identity.CITIZEN_PASSWORD)
+    graph.run("CREATE (:Organisation {id: 'org-consent', name: 'Job Matchers', region: 'North', "
+              "kind: 'START_UP', nameKey: 'job matchers|north', version: 1})", write=True)
+    page = citizen.get("/console/me").get_data(as_text=True)
+    assert "Job Matchers (North)" in page
+    bad = citizen.post("/console/me/consents", data={
+        "csrf_token": _csrf(page), "organisationId": "org-consent", "purpose": "Job Matching!",
+        "categories": ["skills"]})
+    assert bad.status_code == 400
+    html = bad.get_data(as_text=True)
+    assert 'aria-invalid="true"' in html and 'value="Job Matching!"' in html
+    granted = citizen.post("/console/me/consents", data={
+        "csrf_token": _csrf(page), "organisationId": "org-consent", "purpose": "job-matching",
+        "categories": ["skills", "occupation"],
+        "expiresOn": (dt.date.today() + dt.timedelta(days=90)).isoformat()})
+    assert granted.status_code == 302
+    mine = citizen.get("/console/me").get_data(as_text=True)
+    assert "You allowed Job Matchers to read your occupation, skills for job-matching" in mine
+    rows = graph.run("MATCH (c:Consent)-[:TO]->(:Organisation {id: 'org-consent'}) "
+                     "RETURN c.purpose AS purpose, c.categories AS categories")
+    assert [(r["purpose"], r["categories"]) for r in rows] == [
+        ("job-matching", ["occupation", "skills"])]

@@ -1,22 +1,47 @@
-"""Citizens: the consents they gave (withdraw one) and who read their data, in plain words."""
+"""Citizens: give a consent, see the consents they gave (withdraw one) and who read their data,
+in plain words. Granting calls the same service as GraphQL's ``grantConsent``."""
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
+from civicgraph.errors import BadInput
 from civicgraph.http.console.core import graph, principal, signed_in
 from civicgraph.http.console.forms import act
-from civicgraph.services import consent
+from civicgraph.services import consent, organisations
 from civicgraph.services.access import CONSENT_READ, CONSENT_WRITE
 
 
 def _page(failure: dict[str, Any] | None = None) -> str:
     who = principal()
+    choices = organisations.list_page(graph(), organisations.PAGE_MAX, None).items
     return render_template("console/citizen.html", consents=consent.my_consents(graph(), who),
-                           log=consent.my_access_log(graph(), who, 50), failure=failure)
+                           log=consent.my_access_log(graph(), who, 50), failure=failure,
+                           organisations=choices, categories=consent.CATEGORIES)
+
+
+def _expiry() -> dt.datetime | None:
+    raw = request.form.get("expiresOn", "").strip()
+    if not raw:
+        return None
+    try:
+        return dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(23, 59), dt.UTC)
+    except ValueError as exc:
+        raise BadInput("the end date is not a date (YYYY-MM-DD)", field="expiresAt") from exc
+
+
+@signed_in("CITIZEN", scope=CONSENT_WRITE)
+def grant() -> ResponseReturnValue:
+    return act(lambda: consent.grant(
+        graph(), principal(), organisation_id=request.form.get("organisationId", ""),
+        purpose=request.form.get("purpose", ""), categories=request.form.getlist("categories"),
+        expires_at=_expiry()),
+        "Your consent is recorded: you can withdraw it here at any time.", _page,
+        "console.my_data", "grant")
 
 
 @signed_in("CITIZEN", scope=CONSENT_READ)
@@ -33,5 +58,6 @@ def withdraw(consent_id: str) -> ResponseReturnValue:
 
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/me", "my_data", page)
+    bp.add_url_rule("/me/consents", "grant", grant, methods=["POST"])
     bp.add_url_rule("/me/consents/<consent_id>/withdraw", "withdraw", withdraw,
                     methods=["POST"])
