@@ -117,3 +117,30 @@ def test_a_citizen_grants_a_consent_and_a_bad_one_keeps_the_input(
                      "RETURN c.purpose AS purpose, c.categories AS categories")
     assert [(r["purpose"], r["categories"]) for r in rows] == [
         ("job-matching", ["occupation", "skills"])]
+
+
+def test_an_expert_declares_a_conflict_in_the_console(app: Flask, graph: Graph) -> None:
+    from civicgraph.services import accounts
+    from civicgraph.services.lab import challenges, evaluation
+    from civicgraph.services.lab import demo as lab_demo
+    from civicgraph.services.lab.actor import Actor
+
+    demo_identity.seed(graph, app.config["SETTINGS"].issuer)
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    staff = accounts.authenticate(graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    assert staff is not None
+    [challenge] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    evaluation.assign_experts(graph, Actor(staff["id"], frozenset({"LAB_STAFF"})),
+                              challenge["id"])
+    expert = _signed_in(app, graph, lab_demo.EXPERT_EMAIL, lab_demo.EXPERT_PASSWORD)
+    page = expert.get("/console/expert").get_data(as_text=True)
+    assert "Declare a conflict of interest" in page
+    proposal_id = page.split("/console/expert/proposals/")[1].split("/")[0]
+    empty = expert.post(f"/console/expert/proposals/{proposal_id}/conflict",
+                        data={"csrf_token": _csrf(page), "reason": ""})
+    assert empty.status_code == 400 and 'aria-invalid="true"' in empty.get_data(as_text=True)
+    done = expert.post(f"/console/expert/proposals/{proposal_id}/conflict",
+                       data={"csrf_token": _csrf(page), "reason": "I advise them"})
+    assert done.status_code == 302
+    after = expert.get("/console/expert").get_data(as_text=True)
+    assert "You may not score this proposal: you declared a conflict: I advise them." in after

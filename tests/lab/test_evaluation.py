@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from civicgraph.errors import Forbidden
+from civicgraph.errors import BadInput, Forbidden
 from civicgraph.repositories.graph import Graph
 from civicgraph.services import organisations
 from civicgraph.services.access import Principal
@@ -107,3 +107,32 @@ def test_ties_are_visible(graph: Graph, staff: Actor) -> None:
     rows = evaluation.results(graph, challenge["id"])["proposals"]
     assert [r["rank"] for r in rows] == [1, 1]
     assert rows[0]["tiedWith"] == [rows[1]["proposalId"]]
+
+
+def test_an_expert_declares_a_conflict_and_steps_aside(graph: Graph, staff: Actor) -> None:
+    field(graph, "employment")
+    challenge = open_challenge(graph, staff)
+    criterion = challenge["criteria"][0]["id"]
+    judge = person(graph, "Jo Judge", {"EXPERT"}, None, ("employment",))
+    outsider = person(graph, "Olly Other", {"EXPERT"}, None, ("health",))
+    author = person(graph, "Author", {"PARTNER"}, organisation(graph, "Proposer"))
+    draft = proposals.create(graph, author, challenge_id=challenge["id"], title="P",
+                             summary="s")
+    proposals.advance(graph, author, draft["id"], "SUBMITTED", 1)
+    to_evaluation(graph, challenge["id"])
+    evaluation.assign_experts(graph, staff, challenge["id"])
+
+    with pytest.raises(BadInput):
+        evaluation.declare_conflict(graph, judge, draft["id"], "  ")
+    with pytest.raises(Forbidden, match="not a judge"):
+        evaluation.declare_conflict(graph, outsider, draft["id"], "my cousin")
+    declared = evaluation.declare_conflict(graph, judge, draft["id"], "my sister runs it")
+    assert declared["exclusion"] == {"code": "DECLARED",
+                                     "reason": "declared a conflict: my sister runs it"}
+    evaluation.declare_conflict(graph, judge, draft["id"], "second reason")  # the first stays
+    with pytest.raises(Forbidden, match="my sister runs it"):
+        evaluation.score(graph, judge, draft["id"], [{"criterionId": criterion, "score": 7}])
+    panel = evaluation.panel(graph, staff, challenge["id"])
+    assert panel["exclusions"][0]["excluded"] == [{
+        "expertId": judge.id, "name": "Jo Judge", "code": "DECLARED",
+        "reason": "declared a conflict: my sister runs it"}]

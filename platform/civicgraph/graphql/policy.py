@@ -105,7 +105,7 @@ POLICY: dict[str, Rule] = {
     **{f"Mutation.{name}": needs(LAB_WRITE) for name in (
         "moveLabRecord", "acceptIdea", "mergeIdea", "createChallenge", "updateChallenge",
         "createTeam", "createProposal", "updateProposal", "assignExperts", "scoreProposal",
-        "subscribeWebhook", "startPilot", "involvePartner", "setOperatingModel",
+        "declareConflict", "subscribeWebhook", "startPilot", "involvePartner", "setOperatingModel",
         "addOutcomeMeasure", "setBaseline", "recordMeasurement", "signOffStage",
         "createLabSession",
     )},

@@ -235,6 +235,24 @@ class ScoreProposal(graphene.Mutation):
         return ScoreProposal(saved=result["saved"])
 
 
+class DeclareConflict(graphene.Mutation):
+    """An expert steps aside from a proposal, with a reason shown wherever exclusions are."""
+
+    class Arguments:
+        proposal_id = graphene.ID(required=True)
+        reason = graphene.String(required=True)
+
+    proposal_id = graphene.ID(required=True)
+    reason = graphene.String(required=True)
+
+    @staticmethod
+    def mutate(root: Any, info: Any, proposal_id: str, reason: str) -> DeclareConflict:
+        result = evaluation.declare_conflict(ctx(info).graph, actor_from_context(info),
+                                             proposal_id, reason)
+        return DeclareConflict(proposal_id=proposal_id,
+                               reason=(result["exclusion"] or {}).get("reason", ""))
+
+
 class SubscribeWebhook(graphene.Mutation):
     class Arguments:
         url = graphene.String(required=True)
@@ -263,4 +281,5 @@ class LabMutations(graphene.ObjectType):
     update_proposal = UpdateProposal.Field(required=True)
     assign_experts = AssignExperts.Field(required=True)
     score_proposal = ScoreProposal.Field(required=True)
+    declare_conflict = DeclareConflict.Field(required=True)
     subscribe_webhook = SubscribeWebhook.Field(required=True)

@@ -48,6 +48,16 @@ def score(proposal_id: str) -> ResponseReturnValue:
                "Your scores are saved.", _queue_page, "console.queue", f"score-{proposal_id}")
 
 
+@signed_in("EXPERT", scope=LAB_WRITE)
+def declare(proposal_id: str) -> ResponseReturnValue:
+    return act(lambda: evaluation.declare_conflict(graph(), actor(), proposal_id,
+                                                   request.form.get("reason")),
+               "Your conflict of interest is recorded: you will not score this proposal.",
+               _queue_page, "console.queue", f"conflict-{proposal_id}")
+
+
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/expert", "queue", queue)
     bp.add_url_rule("/expert/proposals/<proposal_id>/score", "score", score, methods=["POST"])
+    bp.add_url_rule("/expert/proposals/<proposal_id>/conflict", "declare", declare,
+                    methods=["POST"])

@@ -23,6 +23,9 @@ def assign_by_field(graph: Graph, challenge_id: str, at: str) -> list[dict[str, 
 # Why a judge may not score a proposal, or null: the tie found in the graph, with names.
 _TIE = (
     "CASE "
+    "  WHEN EXISTS { (x)-[:DECLARED_CONFLICT]->(p) } THEN {code: 'DECLARED', reason: "
+    "    'declared a conflict: ' + COLLECT { MATCH (x)-[d:DECLARED_CONFLICT]->(p) "
+    "      RETURN d.reason }[0]} "
     "  WHEN x.id = p.createdBy THEN {code: 'AUTHOR', reason: 'wrote the proposal'} "
     "  WHEN EXISTS { (x)-[:MEMBER_OF]->(owner) } THEN {code: 'MEMBER_OF_PROPOSER', "
     "    reason: 'member of the proposer ' + owner.name} "
@@ -89,6 +92,19 @@ def scoring_context(graph: Graph, proposal_id: str, expert_id: str) -> dict[str,
     row = dict(records[0])
     row["tie"] = dict(row["tie"]) if row["tie"] else None
     return row
+
+
+def declare_conflict(graph: Graph, expert_id: str, proposal_id: str, reason: str) -> bool:
+    """Record an expert's own declaration (once; the first reason stays); False if unknown."""
+    records = graph.run(
+        "MATCH (x:Person {id: $expert}) MATCH (p:Proposal {id: $proposal}) "
+        "MERGE (x)-[d:DECLARED_CONFLICT]->(p) "
+        "ON CREATE SET d.reason = $reason, d.at = datetime() "
+        "RETURN count(d) AS n",
+        {"expert": expert_id, "proposal": proposal_id, "reason": reason},
+        write=True,
+    )
+    return bool(records and records[0]["n"])
 
 
 def save_scores(graph: Graph, fields: dict[str, Any]) -> int:

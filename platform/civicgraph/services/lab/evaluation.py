@@ -48,6 +48,24 @@ def panel(graph: Graph, actor: Actor, challenge_id: str) -> dict[str, Any]:
                            for p in found["proposals"]]}
 
 
+def declare_conflict(graph: Graph, actor: Actor, proposal_id: str,
+                     reason: str | None) -> dict[str, Any]:
+    """An expert steps aside from a proposal: from then on it is an exclusion like any tie the
+    graph finds, shown with its reason, and the expert's scores are refused."""
+    require_role(actor, frozenset({"EXPERT"}), "declare a conflict of interest")
+    why = (reason or "").strip()
+    if not why or len(why) > 500:
+        raise BadInput("say in a few words why (at most 500 characters)", field="reason")
+    context = repo.scoring_context(graph, proposal_id, actor.id)
+    if context is None:
+        raise NotFound(f"no proposal with id {proposal_id}", id=proposal_id)
+    if not context["judge"]:
+        raise Forbidden("you are not a judge of this challenge")
+    repo.declare_conflict(graph, actor.id, proposal_id, why)
+    tie = repo.scoring_context(graph, proposal_id, actor.id)
+    return {"proposalId": proposal_id, "exclusion": tie["tie"] if tie else None}
+
+
 def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, Any]],
           comment: str | None = None) -> dict[str, Any]:
     require_role(actor, frozenset({"EXPERT"}), "score proposals")
