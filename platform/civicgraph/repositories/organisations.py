@@ -9,6 +9,7 @@ from neo4j.exceptions import ConstraintError
 
 from civicgraph.errors import Conflict
 from civicgraph.repositories.graph import Graph
+from civicgraph.repositories.visibility import Visibility, visible
 
 
 def _projection(var: str) -> str:
@@ -94,23 +95,14 @@ def existing_ids(graph: Graph, ids: list[str]) -> set[str]:
     return {r["id"] for r in records}
 
 
-def page(graph: Graph, skip: int, limit: int) -> tuple[int, list[dict[str, Any]]]:
-    """One round trip: the total and one page, each organisation with its partners."""
+def choices(graph: Graph, limit: int, viewer: Visibility) -> list[dict[str, Any]]:
+    """Organisations to pick from (id, name, region), by name, as this viewer may see them."""
     records = graph.run(
-        "CALL () { MATCH (o:Organisation) RETURN count(o) AS total } "
-        "CALL () { "
-        "  MATCH (o:Organisation) WITH o ORDER BY o.name, o.id SKIP $skip LIMIT $limit "
-        "  RETURN collect(o {.id, .name, .kind, .region, .description, .partnerCount, "
-        "    .version, createdAt: toString(o.createdAt), updatedAt: toString(o.updatedAt), "
-        "    partners: COLLECT { MATCH (o)-[:PARTNERS_WITH]-(p:Organisation) "
-        "      RETURN p {.id, .name, .kind, .region} ORDER BY p.name, p.id } "
-        "  }) AS items "
-        "} "
-        "RETURN total, items",
-        {"skip": skip, "limit": limit},
+        "MATCH (o:Organisation) WHERE " + visible("o") + " "
+        "RETURN o {.id, .name, .region} AS org ORDER BY o.name, o.id LIMIT $limit",
+        {"limit": limit, **viewer.params()},
     )
-    row = records[0]
-    return int(row["total"]), [dict(item) for item in row["items"]]
+    return [dict(r["org"]) for r in records]
 
 
 def recompute_partner_counts(graph: Graph) -> int:

@@ -6,17 +6,15 @@ same rules as the API.
 
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import uuid
-from dataclasses import dataclass
 from typing import Any
 
 from civicgraph.errors import BadInput, NotFound
 from civicgraph.repositories import organisations as repo
 from civicgraph.repositories.graph import Graph
 from civicgraph.services.access import Principal, require_owner
+from civicgraph.services.partner_graph import viewer_for
 
 # GraphQL enum value -> the node's kind label (design brief section 3).
 KIND_LABELS: dict[str, str] = {
@@ -33,16 +31,6 @@ REGION_MAX = 100
 DESCRIPTION_MAX = 4000
 PAGE_MAX = 100
 
-
-@dataclass(frozen=True)
-class Page:
-    total: int
-    items: list[dict[str, Any]]
-    offset: int
-
-    @property
-    def has_next(self) -> bool:
-        return self.offset + len(self.items) < self.total
 
 
 def name_key(name: str, region: str) -> str:
@@ -98,28 +86,9 @@ def link_partners(
     return linked
 
 
-def encode_cursor(offset: int) -> str:
-    return base64.urlsafe_b64encode(f"offset:{offset}".encode()).decode()
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        prefix, _, number = base64.urlsafe_b64decode(cursor.encode()).decode().partition(":")
-        offset = int(number)
-    except (binascii.Error, UnicodeDecodeError, ValueError) as exc:
-        raise BadInput("the cursor is not one this API gave out", field="after") from exc
-    if prefix != "offset" or offset < 0:
-        raise BadInput("the cursor is not one this API gave out", field="after")
-    return offset
-
-
-def list_page(graph: Graph, first: int | None, after: str | None) -> Page:
-    size = 20 if first is None else first
-    if size < 0 or size > PAGE_MAX:
-        raise BadInput(f"first must be between 0 and {PAGE_MAX}", field="first")
-    offset = decode_cursor(after) + 1 if after else 0
-    total, items = repo.page(graph, offset, size)
-    return Page(total=total, items=items, offset=offset)
+def choices(graph: Graph, principal: Principal) -> list[dict[str, Any]]:
+    """Up to PAGE_MAX organisations by name for a form's list (TEST-mode feeds' kept out)."""
+    return repo.choices(graph, PAGE_MAX, viewer_for(principal))
 
 
 def recompute_partner_counts(graph: Graph) -> dict[str, int]:

@@ -18,7 +18,7 @@ from civicgraph.services.access import CONSENT_READ, CONSENT_WRITE
 
 def _page(failure: dict[str, Any] | None = None) -> str:
     who = principal()
-    choices = organisations.list_page(graph(), organisations.PAGE_MAX, None).items
+    choices = organisations.choices(graph(), who)
     return render_template("console/citizen.html", consents=consent.my_consents(graph(), who),
                            log=consent.my_access_log(graph(), who, 50), failure=failure,
                            organisations=choices, categories=consent.CATEGORIES)
