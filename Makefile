@@ -8,7 +8,7 @@ PY_STAMP := $(VENV)/.civicgraph-installed
 NEO4J_DIR := neo4j_embedded
 NEO4J_LIB_STAMP := $(NEO4J_DIR)/target/lib/.fetched
 NEO4J_LAUNCHER := $(NEO4J_DIR)/target/classes/org/civicgraph/neo4j/EmbeddedNeo4j.class
-GRAPHIQL_DIR := platform/civicgraph/http/static
+GRAPHIQL_DIR := platform/civicgraph/api/http/static
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/graphiql/graphiql.min.js
 MVN := mvn -B -q
 
@@ -30,7 +30,7 @@ test: deps lint
 	$(BIN)/pytest
 
 lint: python
-	$(BIN)/ruff check platform graph_schema hackathon_kits partners tests
+	$(BIN)/ruff check platform graph_schema hackathon_kits partners bench scripts tests
 	$(BIN)/mypy
 	$(BIN)/lint-imports
 
@@ -39,11 +39,11 @@ bench: bench-graph bench-kits bench-partners
 
 # Partner-feed sync throughput and career matching latency (docs/benchmarks.md).
 bench-partners: deps
-	$(BIN)/python scripts/bench_partners.py
+	$(BIN)/python bench/partners_bench.py
 
 # A 1M-row kit build: rows/s and peak memory, 100k vs 1M rows (docs/benchmarks.md).
 bench-kits: deps
-	$(BIN)/python -m civicgraph.ops.kits_bench run --write docs/benchmarks.md
+	$(BIN)/python -m bench.kits_bench run --write docs/benchmarks.md
 
 APOC_STAMP := $(NEO4J_DIR)/target/bench-plugins/.fetched
 BENCH_PEER_STAMP := bench/node_modules/@neo4j/graphql/package.json
@@ -64,7 +64,7 @@ $(BENCH_PEER_STAMP): bench/package.json
 	npm install --prefix bench --no-package-lock --no-audit --no-fund --silent
 
 schema: python
-	$(BIN)/civicgraph schema > platform/civicgraph/graphql/schema.graphql
+	$(BIN)/civicgraph schema > platform/civicgraph/api/schema.graphql
 
 deps: python neo4j redis
 

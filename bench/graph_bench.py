@@ -26,9 +26,9 @@ from typing import Any
 import requests
 from neo4j import GraphDatabase, RoutingControl
 
-from civicgraph.ops import devstack
-from civicgraph.repositories.graph import Graph, recording_statements
-from civicgraph.services import generator
+from civicgraph.cli import devstack
+from civicgraph.core.graph import Graph, recording_statements
+from civicgraph.partner_graph import generator
 from graph_schema import Migrator
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -178,8 +178,8 @@ def main() -> None:
         wait_http(library, {"query": "{ __typename }"}, peer.alive)
 
         # The exact statement and parameters the gateway sends, for the bare-driver floor.
-        from civicgraph.graphql import execution
-        from civicgraph.graphql.context import RequestContext
+        from civicgraph.api import execution
+        from civicgraph.api.context import RequestContext
 
         with recording_statements(keep_values=True) as log:
             answer = execution.run(OUR_QUERY, None, None, RequestContext(

@@ -17,8 +17,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from civicgraph.ops import devstack
-from civicgraph.repositories.graph import Graph
+from civicgraph.cli import devstack
+from civicgraph.core.graph import Graph
 from tests.helpers import client_with_token
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
@@ -129,7 +129,7 @@ def worker(services: dict[str, Any]) -> Iterator[devstack.Service]:
     service.start()
     try:
         from civicgraph.config import load_settings
-        from civicgraph.workers.celery_app import create_celery
+        from civicgraph.core.queue import create_celery
 
         celery = create_celery(load_settings())
         devstack.wait_until(lambda: bool(celery.control.ping(timeout=1.0)), 60,

@@ -13,8 +13,8 @@ from urllib.parse import parse_qs, urlencode, urlsplit
 from flask import Flask
 from flask.testing import FlaskClient
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import oauth_clients
+from civicgraph.core.graph import Graph
+from civicgraph.identity.service import clients as oauth_clients
 
 
 def gql(client: FlaskClient, query: str, variables: dict[str, Any] | None = None,

@@ -10,22 +10,24 @@ from typing import Any
 import redis
 from flask import Flask
 
-from civicgraph.auth import server as auth_server
+from civicgraph import console
+from civicgraph.api.http import errors, graphql_view, health, request_log
 from civicgraph.config import Settings, load_settings
-from civicgraph.http import (
-    console,
-    errors,
-    graphql_view,
-    health,
-    kits,
-    oauth,
-    partner_webhook,
-    request_log,
+from civicgraph.core.graph import Graph
+from civicgraph.core.observability import configure_logging
+from civicgraph.core.queue import CeleryTaskQueue, create_celery
+from civicgraph.identity import pages as identity_pages
+from civicgraph.identity import signin as identity_signin
+from civicgraph.identity.oauth import routes as oauth
+from civicgraph.identity.oauth import server as auth_server
+from civicgraph.lab import pages as lab_pages
+from hackathon_kits import pages as kits
+from partners import routes as partner_webhook
+
+# Each domain's console pages, in the order their routes go on the console's blueprint.
+CONSOLE_PAGES = (
+    identity_signin, lab_pages.public, lab_pages.staff, lab_pages.expert, identity_pages,
 )
-from civicgraph.observability import configure_logging
-from civicgraph.repositories.graph import Graph
-from civicgraph.workers.celery_app import create_celery
-from civicgraph.workers.dispatch import CeleryTaskQueue
 
 
 def create_app(overrides: dict[str, Any] | None = None) -> Flask:
@@ -55,5 +57,5 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(oauth.bp)
     app.register_blueprint(kits.bp)
     app.register_blueprint(partner_webhook.bp)
-    console.init_app(app)
+    console.init_app(app, CONSOLE_PAGES, (lab_pages.templates, identity_pages.templates))
     return app

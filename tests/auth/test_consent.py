@@ -11,8 +11,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import accounts, organisations
+from civicgraph.core.graph import Graph
+from civicgraph.identity.service import accounts
+from civicgraph.partner_graph.service import organisations
 from tests.helpers import bearer, create_public_client, gql, login_with_pkce
 
 PROFILE = """

@@ -16,7 +16,7 @@ from flask import Flask
 from joserfc import jwt
 from joserfc.jwk import RSAKey
 
-from civicgraph.repositories.graph import Graph
+from civicgraph.core.graph import Graph
 from tests.auth.test_tokens import other_app
 from tests.helpers import bearer, create_client, fetch_token, gql
 

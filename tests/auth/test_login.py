@@ -7,8 +7,8 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from flask import Flask
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import accounts
+from civicgraph.core.graph import Graph
+from civicgraph.identity.service import accounts
 from tests.auth.test_tokens import decode
 from tests.helpers import (
     REDIRECT_URI,

@@ -9,10 +9,10 @@ from typing import Any
 from flask.testing import FlaskClient
 from graphql import OperationType, parse
 
-from civicgraph.graphql import policy
-from civicgraph.graphql.schema import schema
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import organisations
+from civicgraph.api import policy
+from civicgraph.api.schema import schema
+from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.service import organisations
 from tests.helpers import gql
 
 LINK = "mutation L($a: ID!, $b: ID!) { linkPartners(a: $a, b: $b) { created } }"

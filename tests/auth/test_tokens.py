@@ -13,8 +13,10 @@ from joserfc.jwk import KeySet
 
 from civicgraph.app import create_app
 from civicgraph.config import Settings
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import accounts, oauth_clients, organisations
+from civicgraph.core.graph import Graph
+from civicgraph.identity.service import accounts
+from civicgraph.identity.service import clients as oauth_clients
+from civicgraph.partner_graph.service import organisations
 from tests.helpers import (
     bearer,
     create_client,
@@ -86,7 +88,7 @@ def test_a_revoked_client_gets_no_token_and_its_live_tokens_stop(
     client_id, secret = create_client(graph, ["graph:read"])
     token = fetch_token(app.test_client(), client_id, secret)["access_token"]
     oauth_clients.revoke(graph, client_id)
-    from civicgraph.auth.tokens import mark_client_revoked
+    from civicgraph.identity.oauth.tokens import mark_client_revoked
 
     mark_client_revoked(app.extensions["civicgraph"]["redis"], client_id)
     fetch_token(app.test_client(), client_id, secret, status=401)

@@ -17,7 +17,7 @@ from typing import Any
 
 import pytest
 
-from civicgraph.ops import devstack
+from civicgraph.cli import devstack
 from tests.conftest import ARTIFACTS
 
 CHROMIUM = "/usr/bin/chromium"

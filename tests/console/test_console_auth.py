@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 from flask import Flask
 from flask.testing import FlaskClient
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import demo_identity
+from civicgraph.core.graph import Graph
+from civicgraph.identity import demo as demo_identity
 from tests.helpers import sign_in
 
 
@@ -120,10 +120,10 @@ def test_a_citizen_grants_a_consent_and_a_bad_one_keeps_the_input(
 
 
 def test_an_expert_declares_a_conflict_in_the_console(app: Flask, graph: Graph) -> None:
-    from civicgraph.services import accounts
-    from civicgraph.services.lab import challenges, evaluation
-    from civicgraph.services.lab import demo as lab_demo
-    from civicgraph.services.lab.actor import Actor
+    from civicgraph.core.actor import Actor
+    from civicgraph.identity.service import accounts
+    from civicgraph.lab.service import challenges, evaluation
+    from civicgraph.lab.service import demo as lab_demo
 
     demo_identity.seed(graph, app.config["SETTINGS"].issuer)
     lab_demo.seed(graph, demo_identity.STAFF_EMAIL)

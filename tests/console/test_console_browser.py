@@ -14,10 +14,11 @@ from typing import Any
 
 import pytest
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import accounts, demo_identity
-from civicgraph.services.lab import challenges, ideas, proposals
-from civicgraph.services.lab.actor import Actor
+from civicgraph.core.actor import Actor
+from civicgraph.core.graph import Graph
+from civicgraph.identity import demo as demo_identity
+from civicgraph.identity.service import accounts
+from civicgraph.lab.service import challenges, ideas, proposals
 from tests.console.conftest import SCREENSHOTS
 from tests.lab.builders import open_challenge, to_evaluation
 from tests.lab.conftest import field, organisation, person

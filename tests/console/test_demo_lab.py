@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import accounts, demo_identity
-from civicgraph.services.lab import challenges, evaluation
-from civicgraph.services.lab import demo as lab_demo
-from civicgraph.services.lab.actor import Actor
+from civicgraph.core.actor import Actor
+from civicgraph.core.graph import Graph
+from civicgraph.identity import demo as demo_identity
+from civicgraph.identity.service import accounts
+from civicgraph.lab.service import challenges, evaluation
+from civicgraph.lab.service import demo as lab_demo
 
 
 def test_demo_lab_is_a_challenge_in_evaluation_with_experts_and_is_seeded_once(

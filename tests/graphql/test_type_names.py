@@ -8,7 +8,7 @@ import sys
 import graphene
 from graphene.types.inputobjecttype import InputObjectTypeContainer
 
-from civicgraph.graphql.schema import schema
+from civicgraph.api.schema import schema
 
 
 def _subclasses(base: type) -> list[type]:

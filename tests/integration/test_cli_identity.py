@@ -10,8 +10,8 @@ from click.testing import CliRunner
 from flask import Flask
 
 from civicgraph.cli import main
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import organisations
+from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.service import organisations
 from tests.helpers import bearer, fetch_token
 
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from flask import Flask
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import accounts, demo_identity, demo_seed
+from civicgraph.cli import demo as demo_seed
+from civicgraph.core.graph import Graph
+from civicgraph.identity import demo as demo_identity
+from civicgraph.identity.service import accounts
 from tests.helpers import bearer, fetch_token, gql
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import generator
+from civicgraph.core.graph import Graph
+from civicgraph.partner_graph import generator
 
 SIZE = generator.Size(organisations=60, vacancies=300, skills=40, batch=50)
 

@@ -9,7 +9,7 @@ import pytest
 from flask.testing import FlaskClient
 
 from civicgraph.app import create_app
-from civicgraph.ops import devstack
+from civicgraph.cli import devstack
 
 
 def test_healthz_reports_the_process(client: FlaskClient) -> None:

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from civicgraph.repositories.graph import Graph
+from civicgraph.core.graph import Graph
 from graph_schema import MigrationError, Migrator, discover_migrations
 
 

@@ -8,10 +8,10 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from civicgraph.cli.devstack import Service
 from civicgraph.config import load_settings
-from civicgraph.ops.devstack import Service
-from civicgraph.services import background
-from civicgraph.workers.celery_app import create_celery
+from civicgraph.core.queue import create_celery
+from civicgraph.workers.tasks import DIAGNOSTICS
 from tests.graphql.test_organisations import LINK, register
 from tests.helpers import gql, wait_for
 
@@ -59,6 +59,6 @@ def test_worker_sees_the_standard_library_platform_module(worker: Service) -> No
     import platform
 
     celery = create_celery(load_settings())
-    report = celery.send_task(background.DIAGNOSTICS).get(timeout=60)
+    report = celery.send_task(DIAGNOSTICS).get(timeout=60)
     assert report["system"] == platform.system()
     assert report["pid"] != __import__("os").getpid()

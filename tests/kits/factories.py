@@ -6,7 +6,7 @@ import datetime as dt
 import uuid
 from typing import Any
 
-from civicgraph.repositories.graph import Graph
+from civicgraph.core.graph import Graph
 
 
 def vacancies(graph: Graph, cells: dict[tuple[str, str, str], int]) -> None:

@@ -11,8 +11,8 @@ import pytest
 from flask.testing import FlaskClient
 from frictionless import Package
 
-from civicgraph.ops.devstack import Service
-from civicgraph.repositories.graph import Graph
+from civicgraph.cli.devstack import Service
+from civicgraph.core.graph import Graph
 from tests.helpers import gql
 from tests.kits import factories
 from tests.kits.helpers import build, unzip
@@ -90,7 +90,7 @@ def test_build_download_and_validate_a_kit(
 def test_courses_and_partnership_kits_build_from_the_graph(
     client: FlaskClient, graph: Graph, worker: Service, tmp_path: Path
 ) -> None:
-    from civicgraph.services import demo_seed
+    from civicgraph.cli import demo as demo_seed
 
     demo_seed.seed(graph)
     graph.run(

@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from civicgraph.cli import main
-from civicgraph.ops.devstack import Service
-from civicgraph.repositories.graph import Graph
+from civicgraph.cli.devstack import Service
+from civicgraph.core.graph import Graph
 from tests.helpers import gql
 from tests.kits import factories
 from tests.kits.helpers import build

@@ -8,12 +8,11 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from civicgraph.cli import devstack
 from civicgraph.config import load_settings
-from civicgraph.ops import devstack
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import kits
-from civicgraph.workers.celery_app import create_celery
-from civicgraph.workers.dispatch import CeleryTaskQueue
+from civicgraph.core.graph import Graph
+from civicgraph.core.queue import CeleryTaskQueue, create_celery
+from hackathon_kits import service as kits
 from tests.helpers import gql, wait_for
 from tests.kits import factories
 from tests.kits.conftest import KIT_STORE

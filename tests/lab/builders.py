@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services.lab import challenges
-from civicgraph.services.lab.actor import Actor
+from civicgraph.core.actor import Actor
+from civicgraph.core.graph import Graph
+from civicgraph.lab.service import challenges
 
 FUTURE = "2099-01-01T00:00:00Z"
 AFTER_DEADLINE = "2099-01-02T00:00:00+00:00"
@@ -25,7 +25,7 @@ def open_challenge(graph: Graph, staff: Actor, fields: tuple[str, ...] = ("emplo
 
 def to_evaluation(graph: Graph, challenge_id: str) -> None:
     """The deadline passes: the scheduler's own transition, with its clock moved on."""
-    from civicgraph.services.lab import scheduling
+    from civicgraph.lab.service import scheduling
 
     moved = scheduling.close_due_challenges(graph, now=AFTER_DEADLINE)
     assert challenge_id in [m["id"] for m in moved["moved"]], moved

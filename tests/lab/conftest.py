@@ -12,9 +12,9 @@ from collections.abc import Callable
 
 import pytest
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import organisations
-from civicgraph.services.lab.actor import Actor
+from civicgraph.core.actor import Actor
+from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.service import organisations
 
 # Short webhook backoff for the whole session: read by the worker, which the session starts
 # after every conftest module has been imported.

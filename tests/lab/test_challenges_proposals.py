@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from civicgraph.errors import BadInput, Conflict, Forbidden
-from civicgraph.repositories.graph import Graph
-from civicgraph.services.lab import challenges, machine, proposals
-from civicgraph.services.lab.actor import Actor
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, Conflict, Forbidden
+from civicgraph.core.graph import Graph
+from civicgraph.lab.service import challenges, machine, proposals
 from tests.lab.builders import FUTURE, open_challenge, to_evaluation
 from tests.lab.conftest import field, organisation, person
 

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from civicgraph.errors import BadInput, Forbidden
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import organisations
-from civicgraph.services.access import Principal
-from civicgraph.services.lab import evaluation, proposals
-from civicgraph.services.lab.actor import Actor
+from civicgraph.core.access import Principal
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, Forbidden
+from civicgraph.core.graph import Graph
+from civicgraph.lab.service import evaluation, proposals
+from civicgraph.partner_graph.service import organisations
 from tests.lab.builders import open_challenge, to_evaluation
 from tests.lab.conftest import field, organisation, person
 

@@ -10,9 +10,9 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services.lab import challenges, ideas, pilots, sessions
-from civicgraph.services.lab.actor import Actor
+from civicgraph.core.actor import Actor
+from civicgraph.core.graph import Graph
+from civicgraph.lab.service import challenges, ideas, pilots, sessions
 from tests.helpers import bearer, create_public_client, gql, login_with_pkce
 from tests.lab.builders import FUTURE, RUBRIC, open_challenge
 from tests.lab.conftest import field as make_field

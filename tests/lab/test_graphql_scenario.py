@@ -10,11 +10,11 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from civicgraph.cli.devstack import Service
 from civicgraph.config import load_settings
-from civicgraph.ops.devstack import Service
-from civicgraph.repositories.graph import Graph
-from civicgraph.workers import lab_schedule
-from civicgraph.workers.celery_app import create_celery
+from civicgraph.core.graph import Graph
+from civicgraph.core.queue import create_celery
+from civicgraph.lab import tasks as lab_tasks
 from tests.helpers import client_with_token, gql
 from tests.lab.builders import AFTER_DEADLINE, FUTURE
 from tests.lab.conftest import field, organisation, person
@@ -92,7 +92,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
                   {"c": challenge_id})["createProposal"]
     move(founder, "PROPOSAL", proposal["id"], "SUBMITTED", 1)
     celery = create_celery(load_settings())
-    closed = celery.send_task(lab_schedule.CLOSE_DUE_CHALLENGES,
+    closed = celery.send_task(lab_tasks.CLOSE_DUE_CHALLENGES,
                               kwargs={"now": AFTER_DEADLINE}).get(timeout=60)
     assert [m["id"] for m in closed["moved"]] == [challenge_id]
 

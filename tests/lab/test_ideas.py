@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from civicgraph.errors import BadInput, Conflict, Forbidden, Unauthenticated
-from civicgraph.repositories.graph import Graph
-from civicgraph.services.lab import challenges, ideas, machine
-from civicgraph.services.lab.actor import Actor
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, Conflict, Forbidden, Unauthenticated
+from civicgraph.core.graph import Graph
+from civicgraph.lab.service import challenges, ideas, machine
 from tests.lab.conftest import organisation, person
 
 

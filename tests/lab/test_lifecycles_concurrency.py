@@ -8,12 +8,12 @@ from typing import Any
 
 import pytest
 
-from civicgraph.errors import Conflict, DomainError
-from civicgraph.repositories.graph import Graph
-from civicgraph.repositories.lab import transitions as transition_repo
-from civicgraph.services.lab import challenges, machine, sessions
-from civicgraph.services.lab.actor import Actor
-from civicgraph.services.lab.lifecycles import LIFECYCLES
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import Conflict, DomainError
+from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import transitions as transition_repo
+from civicgraph.lab.service import challenges, machine, sessions
+from civicgraph.lab.service.lifecycles import LIFECYCLES
 from tests.lab.builders import FUTURE, RUBRIC
 from tests.lab.conftest import field, person
 

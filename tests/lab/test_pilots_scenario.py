@@ -6,9 +6,10 @@ from typing import Any
 
 import pytest
 
-from civicgraph.errors import BadInput, Forbidden
-from civicgraph.repositories.graph import Graph
-from civicgraph.services.lab import (
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, Forbidden
+from civicgraph.core.graph import Graph
+from civicgraph.lab.service import (
     challenges,
     evaluation,
     figures,
@@ -19,7 +20,6 @@ from civicgraph.services.lab import (
     scheduling,
     webhooks,
 )
-from civicgraph.services.lab.actor import Actor
 from tests.lab.builders import FUTURE, open_challenge, to_evaluation
 from tests.lab.conftest import field, organisation, person
 

@@ -12,13 +12,13 @@ from typing import Any
 
 import pytest
 
+from civicgraph.cli import devstack
 from civicgraph.config import load_settings
-from civicgraph.ops import devstack
-from civicgraph.repositories.graph import Graph
-from civicgraph.services.lab import challenges, machine, webhooks
-from civicgraph.services.lab.actor import Actor
-from civicgraph.workers import lab_schedule
-from civicgraph.workers.celery_app import create_celery
+from civicgraph.core.actor import Actor
+from civicgraph.core.graph import Graph
+from civicgraph.core.queue import create_celery
+from civicgraph.lab import tasks as lab_tasks
+from civicgraph.lab.service import challenges, machine, webhooks
 from tests.helpers import wait_for
 from tests.lab.builders import AFTER_DEADLINE, FUTURE, RUBRIC
 from tests.lab.conftest import field, person
@@ -74,9 +74,9 @@ def test_beat_task_moves_challenges_past_deadline(graph: Graph, staff: Actor,
     challenge = _draft(graph, staff)
     challenges.advance(graph, staff, challenge["id"], "OPEN", 1)
     celery = create_celery(load_settings())
-    early = celery.send_task(lab_schedule.CLOSE_DUE_CHALLENGES).get(timeout=60)
+    early = celery.send_task(lab_tasks.CLOSE_DUE_CHALLENGES).get(timeout=60)
     assert early["moved"] == []
-    result = celery.send_task(lab_schedule.CLOSE_DUE_CHALLENGES,
+    result = celery.send_task(lab_tasks.CLOSE_DUE_CHALLENGES,
                               kwargs={"now": AFTER_DEADLINE}).get(timeout=60)
     assert result["moved"] == [{"id": challenge["id"], "version": 3}]
     assert challenges.get(graph, challenge["id"])["status"] == "EVALUATION"
@@ -106,7 +106,7 @@ def test_webhooks_survive_receivers_that_are_down(graph: Graph, staff: Actor,
         (sub_flaky["id"], "PENDING"), (sub_down["id"], "PENDING")}
 
     celery = create_celery(load_settings())
-    assert celery.send_task(lab_schedule.FLUSH_OUTBOX).get(timeout=60) == {"sent": 2}
+    assert celery.send_task(lab_tasks.FLUSH_OUTBOX).get(timeout=60) == {"sent": 2}
 
     def attempts_on_down() -> bool:
         events = webhooks.outbox_for(graph, challenge["id"])

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from civicgraph.repositories.compiler.cache import PLANS
+from civicgraph.compiler.cache import PLANS
 from tests.helpers import gql
 from tests.partner_graph.ecosystem import build
 

@@ -9,9 +9,12 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import careers, partner_demo, partner_platforms, partner_sync
-from civicgraph.services.partner_platforms import OPERATOR, Caller
+from civicgraph.core.graph import Graph
+from partners import demo as partner_demo
+from partners.service import careers
+from partners.service import platforms as partner_platforms
+from partners.service import sync as partner_sync
+from partners.service.platforms import OPERATOR, Caller
 from tests.helpers import bearer, create_client, fetch_token, gql
 from tests.partners.test_file_sync import register
 

@@ -9,12 +9,13 @@ from typing import Any
 
 from flask import Flask
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import partner_platforms, partner_sync
-from civicgraph.services.partner_platforms import OPERATOR
+from civicgraph.core.graph import Graph
+from partners.service import platforms as partner_platforms
+from partners.service import sync as partner_sync
+from partners.service.platforms import OPERATOR
 from tests.helpers import bearer, client_with_token, create_client, fetch_token
 
-DEMO = Path(__file__).resolve().parents[2] / "partners" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "partners" / "data" / "demo"
 
 
 def register(graph: Graph, name: str, connector: str, location: str, transport: str = "FILE",

@@ -14,15 +14,15 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
+from civicgraph.cli import devstack
 from civicgraph.config import load_settings
-from civicgraph.ops import devstack
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import partner_platforms, partner_sync
-from civicgraph.services.background import SYNC_DUE_PARTNER_FEEDS
-from civicgraph.services.partner_platforms import OPERATOR
-from civicgraph.workers.celery_app import create_celery
-from civicgraph.workers.dispatch import CeleryTaskQueue
+from civicgraph.core.graph import Graph
+from civicgraph.core.queue import CeleryTaskQueue, create_celery
+from partners.service import platforms as partner_platforms
+from partners.service import sync as partner_sync
+from partners.service.platforms import OPERATOR
 from partners.sources import HttpFetcher
+from partners.tasks import SYNC_DUE_PARTNER_FEEDS
 from tests.helpers import gql, wait_for
 from tests.partners.feed_server import posting, serving
 
@@ -173,8 +173,9 @@ def test_a_killed_worker_resumes_from_its_cursor_without_duplicates(
 
 
 def test_beat_task_syncs_due_platforms(graph: Graph, worker: devstack.Service) -> None:
-    assert create_celery(load_settings()).conf.beat_schedule["partner-feeds-due"]["task"] \
-        == SYNC_DUE_PARTNER_FEEDS
+    from civicgraph.workers.celery_app import celery_app
+
+    assert celery_app.conf.beat_schedule["partner-feeds-due"]["task"] == SYNC_DUE_PARTNER_FEEDS
     with serving() as server:
         server.feeds["due"] = [[posting(1), posting(2)]]
         partner_platforms.register(

@@ -9,9 +9,10 @@ from pathlib import Path
 from flask import Flask
 from flask.testing import FlaskClient
 
-from civicgraph.repositories.graph import Graph
-from civicgraph.services import partner_platforms, partner_sync
-from civicgraph.services.partner_platforms import OPERATOR
+from civicgraph.core.graph import Graph
+from partners.service import platforms as partner_platforms
+from partners.service import sync as partner_sync
+from partners.service.platforms import OPERATOR
 from tests.helpers import bearer, create_client, fetch_token, gql
 from tests.partners.test_file_sync import register
 

@@ -6,7 +6,7 @@ import os
 import time
 from pathlib import Path
 
-from civicgraph.auth.keys import KeyRing
+from civicgraph.identity.oauth.keys import KeyRing
 
 
 def test_rotation_keeps_recent_keys_and_drops_long_retired_ones(tmp_path: Path) -> None:

@@ -7,13 +7,13 @@ from pathlib import Path
 
 import pytest
 
-from partners.companies_house import CompaniesHouseConnector
-from partners.contract import RecordError
-from partners.course import CourseConnector
-from partners.jobposting import JobPostingConnector
+from partners.connectors.companies_house import CompaniesHouseConnector
+from partners.connectors.contract import RecordError
+from partners.connectors.course import CourseConnector
+from partners.connectors.jobposting import JobPostingConnector
 from partners.sources import _retry_after, parse_records, read_file
 
-DEMO = Path(__file__).resolve().parents[2] / "partners" / "demo"
+DEMO = Path(__file__).resolve().parents[2] / "partners" / "data" / "demo"
 
 
 def test_jobposting_maps_schema_org_fields() -> None:

@@ -1,45 +1,38 @@
-"""The Celery application, configured from the same settings as the web app.
+"""The worker's Celery application: each domain's tasks and beat entries, gathered here.
 
-Start a worker with ``celery -A civicgraph.workers.celery_app worker``. The web app builds its own
-Celery client with :func:`create_celery` (so test overrides reach it) and sends tasks by name.
+Start a worker with ``celery -A civicgraph.workers.celery_app worker`` and beat with
+``celery -A civicgraph.workers.celery_app beat``. A domain adds work by writing its own
+``tasks`` module (shared tasks, and a ``BEAT_SCHEDULE`` dict if it has periodic work) and naming
+it in ``DOMAIN_TASKS``; nothing else here changes.
 """
 
 from __future__ import annotations
 
-from celery import Celery
+from types import ModuleType
+from typing import Any
 
-from civicgraph.config import Settings, load_settings
-from civicgraph.services.background import SYNC_DUE_PARTNER_FEEDS
-from civicgraph.workers.lab_schedule import LAB_BEAT_SCHEDULE
+from civicgraph.config import load_settings
+from civicgraph.core.queue import create_celery
+from civicgraph.lab import tasks as lab_tasks
+from civicgraph.partner_graph import tasks as partner_graph_tasks
+from civicgraph.workers import tasks as platform_tasks
+from hackathon_kits import tasks as kit_tasks
+from partners import tasks as partner_tasks
+
+DOMAIN_TASKS: tuple[ModuleType, ...] = (
+    platform_tasks, partner_graph_tasks, lab_tasks, partner_tasks, kit_tasks,
+)
 
 
-def create_celery(settings: Settings) -> Celery:
-    app = Celery("civicgraph", broker=settings.redis_url, backend=settings.redis_url)
-    app.conf.update(
-        task_track_started=True,
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        result_expires=7 * 24 * 3600,
-        broker_connection_retry_on_startup=True,
-        worker_hijack_root_logger=False,
-        task_acks_late=True,
-        task_reject_on_worker_lost=True,
-        worker_prefetch_multiplier=1,
-    )
-    # Beat (`celery -A civicgraph.workers.celery_app beat`) only sends this check; each
-    # platform's own schedule (PartnerPlatform.scheduleSeconds) decides whether a sync is due.
-    app.conf.beat_schedule = {
-        "partner-feeds-due": {"task": SYNC_DUE_PARTNER_FEEDS, "schedule": 60.0},
-    }
-    return app
+def beat_schedule(modules: tuple[ModuleType, ...] = DOMAIN_TASKS) -> dict[str, dict[str, Any]]:
+    schedule: dict[str, dict[str, Any]] = {}
+    for module in modules:
+        for entry, spec in getattr(module, "BEAT_SCHEDULE", {}).items():
+            if entry in schedule:
+                raise ValueError(f"beat entry {entry!r} is declared by two domains")
+            schedule[entry] = spec
+    return schedule
 
 
 celery_app = create_celery(load_settings())
-celery_app.conf.include = [
-    "civicgraph.workers.tasks",
-    "civicgraph.workers.lab_tasks",
-    "civicgraph.workers.partner_tasks",
-]
-# Celery beat (`celery -A civicgraph.workers.celery_app beat`): each domain adds its entries.
-celery_app.conf.beat_schedule = {**celery_app.conf.beat_schedule, **LAB_BEAT_SCHEDULE}
+celery_app.conf.beat_schedule = beat_schedule()

@@ -1,0 +1,297 @@
+"""Hackathon kits: the catalogue, starting a build, running it, and serving its releases.
+
+A build runs in a worker: it takes the kit's lock in the graph (so two builds of one kit never
+publish twice), streams each dataset from Neo4j into the ``hackathon_kits`` pipeline in a
+temporary directory under the kit store, and publishes with one ``os.replace`` of the finished
+zip (named by its sha256) followed by one transaction that records the release. A build that
+fails, is refused or is killed leaves no release record and no zip in the store; the next build
+clears its leftovers. While it runs, a heartbeat thread renews the lock's lease, so a killed
+worker's lock frees itself after ``kit_build_lease`` seconds.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import logging
+import os
+import shutil
+import threading
+import time
+import uuid
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import Any
+
+from civicgraph.config import Settings
+from civicgraph.core.errors import BadInput, NotFound
+from civicgraph.core.graph import Graph
+from civicgraph.core.tasks import TaskQueue
+from hackathon_kits import cypher as repo
+from hackathon_kits.builder.disclosure import DisclosureRefused
+from hackathon_kits.builder.package import PackageInvalid
+from hackathon_kits.builder.pipeline import BuildFailed, BuildOutput, build_kit
+from hackathon_kits.builder.readme import disclosure_method
+from hackathon_kits.builder.spec import Dataset, KitSpec, SpecError, load_spec_file, spec_files
+
+log = logging.getLogger(__name__)
+
+BUILD_KIT = "civicgraph.build_kit"
+FINISHED = {"SUCCEEDED", "FAILED", "REFUSED", "SKIPPED"}
+
+
+def _specs(settings: Settings) -> dict[str, Path]:
+    return spec_files(list(settings.kit_specs))
+
+
+def load_kit(settings: Settings, name: str) -> KitSpec:
+    path = _specs(settings).get(name)
+    if path is None:
+        raise NotFound(f"no kit named {name!r}", kit=name)
+    try:
+        return load_spec_file(path)
+    except SpecError as exc:
+        raise BadInput(f"the spec of kit {name!r} is invalid: {exc}", problems=exc.problems) \
+            from exc
+
+
+def check_read_only(graph: Graph, spec: KitSpec) -> None:
+    """Refuse a spec whose query could write: the planner's query type must be 'r'."""
+    for dataset in spec.datasets:
+        if dataset.cypher is None:
+            continue
+        kind = repo.query_type(graph, dataset.cypher, dataset.parameters)
+        if kind != "r":
+            raise BadInput(
+                f"datasets.{dataset.name}.cypher: a kit query must only read, but the planner "
+                f"says its type is {kind!r}", field=f"datasets.{dataset.name}.cypher")
+
+
+def _summary(spec: KitSpec, releases: list[dict[str, Any]]) -> dict[str, Any]:
+    return {
+        "name": spec.name, "title": spec.title, "description": spec.description.strip(),
+        "licence": spec.licence, "licenceTitle": spec.licence_title,
+        "licenceUrl": spec.licence_url, "keywords": list(spec.keywords),
+        "publisher": spec.publisher, "formats": list(spec.formats), "specHash": spec.spec_hash(),
+        "releases": releases, "latestRelease": releases[0] if releases else None,
+        "disclosureMethod": disclosure_method(spec), "disclosure": spec.disclosure.model_dump(),
+        "datasets": [_dataset(d) for d in spec.datasets],
+    }
+
+
+def check_specs(graph: Graph, settings: Settings, names: list[str] | None = None
+                ) -> dict[str, list[str]]:
+    """Kit name -> its problems (empty when valid): the schema, then the read-only check."""
+    found = _specs(settings)
+    problems: dict[str, list[str]] = {}
+    for name in names or sorted(found):
+        try:
+            check_read_only(graph, load_kit(settings, name))
+            problems[name] = []
+        except BadInput as exc:
+            problems[name] = list(exc.details.get("problems") or [exc.message])
+        except NotFound as exc:
+            problems[name] = [exc.message]
+    return problems
+
+
+def _loadable(settings: Settings) -> dict[str, KitSpec]:
+    """Valid specs only: one broken file must not take the public catalogue down."""
+    specs: dict[str, KitSpec] = {}
+    for name, path in sorted(_specs(settings).items()):
+        try:
+            specs[name] = load_spec_file(path)
+        except SpecError as exc:
+            log.error("kit spec %s is invalid and left out of the catalogue: %s", path, exc)
+    return specs
+
+
+def list_kits(graph: Graph, settings: Settings) -> list[dict[str, Any]]:
+    specs = _loadable(settings)
+    overview = repo.kits_overview(graph, list(specs))
+    return [_summary(spec, overview.get(name, {}).get("releases", []))
+            for name, spec in specs.items()]
+
+
+def get_kit(graph: Graph, settings: Settings, name: str) -> dict[str, Any]:
+    spec = load_kit(settings, name)
+    releases = repo.kits_overview(graph, [name]).get(name, {}).get("releases", [])
+    return _summary(spec, releases)
+
+
+def _dataset(dataset: Dataset) -> dict[str, Any]:
+    source = dataset.source.model_dump() if dataset.source else None
+    return {
+        "name": dataset.name, "title": dataset.title, "description": dataset.description,
+        "table": dataset.table, "source": source, "dimensions": list(dataset.dimensions),
+        "measure": dataset.measure, "key": list(dataset.key),
+        "quasiIdentifiers": list(dataset.quasi_identifiers),
+        "columns": [c.model_dump() for c in dataset.columns],
+    }
+
+
+def request_build(graph: Graph, queue: TaskQueue, settings: Settings, name: str) -> dict[str, Any]:
+    """Check the spec, record a queued build and send it to a worker."""
+    spec = load_kit(settings, name)
+    check_read_only(graph, spec)
+    build_id = str(uuid.uuid4())
+    repo.upsert_kit(graph, {"name": spec.name, "id": str(uuid.uuid4()), "title": spec.title,
+                            "licence": spec.licence, "specHash": spec.spec_hash()})
+    build = repo.create_build(graph, build_id, spec.name, settings.kit_build_lease)
+    queue.enqueue(BUILD_KIT, build_id=build_id, kit=spec.name)
+    return _public_build(build)
+
+
+def get_build(graph: Graph, build_id: str) -> dict[str, Any]:
+    build = repo.get_build(graph, build_id)
+    if build is None:
+        raise NotFound(f"no kit build with id {build_id!r}")
+    return _public_build(build)
+
+
+def _public_build(build: dict[str, Any]) -> dict[str, Any]:
+    if build.get("lost"):
+        build["state"] = "LOST"
+        build["stage"] = "the worker stopped answering; nothing was published; build again"
+    return build
+
+
+class _Rows:
+    """The pipeline's row source: counts and streams a dataset's query from Neo4j."""
+
+    def __init__(self, graph: Graph, spec: KitSpec) -> None:
+        self.graph = graph
+        self.fetch_size = min(spec.build.batch_size, 10_000)
+
+    def count(self, dataset: Dataset) -> int:
+        assert dataset.cypher is not None
+        return repo.count_rows(self.graph, dataset.cypher, dataset.parameters)
+
+    @contextlib.contextmanager
+    def rows(self, dataset: Dataset) -> Iterator[Iterator[Mapping[str, Any]]]:
+        assert dataset.cypher is not None
+        with repo.stream_rows(self.graph, dataset.cypher, dataset.parameters,
+                              self.fetch_size) as rows:
+            yield rows
+
+
+@contextlib.contextmanager
+def _heartbeat(graph: Graph, kit: str, build_id: str, lease: int) -> Iterator[None]:
+    stop = threading.Event()
+
+    def beat() -> None:
+        while not stop.wait(max(lease / 3, 0.5)):
+            try:
+                repo.heartbeat(graph, kit, build_id, lease)
+            except Exception:  # a missed beat only shortens the lease; the build goes on
+                log.warning("kit build %s: heartbeat failed", build_id, exc_info=True)
+
+    thread = threading.Thread(target=beat, name=f"kit-heartbeat-{build_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join()
+
+
+def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dict[str, Any]:
+    """The worker's side: build, validate and publish one release, or publish nothing."""
+    lease = settings.kit_build_lease
+    holder = repo.claim(graph, name, build_id, lease) if _kit_exists(graph, settings, name) \
+        else None
+    if holder is not None:
+        repo.update_build(graph, build_id, {
+            "state": "SKIPPED", "percent": 100.0,
+            "stage": f"another build of this kit is running ({holder}); it will publish"})
+        return get_build(graph, build_id)
+    store = settings.kit_store_dir
+    scratch = store / ".tmp" / name
+    work = scratch / build_id
+    try:
+        spec = load_kit(settings, name)
+        check_read_only(graph, spec)
+        with contextlib.suppress(FileNotFoundError):
+            for stale in scratch.iterdir():  # we hold the lock: these are dead builds' leftovers
+                if stale.name != build_id:
+                    shutil.rmtree(stale, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
+        repo.update_build(graph, build_id, {"state": "RUNNING", "percent": 0.0,
+                                            "stage": "checking the spec", "error": None,
+                                            "leaseSeconds": lease})
+        snapshot = dt.datetime.now(dt.UTC)
+        started = time.monotonic()
+
+        def progress(percent: float, stage: str) -> None:
+            repo.update_build(graph, build_id, {"percent": round(percent, 1), "stage": stage})
+
+        with _heartbeat(graph, name, build_id, lease):
+            output = build_kit(spec, _Rows(graph, spec), work, progress)
+        progress(97, "publishing")
+        release, created = _publish(graph, store, build_id, spec, output, snapshot,
+                                    time.monotonic() - started)
+        repo.update_build(graph, build_id, {
+            "state": "SUCCEEDED", "percent": 100.0, "releaseNumber": release["number"],
+            "unchanged": not created,
+            "stage": f"published release {release['number']}" if created else
+            f"same bytes as release {release['number']}; nothing new to publish"})
+    except DisclosureRefused as exc:
+        repo.update_build(graph, build_id, {"state": "REFUSED", "error": str(exc),
+                                            "stage": "refused by disclosure control"})
+    except (BuildFailed, PackageInvalid, BadInput, NotFound, SpecError) as exc:
+        repo.update_build(graph, build_id, {"state": "FAILED", "error": str(exc),
+                                            "stage": "failed; nothing was published"})
+    except Exception as exc:
+        log.exception("kit build %s failed", build_id)
+        repo.update_build(graph, build_id, {"state": "FAILED", "error": f"internal error: {exc}",
+                                            "stage": "failed; nothing was published"})
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+        repo.unlock(graph, name, build_id)
+    return get_build(graph, build_id)
+
+
+def _kit_exists(graph: Graph, settings: Settings, name: str) -> bool:
+    """Make sure the DataKit node exists so the lock has a node to live on."""
+    try:
+        spec = load_kit(settings, name)
+    except (NotFound, BadInput):
+        return False
+    repo.upsert_kit(graph, {"name": spec.name, "id": str(uuid.uuid4()), "title": spec.title,
+                            "licence": spec.licence, "specHash": spec.spec_hash()})
+    return True
+
+
+def _publish(graph: Graph, store: Path, build_id: str, spec: KitSpec, output: BuildOutput,
+             snapshot: dt.datetime, seconds: float) -> tuple[dict[str, Any], bool]:
+    relative = f"{spec.name}/{output.sha256}.zip"
+    target = store / relative
+    target.parent.mkdir(parents=True, exist_ok=True)
+    os.chmod(output.zip_path, 0o444)
+    os.replace(output.zip_path, target)  # atomic: readers see no zip or the whole zip
+    return repo.record_release(graph, build_id, {
+        "id": str(uuid.uuid4()), "kit": spec.name, "sha256": output.sha256,
+        "bytes": output.size, "path": relative, "specHash": spec.spec_hash(),
+        "rows": output.rows, "disclosureReport": output.reports,
+        "validation": output.validation, "snapshotAt": snapshot.isoformat(),
+        "buildSeconds": round(seconds, 3)})
+
+
+def release_download(graph: Graph, settings: Settings, name: str,
+                     number: int) -> tuple[Path, dict[str, Any]]:
+    """The release's zip and record; counts the download."""
+    release = repo.get_release(graph, name, number)
+    if release is None:
+        raise NotFound(f"kit {name!r} has no release {number}")
+    path = settings.kit_store_dir / str(release["path"])
+    if not path.is_file():
+        raise NotFound(f"the file of release {number} of kit {name!r} is missing from the store")
+    repo.count_download(graph, name, number)
+    return path, release
+
+
+def get_release(graph: Graph, name: str, number: int) -> dict[str, Any]:
+    release = repo.get_release(graph, name, number)
+    if release is None:
+        raise NotFound(f"kit {name!r} has no release {number}")
+    return release

@@ -1,0 +1,23 @@
+"""The kits' worker task: build and publish one release."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from celery import shared_task
+
+from civicgraph.config import load_settings
+from civicgraph.core import runtime
+from hackathon_kits import service
+
+log = logging.getLogger(__name__)
+
+
+@shared_task(name=service.BUILD_KIT)  # type: ignore[untyped-decorator]
+def build_kit(build_id: str, kit: str) -> dict[str, Any]:
+    """Build and publish one kit release; the outcome is on the build record in the graph."""
+    result = service.run_build(runtime.graph(), load_settings(), build_id, kit)
+    log.info("kit build %s of %s: %s", build_id, kit, result.get("state"))
+    return {"id": result["id"], "state": result["state"],
+            "releaseNumber": result.get("releaseNumber")}

@@ -1,0 +1,137 @@
+"""Reading schema.org JSON-LD values, which may be a string, an object or a list of either."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Mapping
+from typing import Any
+
+from partners.connectors.contract import OrgRef, RecordError, SkillRef
+
+_DURATION = re.compile(
+    r"^P(?:(?P<days>\d+(?:\.\d+)?)D)?(?:T(?:(?P<hours>\d+(?:\.\d+)?)H)?"
+    r"(?:(?P<minutes>\d+(?:\.\d+)?)M)?)?$"
+)
+_TAGS = re.compile(r"<[^>]+>")
+
+
+def as_list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list) else [value]
+
+
+def first(value: Any) -> Any:
+    items = as_list(value)
+    return items[0] if items else None
+
+
+def text(value: Any, limit: int = 10_000) -> str:
+    """A plain string from a literal, a `{"@value"}` or a `{"name"}` object; HTML tags dropped."""
+    value = first(value)
+    if isinstance(value, Mapping):
+        value = value.get("@value", value.get("name"))
+    if value is None:
+        return ""
+    if not isinstance(value, str | int | float):
+        raise RecordError(f"expected text, got {type(value).__name__}")
+    return " ".join(_TAGS.sub(" ", str(value)).split())[:limit]
+
+
+def identifier(value: Any) -> str | None:
+    """schema.org `identifier`: Text, URL or PropertyValue (its `value`)."""
+    value = first(value)
+    if isinstance(value, Mapping):
+        value = value.get("value", value.get("@value"))
+    if value is None or value == "":
+        return None
+    return str(value).strip()
+
+
+def date(value: Any, field: str) -> str | None:
+    """ISO date from a Date or DateTime literal (schema.org allows both for these fields)."""
+    raw = text(value)
+    if not raw:
+        return None
+    try:
+        if "T" in raw:
+            return dt.datetime.fromisoformat(raw.replace("Z", "+00:00")).date().isoformat()
+        return dt.date.fromisoformat(raw).isoformat()
+    except ValueError as exc:
+        raise RecordError(f"{field} is not an ISO 8601 date: {raw!r}") from exc
+
+
+def duration_hours(value: Any) -> float | None:
+    """ISO 8601 duration such as `PT30H` or `P5D` (a day counted as 8 study hours)."""
+    raw = text(value)
+    if not raw:
+        return None
+    match = _DURATION.match(raw)
+    if not match:
+        raise RecordError(f"not an ISO 8601 duration: {raw!r}")
+    days, hours, minutes = (float(match.group(g) or 0) for g in ("days", "hours", "minutes"))
+    return round(days * 8 + hours + minutes / 60, 2)
+
+
+def number(value: Any, field: str) -> float | None:
+    value = first(value)
+    if isinstance(value, Mapping):
+        value = value.get("value", value.get("@value"))
+    if value is None or value == "":
+        return None
+    try:
+        return float(value)
+    except (TypeError, ValueError) as exc:
+        raise RecordError(f"{field} is not a number: {value!r}") from exc
+
+
+def locality(place: Any) -> str:
+    """A Place's or Organization's town: address.addressLocality, else addressRegion."""
+    place = first(place)
+    if not isinstance(place, Mapping):
+        return text(place)
+    address = first(place.get("address"))
+    if isinstance(address, Mapping):
+        return text(address.get("addressLocality")) or text(address.get("addressRegion"))
+    return text(address)
+
+
+def organisation(value: Any, kind: str, fallback_region: str, field: str) -> OrgRef:
+    """An Organization (hiringOrganization, provider); its `identifier` is the business id."""
+    value = first(value)
+    if isinstance(value, str):
+        value = {"name": value}
+    if not isinstance(value, Mapping) or not text(value.get("name")):
+        raise RecordError(f"{field} has no name")
+    return OrgRef(
+        name=text(value.get("name"), 200),
+        region=locality(value) or fallback_region,
+        kind=kind,
+        business_id=identifier(value.get("identifier")),
+    )
+
+
+def skill_terms(value: Any, field: str) -> list[SkillRef]:
+    """DefinedTerms naming ESCO skills (their `@id` or `url`); free-text skills are skipped.
+
+    schema.org has no essential/optional flag on a skill, so a term may carry ESCO's own
+    `relationType` ("essential" or "optional", default essential) under the `esco:` prefix.
+    """
+    skills: list[SkillRef] = []
+    for term in as_list(value):
+        if not isinstance(term, Mapping):
+            continue  # a free-text skill names no ESCO concept: nothing to link
+        uri = term.get("@id") or term.get("url") or term.get("termCode")
+        if not isinstance(uri, str) or ":" not in uri:
+            raise RecordError(f"{field} has a term without a URI: {text(term.get('name'))!r}")
+        relation = str(term.get("esco:relationType", "essential")).lower()
+        if relation not in {"essential", "optional"}:
+            raise RecordError(f"{field} relationType must be essential or optional")
+        skills.append(SkillRef(uri=uri, name=text(term.get("name"), 300),
+                               essential=relation == "essential"))
+    return skills
+
+
+def type_of(raw: Mapping[str, Any]) -> set[str]:
+    return {str(t).removeprefix("schema:").rsplit("/", 1)[-1] for t in as_list(raw.get("@type"))}

@@ -1,0 +1,1 @@
+"""The partners domain's Cypher: feeds, provenance, sync runs and career matching."""

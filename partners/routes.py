@@ -1,0 +1,48 @@
+"""``POST /partners/<platform>/records``: the webhook a WEBHOOK-transport platform pushes to.
+
+The body is a JSON array of records in the platform's connector format (or a schema.org ItemList
+/ JSON-LD ``@graph``). They are applied as one sync run (trigger PUSH) through the same mapping,
+quarantine and provenance as fetched feeds; a push never withdraws anything.
+
+Only the platform's own OAuth client (a bearer token from client credentials) or a lab admin may
+push; ``CIVICGRAPH_PARTNER_WEBHOOKS=false`` turns the endpoint off.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from flask import Blueprint, current_app, jsonify, request
+from flask.typing import ResponseReturnValue
+
+from civicgraph.api.http.bearer import principal_or_401
+from civicgraph.core.access import Principal
+from civicgraph.core.errors import BadInput, Unauthenticated
+from partners.service import platforms as partner_platforms
+from partners.service import sync as partner_sync
+from partners.sources import parse_records
+
+bp = Blueprint("partner_webhook", __name__)
+
+
+@bp.post("/partners/<platform>/records")
+def push_records(platform: str) -> ResponseReturnValue:
+    ext: dict[str, Any] = current_app.extensions["civicgraph"]
+    if not ext["settings"].partner_webhooks:
+        return jsonify(error={"code": "NOT_FOUND",
+                              "message": "partner webhooks are off in this deployment"}), 404
+    principal = principal_or_401()
+    if not isinstance(principal, Principal):
+        return principal
+    if not principal.authenticated:
+        raise Unauthenticated("push records with the platform's own access token "
+                              "(client credentials)")
+    caller = partner_platforms.caller_for(ext["graph"], principal)
+    partner_platforms.require_may_write(ext["graph"], platform, caller)
+    try:
+        records = parse_records(request.get_data(), "json")
+    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise BadInput(f"the body is not JSON: {exc}") from exc
+    run = partner_sync.ingest_pushed(ext["graph"], platform, records)
+    return jsonify(run=run), 201

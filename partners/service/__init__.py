@@ -1,0 +1,1 @@
+"""What the partners domain does: onboarding, syncs, pushes and career matching."""

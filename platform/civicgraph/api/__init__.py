@@ -1,0 +1,1 @@
+"""The API machinery: GraphQL assembly and execution, limits, the policy engine, HTTP blueprints."""

@@ -1,0 +1,1 @@
+"""HTTP blueprints of the gateway: /graphql, health and readiness, error pages, request logs."""

@@ -1,0 +1,103 @@
+"""``/graphql``: POST and GET queries, and GraphiQL for a browser that asks for HTML."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
+from flask.typing import ResponseReturnValue
+
+from civicgraph.api import execution
+from civicgraph.api.context import RequestContext
+from civicgraph.api.http.bearer import principal_or_401
+from civicgraph.api.limits import Limits
+from civicgraph.core.access import Principal
+from civicgraph.core.graph import recording_statements
+
+STATIC_DIR = Path(__file__).resolve().parent / "static"
+bp = Blueprint(
+    "graphql",
+    __name__,
+    template_folder="templates",
+    static_folder=str(STATIC_DIR),
+    static_url_path="/graphql/static",
+)
+
+DEFAULT_QUERY = """# Welcome to CivicGraph. Try:
+query {
+  organisations(first: 5) {
+    totalCount
+    edges { node { id name kind region partners { name } } }
+  }
+}
+"""
+
+
+def _wants_html() -> bool:
+    best = request.accept_mimetypes.best_match(["application/json", "text/html"])
+    return best == "text/html" and "query" not in request.args
+
+
+def _context(principal: Principal) -> RequestContext:
+    ext: dict[str, Any] = current_app.extensions["civicgraph"]
+    return RequestContext(graph=ext["graph"], tasks=ext["tasks"], request_id=g.request_id,
+                          principal=principal, introspection=ext["settings"].introspection,
+                          settings=ext["settings"], limits=Limits.from_settings(ext["settings"]))
+
+
+def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:
+    settings = current_app.extensions["civicgraph"]["settings"]
+    principal = principal_or_401()
+    if isinstance(principal, Response):
+        return principal
+    with recording_statements() as statements:
+        result = execution.run(
+            query, variables, operation_name, _context(principal),
+            allow_mutations=allow_mutations,
+        )
+    body = result.body
+    if settings.debug_cypher:
+        body.setdefault("extensions", {})["cypher"] = statements.entries
+    response = jsonify(body)
+    response.status_code = result.status
+    response.headers.update(result.headers)
+    return response
+
+
+@bp.get("/graphql")
+def graphql_get() -> ResponseReturnValue:
+    if _wants_html():
+        settings = current_app.extensions["civicgraph"]["settings"]
+        if not settings.graphiql:
+            return jsonify(errors=[{"message": "GraphiQL is off in this deployment",
+                                    "extensions": {"code": "NOT_FOUND"}}]), 404
+        assets = (STATIC_DIR / "node_modules" / "graphiql" / "graphiql.min.js").exists()
+        return render_template(
+            "graphiql.html", assets=assets, endpoint=request.path, default_query=DEFAULT_QUERY
+        )
+    variables: Any = None
+    raw_variables = request.args.get("variables")
+    if raw_variables:
+        try:
+            variables = json.loads(raw_variables)
+        except json.JSONDecodeError:
+            return jsonify(errors=[{"message": "variables is not valid JSON",
+                                    "extensions": {"code": "BAD_REQUEST"}}]), 400
+    return _respond(
+        request.args.get("query"), variables, request.args.get("operationName"), False
+    )
+
+
+@bp.post("/graphql")
+def graphql_post() -> ResponseReturnValue:
+    payload = request.get_json(silent=True)
+    if not isinstance(payload, dict):
+        return jsonify(errors=[{
+            "message": "POST a JSON object: {\"query\": ..., \"variables\": {...}}",
+            "extensions": {"code": "BAD_REQUEST"},
+        }]), 400
+    return _respond(
+        payload.get("query"), payload.get("variables"), payload.get("operationName"), True
+    )

@@ -1,0 +1,67 @@
+"""A small demo ecosystem for `make run`, safe to load on every start (it adds no duplicates)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+
+from civicgraph.core.graph import Graph
+from civicgraph.identity import demo as demo_identity
+from civicgraph.partner_graph import demo as demo_catalogue
+from civicgraph.partner_graph.cypher import organisations as repo
+from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
+
+DEMO_ORGANISATIONS: list[tuple[str, str, str, str]] = [
+    ("North Employment Agency", "AGENCY", "North",
+     "Public employment service for the northern region: jobseeker support and career planning."),
+    ("Metro Social Care Department", "AGENCY", "Metro",
+     "Municipal social care: family services, disability support and housing advice."),
+    ("SkillBridge", "START_UP", "North",
+     "Start-up matching jobseekers' skills to vacancies with explainable recommendations."),
+    ("CareerPath Labs", "START_UP", "Metro",
+     "Start-up building gamified CVs and career-path planning tools."),
+    ("Northern Rail Works", "EMPLOYER", "North",
+     "Regional rail maintenance employer hiring apprentices and technicians."),
+    ("Metro Health Trust", "EMPLOYER", "Metro",
+     "Hospital trust recruiting care assistants, nurses and administrators."),
+    ("Open Skills College", "TRAINING_PROVIDER", "North",
+     "Further-education college offering digital and green-skills courses."),
+    ("Community Learning Network", "TRAINING_PROVIDER", "Metro",
+     "Adult learning in libraries and community centres."),
+    ("Back to Work Trust", "THIRD_SECTOR", "North",
+     "Charity mentoring long-term unemployed people back into work."),
+    ("Youth Futures Collective", "THIRD_SECTOR", "Metro",
+     "Youth organisation running employability workshops and hackathons."),
+    ("Institute for Public Service Innovation", "RESEARCH", "Metro",
+     "Research institute evaluating pilots of new public operating models."),
+]
+
+DEMO_PARTNERSHIPS: list[tuple[int, int, str]] = [
+    (0, 2, "2024-03-01"), (0, 4, "2023-09-15"), (0, 6, "2022-01-10"), (0, 8, "2021-06-01"),
+    (1, 3, "2024-05-20"), (1, 5, "2023-02-14"), (1, 7, "2022-11-30"), (1, 9, "2024-01-08"),
+    (2, 6, "2025-02-01"), (3, 9, "2025-04-12"), (10, 0, "2024-10-01"), (10, 1, "2024-10-01"),
+]
+
+
+def seed(graph: Graph, base_url: str = "http://127.0.0.1:8000") -> dict[str, int]:
+    rows = [
+        {
+            "id": str(uuid.uuid4()),
+            "name": name,
+            "nameKey": name_key(name, region),
+            "kind": kind,
+            "label": KIND_LABELS[kind],
+            "region": region,
+            "description": description,
+        }
+        for name, kind, region, description in DEMO_ORGANISATIONS
+    ]
+    created = repo.upsert_by_name(graph, rows)
+    pairs = [
+        {"a": rows[a]["nameKey"], "b": rows[b]["nameKey"], "since": dt.date.fromisoformat(since)}
+        for a, b, since in DEMO_PARTNERSHIPS
+    ]
+    linked = repo.link_by_name_keys(graph, pairs)
+    catalogue = demo_catalogue.seed(graph, [row["nameKey"] for row in rows])
+    return {"organisationsCreated": created, "partnershipsCreated": linked, **catalogue,
+            **demo_identity.seed(graph, base_url)}

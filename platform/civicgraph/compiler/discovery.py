@@ -1,0 +1,93 @@
+"""Discovery reads compiled like the rest: partners of partners, the shortest chain of
+partnerships, organisations similar to one. Each is one statement; the organisations in the
+answer are projected from the client's selection like any other read."""
+
+from __future__ import annotations
+
+from civicgraph.compiler.cypher import Builder, Fields, Plan, kids, project
+from civicgraph.compiler.model import ORGANISATION
+from civicgraph.compiler.selection import Selection
+
+MAX_HOPS = 4
+MAX_CHAIN = 8
+
+
+def _wrap(b: Builder, fields: Fields, scalars: dict[str, str], node_field: str, var: str,
+          list_of: str | None = None) -> str:
+    """A map keyed by response key: scalar fields from ``scalars``, the organisation field(s)
+    projected from the selection (``list_of`` projects a list comprehension over that list)."""
+    entries: list[str] = []
+    for sel, path in fields:
+        if sel.field in scalars:
+            entries.append(f"`{sel.key}`: {scalars[sel.field]}")
+        elif sel.field == node_field:
+            projection = project(b, ORGANISATION, var, kids(sel, path))
+            if list_of is not None:
+                projection = f"[{var} IN {list_of} | {projection}]"
+            entries.append(f"`{sel.key}`: {projection}")
+    return "{" + ", ".join(entries) + "}"
+
+
+def _clamp(value: object, default: int, high: int) -> int:
+    number = default if value is None else int(str(value))
+    return max(1, min(high, number))
+
+
+def compile_reach(root: Selection) -> Plan:
+    """Organisations within ``hops`` partnerships, each at its smallest distance."""
+    b = Builder()
+    start = b.param((), ("id",))
+    hops = _clamp(root.args.get("hops"), 2, MAX_HOPS)
+    limit = b.param((), ("first",), lambda v: 20 if v is None else int(v))
+    item = _wrap(b, kids(root, ()), {"distance": "distance"}, "organisation", "n")
+    return b.plan(
+        f"MATCH (o:Organisation {{id: {start}}}) "
+        f"MATCH path = (o)-[:PARTNERS_WITH*1..{hops}]-(n:Organisation) WHERE n <> o "
+        "WITH n, min(length(path)) AS distance "
+        f"ORDER BY distance, n.name, n.id LIMIT {limit} "
+        f"RETURN collect({item}) AS items, true AS found"
+    )
+
+
+def compile_chain(root: Selection) -> Plan:
+    """The shortest chain of partnerships (Cypher's shortestPath; no GDS needed)."""
+    b = Builder()
+    a = b.param((), ("from",))
+    z = b.param((), ("to",))
+    hops = _clamp(root.args.get("maxHops"), 6, MAX_CHAIN)
+    item = _wrap(b, kids(root, ()), {"length": "length(path)"}, "organisations", "n",
+                 list_of="nodes(path)")
+    return b.plan(
+        f"MATCH (a:Organisation {{id: {a}}}) MATCH (z:Organisation {{id: {z}}}) "
+        f"OPTIONAL MATCH path = shortestPath((a)-[:PARTNERS_WITH*..{hops}]-(z)) "
+        f"RETURN CASE WHEN path IS NULL THEN null ELSE {item} END AS item"
+    )
+
+
+def compile_similar(root: Selection) -> Plan:
+    """Organisations sharing fields, skills or partners with one, best score first.
+
+    score = 2 x shared fields + 1 x shared skills + 1.5 x shared partners: a field is a broad
+    capability, a skill a narrow one, a shared partner a sign of working in the same circle."""
+    b = Builder()
+    start = b.param((), ("id",))
+    limit = b.param((), ("first",), lambda v: 10 if v is None else int(v))
+    scalars = {"score": "score", "sharedFields": "f", "sharedSkills": "s",
+               "sharedPartners": "p"}
+    item = _wrap(b, kids(root, ()), scalars, "organisation", "n")
+    return b.plan(
+        f"MATCH (o:Organisation {{id: {start}}}) "
+        "CALL (o) { "
+        "MATCH (o)-[:IN_FIELD]->(:Field)<-[:IN_FIELD]-(n:Organisation) RETURN n, 'f' AS why "
+        "UNION ALL "
+        "MATCH (o)-[:HAS_SKILL]->(:Skill)<-[:HAS_SKILL]-(n:Organisation) RETURN n, 's' AS why "
+        "UNION ALL "
+        "MATCH (o)-[:PARTNERS_WITH]-(m:Organisation)-[:PARTNERS_WITH]-(n:Organisation) "
+        "WHERE m <> n RETURN n, 'p' AS why } "
+        "WITH o, n, why WHERE n <> o "
+        "WITH n, count(CASE WHEN why = 'f' THEN 1 END) AS f, "
+        "count(CASE WHEN why = 's' THEN 1 END) AS s, count(CASE WHEN why = 'p' THEN 1 END) AS p "
+        "WITH n, f, s, p, 2.0 * f + 1.0 * s + 1.5 * p AS score "
+        f"ORDER BY score DESC, n.name, n.id LIMIT {limit} "
+        f"RETURN collect({item}) AS items, true AS found"
+    )

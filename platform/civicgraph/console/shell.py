@@ -1,0 +1,122 @@
+"""What every console page shares: the signed-in principal, its actor, CSRF and form errors.
+
+The access token lives in Flask's signed session cookie (HttpOnly, SameSite=Lax, Secure when the
+issuer is https: set in ``auth.server.init_app``) and is verified on every request exactly as a
+bearer token is (``TokenVerifier.verify``: signature, issuer, audience, expiry, revocation).
+"""
+
+from __future__ import annotations
+
+import hmac
+import secrets
+from collections.abc import Callable
+from functools import wraps
+from typing import Any, TypeVar
+
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    g,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
+
+from civicgraph.core.access import ANONYMOUS as NOBODY
+from civicgraph.core.access import InvalidToken, Principal
+from civicgraph.core.actor import ANONYMOUS, Actor, actor_for
+from civicgraph.core.errors import DomainError
+from civicgraph.core.graph import Graph
+from civicgraph.lab.service.lifecycles import STAFF
+
+bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
+TOKEN_KEY = "console_token"
+CSRF_KEY = "console_csrf"
+F = TypeVar("F", bound=Callable[..., ResponseReturnValue])
+
+
+def graph() -> Graph:
+    found: Graph = current_app.extensions["civicgraph"]["graph"]
+    return found
+
+
+def principal() -> Principal:
+    if "console_principal" not in g:
+        g.console_principal = NOBODY
+        token = session.get(TOKEN_KEY)
+        if token:
+            verifier = current_app.extensions["civicgraph_auth"].verifier
+            try:
+                g.console_principal = verifier.verify(str(token)).principal()
+            except InvalidToken:
+                session.pop(TOKEN_KEY, None)  # expired or revoked: signed out
+    found: Principal = g.console_principal
+    return found
+
+
+def actor() -> Actor:
+    who = principal()
+    return actor_for(who) if who.authenticated else ANONYMOUS
+
+
+def csrf_token() -> str:
+    token = session.get(CSRF_KEY)
+    if not token:
+        token = secrets.token_urlsafe(32)
+        session[CSRF_KEY] = token
+    return str(token)
+
+
+@bp.before_request
+def _check_csrf() -> None:
+    if request.method != "POST":
+        return
+    expected = session.get(CSRF_KEY)
+    sent = request.form.get("csrf_token", "")
+    if not expected or not hmac.compare_digest(str(expected), sent):
+        abort(400, description="The form expired or was not sent from this site; "
+                               "reload the page and try again.")
+
+
+@bp.app_context_processor
+def _chrome() -> dict[str, Any]:
+    if request.blueprint != "console":
+        return {}
+    who = actor()
+    return {"csrf_token": csrf_token, "current_locale": str(get_locale() or "en"), "me": who,
+            "signed_in": who.signed_in, "person_name": session.get("console_name"),
+            "is_staff": who.has_any(STAFF), "is_expert": who.has_any(frozenset({"EXPERT"})),
+            "is_citizen": who.has_any(frozenset({"CITIZEN"}))}
+
+
+def signed_in(*roles: str, scope: str) -> Callable[[F], F]:
+    """The page needs a signed-in person with one of these roles and the token's scope."""
+    def decorate(view: F) -> F:
+        @wraps(view)
+        def wrapper(*args: Any, **kwargs: Any) -> ResponseReturnValue:
+            who = actor()
+            if not who.signed_in:
+                return redirect(url_for("console.login", next=request.full_path))
+            if scope not in principal().scopes or (roles and not who.has_any(frozenset(roles))):
+                return render_template("console/forbidden.html", roles=roles), 403
+            return view(*args, **kwargs)
+        return wrapper  # type: ignore[return-value]
+    return decorate
+
+
+def form_errors(error: DomainError) -> dict[str, str]:
+    """A service error as messages keyed by the form field it names ("_" when none)."""
+    field = str(error.details.get("field") or "_")
+    return {field: error.message}
+
+
+def done(message: str, endpoint: str, **values: Any) -> ResponseReturnValue:
+    """Post/redirect/get: a flash message, then the record's page."""
+    flash(message, "ok")
+    return redirect(url_for(endpoint, **values))

@@ -1,0 +1,1 @@
+"""What every domain stands on: settings-free building blocks with no domain knowledge."""

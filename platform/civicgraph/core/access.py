@@ -1,0 +1,107 @@
+"""Who is asking, and the checks every domain shares: scopes, roles and ownership.
+
+The principal is built from a verified access token by the HTTP layer and travels on the GraphQL
+request context; services take it as a plain value, so the console, the CLI and tests obey the
+same rules without Flask.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from civicgraph.core.errors import Forbidden, Unauthenticated
+
+GRAPH_READ = "graph:read"
+GRAPH_WRITE = "graph:write"
+LAB_WRITE = "lab:write"
+KITS_READ = "kits:read"
+CITIZEN_READ = "citizen:read"
+CONSENT_READ = "consent:read"
+CONSENT_WRITE = "consent:write"
+ADMIN = "admin"
+
+SCOPES: tuple[str, ...] = (
+    GRAPH_READ, GRAPH_WRITE, LAB_WRITE, KITS_READ, CITIZEN_READ, CONSENT_READ, CONSENT_WRITE, ADMIN,
+)
+
+# Person role labels in the graph -> role names in tokens.
+ROLE_LABELS: dict[str, str] = {
+    "CITIZEN": "Citizen",
+    "EXPERT": "Expert",
+    "LAB_STAFF": "LabStaff",
+    "PARTICIPANT": "Participant",
+    "ADMIN": "Admin",
+}
+
+# The most a person with a role may be granted through a browser login; the client's allowed
+# scopes and the scopes asked for narrow it further.
+ROLE_SCOPES: dict[str, frozenset[str]] = {
+    "CITIZEN": frozenset({GRAPH_READ, CONSENT_READ, CONSENT_WRITE}),
+    "PARTICIPANT": frozenset({GRAPH_READ, KITS_READ}),
+    "EXPERT": frozenset({GRAPH_READ, LAB_WRITE, KITS_READ}),
+    "LAB_STAFF": frozenset({GRAPH_READ, GRAPH_WRITE, LAB_WRITE, KITS_READ}),
+    "ADMIN": frozenset(SCOPES),
+}
+
+
+@dataclass(frozen=True)
+class Principal:
+    """The caller as the access token describes it; anonymous when no token came."""
+
+    subject: str | None = None
+    client_id: str | None = None
+    organisation_id: str | None = None
+    scopes: frozenset[str] = field(default_factory=frozenset)
+    roles: frozenset[str] = field(default_factory=frozenset)
+    # Set when the token was issued to a person (authorization code), not to a client alone.
+    person_id: str | None = None
+
+    @property
+    def authenticated(self) -> bool:
+        return self.client_id is not None
+
+    def has_scope(self, scope: str) -> bool:
+        """``admin`` stands for every scope; consent still gates citizen data in Cypher."""
+        return scope in self.scopes or ADMIN in self.scopes
+
+
+ANONYMOUS = Principal()
+
+
+def scopes_for_roles(roles: frozenset[str] | set[str]) -> frozenset[str]:
+    allowed: set[str] = set()
+    for role in roles:
+        allowed |= ROLE_SCOPES.get(role, frozenset())
+    return frozenset(allowed)
+
+
+def require_person(principal: Principal, role: str | None = None) -> str:
+    """The person behind the token; a client acting for itself has none."""
+    if not principal.authenticated:
+        raise Unauthenticated("this needs an access token")
+    if principal.person_id is None:
+        raise Forbidden("this needs a token issued to a person (sign in), not to a client")
+    if role is not None and role not in principal.roles:
+        raise Forbidden(f"this needs the {role} role", requiredRole=role)
+    return principal.person_id
+
+
+def require_organisation(principal: Principal) -> str:
+    if principal.organisation_id is None:
+        raise Forbidden("this needs a client that belongs to an organisation")
+    return principal.organisation_id
+
+
+def require_owner(principal: Principal, *organisation_ids: str) -> None:
+    """An organisation's client changes only records of its own organisation; admin any."""
+    if principal.has_scope(ADMIN):
+        return
+    if principal.organisation_id is None or principal.organisation_id not in organisation_ids:
+        raise Forbidden(
+            "your client may change only records of its own organisation",
+            organisationIds=list(organisation_ids),
+        )
+
+
+class InvalidToken(Exception):
+    """The bearer token cannot be trusted; the message says why (for logs, not clients)."""

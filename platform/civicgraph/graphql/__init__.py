@@ -1,1 +1,0 @@
-"""The GraphQL API: one module per domain, assembled in ``schema.py``."""

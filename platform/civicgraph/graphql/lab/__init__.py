@@ -1,1 +1,0 @@
-"""The lab's GraphQL: types, queries and mutations over ``civicgraph.services.lab``."""

@@ -1,1 +1,0 @@
-"""HTTP blueprints: health, the GraphQL endpoint and its GraphiQL page."""

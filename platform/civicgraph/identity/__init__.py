@@ -1,0 +1,1 @@
+"""Identity and consent: the OAuth server, accounts, clients, citizens' consents and access log."""

@@ -1,0 +1,74 @@
+"""OAuth clients through GraphQL: admin only (see ``policy.POLICY``)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import graphene
+
+from civicgraph.api.context import ctx
+from civicgraph.identity.service import clients as service
+
+GrantType = graphene.Enum("GrantType", [(g.upper(), g) for g in service.GRANT_TYPES])
+
+
+class OAuthClient(graphene.ObjectType):
+    id = graphene.ID(required=True)
+    client_id = graphene.String(required=True)
+    name = graphene.String(required=True)
+    organisation_id = graphene.ID()
+    organisation_name = graphene.String()
+    scopes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    grant_types = graphene.List(graphene.NonNull(graphene.String), required=True)
+    redirect_uris = graphene.List(graphene.NonNull(graphene.String), required=True)
+    public = graphene.Boolean(required=True)
+    revoked = graphene.Boolean(required=True)
+    created_at = graphene.String()
+
+    @staticmethod
+    def resolve_public(parent: dict[str, Any], info: Any) -> bool:
+        return parent.get("authMethod") == "none"
+
+
+class AccessQueries(graphene.ObjectType):
+    oauth_clients = graphene.List(graphene.NonNull(OAuthClient), required=True)
+
+    @staticmethod
+    def resolve_oauth_clients(root: Any, info: Any) -> list[dict[str, Any]]:
+        return service.list_all(ctx(info).graph)
+
+
+class CreateOAuthClientInput(graphene.InputObjectType):
+    name = graphene.String(required=True)
+    organisation_id = graphene.ID(description="The organisation the client acts for.")
+    scopes = graphene.List(graphene.NonNull(graphene.String), required=True)
+    grant_types = graphene.List(graphene.NonNull(GrantType), required=True)
+    redirect_uris = graphene.List(graphene.NonNull(graphene.String))
+    public = graphene.Boolean(description="No secret (browser or native app with PKCE).")
+
+
+class CreateOAuthClient(graphene.Mutation):
+    """Register a client; its secret is in this answer and nowhere else, ever."""
+
+    class Arguments:
+        input = CreateOAuthClientInput(required=True)
+
+    client = graphene.Field(OAuthClient, required=True)
+    client_secret = graphene.String(description="Null for a public client.")
+
+    @staticmethod
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> CreateOAuthClient:
+        created, secret = service.create(
+            ctx(info).graph,
+            name=input["name"],
+            organisation_id=input.get("organisation_id"),
+            scopes=list(input["scopes"]),
+            grant_types=[getattr(g, "value", g) for g in input["grant_types"]],
+            redirect_uris=list(input.get("redirect_uris") or []),
+            public=bool(input.get("public")),
+        )
+        return CreateOAuthClient(client=created, client_secret=secret)
+
+
+class AccessMutations(graphene.ObjectType):
+    create_o_auth_client = CreateOAuthClient.Field(required=True, name="createOAuthClient")

@@ -1,0 +1,1 @@
+"""Identity's Cypher: the only place its statements live."""

@@ -1,0 +1,66 @@
+"""Demo accounts and clients for `make run`: known credentials, printed in the banner.
+
+For a laptop demo only: the secrets are in the README. Seeding is idempotent (nothing is added
+twice, and an existing account or client keeps whatever it has).
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from civicgraph.core.graph import Graph
+from civicgraph.identity.cypher import accounts as accounts_repo
+from civicgraph.identity.cypher import consent as consent_repo
+from civicgraph.identity.service import accounts
+from civicgraph.identity.service import clients as oauth_clients
+from civicgraph.partner_graph.service.organisations import name_key
+
+STAFF_EMAIL = "staff@demo.civicgraph.example"
+STAFF_PASSWORD = "demo-staff-password"
+CITIZEN_EMAIL = "citizen@demo.civicgraph.example"
+CITIZEN_PASSWORD = "demo-citizen-password"
+PARTNER_CLIENT_ID = "demo-partner"
+PARTNER_SECRET = "demo-partner-secret"
+PARTNER_ORGANISATION = ("SkillBridge", "North")
+CONSOLE_CLIENT_ID = "demo-console"
+DEMO_PURPOSE = "job-matching"
+
+
+def seed(graph: Graph, base_url: str) -> dict[str, int]:
+    created = {"accountsCreated": 0, "clientsCreated": 0}
+    created["accountsCreated"] += accounts.ensure(
+        graph, email=STAFF_EMAIL, name="Demo Lab Staff", password=STAFF_PASSWORD,
+        roles=["LAB_STAFF", "ADMIN"], region="Metro")
+    created["accountsCreated"] += accounts.ensure(
+        graph, email=CITIZEN_EMAIL, name="Demo Citizen", password=CITIZEN_PASSWORD,
+        roles=["CITIZEN"], region="North")
+    partner_key = name_key(*PARTNER_ORGANISATION)
+    created["clientsCreated"] += oauth_clients.ensure_demo_client(
+        graph, client_id=PARTNER_CLIENT_ID, secret=PARTNER_SECRET,
+        name="SkillBridge matching service", organisation_key=partner_key,
+        scopes=["graph:read", "graph:write", "citizen:read"],
+        grant_types=["client_credentials"], redirect_uris=[])
+    created["clientsCreated"] += oauth_clients.ensure_demo_client(
+        graph, client_id=CONSOLE_CLIENT_ID, secret=None, name="CivicGraph console (demo)",
+        organisation_key=None,
+        scopes=["graph:read", "graph:write", "lab:write", "kits:read", "consent:read",
+                "consent:write", "admin"],
+        grant_types=["authorization_code", "refresh_token"],
+        redirect_uris=[f"{base_url}/oauth/callback", f"{base_url}/console/callback"])
+    accounts_repo.attach_demo_profile(graph, CITIZEN_EMAIL)
+    created["consentsCreated"] = consent_repo.ensure_demo_consent(graph, {
+        "email": CITIZEN_EMAIL, "organisationKey": partner_key, "purpose": DEMO_PURPOSE,
+        "id": str(uuid.uuid4()), "categories": ["contact", "occupation", "skills"],
+        "expiresAt": consent_repo.in_days(365),
+    })
+    return created
+
+
+def banner() -> str:
+    return (
+        "  Demo sign-in (GET /oauth/authorize with client_id=demo-console and PKCE):\n"
+        f"    staff:   {STAFF_EMAIL} / {STAFF_PASSWORD}\n"
+        f"    citizen: {CITIZEN_EMAIL} / {CITIZEN_PASSWORD}\n"
+        f"  Demo partner client (client credentials): {PARTNER_CLIENT_ID} / {PARTNER_SECRET}\n"
+        "  Lab console: /console (expert: expert@demo.civicgraph.example / demo-expert-password)\n"
+    )

@@ -1,0 +1,164 @@
+"""JWT access tokens (RFC 9068): issued by the token endpoint, verified on every API request.
+
+Verification accepts RS256 only, with a key from our own JWKS, the ``at+jwt`` type, our issuer
+and audience, an unexpired ``exp``; and refuses a token whose ``jti`` was revoked (RFC 7009) or
+whose client was revoked. Both revocation lists are Redis keys that expire with the tokens they
+name, so they never grow past the tokens alive.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+import redis
+from authlib.common.security import generate_token
+from authlib.oauth2.rfc6749 import TokenMixin
+from authlib.oauth2.rfc6750 import BearerTokenValidator
+from authlib.oauth2.rfc9068 import JWTBearerTokenGenerator
+from joserfc import jwt
+from joserfc.errors import JoseError
+from joserfc.jwk import KeySet
+from joserfc.jwt import JWTClaimsRegistry
+
+from civicgraph.config import Settings
+from civicgraph.core.access import InvalidToken, Principal
+from civicgraph.identity.oauth.keys import ALG, KeyRing
+
+_REVOKED_JTI = "civicgraph:oauth:revoked-jti:"
+_REVOKED_CLIENT = "civicgraph:oauth:revoked-client:"
+
+
+class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
+    def __init__(self, settings: Settings, keyring: KeyRing) -> None:
+        lifetime = settings.access_token_minutes * 60
+        super().__init__(
+            issuer=settings.issuer,
+            alg=ALG,
+            refresh_token_generator=lambda **kwargs: generate_token(48),
+            expires_generator=lambda client, grant_type: lifetime,
+        )
+        self.settings = settings
+        self.keyring = keyring
+
+    def get_jwks(self) -> KeySet:
+        return KeySet([self.keyring.signing_key()])
+
+    def get_audiences(self, client: Any, user: Any, scope: str) -> str:
+        return self.settings.audience
+
+    def get_jti(self, client: Any, grant_type: str, user: Any, scope: str) -> str:
+        return uuid.uuid4().hex
+
+    def get_extra_claims(self, client: Any, grant_type: str, user: Any, scope: str
+                         ) -> dict[str, Any]:
+        claims: dict[str, Any] = {}
+        if getattr(client, "organisation_id", None):
+            claims["org_id"] = client.organisation_id
+        if user is not None:
+            claims["roles"] = list(user.roles)
+        return claims
+
+
+class AccessToken(TokenMixin):  # type: ignore[misc]
+    def __init__(self, claims: dict[str, Any]) -> None:
+        self.claims = claims
+
+    def get_scope(self) -> str:
+        return str(self.claims.get("scope") or "")
+
+    def get_expires_in(self) -> int:
+        return int(self.claims["exp"]) - int(time.time())
+
+    def is_expired(self) -> bool:
+        return self.get_expires_in() <= 0
+
+    def is_revoked(self) -> bool:
+        return False  # checked while verifying
+
+    def check_client(self, client: Any) -> bool:
+        return bool(self.claims.get("client_id") == client.get_client_id())
+
+    def principal(self) -> Principal:
+        roles = frozenset(self.claims.get("roles") or [])
+        person = self.claims["sub"] if self.claims["sub"] != self.claims["client_id"] else None
+        return Principal(
+            subject=self.claims["sub"],
+            client_id=self.claims["client_id"],
+            organisation_id=self.claims.get("org_id"),
+            scopes=frozenset(self.get_scope().split()),
+            roles=roles,
+            person_id=person,
+        )
+
+
+class TokenVerifier:
+    def __init__(
+        self, settings: Settings, keyring: KeyRing, redis_client: redis.Redis[bytes]
+    ) -> None:
+        self.settings = settings
+        self.keyring = keyring
+        self.redis = redis_client
+        self.registry = JWTClaimsRegistry(
+            iss={"essential": True, "value": settings.issuer},
+            aud={"essential": True, "value": settings.audience},
+            exp={"essential": True},
+            iat={"essential": True},
+            sub={"essential": True},
+            jti={"essential": True},
+            client_id={"essential": True},
+        )
+
+    def decode(self, token: str) -> dict[str, Any]:
+        """Signature, type and claims; raises InvalidToken. Revocation is checked separately."""
+        try:
+            decoded = jwt.decode(token, self.keyring.verification_keys(), algorithms=[ALG])
+        except (JoseError, ValueError) as exc:
+            raise InvalidToken(f"not a token signed by this server: {exc}") from exc
+        if decoded.header.get("typ") != "at+jwt":
+            raise InvalidToken("not an access token (typ is not at+jwt)")
+        try:
+            self.registry.validate(decoded.claims)
+        except JoseError as exc:
+            raise InvalidToken(f"claims refused: {exc}") from exc
+        return dict(decoded.claims)
+
+    def verify(self, token: str) -> AccessToken:
+        claims = self.decode(token)
+        pipe = self.redis.pipeline()
+        pipe.exists(_REVOKED_JTI + str(claims["jti"]))
+        pipe.exists(_REVOKED_CLIENT + str(claims["client_id"]))
+        jti_revoked, client_revoked = pipe.execute()
+        if jti_revoked:
+            raise InvalidToken("the token was revoked")
+        if client_revoked:
+            raise InvalidToken("the client was revoked")
+        return AccessToken(claims)
+
+    def is_revoked(self, claims: dict[str, Any]) -> bool:
+        return bool(self.redis.exists(_REVOKED_JTI + str(claims["jti"]),
+                                      _REVOKED_CLIENT + str(claims["client_id"])))
+
+    def revoke(self, claims: dict[str, Any]) -> None:
+        ttl = max(1, int(claims["exp"]) - int(time.time()) + 60)
+        self.redis.set(_REVOKED_JTI + str(claims["jti"]), "1", ex=ttl)
+
+
+def mark_client_revoked(redis_client: redis.Redis[bytes], client_id: str) -> None:
+    """Live access tokens of a revoked client stop working at once (kept as long as any lives)."""
+    redis_client.set(_REVOKED_CLIENT + client_id, "1", ex=60 * 60 + 60)
+
+
+class ApiTokenValidator(BearerTokenValidator):  # type: ignore[misc]
+    """Authlib's bearer validator over our verifier, for the ResourceProtector."""
+
+    def __init__(self, verifier: TokenVerifier) -> None:
+        super().__init__(realm="civicgraph")
+        self.verifier = verifier
+
+    def authenticate_token(self, token_string: str) -> AccessToken | None:
+        try:
+            return self.verifier.verify(token_string)
+        except InvalidToken:
+            return None

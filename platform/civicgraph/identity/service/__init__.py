@@ -1,0 +1,1 @@
+"""What identity does: validate, authorise, call its Cypher, raise typed errors."""

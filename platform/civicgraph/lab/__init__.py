@@ -1,0 +1,1 @@
+"""The innovation lab: ideas, challenges, proposals, evaluation, pilots, sessions and webhooks."""

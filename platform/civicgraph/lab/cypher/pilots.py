@@ -1,0 +1,159 @@
+"""Cypher for pilots: partners, operating model, outcome measures, measurements, sign-offs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher.transitions import first_event
+
+PILOT = (
+    "pl {.id, .title, .status, .version, .involved, .relationship, .ownership, .fundingMethod, "
+    ".powerSits, .publicRole, .overdueMeasures, "
+    "createdAt: toString(pl.createdAt), updatedAt: toString(pl.updatedAt), "
+    "proposalId: COLLECT { MATCH (pl)-[:PILOTS]->(p:Proposal) RETURN p.id }[0], "
+    "sponsorId: COLLECT { MATCH (pl)-[:SPONSORED_BY]->(s:Person) RETURN s.id }[0], "
+    "partners: COLLECT { MATCH (pl)-[i:INVOLVES]->(o:Organisation) WITH o, i ORDER BY o.name "
+    "  RETURN {organisationId: o.id, name: o.name, role: i.role} }, "
+    "signOffs: COLLECT { MATCH (s:Person)-[so:SIGNED_OFF]->(pl) WITH s, so ORDER BY so.at "
+    "  RETURN {stage: so.stage, by: s.id, at: toString(so.at)} }, "
+    "measures: COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(pl) WITH m ORDER BY m.name "
+    "  RETURN m {.id, .name, .unit, .baseline, .target, .direction, .everyDays, "
+    "    measurements: COLLECT { MATCH (x:Measurement)-[:OF]->(m) WITH x ORDER BY x.at "
+    "      RETURN {value: x.value, at: toString(x.at)} }} }}"
+)
+
+
+def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """A pilot of a selected proposal, involving its proposing organisation as LEAD."""
+    records = graph.run(
+        "MATCH (p:Proposal {id: $proposalId}) WHERE p.status = 'SELECTED' "
+        "MATCH (sponsor:Person {id: $sponsorId}) "
+        "CREATE (pl:Pilot {id: $id, title: $title, status: 'PROOF_OF_CONCEPT', "
+        "  createdBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
+        "CREATE (pl)-[:PILOTS]->(p) CREATE (pl)-[:SPONSORED_BY]->(sponsor) "
+        + first_event("pl", "PILOT")
+        + "WITH pl, p OPTIONAL MATCH (p)-[:SUBMITTED_BY]->(o:Organisation) "
+        "FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | "
+        "  CREATE (pl)-[:INVOLVES {role: 'LEAD'}]->(o)) "
+        "RETURN " + PILOT + " AS pilot",
+        fields,
+        write=True,
+    )
+    return dict(records[0]["pilot"]) if records else None
+
+
+def get(graph: Graph, pilot_id: str) -> dict[str, Any] | None:
+    records = graph.run("MATCH (pl:Pilot {id: $id}) RETURN " + PILOT + " AS pilot",
+                        {"id": pilot_id})
+    return dict(records[0]["pilot"]) if records else None
+
+
+def involve(graph: Graph, pilot_id: str, organisation_id: str, role: str) -> bool:
+    records = graph.run(
+        "MATCH (pl:Pilot {id: $pilot}) MATCH (o:Organisation {id: $org}) "
+        "MERGE (pl)-[i:INVOLVES]->(o) SET i.role = $role RETURN true AS ok",
+        {"pilot": pilot_id, "org": organisation_id, "role": role},
+        write=True,
+    )
+    return bool(records)
+
+
+def set_operating_model(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
+    records = graph.run(
+        "MATCH (pl:Pilot {id: $id}) SET pl._lock = true REMOVE pl._lock "
+        "WITH pl WHERE pl.version = $version "
+        "SET pl.involved = $involved, pl.relationship = $relationship, "
+        "  pl.ownership = $ownership, pl.fundingMethod = $fundingMethod, "
+        "  pl.powerSits = $powerSits, pl.publicRole = $publicRole, "
+        "  pl.version = pl.version + 1, pl.updatedAt = datetime($at) "
+        "RETURN " + PILOT + " AS pilot",
+        fields,
+        write=True,
+    )
+    return dict(records[0]["pilot"]) if records else None
+
+
+def add_measure(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
+    records = graph.run(
+        "MATCH (pl:Pilot {id: $pilotId}) "
+        "CREATE (m:OutcomeMeasure {id: $id, name: $name, unit: $unit, baseline: $baseline, "
+        "  target: $target, direction: $direction, everyDays: $everyDays, "
+        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:MEASURES]->(pl) "
+        "RETURN m {.id, .name, .unit, .baseline, .target, .direction, .everyDays} AS measure",
+        fields,
+        write=True,
+    )
+    return dict(records[0]["measure"]) if records else None
+
+
+def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str) -> bool:
+    records = graph.run(
+        "MATCH (m:OutcomeMeasure {id: $id}) SET m.baseline = $baseline, "
+        "m.version = m.version + 1, m.updatedAt = datetime($at) RETURN true AS ok",
+        {"id": measure_id, "baseline": baseline, "at": at},
+        write=True,
+    )
+    return bool(records)
+
+
+def measure_scope(graph: Graph, measure_id: str, organisation_id: str | None) -> bool | None:
+    """None when the measure does not exist; else whether the organisation is in its pilot."""
+    records = graph.run(
+        "MATCH (m:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) "
+        "RETURN EXISTS { (pl)-[:INVOLVES]->(:Organisation {id: $org}) } AS involved",
+        {"id": measure_id, "org": organisation_id},
+    )
+    return bool(records[0]["involved"]) if records else None
+
+
+def record_measurement(graph: Graph, fields: dict[str, Any]) -> bool:
+    records = graph.run(
+        "MATCH (m:OutcomeMeasure {id: $measureId}) "
+        "CREATE (x:Measurement {id: $id, value: $value, at: datetime($measuredAt), "
+        "  recordedBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), "
+        "  version: 1})-[:OF]->(m) RETURN true AS ok",
+        fields,
+        write=True,
+    )
+    return bool(records)
+
+
+def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str) -> bool:
+    """Only the pilot's sponsor can sign off: the match requires SPONSORED_BY."""
+    records = graph.run(
+        "MATCH (pl:Pilot {id: $pilot})-[:SPONSORED_BY]->(s:Person {id: $person}) "
+        "MERGE (s)-[so:SIGNED_OFF {stage: $stage}]->(pl) ON CREATE SET so.at = datetime($at) "
+        "RETURN true AS ok",
+        {"pilot": pilot_id, "person": person_id, "stage": stage, "at": at},
+        write=True,
+    )
+    return bool(records)
+
+
+def flag_overdue(graph: Graph, now: str) -> list[dict[str, Any]]:
+    """Store on each live pilot the measures whose next measurement is past due (or none)."""
+    records = graph.run(
+        "MATCH (pl:Pilot) WHERE pl.status IN ['PROOF_OF_CONCEPT', 'PILOT', 'SCALING'] "
+        "WITH pl, COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(pl) "
+        "  WHERE m.everyDays IS NOT NULL "
+        "  WITH m, COLLECT { MATCH (x:Measurement)-[:OF]->(m) RETURN max(x.at) AS last }[0] "
+        "    AS last "
+        "  WHERE coalesce(last, m.createdAt) + duration({days: m.everyDays}) < datetime($now) "
+        "  WITH m ORDER BY m.name RETURN m.name } AS overdue "
+        "SET pl.overdueMeasures = overdue, pl.measurementsOverdue = size(overdue) > 0 "
+        "RETURN pl.id AS id, overdue",
+        {"now": now},
+        write=True,
+    )
+    return [dict(r) for r in records]
+
+
+def list_recent(graph: Graph, limit: int) -> list[dict[str, Any]]:
+    """Pilots, newest first: pilots are public records (the lab reports them openly)."""
+    records = graph.run(
+        "MATCH (pl:Pilot) WITH pl ORDER BY pl.createdAt DESC, pl.id LIMIT $limit "
+        "RETURN " + PILOT + " AS pilot",
+        {"limit": limit},
+    )
+    return [dict(r["pilot"]) for r in records]

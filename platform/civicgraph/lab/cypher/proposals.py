@@ -1,0 +1,98 @@
+"""Cypher for proposals and the teams that send them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher.transitions import first_event
+
+PROPOSAL = (
+    "p {.id, .title, .summary, .status, .version, .createdBy, "
+    "createdAt: toString(p.createdAt), updatedAt: toString(p.updatedAt), "
+    "challengeId: COLLECT { MATCH (p)-[:RESPONDS_TO]->(c:Challenge) RETURN c.id }[0], "
+    "proposer: COLLECT { MATCH (p)-[:SUBMITTED_BY]->(o) "
+    "  RETURN {id: o.id, name: o.name, kind: CASE WHEN o:Team THEN 'TEAM' "
+    "    ELSE 'ORGANISATION' END} }[0]}"
+)
+
+
+def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """Create a draft in answer to an open challenge before its deadline; None otherwise."""
+    records = graph.run(
+        "MATCH (c:Challenge {id: $challengeId}) "
+        "WHERE c.status = 'OPEN' AND c.deadline > datetime($at) "
+        "CALL () { MATCH (o:Organisation {id: $ownerId}) RETURN o AS owner "
+        "  UNION MATCH (t:Team {id: $ownerId}) RETURN t AS owner } "
+        "CREATE (p:Proposal {id: $id, title: $title, summary: $summary, status: 'DRAFT', "
+        "  createdBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
+        "CREATE (p)-[:RESPONDS_TO]->(c) CREATE (p)-[:SUBMITTED_BY]->(owner) "
+        + first_event("p", "PROPOSAL")
+        + "RETURN " + PROPOSAL + " AS proposal",
+        fields,
+        write=True,
+    )
+    return dict(records[0]["proposal"]) if records else None
+
+
+def update(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """Edit while the challenge is open and before its deadline; None when refused."""
+    records = graph.run(
+        "MATCH (p:Proposal {id: $id})-[:RESPONDS_TO]->(c:Challenge) "
+        "SET p._lock = true REMOVE p._lock "
+        "WITH p, c WHERE p.version = $version AND p.status IN ['DRAFT', 'SUBMITTED'] "
+        "  AND c.status = 'OPEN' AND c.deadline > datetime($at) "
+        "SET p.title = coalesce($title, p.title), p.summary = coalesce($summary, p.summary), "
+        "  p.version = p.version + 1, p.updatedAt = datetime($at) "
+        "RETURN " + PROPOSAL + " AS proposal",
+        fields,
+        write=True,
+    )
+    return dict(records[0]["proposal"]) if records else None
+
+
+def edit_state(graph: Graph, proposal_id: str) -> dict[str, Any] | None:
+    """Why an edit was refused: the proposal's and its challenge's state."""
+    records = graph.run(
+        "MATCH (p:Proposal {id: $id})-[:RESPONDS_TO]->(c:Challenge) "
+        "RETURN p.version AS version, p.status AS status, c.status AS challengeStatus, "
+        "toString(c.deadline) AS deadline",
+        {"id": proposal_id},
+    )
+    return dict(records[0]) if records else None
+
+
+def get(graph: Graph, proposal_id: str) -> dict[str, Any] | None:
+    records = graph.run("MATCH (p:Proposal {id: $id}) RETURN " + PROPOSAL + " AS proposal",
+                        {"id": proposal_id})
+    return dict(records[0]["proposal"]) if records else None
+
+
+def for_challenge(graph: Graph, challenge_id: str) -> list[dict[str, Any]]:
+    records = graph.run(
+        "MATCH (p:Proposal)-[:RESPONDS_TO]->(:Challenge {id: $id}) WHERE p.status <> 'DRAFT' "
+        "WITH p ORDER BY p.createdAt, p.id RETURN " + PROPOSAL + " AS proposal",
+        {"id": challenge_id},
+    )
+    return [dict(r["proposal"]) for r in records]
+
+
+def create_team(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
+    records = graph.run(
+        "CREATE (t:Team {id: $id, name: $name, createdAt: datetime($at), "
+        "  updatedAt: datetime($at), version: 1}) "
+        "WITH t CALL (t) { UNWIND $memberIds AS mid MATCH (m:Person {id: mid}) "
+        "  CREATE (m)-[:MEMBER_OF {role: 'member'}]->(t) RETURN collect(m.id) AS members } "
+        "RETURN t {.id, .name, members: members} AS team",
+        fields,
+        write=True,
+    )
+    return dict(records[0]["team"])
+
+
+def is_team_member(graph: Graph, team_id: str, person_id: str) -> bool:
+    records = graph.run(
+        "RETURN EXISTS { (:Person {id: $person})-[:MEMBER_OF]->(:Team {id: $team}) } AS member",
+        {"team": team_id, "person": person_id},
+    )
+    return bool(records[0]["member"])

@@ -1,0 +1,69 @@
+"""Cypher for lab sessions and workshops: fields, facilitating experts, participants."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civicgraph.core.graph import Graph
+
+SESSION = (
+    "s {.id, .title, .kind, .description, .location, .capacity, .version, "
+    "startsAt: toString(s.startsAt), endsAt: toString(s.endsAt), "
+    "fields: COLLECT { MATCH (s)-[:IN_FIELD]->(f:Field) WITH f ORDER BY f.code RETURN f.code }, "
+    "experts: COLLECT { MATCH (x:Person)-[:FACILITATES]->(s) WITH x ORDER BY x.name "
+    "  RETURN x {.id, .name} }, "
+    "participantCount: COUNT { (:Person)-[:PARTICIPATES_IN]->(s) }}"
+)
+
+
+def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
+    records = graph.run(
+        "CREATE (s:Session {id: $id, title: $title, kind: $kind, description: $description, "
+        "  location: $location, capacity: $capacity, startsAt: datetime($startsAt), "
+        "  endsAt: datetime($endsAt), createdBy: $actorId, createdAt: datetime($at), "
+        "  updatedAt: datetime($at), version: 1}) "
+        "WITH s CALL (s) { UNWIND $fieldIds AS fid MATCH (f:Field {id: fid}) "
+        "  CREATE (s)-[:IN_FIELD]->(f) RETURN count(*) AS fields } "
+        "CALL (s) { UNWIND $expertIds AS xid MATCH (x:Person:Expert {id: xid}) "
+        "  CREATE (x)-[:FACILITATES]->(s) RETURN count(*) AS experts } "
+        "RETURN " + SESSION + " AS session",
+        fields,
+        write=True,
+    )
+    return dict(records[0]["session"])
+
+
+def experts_among(graph: Graph, ids: list[str]) -> set[str]:
+    records = graph.run("UNWIND $ids AS id MATCH (x:Person:Expert {id: id}) RETURN x.id AS id",
+                        {"ids": ids})
+    return {str(r["id"]) for r in records}
+
+
+def join(graph: Graph, session_id: str, person_id: str, at: str) -> dict[str, Any] | None:
+    """Add a participant under the session's lock, so capacity holds under concurrent joins."""
+    records = graph.run(
+        "MATCH (s:Session {id: $id}) MATCH (p:Person {id: $person}) "
+        "SET s._lock = true REMOVE s._lock "
+        "WITH s, p, EXISTS { (p)-[:PARTICIPATES_IN]->(s) } AS already, "
+        "  COUNT { (:Person)-[:PARTICIPATES_IN]->(s) } AS taken "
+        "WITH s, p, already, taken WHERE already OR s.capacity IS NULL OR taken < s.capacity "
+        "MERGE (p)-[r:PARTICIPATES_IN]->(s) ON CREATE SET r.at = datetime($at) "
+        "RETURN " + SESSION + " AS session",
+        {"id": session_id, "person": person_id, "at": at},
+        write=True,
+    )
+    return dict(records[0]["session"]) if records else None
+
+
+def exists(graph: Graph, session_id: str) -> bool:
+    return bool(graph.run("MATCH (s:Session {id: $id}) RETURN s.id", {"id": session_id}))
+
+
+def listing(graph: Graph, field_code: str | None, since: str, limit: int) -> list[dict[str, Any]]:
+    records = graph.run(
+        "MATCH (s:Session) WHERE s.endsAt >= datetime($since) "
+        "  AND ($field IS NULL OR EXISTS { (s)-[:IN_FIELD]->(:Field {code: $field}) }) "
+        "WITH s ORDER BY s.startsAt, s.id LIMIT $limit RETURN " + SESSION + " AS session",
+        {"field": field_code, "since": since, "limit": limit},
+    )
+    return [dict(r["session"]) for r in records]

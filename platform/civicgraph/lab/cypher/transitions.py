@@ -1,0 +1,209 @@
+"""Cypher for every lab status change: the facts a transition is checked against, and the write.
+
+The write is one statement per change: it takes the record's write lock (``SET r._lock``, as
+Neo4j's docs advise against lost updates under read-committed isolation), THEN compares the
+version the caller read, moves the status, bumps the version, appends a ``LifecycleEvent`` to the
+record's history chain, queues one ``OutboxEvent`` per matching webhook subscription, and applies
+the transition's effect. All of it commits together or not at all.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from civicgraph.core.graph import Graph
+
+LABELS = ("Idea", "Challenge", "Proposal", "Pilot")
+
+
+def first_event(var: str, kind: str | None = None) -> str:
+    """A record's first history event, written by the statement that creates the record."""
+    kind = kind or var
+    return (
+        f"CREATE (first_{var}:LifecycleEvent {{id: randomUUID(), at: datetime($at), "
+        f"actor: $actorId, fromStatus: null, toStatus: {var}.status, reason: 'created', "
+        f"recordKind: '{kind}', createdAt: datetime($at), updatedAt: datetime($at), version: 1}})"
+        f"-[:HAPPENED_TO]->({var}) CREATE ({var})-[:LAST_EVENT]->(first_{var}) "
+    )
+
+
+_CONDITIONS: dict[str, str] = {
+    "Idea": "{} AS conditions, null AS ownerOrgId, [r.submittedBy] AS ownerPersonIds",
+    "Challenge": (
+        "{has_field: EXISTS { (r)-[:IN_FIELD]->(:Field) }, "
+        " has_rubric: COUNT { (r)-[:HAS_CRITERION]->(:Criterion) } > 0, "
+        " deadline_in_future: coalesce(r.deadline > datetime($now), false), "
+        " deadline_passed: coalesce(r.deadline <= datetime($now), false), "
+        " no_proposal_pending: NOT EXISTS { (p:Proposal)-[:RESPONDS_TO]->(r) "
+        "   WHERE p.status IN ['SUBMITTED', 'SHORTLISTED'] } } AS conditions, "
+        "COLLECT { MATCH (r)-[:POSTED_BY]->(o:Organisation) RETURN o.id }[0] AS ownerOrgId, "
+        "[r.createdBy] AS ownerPersonIds"
+    ),
+    "Proposal": (
+        "COLLECT { MATCH (r)-[:RESPONDS_TO]->(c:Challenge) RETURN c { .status, .deadline } }[0] "
+        "AS c, r "
+        "RETURN r.status AS status, r.version AS version, "
+        "{challenge_open: c.status = 'OPEN', "
+        " before_deadline: coalesce(c.deadline > datetime($now), false), "
+        " challenge_in_evaluation: c.status = 'EVALUATION', "
+        " challenge_not_decided: c.status IN ['DRAFT', 'OPEN', 'EVALUATION']} AS conditions, "
+        "COLLECT { MATCH (r)-[:SUBMITTED_BY]->(o:Organisation) RETURN o.id }[0] AS ownerOrgId, "
+        "[r.createdBy] + COLLECT { MATCH (r)-[:SUBMITTED_BY]->(:Team)<-[:MEMBER_OF]-(m:Person) "
+        "  RETURN m.id } AS ownerPersonIds"
+    ),
+    # The stage gates' conditions, all answered by this one query.
+    "Pilot": (
+        "COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(r) "
+        "  RETURN {baseline: m.baseline, target: m.target, direction: m.direction, "
+        "    latest: COLLECT { MATCH (x:Measurement)-[:OF]->(m) "
+        "      WITH x ORDER BY x.at DESC LIMIT 1 RETURN x.value }[0]} } AS ms, r "
+        "RETURN r.status AS status, r.version AS version, "
+        "{has_outcome_measures: size(ms) > 0, "
+        " every_measure_has_baseline: size(ms) > 0 AND all(m IN ms WHERE m.baseline IS NOT NULL), "
+        " every_measure_measured: size(ms) > 0 AND all(m IN ms WHERE m.latest IS NOT NULL), "
+        " target_met_on_latest: size(ms) > 0 AND all(m IN ms WHERE m.latest IS NOT NULL AND "
+        "   CASE m.direction WHEN 'DECREASE' THEN m.latest <= m.target "
+        "   ELSE m.latest >= m.target END), "
+        " sponsor_signed_off: EXISTS { (:Person)-[s:SIGNED_OFF]->(r) WHERE s.stage = $target }, "
+        " operating_model_complete: size(coalesce(r.involved, [])) > 0 AND "
+        "   all(v IN [r.relationship, r.ownership, r.fundingMethod, r.powerSits, r.publicRole] "
+        "   WHERE v IS NOT NULL) AND EXISTS { (r)-[:INVOLVES]->(:Organisation) } "
+        "} AS conditions, null AS ownerOrgId, [] AS ownerPersonIds"
+    ),
+}
+
+# Every condition name the tables may use, per label (a test holds the tables to this list).
+CONDITION_NAMES: dict[str, frozenset[str]] = {
+    "Idea": frozenset(),
+    "Challenge": frozenset({"has_field", "has_rubric", "deadline_in_future", "deadline_passed",
+                            "no_proposal_pending"}),
+    "Proposal": frozenset({"challenge_open", "before_deadline", "challenge_in_evaluation",
+                           "challenge_not_decided"}),
+    "Pilot": frozenset({"has_outcome_measures", "every_measure_has_baseline",
+                        "every_measure_measured", "target_met_on_latest", "sponsor_signed_off",
+                        "operating_model_complete"}),
+}
+
+
+def _facts_statement(label: str) -> str:
+    body = _CONDITIONS[label]
+    if body.startswith("COLLECT"):
+        return f"MATCH (r:{label} {{id: $id}}) WITH " + body
+    return f"MATCH (r:{label} {{id: $id}}) RETURN r.status AS status, r.version AS version, " + body
+
+
+_FACTS = {label: _facts_statement(label) for label in LABELS}
+
+
+def facts(graph: Graph, label: str, record_id: str, now: str, target: str) -> dict[str, Any] | None:
+    """Status, version, owners and the named conditions of one record, read in one statement."""
+    records = graph.run(_FACTS[label], {"id": record_id, "now": now, "target": target})
+    if not records:
+        return None
+    row = dict(records[0])
+    row["conditions"] = dict(row["conditions"])
+    row["ownerPersonIds"] = [p for p in row["ownerPersonIds"] if p]
+    return row
+
+
+_OUTBOX = (
+    "CALL (r, e) { "
+    "  MATCH (s:WebhookSubscription) WHERE s.active AND $webhook IN s.events "
+    "  CREATE (o:OutboxEvent {id: randomUUID(), eventType: $webhook, payload: $payload, "
+    "    status: 'PENDING', attempts: 0, nextAttemptAt: datetime($at), "
+    "    createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:TO]->(s) "
+    "  CREATE (o)-[:ABOUT]->(r) "
+    "  RETURN count(o) AS queued "
+    "} "
+)
+
+# Effects: what a transition does besides moving the status, in the same statement.
+EFFECTS: dict[str, str] = {
+    "": "",
+    "idea_to_challenge": (
+        "CREATE (Challenge:Challenge {id: $effect.challengeId, title: r.title, "
+        "  description: r.description, eligibility: '', status: 'DRAFT', createdBy: $actorId, "
+        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:FROM_IDEA]->(r) "
+        + first_event("Challenge", "CHALLENGE")
+        + "WITH r, e, queued "
+    ),
+    "idea_to_proposal": (
+        "MATCH (c:Challenge {id: $effect.challengeId}) "
+        "CREATE (Proposal:Proposal {id: $effect.proposalId, title: r.title, "
+        "  summary: r.description, status: 'DRAFT', createdBy: r.submittedBy, "
+        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:RESPONDS_TO]->(c) "
+        "CREATE (Proposal)-[:FROM_IDEA]->(r) "
+        + first_event("Proposal", "PROPOSAL")
+        + "WITH r, e, queued, Proposal "
+        "OPTIONAL MATCH (org:Organisation {id: r.organisationId}) "
+        "FOREACH (_ IN CASE WHEN org IS NULL THEN [] ELSE [1] END | "
+        "  CREATE (Proposal)-[:SUBMITTED_BY]->(org)) "
+        "WITH r, e, queued "
+    ),
+    "idea_merge": (
+        "OPTIONAL MATCH (target:Idea {id: $effect.targetId}) "
+        "FOREACH (_ IN CASE WHEN target IS NULL THEN [] ELSE [1] END | "
+        "  CREATE (r)-[:MERGED_INTO]->(target)) "
+        "WITH r, e, queued "
+    ),
+}
+
+
+def _transition_statement(label: str, effect: str) -> str:
+    return (
+        f"MATCH (r:{label} {{id: $id}}) "
+        # Take the write lock first, so the version read next is the latest committed one.
+        "SET r._lock = true REMOVE r._lock "
+        "WITH r WHERE r.version = $version AND r.status = $from "
+        "SET r.status = $to, r.version = r.version + 1, r.updatedAt = datetime($at), "
+        "  r.statusChangedAt = datetime($at) "
+        "WITH r "
+        "OPTIONAL MATCH (r)-[last:LAST_EVENT]->(prev:LifecycleEvent) "
+        "OPTIONAL MATCH (who:Person {id: $actorId}) "
+        "CREATE (e:LifecycleEvent {id: $eventId, at: datetime($at), actor: $actorId, "
+        "  fromStatus: $from, toStatus: $to, reason: $reason, recordKind: $kind, "
+        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:HAPPENED_TO]->(r) "
+        "CREATE (r)-[:LAST_EVENT]->(e) "
+        "DELETE last "
+        "FOREACH (_ IN CASE WHEN prev IS NULL THEN [] ELSE [1] END | "
+        "  CREATE (e)-[:PREVIOUS]->(prev)) "
+        "FOREACH (_ IN CASE WHEN who IS NULL THEN [] ELSE [1] END | CREATE (e)-[:BY]->(who)) "
+        "WITH r, e "
+        + _OUTBOX
+        + "WITH r, e, queued "
+        + EFFECTS[effect]
+        + "RETURN r.status AS status, r.version AS version, queued, "
+        "e {.id, .actor, .fromStatus, .toStatus, .reason, at: toString(e.at)} AS event"
+    )
+
+
+_TRANSITIONS = {(label, effect): _transition_statement(label, effect)
+                for label in LABELS for effect in EFFECTS}
+
+
+def transition(graph: Graph, label: str, params: dict[str, Any],
+               effect: str = "") -> dict[str, Any] | None:
+    """Apply one move; None when the record is missing or its version or status moved on."""
+    records = graph.run(_TRANSITIONS[(label, effect)], params, write=True)
+    if not records:
+        return None
+    row = dict(records[0])
+    row["event"] = dict(row["event"])
+    return row
+
+
+_HISTORY = {
+    label: (
+        f"MATCH (r:{label} {{id: $id}})-[:LAST_EVENT]->(last:LifecycleEvent) "
+        "MATCH path = (last)-[:PREVIOUS*0..]->(e:LifecycleEvent) "
+        "RETURN e {.id, .actor, .fromStatus, .toStatus, .reason, at: toString(e.at)} AS event "
+        "ORDER BY length(path) DESC"
+    )
+    for label in LABELS
+}
+
+
+def history(graph: Graph, label: str, record_id: str) -> list[dict[str, Any]]:
+    """The record's events, oldest first, read by walking the chain (so a gap would show)."""
+    records = graph.run(_HISTORY[label], {"id": record_id})
+    return [dict(r["event"]) for r in records]

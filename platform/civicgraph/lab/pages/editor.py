@@ -1,0 +1,78 @@
+"""Lab staff edit a challenge: fields, eligibility, rubric with weights, deadline.
+
+A stale edit (someone saved the challenge since the form was read) is shown with both versions
+side by side and the person's input kept in the form, so they can merge by hand.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, render_template, request
+from flask.typing import ResponseReturnValue
+
+from civicgraph.console.forms import act, integer
+from civicgraph.console.shell import actor, graph, signed_in
+from civicgraph.core.access import LAB_WRITE
+from civicgraph.core.errors import BadInput, NotFound
+from civicgraph.lab.service import challenges
+
+STAFF_ROLES = ("LAB_STAFF", "ADMIN")
+
+
+def rubric_text(criteria: list[dict[str, Any]]) -> str:
+    return "\n".join(f"{k['name']}: {k['weight']:g}" for k in criteria)
+
+
+def parse_rubric(raw: str) -> list[dict[str, Any]]:
+    """One criterion a line, ``name: weight``; the service checks names and weights."""
+    criteria = []
+    for number, line in enumerate(raw.splitlines(), start=1):
+        if not line.strip():
+            continue
+        name, _, weight = line.rpartition(":")
+        try:
+            criteria.append({"name": name.strip(), "weight": float(weight)})
+        except ValueError as exc:
+            raise BadInput(f"line {number}: write a criterion as 'name: weight'",
+                           field="criteria") from exc
+    return criteria
+
+
+def _page(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
+    try:
+        challenge = challenges.get(graph(), challenge_id)
+    except NotFound:
+        abort(404)
+    return render_template("console/staff_edit.html", challenge=challenge, failure=failure,
+                           rubric=rubric_text(challenge["criteria"]),
+                           field_codes=", ".join(f["code"] for f in challenge["fields"]))
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def edit(challenge_id: str) -> ResponseReturnValue:
+    return _page(challenge_id)
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def save(challenge_id: str) -> ResponseReturnValue:
+    form = request.form
+
+    def run() -> Any:
+        deadline = form.get("deadline", "").strip()
+        codes = [c.strip() for c in form.get("fields", "").split(",") if c.strip()]
+        rubric = form.get("criteria")
+        return challenges.update(
+            graph(), actor(), challenge_id, integer("version"),
+            description=form.get("description"), eligibility=form.get("eligibility"),
+            deadline=f"{deadline}T23:59:00Z" if deadline else None, field_codes=codes,
+            criteria=parse_rubric(rubric) if rubric is not None else None)
+
+    return act(run, "Challenge saved.", lambda failure: _page(challenge_id, failure),
+               "console.board", "edit", challenge_id=challenge_id)
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/staff/challenges/<challenge_id>/edit", "edit_challenge", edit)
+    bp.add_url_rule("/staff/challenges/<challenge_id>/edit", "save_challenge", save,
+                    methods=["POST"])

@@ -1,0 +1,46 @@
+"""Lab staff subscribe webhooks; each record's page shows its events and their delivery log."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, render_template, request
+from flask.typing import ResponseReturnValue
+
+from civicgraph.console.shell import actor, form_errors, graph, signed_in
+from civicgraph.core.access import LAB_WRITE
+from civicgraph.core.errors import DomainError
+from civicgraph.lab.service import webhooks
+from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
+
+STAFF_ROLES = ("LAB_STAFF", "ADMIN")
+
+
+def _page(created: dict[str, Any] | None = None, failure: dict[str, Any] | None = None
+          ) -> str:
+    return render_template("console/staff_webhooks.html", events=sorted(WEBHOOK_EVENTS),
+                           created=created, failure=failure)
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def page() -> ResponseReturnValue:
+    return _page()
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def subscribe() -> ResponseReturnValue:
+    """Rendered, not redirected: the signing secret is shown this once and never stored here."""
+    try:
+        created = webhooks.subscribe(graph(), actor(), url=request.form.get("url", "").strip(),
+                                     events=request.form.getlist("events"))
+    except DomainError as error:
+        failure = {"form": "hook", "errors": form_errors(error), "message": error.message,
+                   "kept": request.form.to_dict(), "conflict": None, "unmet": None}
+        return _page(failure=failure), 400
+    response = _page(created=created)
+    return response, 201, {"Cache-Control": "no-store"}
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/staff/webhooks", "webhooks", page)
+    bp.add_url_rule("/staff/webhooks", "subscribe", subscribe, methods=["POST"])

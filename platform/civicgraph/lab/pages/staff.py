@@ -1,0 +1,152 @@
+"""Lab staff: the figures, the idea inbox and the evaluation board of a challenge."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+
+from civicgraph.console.forms import act, integer
+from civicgraph.console.shell import actor, graph, signed_in
+from civicgraph.core.access import LAB_WRITE
+from civicgraph.core.errors import NotFound
+from civicgraph.lab.pages import editor, hooks, staff_pilots
+from civicgraph.lab.pages.present import bars
+from civicgraph.lab.service import challenges, evaluation, figures, ideas, machine, pilots, webhooks
+from civicgraph.lab.service import proposals as proposal_service
+
+STAFF_ROLES = ("LAB_STAFF", "ADMIN")
+INBOX = ("SUBMITTED", "IN_REVIEW")
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def dashboard() -> ResponseReturnValue:
+    numbers = figures.lab_figures(graph())
+    c = numbers["conversion"]
+    funnel = bars([("Ideas", c["ideas"]), ("Became challenges", c["ideasBecameChallenges"]),
+                   ("Reached a pilot", c["ideasReachedPilot"]),
+                   ("Mainstreamed", c["ideasMainstreamed"])])
+    periods = bars([(p["period"], p["ideas"]) for p in numbers["ideasPerPeriod"]])
+    stages: dict[str, int] = {}
+    for pilot in pilots.list_recent(graph(), 200):
+        stages[pilot["status"]] = stages.get(pilot["status"], 0) + 1
+    return render_template("console/staff_dashboard.html", numbers=numbers, funnel=funnel,
+                           periods=periods, stages=bars(sorted(stages.items())),
+                           models=numbers["pilotsByOperatingModel"],
+                           drafts=challenges.drafts(graph(), actor()),
+                           evaluated=challenges.public_list(graph(), "EVALUATION"))
+
+
+def _inbox_page(failure: dict[str, Any] | None = None) -> str:
+    g = graph()
+    inbox = [i for status in INBOX for i in ideas.list_ideas(g, status)]
+    for idea in inbox:
+        idea["duplicates"] = [d for d in ideas.likely_duplicates(g, idea["title"],
+                                                                 idea["description"])
+                              if d["id"] != idea["id"]]
+    return render_template("console/staff_ideas.html", ideas=inbox, failure=failure,
+                           open_challenges=challenges.public_list(g, "OPEN"))
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def inbox() -> ResponseReturnValue:
+    return _inbox_page()
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def idea_action(idea_id: str, action: str) -> ResponseReturnValue:
+    g, who, form = graph(), actor(), request.form
+
+    def run() -> Any:
+        version, reason = integer("version"), form.get("reason")
+        if action == "review":
+            return ideas.start_review(g, who, idea_id, version)
+        if action == "accept":
+            into = form.get("into", "CHALLENGE")
+            return ideas.accept(g, who, idea_id, version, into=into, reason=reason,
+                                challenge_id=form.get("challenge_id") or None)
+        if action == "decline":
+            return ideas.decline(g, who, idea_id, version, reason)
+        if action == "merge":
+            return ideas.merge(g, who, idea_id, version,
+                               into_idea_id=form.get("into_idea_id", ""), reason=reason)
+        abort(404)
+
+    if action == "accept":
+        outcome: dict[str, Any] = {}
+        response = act(lambda: outcome.update(run()), "Idea accepted: complete its challenge.",
+                       _inbox_page, "console.ideas", f"idea-{idea_id}")
+        if outcome.get("challengeId"):
+            return redirect(url_for("console.edit_challenge",
+                                    challenge_id=outcome["challengeId"]))
+        return response
+    return act(run, f"Idea updated ({action}).", _inbox_page, "console.ideas",
+               f"idea-{idea_id}")
+
+
+def _board(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
+    g, who = graph(), actor()
+    try:
+        challenge = challenges.get(g, challenge_id)
+    except NotFound:
+        abort(404)
+    proposals = proposal_service.for_challenge(g, challenge_id)
+    for proposal in proposals:
+        proposal["moves"] = machine.allowed_moves(g, "PROPOSAL", proposal["id"], who)
+        proposal["pilot"] = proposal["status"] == "SELECTED"
+    return render_template(
+        "console/staff_challenge.html", challenge=challenge, proposals=proposals,
+        panel=evaluation.panel(g, who, challenge_id),
+        results=evaluation.results(g, challenge_id),
+        moves=machine.allowed_moves(g, "CHALLENGE", challenge_id, who),
+        history=machine.history(g, "CHALLENGE", challenge_id), failure=failure,
+        outbox=webhooks.outbox_for(g, challenge_id))
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def board(challenge_id: str) -> ResponseReturnValue:
+    return _board(challenge_id)
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def assign(challenge_id: str) -> ResponseReturnValue:
+    return act(lambda: evaluation.assign_experts(graph(), actor(), challenge_id),
+               "Experts in the challenge's fields are now its judges.",
+               lambda failure: _board(challenge_id, failure), "console.board", "assign",
+               challenge_id=challenge_id)
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def move_challenge(challenge_id: str) -> ResponseReturnValue:
+    return act(lambda: challenges.advance(graph(), actor(), challenge_id,
+                                          request.form.get("to", ""), integer("version"),
+                                          request.form.get("reason")),
+               "Challenge moved.", lambda failure: _board(challenge_id, failure),
+               "console.board", "challenge-move", challenge_id=challenge_id)
+
+
+@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+def move_proposal(challenge_id: str, proposal_id: str) -> ResponseReturnValue:
+    return act(lambda: proposal_service.advance(graph(), actor(), proposal_id,
+                                                request.form.get("to", ""), integer("version"),
+                                                request.form.get("reason")),
+               "Proposal moved.", lambda failure: _board(challenge_id, failure),
+               "console.board", f"proposal-{proposal_id}", challenge_id=challenge_id)
+
+
+def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/staff", "dashboard", dashboard)
+    bp.add_url_rule("/staff/ideas", "ideas", inbox)
+    bp.add_url_rule("/staff/ideas/<idea_id>/<action>", "idea_action", idea_action,
+                    methods=["POST"])
+    bp.add_url_rule("/staff/challenges/<challenge_id>", "board", board)
+    bp.add_url_rule("/staff/challenges/<challenge_id>/assign", "assign", assign,
+                    methods=["POST"])
+    bp.add_url_rule("/staff/challenges/<challenge_id>/move", "move_challenge", move_challenge,
+                    methods=["POST"])
+    bp.add_url_rule("/staff/challenges/<challenge_id>/proposals/<proposal_id>/move",
+                    "move_proposal", move_proposal, methods=["POST"])
+    staff_pilots.register(bp)
+    editor.register(bp)
+    hooks.register(bp)

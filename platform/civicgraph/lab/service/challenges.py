@@ -1,0 +1,132 @@
+"""Challenges: posted by the lab or by an organisation, in fields, with a weighted rubric."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from civicgraph.core import clock
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
+from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import challenges as repo
+from civicgraph.lab.service import machine
+from civicgraph.lab.service.lifecycles import STAFF
+from civicgraph.lab.service.validation import TITLE_MAX, require_role, require_signed_in, text
+
+CRITERIA_MAX = 20
+PUBLIC_STATUSES = ["OPEN", "EVALUATION", "DECIDED", "CLOSED"]
+
+
+def _criteria(raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
+    if not raw:
+        return []
+    if len(raw) > CRITERIA_MAX:
+        raise BadInput(f"a rubric has at most {CRITERIA_MAX} criteria", field="criteria")
+    cleaned: list[dict[str, Any]] = []
+    for position, item in enumerate(raw):
+        name = text(item.get("name"), "criteria.name", TITLE_MAX)
+        weight = item.get("weight")
+        if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
+            raise BadInput(f"criterion {name!r} needs a positive weight", field="criteria.weight")
+        if any(c["name"].casefold() == name.casefold() for c in cleaned):
+            raise BadInput(f"criterion {name!r} is named twice", field="criteria.name")
+        cleaned.append({"id": str(uuid.uuid4()), "name": name, "weight": float(weight),
+                        "description": text(item.get("description"), "criteria.description",
+                                            required=False),
+                        "position": position})
+    return cleaned
+
+
+def field_ids(graph: Graph, field_codes: list[str]) -> list[str]:
+    codes = sorted(set(field_codes))
+    found = repo.fields_by_code(graph, codes)
+    unknown = [c for c in codes if c not in found]
+    if unknown:
+        raise BadInput(f"unknown fields: {', '.join(unknown)}", field="fields", unknown=unknown)
+    return [found[c] for c in codes]
+
+
+def create(graph: Graph, actor: Actor, *, title: str | None, description: str | None,
+           eligibility: str | None = None, field_codes: list[str] | None = None,
+           criteria: list[dict[str, Any]] | None = None, deadline: str | None = None,
+           organisation_id: str | None = None) -> dict[str, Any]:
+    """Staff post for the lab (or for a named organisation); a partner posts for its own."""
+    require_signed_in(actor)
+    if not actor.has_any(STAFF):
+        if "PARTNER" not in actor.roles or actor.organisation_id is None:
+            raise Forbidden("only lab staff or a partner organisation may post a challenge")
+        if organisation_id not in (None, actor.organisation_id):
+            raise Forbidden("a partner posts challenges for its own organisation only")
+        organisation_id = actor.organisation_id
+    linked_fields = field_ids(graph, field_codes or [])
+    return repo.create(graph, {
+        "id": str(uuid.uuid4()), "title": text(title, "title", TITLE_MAX),
+        "description": text(description, "description"),
+        "eligibility": text(eligibility, "eligibility", required=False),
+        "deadline": clock.iso(clock.parse(deadline, "deadline")) if deadline else None,
+        "fieldIds": linked_fields, "criteria": _criteria(criteria),
+        "organisationId": organisation_id, "actorId": actor.id, "at": clock.iso(),
+    })
+
+
+def get(graph: Graph, challenge_id: str) -> dict[str, Any]:
+    challenge = repo.get(graph, challenge_id)
+    if challenge is None:
+        raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
+    return challenge
+
+
+def public_list(graph: Graph, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    """What anyone may read: challenges that have been opened (drafts stay private)."""
+    statuses = PUBLIC_STATUSES if status is None else [s for s in PUBLIC_STATUSES if s == status]
+    return repo.list_by_status(graph, statuses, max(1, min(limit, 200)))
+
+
+def drafts(graph: Graph, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
+    """Drafts are private: lab staff only (a partner's own drafts are not listed here)."""
+    require_role(actor, STAFF, "list draft challenges")
+    return repo.list_by_status(graph, ["DRAFT"], max(1, min(limit, 200)))
+
+
+def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
+           description: str | None = None, eligibility: str | None = None,
+           deadline: str | None = None, field_codes: list[str] | None = None,
+           criteria: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """Edit while DRAFT or OPEN (e.g. extend the deadline), by staff or the posting partner.
+
+    Fields may change while DRAFT or OPEN; the rubric only while DRAFT (proposers write to it).
+    """
+    current = get(graph, challenge_id)
+    owner = (current["postedBy"] or {}).get("id")
+    if not (actor.has_any(STAFF) or ("PARTNER" in actor.roles and owner
+                                     and owner == actor.organisation_id)):
+        raise Forbidden("only lab staff or the posting organisation may edit this challenge")
+    changes: dict[str, Any] = {}
+    if description is not None:
+        changes["description"] = text(description, "description")
+    if eligibility is not None:
+        changes["eligibility"] = text(eligibility, "eligibility", required=False)
+    if deadline is not None:
+        changes["deadline"] = clock.iso(clock.parse(deadline, "deadline"))
+    if field_codes is not None:
+        changes["fieldIds"] = field_ids(graph, field_codes)
+    if criteria is not None:
+        if current["status"] != "DRAFT":
+            raise BadInput("the rubric can change only while the challenge is a DRAFT",
+                           field="criteria")
+        changes["criteria"] = _criteria(criteria)
+    updated = repo.update(graph, challenge_id, version, changes, clock.iso())
+    if updated is None:
+        latest = get(graph, challenge_id)
+        raise Conflict(
+            f"the challenge is at version {latest['version']} ({latest['status']}); only a DRAFT "
+            f"or OPEN challenge at the version you read can be edited",
+            currentVersion=latest["version"], currentStatus=latest["status"],
+        )
+    return updated
+
+
+def advance(graph: Graph, actor: Actor, challenge_id: str, to: str, version: int,
+            reason: str | None = None) -> dict[str, Any]:
+    return machine.advance(graph, "CHALLENGE", challenge_id, to, actor, version, reason)

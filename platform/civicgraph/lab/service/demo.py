@@ -1,0 +1,62 @@
+"""A small lab for `make run`: a challenge in evaluation with two proposals and two experts.
+
+So a newcomer can sign in to the console as the demo staff member and walk the whole scenario
+(assign experts, score as the expert, shortlist, select, start a pilot, pass a gate) by hand.
+Idempotent: nothing is added twice. Demo only; the passwords are in the README.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import uuid
+from typing import Any
+
+from civicgraph.core import clock
+from civicgraph.core.actor import Actor
+from civicgraph.core.graph import Graph
+from civicgraph.identity.cypher import accounts as accounts_repo
+from civicgraph.identity.service import accounts
+from civicgraph.lab.cypher import demo as repo
+from civicgraph.lab.service import challenges, proposals, scheduling
+from civicgraph.partner_graph.service import organisations
+
+EXPERT_EMAIL = "expert@demo.civicgraph.example"
+EXPERT_PASSWORD = "demo-expert-password"
+INSIDER_EMAIL = "insider@demo.civicgraph.example"
+TITLE = "Reach rural job seekers (demo)"
+FIELD = "employment-services"  # also in the partner graph's demo catalogue
+PROPOSALS = (("Rural Bus Start-up", "Job bus", "Advisers travel to villages by bus"),
+             ("Village Vans Co-op", "Advice vans", "Vans with advisers and a printer"))
+
+
+def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
+    now = dt.datetime.now(dt.UTC)
+    repo.ensure_field(graph, FIELD, "Employment services", str(uuid.uuid4()), clock.iso())
+    for email, name in ((EXPERT_EMAIL, "Demo Expert"), (INSIDER_EMAIL, "Demo Insider Expert")):
+        accounts.ensure(graph, email=email, name=name, password=EXPERT_PASSWORD,
+                        roles=["EXPERT"])
+        repo.link_person(graph, email, FIELD, None)
+    staff = accounts_repo.by_email(graph, staff_email)
+    if staff is None or repo.challenge_titled(graph, TITLE):
+        return {"labChallengesCreated": 0}
+    actor = Actor(str(staff["id"]), frozenset({"LAB_STAFF"}))
+    deadline = now + dt.timedelta(hours=1)
+    challenge = challenges.create(
+        graph, actor, title=TITLE, description="How can job advisers reach people in villages "
+        "without a bus line?", eligibility="Organisations working in the North",
+        field_codes=[FIELD], criteria=[{"name": "impact", "weight": 3},
+                                              {"name": "feasibility", "weight": 1}],
+        deadline=clock.iso(deadline))
+    challenges.advance(graph, actor, challenge["id"], "OPEN", 1)
+    for index, (org_name, title, summary) in enumerate(PROPOSALS):
+        org = organisations.register(graph, name=org_name, kind="START_UP", region="North",
+                                     description="Demo proposer")
+        if index == 0:  # the insider works for the first proposer: a conflict of interest
+            repo.link_person(graph, INSIDER_EMAIL, None, org["id"])
+        founder = Actor(f"demo-founder-{index}", frozenset({"PARTNER"}), org["id"])
+        draft = proposals.create(graph, founder, challenge_id=challenge["id"], title=title,
+                                 summary=summary)
+        proposals.advance(graph, founder, draft["id"], "SUBMITTED", 1)
+    # The deadline is an hour away: the scheduler's own move, with its clock moved past it.
+    scheduling.close_due_challenges(graph, now=clock.iso(deadline + dt.timedelta(minutes=1)))
+    return {"labChallengesCreated": 1}

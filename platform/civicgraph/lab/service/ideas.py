@@ -1,0 +1,111 @@
+"""Ideas: anyone signed in submits one; staff review it into a challenge, a proposal, a decline
+or a merge. Likely duplicates are shown at submission, found by full-text similarity."""
+
+from __future__ import annotations
+
+import re
+import uuid
+from typing import Any
+
+from civicgraph.core import clock
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, NotFound
+from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import challenges as challenge_repo
+from civicgraph.lab.cypher import ideas as repo
+from civicgraph.lab.service import machine
+from civicgraph.lab.service.validation import TITLE_MAX, require_signed_in, text
+
+# Staff of the agency (lab staff, administrators) count as inside; everyone else as outside.
+INSIDE_ROLES = frozenset({"LAB_STAFF", "ADMIN"})
+DUPLICATES_SHOWN = 5
+_WORD = re.compile(r"[^\W_]{3,}")
+
+
+def origin_of(actor: Actor) -> str:
+    return "INTERNAL" if actor.has_any(INSIDE_ROLES) else "EXTERNAL"
+
+
+def lucene_terms(*texts: str, limit: int = 40) -> str:
+    """Plain words only, lower-cased: no Lucene syntax from the user reaches the index."""
+    words: list[str] = []
+    for value in texts:
+        for word in _WORD.findall(value.lower()):
+            if word not in words:
+                words.append(word)
+    return " ".join(words[:limit])
+
+
+def likely_duplicates(graph: Graph, title: str, description: str) -> list[dict[str, Any]]:
+    query = lucene_terms(title, title, description)
+    return repo.similar(graph, query, DUPLICATES_SHOWN) if query else []
+
+
+def submit(graph: Graph, actor: Actor, *, title: str | None,
+           description: str | None) -> dict[str, Any]:
+    require_signed_in(actor)
+    clean_title = text(title, "title", TITLE_MAX)
+    clean_description = text(description, "description")
+    # Searched before the new idea exists, so it never lists itself.
+    duplicates = likely_duplicates(graph, clean_title, clean_description)
+    idea = repo.create(graph, {
+        "id": str(uuid.uuid4()), "title": clean_title, "description": clean_description,
+        "origin": origin_of(actor), "actorId": actor.id,
+        "organisationId": actor.organisation_id, "at": clock.iso(),
+    })
+    return {"idea": idea, "likelyDuplicates": duplicates}
+
+
+def get(graph: Graph, idea_id: str) -> dict[str, Any]:
+    idea = repo.get(graph, idea_id)
+    if idea is None:
+        raise NotFound(f"no idea with id {idea_id}", id=idea_id)
+    return idea
+
+
+def list_ideas(graph: Graph, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    return repo.list_all(graph, status, max(1, min(limit, 200)))
+
+
+def start_review(graph: Graph, actor: Actor, idea_id: str, version: int) -> dict[str, Any]:
+    return machine.advance(graph, "IDEA", idea_id, "IN_REVIEW", actor, version)
+
+
+def accept(graph: Graph, actor: Actor, idea_id: str, version: int, *, into: str,
+           reason: str | None, challenge_id: str | None = None) -> dict[str, Any]:
+    """Accept an idea as a new draft challenge, or as a draft proposal to an open challenge."""
+    if into == "CHALLENGE":
+        params: dict[str, Any] = {"challengeId": str(uuid.uuid4())}
+        moved = machine.advance(graph, "IDEA", idea_id, "ACCEPTED", actor, version, reason,
+                                effect="idea_to_challenge", effect_params=params)
+        return {**moved, "challengeId": params["challengeId"]}
+    if into != "PROPOSAL":
+        raise BadInput("into must be CHALLENGE or PROPOSAL", field="into")
+    status = challenge_repo.status_of(graph, challenge_id or "")
+    if status is None:
+        raise NotFound(f"no challenge with id {challenge_id}", field="challengeId")
+    if status != "OPEN":
+        raise BadInput(f"the challenge is {status}; a proposal needs an OPEN challenge",
+                       field="challengeId")
+    params = {"challengeId": challenge_id, "proposalId": str(uuid.uuid4())}
+    moved = machine.advance(graph, "IDEA", idea_id, "ACCEPTED", actor, version, reason,
+                            effect="idea_to_proposal", effect_params=params)
+    return {**moved, "proposalId": params["proposalId"]}
+
+
+def decline(graph: Graph, actor: Actor, idea_id: str, version: int,
+            reason: str | None) -> dict[str, Any]:
+    return machine.advance(graph, "IDEA", idea_id, "DECLINED", actor, version, reason)
+
+
+def merge(graph: Graph, actor: Actor, idea_id: str, version: int, *, into_idea_id: str,
+          reason: str | None) -> dict[str, Any]:
+    if into_idea_id == idea_id:
+        raise BadInput("an idea cannot be merged into itself", field="intoIdeaId")
+    target = repo.get(graph, into_idea_id)
+    if target is None:
+        raise NotFound(f"no idea with id {into_idea_id}", field="intoIdeaId")
+    if target["status"] in {"MERGED", "DECLINED"}:
+        raise BadInput(f"the idea to merge into is {target['status']}", field="intoIdeaId")
+    return machine.advance(graph, "IDEA", idea_id, "MERGED", actor, version, reason,
+                           effect="idea_merge", effect_params={"targetId": into_idea_id})

@@ -1,0 +1,174 @@
+"""Pilots of selected proposals: partners, operating model, outcomes, and stage gates.
+
+The operating model follows the six variables of new public operating models; outcome measures
+carry baseline, target, unit and direction; stage gates (``lifecycles.STAGE_GATES``) are lists of
+condition names that one query answers, and a refused move names the unmet ones.
+"""
+
+from __future__ import annotations
+
+import math
+import uuid
+from typing import Any
+
+from civicgraph.core import clock
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
+from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import pilots as repo
+from civicgraph.lab.cypher import transitions as transition_repo
+from civicgraph.lab.service import machine
+from civicgraph.lab.service.lifecycles import STAFF, STAGE_GATES
+from civicgraph.lab.service.validation import TITLE_MAX, choice, require_role, text
+
+INVOLVED = ("CITIZENS", "COMMUNITIES", "THIRD_SECTOR", "START_UPS", "EMPLOYERS",
+            "PUBLIC_AGENCIES", "RESEARCHERS", "FUNDERS")
+RELATIONSHIPS = ("HIERARCHY", "CONTRACT", "PARTNERSHIP", "NETWORK", "DISTRIBUTED")
+OWNERSHIP = ("PUBLIC", "PRIVATE", "SOCIAL_ENTERPRISE", "MUTUAL", "COOPERATIVE", "COMMUNITY",
+             "CHARITY")
+FUNDING = ("TAXES", "CROWDFUNDING", "MATCHED_CROWDFUNDING", "COMMUNITY_SHARES", "OUTCOME_BASED")
+POWER = ("CENTRAL_GOVERNMENT", "LOCAL_GOVERNMENT", "PROVIDERS", "COMMUNITIES", "CITIZENS",
+         "SHARED")
+PUBLIC_ROLES = ("DELIVERER", "COMMISSIONER", "ENABLER", "CONVENER", "PLATFORM")
+DIRECTIONS = ("INCREASE", "DECREASE")
+PARTNER_ROLES = ("LEAD", "DELIVERY_PARTNER", "FUNDER", "EVALUATOR", "COMMUNITY_PARTNER",
+                 "DATA_PROVIDER")
+
+
+def _number(value: Any, field: str, *, required: bool = True) -> float | None:
+    if value is None and not required:
+        return None
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value):
+        raise BadInput(f"{field} must be a number", field=field)
+    return float(value)
+
+
+def get(graph: Graph, pilot_id: str) -> dict[str, Any]:
+    pilot = repo.get(graph, pilot_id)
+    if pilot is None:
+        raise NotFound(f"no pilot with id {pilot_id}", id=pilot_id)
+    return pilot
+
+
+def list_recent(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
+    return repo.list_recent(graph, max(1, min(limit, 200)))
+
+
+def start(graph: Graph, actor: Actor, proposal_id: str, *, title: str | None,
+          sponsor_id: str | None = None) -> dict[str, Any]:
+    """Staff start a pilot of a SELECTED proposal; the sponsor (default: the actor) signs off."""
+    require_role(actor, STAFF, "start pilots")
+    created = repo.create(graph, {
+        "id": str(uuid.uuid4()), "proposalId": proposal_id, "title": text(title, "title",
+                                                                          TITLE_MAX),
+        "sponsorId": sponsor_id or actor.id, "actorId": actor.id, "at": clock.iso(),
+    })
+    if created is None:
+        raise BadInput("a pilot starts from a SELECTED proposal and a sponsor who is a person "
+                       "in the graph", field="proposalId")
+    return created
+
+
+def involve(graph: Graph, actor: Actor, pilot_id: str, organisation_id: str,
+            role: str) -> dict[str, Any]:
+    require_role(actor, STAFF, "involve partners")
+    if not repo.involve(graph, pilot_id, organisation_id, choice(role, "role", PARTNER_ROLES)):
+        raise NotFound("no such pilot or organisation", pilotId=pilot_id,
+                       organisationId=organisation_id)
+    return get(graph, pilot_id)
+
+
+def set_operating_model(graph: Graph, actor: Actor, pilot_id: str, version: int, *,
+                        involved: list[str], relationship: str, ownership: str,
+                        funding_method: str, power_sits: str, public_role: str) -> dict[str, Any]:
+    require_role(actor, STAFF, "set a pilot's operating model")
+    unknown = [i for i in involved if i not in INVOLVED]
+    if unknown or not involved:
+        raise BadInput(f"involved lists one or more of {', '.join(INVOLVED)}", field="involved")
+    updated = repo.set_operating_model(graph, {
+        "id": pilot_id, "version": version, "at": clock.iso(), "involved": sorted(set(involved)),
+        "relationship": choice(relationship, "relationship", RELATIONSHIPS),
+        "ownership": choice(ownership, "ownership", OWNERSHIP),
+        "fundingMethod": choice(funding_method, "fundingMethod", FUNDING),
+        "powerSits": choice(power_sits, "powerSits", POWER),
+        "publicRole": choice(public_role, "publicRole", PUBLIC_ROLES),
+    })
+    if updated is None:
+        current = get(graph, pilot_id)
+        raise Conflict(f"the pilot is at version {current['version']}, not {version}",
+                       currentVersion=current["version"])
+    return updated
+
+
+def add_measure(graph: Graph, actor: Actor, pilot_id: str, *, name: str | None,
+                unit: str | None, target: float, direction: str,
+                baseline: float | None = None, every_days: int | None = None) -> dict[str, Any]:
+    require_role(actor, STAFF, "define outcome measures")
+    if every_days is not None and (not isinstance(every_days, int) or every_days < 1):
+        raise BadInput("everyDays is a whole number of days, at least 1", field="everyDays")
+    measure = repo.add_measure(graph, {
+        "id": str(uuid.uuid4()), "pilotId": pilot_id, "name": text(name, "name", TITLE_MAX),
+        "unit": text(unit, "unit", 50), "target": _number(target, "target"),
+        "baseline": _number(baseline, "baseline", required=False),
+        "direction": choice(direction, "direction", DIRECTIONS), "everyDays": every_days,
+        "at": clock.iso(),
+    })
+    if measure is None:
+        raise NotFound(f"no pilot with id {pilot_id}", id=pilot_id)
+    return measure
+
+
+def set_baseline(graph: Graph, actor: Actor, measure_id: str, baseline: float) -> None:
+    require_role(actor, STAFF, "set baselines")
+    if not repo.set_baseline(graph, measure_id, _number(baseline, "baseline") or 0.0,
+                             clock.iso()):
+        raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
+
+
+def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float,
+                       measured_at: str | None = None) -> None:
+    """Staff, or a partner whose organisation the pilot involves, record measurements."""
+    require_role(actor, STAFF | {"PARTNER"}, "record measurements")
+    involved = repo.measure_scope(graph, measure_id, actor.organisation_id)
+    if involved is None:
+        raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
+    if not involved and not actor.has_any(STAFF):
+        raise Forbidden("only partners involved in this pilot record its measurements")
+    at = clock.iso()
+    if not repo.record_measurement(graph, {
+        "id": str(uuid.uuid4()), "measureId": measure_id, "value": _number(value, "value"),
+        "measuredAt": clock.iso(clock.parse(measured_at, "measuredAt")) if measured_at else at,
+        "actorId": actor.id, "at": at,
+    }):
+        raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
+
+
+def sign_off(graph: Graph, actor: Actor, pilot_id: str, stage: str) -> dict[str, Any]:
+    """The sponsor's sign-off for entering ``stage``: one of the gate conditions."""
+    choice(stage, "stage", STAGE_GATES)
+    if not repo.sign_off(graph, pilot_id, actor.id, stage, clock.iso()):
+        raise Forbidden("only the pilot's sponsor signs off its stages")
+    return get(graph, pilot_id)
+
+
+def gate(graph: Graph, pilot_id: str, stage: str) -> dict[str, Any]:
+    """What the gate into ``stage`` asks, and which of its conditions hold now."""
+    conditions = STAGE_GATES[choice(stage, "stage", STAGE_GATES)]
+    facts = transition_repo.facts(graph, "Pilot", pilot_id, clock.iso(), stage)
+    if facts is None:
+        raise NotFound(f"no pilot with id {pilot_id}", id=pilot_id)
+    checks = [{"condition": c, "met": bool(facts["conditions"].get(c))} for c in conditions]
+    return {"stage": stage, "conditions": checks,
+            "unmet": [c["condition"] for c in checks if not c["met"]]}
+
+
+def advance(graph: Graph, actor: Actor, pilot_id: str, to: str, version: int,
+            reason: str | None = None) -> dict[str, Any]:
+    return machine.advance(graph, "PILOT", pilot_id, to, actor, version, reason)
+
+
+def flag_overdue_measurements(graph: Graph, now: str | None = None) -> dict[str, Any]:
+    at = clock.iso(clock.parse(now, "now")) if now else clock.iso()
+    rows = repo.flag_overdue(graph, at)
+    return {"at": at, "flagged": [r for r in rows if r["overdue"]],
+            "checked": len(rows)}

@@ -1,0 +1,63 @@
+"""Lab sessions and workshops in fields, run by experts, with participants."""
+
+from __future__ import annotations
+
+import uuid
+from typing import Any
+
+from civicgraph.core import clock
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, Conflict, NotFound
+from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import sessions as repo
+from civicgraph.lab.service.challenges import field_ids
+from civicgraph.lab.service.lifecycles import STAFF
+from civicgraph.lab.service.validation import (
+    TITLE_MAX,
+    choice,
+    require_role,
+    require_signed_in,
+    text,
+)
+
+KINDS = ("SESSION", "WORKSHOP", "HACKATHON")
+
+
+def create(graph: Graph, actor: Actor, *, title: str | None, kind: str, starts_at: str,
+           ends_at: str, field_codes: list[str], expert_ids: list[str] | None = None,
+           description: str | None = None, location: str | None = None,
+           capacity: int | None = None) -> dict[str, Any]:
+    """Staff or an expert schedule a session; an expert creating one facilitates it."""
+    require_role(actor, STAFF | {"EXPERT"}, "schedule lab sessions")
+    start, end = clock.parse(starts_at, "startsAt"), clock.parse(ends_at, "endsAt")
+    if end <= start:
+        raise BadInput("a session ends after it starts", field="endsAt")
+    if capacity is not None and capacity < 1:
+        raise BadInput("capacity is at least 1", field="capacity")
+    experts = sorted(set(expert_ids or []) | ({actor.id} if "EXPERT" in actor.roles else set()))
+    not_experts = sorted(set(experts) - repo.experts_among(graph, experts))
+    if not_experts:
+        raise BadInput(f"not experts: {', '.join(not_experts)}", field="expertIds")
+    return repo.create(graph, {
+        "id": str(uuid.uuid4()), "title": text(title, "title", TITLE_MAX),
+        "kind": choice(kind, "kind", KINDS),
+        "description": text(description, "description", required=False),
+        "location": text(location, "location", TITLE_MAX, required=False),
+        "capacity": capacity, "startsAt": clock.iso(start), "endsAt": clock.iso(end),
+        "fieldIds": field_ids(graph, field_codes), "expertIds": experts,
+        "actorId": actor.id, "at": clock.iso(),
+    })
+
+
+def join(graph: Graph, actor: Actor, session_id: str) -> dict[str, Any]:
+    require_signed_in(actor)
+    joined = repo.join(graph, session_id, actor.id, clock.iso())
+    if joined is None:
+        if not repo.exists(graph, session_id):
+            raise NotFound(f"no session with id {session_id}", id=session_id)
+        raise Conflict("the session is full")
+    return joined
+
+
+def upcoming(graph: Graph, field_code: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
+    return repo.listing(graph, field_code, clock.iso(), max(1, min(limit, 200)))

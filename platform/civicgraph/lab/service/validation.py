@@ -1,0 +1,40 @@
+"""Small input rules shared by the lab's services (trimmed text with limits, enums)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from civicgraph.core.actor import Actor
+from civicgraph.core.errors import BadInput, Forbidden, Unauthenticated
+
+TITLE_MAX = 200
+TEXT_MAX = 8000
+
+
+def text(value: str | None, field: str, limit: int = TEXT_MAX, *, required: bool = True) -> str:
+    cleaned = (value or "").strip()
+    if required and not cleaned:
+        raise BadInput(f"{field} is required", field=field)
+    if len(cleaned) > limit:
+        raise BadInput(f"{field} is {len(cleaned)} characters long; the limit is {limit}",
+                       field=field)
+    return cleaned
+
+
+def choice(value: str | None, field: str, allowed: Iterable[str]) -> str:
+    options = list(allowed)
+    if value not in options:
+        raise BadInput(f"{field} {value!r} is not one of {', '.join(options)}", field=field)
+    return value
+
+
+def require_signed_in(actor: Actor) -> None:
+    if not actor.signed_in:
+        raise Unauthenticated("sign in to do this")
+
+
+def require_role(actor: Actor, roles: frozenset[str], what: str) -> None:
+    require_signed_in(actor)
+    if not actor.has_any(roles):
+        raise Forbidden(f"only {', '.join(sorted(roles))} may {what}",
+                        requiredRoles=sorted(roles))

@@ -1,1 +1,0 @@
-"""Running the platform's processes locally: used by `make run` and by the test session."""

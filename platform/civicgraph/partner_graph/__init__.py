@@ -1,0 +1,1 @@
+"""The partner graph: organisations, partnerships, offers and taxonomies."""

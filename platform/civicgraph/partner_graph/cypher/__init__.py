@@ -1,0 +1,1 @@
+"""The partner graph's Cypher: the only place its statements live."""

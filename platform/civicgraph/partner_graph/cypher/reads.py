@@ -1,0 +1,100 @@
+"""Runs compiled reads of the partner graph: one statement per root field.
+
+Plans come from ``compiler.cache.PLANS`` keyed by (document, operation, root response key,
+selection shape); parameters are filled from the selection on every call.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+from typing import Any
+
+from civicgraph.compiler import cursors, discovery
+from civicgraph.compiler.cache import PLANS
+from civicgraph.compiler.cypher import Plan, compile_by_id, compile_connection, compile_node
+from civicgraph.compiler.model import TYPES
+from civicgraph.compiler.selection import Selection, shape
+from civicgraph.compiler.visibility import PUBLIC, Visibility
+from civicgraph.core.graph import Graph
+
+
+@dataclass(frozen=True)
+class Page:
+    """A page of a connection: items in order and the offset of the first one."""
+
+    total: int
+    items: list[dict[str, Any]]
+    offset: int
+
+
+def _plan(kind: str, root: Selection, document: Hashable | None,
+          compile_plan: Callable[[], Plan]) -> Plan:
+    key = None if document is None else (document, kind, root.key, shape(root))
+    return PLANS.get(key, compile_plan)
+
+
+def _run(graph: Graph, plan: Plan, root: Selection, viewer: Visibility) -> list[Any]:
+    # The text is built by the compiler from constants only; values are all in the parameters.
+    return graph.run((plan.cypher), {**plan.params(root), **viewer.params()})
+
+
+def connection(graph: Graph, type_name: str, root: Selection,
+               document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> Page:
+    node_type = TYPES[type_name]
+    window = cursors.window(root.args)
+    plan = _plan("connection:" + type_name, root, document,
+                 lambda: compile_connection(node_type, root))
+    row = _run(graph, plan, root, viewer)[0]
+    total = int(row["total"])
+    items = [dict(item) for item in row["items"]]
+    if window.reversed:
+        items.reverse()
+        return Page(total, items, max(0, total - len(items)))
+    return Page(total, items, window.skip)
+
+
+def by_id(graph: Graph, type_name: str, root: Selection,
+          document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
+    node_type = TYPES[type_name]
+    plan = _plan("id:" + type_name, root, document, lambda: compile_by_id(node_type, root))
+    records = _run(graph, plan, root, viewer)
+    return dict(records[0]["item"]) if records else None
+
+
+def node(graph: Graph, root: Selection, document: Hashable | None = None,
+         viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
+    plan = _plan("node", root, document, lambda: compile_node(root))
+    records = _run(graph, plan, root, viewer)
+    return dict(records[0]["item"]) if records and records[0]["item"] is not None else None
+
+
+def reach(graph: Graph, root: Selection,
+          document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> list[dict[str, Any]] | None:
+    """Partners of partners; None when the starting organisation does not exist."""
+    plan = _plan("reach", root, document, lambda: discovery.compile_reach(root))
+    records = _run(graph, plan, root, viewer)
+    return [dict(i) for i in records[0]["items"]] if records else None
+
+
+def chain(graph: Graph, root: Selection,
+          document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> tuple[bool, dict[str, Any] | None]:
+    """(both organisations exist, the chain or None when they are not connected)."""
+    plan = _plan("chain", root, document, lambda: discovery.compile_chain(root))
+    records = _run(graph, plan, root, viewer)
+    if not records:
+        return False, None
+    item = records[0]["item"]
+    return True, dict(item) if item is not None else None
+
+
+def similar(graph: Graph, root: Selection,
+            document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> list[dict[str, Any]] | None:
+    plan = _plan("similar", root, document, lambda: discovery.compile_similar(root))
+    records = _run(graph, plan, root, viewer)
+    return [dict(i) for i in records[0]["items"]] if records else None

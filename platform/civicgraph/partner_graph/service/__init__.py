@@ -1,0 +1,1 @@
+"""What the partner graph does: validate, authorise, call its Cypher."""

@@ -1,1 +1,0 @@
-"""Parameterised Cypher, one module per domain: the only place Cypher text lives."""

@@ -1,9 +1,0 @@
-"""Compiles a GraphQL-free selection tree into one parameterised Cypher statement per root field.
-
-The GraphQL layer turns its field nodes into ``Selection`` trees; services validate arguments and
-call ``repositories.partner_graph``, which asks this package for a (cached) plan and runs it.
-"""
-
-from civicgraph.repositories.compiler.selection import Selection, shape
-
-__all__ = ["Selection", "shape"]

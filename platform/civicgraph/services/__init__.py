@@ -1,1 +1,0 @@
-"""The commands of each domain: validate, authorise, call a repository, raise typed errors."""
