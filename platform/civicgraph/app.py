@@ -26,7 +26,7 @@ from partners import routes as partner_webhook
 
 # Each domain's console pages, in the order their routes go on the console's blueprint.
 CONSOLE_PAGES = (
-    identity_signin, lab_pages.public, lab_pages.staff, lab_pages.expert, identity_pages,
+    identity_signin, *lab_pages.PAGES, identity_pages,
 )
 
 

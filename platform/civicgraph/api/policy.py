@@ -1,18 +1,19 @@
 """Who may call which root field: ONE table, default-deny, checked before anything executes.
 
-Every root field of every operation (through fragments and aliases) is looked up as
-``"Query.<field>"`` / ``"Mutation.<field>"``. A field missing from the table is not open: it
-needs ``graph:read`` as a query and ``admin`` as a mutation, so a field added by any domain
-module is protected from the moment it exists, and opening it up is a one-line change here.
-``PUBLIC`` fields need no token (the public directory). ``admin`` satisfies every scope.
+The table is gathered from each domain's ``policy`` module. Every root field of every operation
+(through fragments and aliases) is looked up as ``"Query.<field>"`` / ``"Mutation.<field>"``. A
+field missing from the table is not open: it needs ``graph:read`` as a query and ``admin`` as a
+mutation, so a field added by any domain is protected from the moment it exists, and opening it
+up is a one-line change in that domain's rows. ``PUBLIC`` fields need no token (the public
+directory). ``admin`` satisfies every scope.
 
 Finer rules live where the data is: ownership in the services (``require_owner``), consent in
-the Cypher that reads citizen data (``repositories.consent``).
+the Cypher that reads citizen data (``identity.cypher.consent``).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from graphql import (
@@ -28,99 +29,31 @@ from graphql import (
 )
 
 from civicgraph.api.context import RequestContext
-from civicgraph.core.access import (
-    ADMIN,
-    CITIZEN_READ,
-    CONSENT_READ,
-    CONSENT_WRITE,
-    GRAPH_READ,
-    GRAPH_WRITE,
-    KITS_READ,
-    LAB_WRITE,
-)
+from civicgraph.core.access import ADMIN, GRAPH_READ, Rule, needs
+from civicgraph.identity import policy as identity_policy
+from civicgraph.lab import policy as lab_policy
+from civicgraph.partner_graph import policy as partner_graph_policy
+from hackathon_kits import policy as kits_policy
+from partners import policy as partners_policy
+
+# Each domain's rows, gathered; the platform's own field (task status) is here.
+DOMAIN_POLICIES = (partner_graph_policy, kits_policy, lab_policy, partners_policy,
+                   identity_policy)
+OWN: dict[str, Rule] = {"Query.task": needs(GRAPH_READ)}
 
 
-@dataclass(frozen=True)
-class Rule:
-    scope: str | None  # None: public, no token needed
-    roles: frozenset[str] = field(default_factory=frozenset)  # any one of them, when given
+def gather(*tables: dict[str, Rule]) -> dict[str, Rule]:
+    """One table from the domains' rows; a field named twice is a mistake, not an override."""
+    table: dict[str, Rule] = {}
+    for rows in tables:
+        for path, rule in rows.items():
+            if path in table:
+                raise ValueError(f"{path} has a policy row in two domains")
+            table[path] = rule
+    return table
 
 
-PUBLIC = Rule(None)
-
-
-def needs(scope: str, *roles: str) -> Rule:
-    return Rule(scope, frozenset(roles))
-
-
-POLICY: dict[str, Rule] = {
-    # Public directory: organisations' public profiles and the kit catalogue. (Open challenges
-    # join here when their fields exist.)
-    "Query.organisations": PUBLIC,
-    # The partner graph's public catalogue: profiles, offers and taxonomies. `node(id)`,
-    # platforms and the discovery queries (partners of partners, chains, similar organisations)
-    # are for partners (graph:read, the default). Its create/update/delete mutations are admin
-    # work until ownership of offers is modelled (the default for mutations).
-    "Query.organisation": PUBLIC,
-    "Query.vacancies": PUBLIC,
-    "Query.trainingCourses": PUBLIC,
-    "Query.services": PUBLIC,
-    "Query.skills": PUBLIC,
-    "Query.occupations": PUBLIC,
-    "Query.fields": PUBLIC,
-    "Query.kits": PUBLIC,
-    "Query.kit": PUBLIC,
-    "Query.kitRelease": PUBLIC,
-    "Query.kitBuild": needs(KITS_READ),
-    "Mutation.buildKit": needs(LAB_WRITE),
-    # The lab. Public: open challenges, pilots and their outcomes, sessions, figures, history
-    # (the services hide drafts from non-staff). Staff and experts' reads and every lab move
-    # need lab:write; the lifecycle tables then check the actor's role per move.
-    "Query.challenges": PUBLIC,
-    "Query.challenge": PUBLIC,
-    "Query.pilot": PUBLIC,
-    "Query.stageGate": PUBLIC,
-    "Query.labHistory": PUBLIC,
-    "Query.allowedMoves": PUBLIC,
-    "Query.labSessions": PUBLIC,
-    "Query.labFigures": PUBLIC,
-    "Query.ideas": needs(LAB_WRITE),
-    "Query.proposals": needs(LAB_WRITE),
-    "Query.evaluationResults": needs(LAB_WRITE),
-    "Query.labOutbox": needs(LAB_WRITE),
-    # Partner platforms (KEHA-style onboarding) and career paths. Matching and career paths
-    # serve jobseekers without an account; a sync is asked by the platform's own client (the
-    # service checks which platform) or an admin; registering and promoting are admin work.
-    "Query.matchVacancies": PUBLIC,
-    "Query.careerPaths": PUBLIC,
-    "Query.vacancy": PUBLIC,
-    "Query.quarantinedRecords": needs(ADMIN),
-    "Mutation.syncPartnerFeed": needs(GRAPH_WRITE),
-    "Mutation.registerPartnerPlatform": needs(ADMIN),
-    "Mutation.promotePartnerPlatform": needs(ADMIN),
-    # Anyone signed in may submit an idea or join a session (staff, public, start-ups, partners).
-    "Mutation.submitIdea": needs(GRAPH_READ),
-    "Mutation.joinLabSession": needs(GRAPH_READ),
-    **{f"Mutation.{name}": needs(LAB_WRITE) for name in (
-        "moveLabRecord", "acceptIdea", "mergeIdea", "createChallenge", "updateChallenge",
-        "createTeam", "createProposal", "updateProposal", "assignExperts", "scoreProposal",
-        "declareConflict", "subscribeWebhook", "startPilot", "involvePartner", "setOperatingModel",
-        "addOutcomeMeasure", "setBaseline", "recordMeasurement", "signOffStage",
-        "createLabSession",
-    )},
-    "Query.task": needs(GRAPH_READ),
-    "Query.citizenProfile": needs(CITIZEN_READ),
-    "Query.myConsents": needs(CONSENT_READ, "CITIZEN"),
-    "Query.myAccessLog": needs(CONSENT_READ, "CITIZEN"),
-    "Query.recordOfProcessing": needs(ADMIN),
-    "Query.oauthClients": needs(ADMIN),
-    "Mutation.registerOrganisation": needs(ADMIN),
-    "Mutation.linkPartners": needs(GRAPH_WRITE),  # and one side must be the caller's own
-    "Mutation.recomputePartnerCounts": needs(ADMIN),
-    "Mutation.createOAuthClient": needs(ADMIN),
-    "Mutation.grantConsent": needs(CONSENT_WRITE, "CITIZEN"),
-    "Mutation.withdrawConsent": needs(CONSENT_WRITE, "CITIZEN"),
-}
+POLICY: dict[str, Rule] = gather(OWN, *(module.POLICY for module in DOMAIN_POLICIES))
 
 DEFAULT: dict[OperationType, Rule] = {
     OperationType.QUERY: needs(GRAPH_READ),

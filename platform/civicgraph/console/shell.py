@@ -29,11 +29,10 @@ from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
 
 from civicgraph.core.access import ANONYMOUS as NOBODY
-from civicgraph.core.access import InvalidToken, Principal
+from civicgraph.core.access import CITIZEN, EXPERT, STAFF, InvalidToken, Principal
 from civicgraph.core.actor import ANONYMOUS, Actor, actor_for
 from civicgraph.core.errors import DomainError
 from civicgraph.core.graph import Graph
-from civicgraph.lab.service.lifecycles import STAFF
 
 bp = Blueprint("console", __name__, url_prefix="/console", template_folder="templates")
 TOKEN_KEY = "console_token"
@@ -91,11 +90,11 @@ def _chrome() -> dict[str, Any]:
     who = actor()
     return {"csrf_token": csrf_token, "current_locale": str(get_locale() or "en"), "me": who,
             "signed_in": who.signed_in, "person_name": session.get("console_name"),
-            "is_staff": who.has_any(STAFF), "is_expert": who.has_any(frozenset({"EXPERT"})),
-            "is_citizen": who.has_any(frozenset({"CITIZEN"}))}
+            "is_staff": who.has_any(STAFF), "is_expert": who.has_any(frozenset({EXPERT})),
+            "is_citizen": who.has_any(frozenset({CITIZEN}))}
 
 
-def signed_in(*roles: str, scope: str) -> Callable[[F], F]:
+def signed_in(roles: frozenset[str], *, scope: str) -> Callable[[F], F]:
     """The page needs a signed-in person with one of these roles and the token's scope."""
     def decorate(view: F) -> F:
         @wraps(view)
@@ -103,8 +102,8 @@ def signed_in(*roles: str, scope: str) -> Callable[[F], F]:
             who = actor()
             if not who.signed_in:
                 return redirect(url_for("console.login", next=request.full_path))
-            if scope not in principal().scopes or (roles and not who.has_any(frozenset(roles))):
-                return render_template("console/forbidden.html", roles=roles), 403
+            if scope not in principal().scopes or not who.has_any(roles):
+                return render_template("console/forbidden.html", roles=sorted(roles)), 403
             return view(*args, **kwargs)
         return wrapper  # type: ignore[return-value]
     return decorate

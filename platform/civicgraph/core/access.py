@@ -24,22 +24,35 @@ SCOPES: tuple[str, ...] = (
     GRAPH_READ, GRAPH_WRITE, LAB_WRITE, KITS_READ, CITIZEN_READ, CONSENT_READ, CONSENT_WRITE, ADMIN,
 )
 
-# Person role labels in the graph -> role names in tokens.
+# Roles: a person's come from their role labels in the graph; PARTNER is an organisation's
+# client acting in the lab; PUBLIC is anyone without a token.
+CITIZEN = "CITIZEN"
+EXPERT = "EXPERT"
+LAB_STAFF = "LAB_STAFF"
+PARTICIPANT = "PARTICIPANT"
+PARTNER = "PARTNER"
+PUBLIC_ROLE = "PUBLIC"
+
+# Person role names in tokens -> role labels in the graph.
 ROLE_LABELS: dict[str, str] = {
-    "CITIZEN": "Citizen",
-    "EXPERT": "Expert",
-    "LAB_STAFF": "LabStaff",
-    "PARTICIPANT": "Participant",
+    CITIZEN: "Citizen",
+    EXPERT: "Expert",
+    LAB_STAFF: "LabStaff",
+    PARTICIPANT: "Participant",
     "ADMIN": "Admin",
 }
+ROLES: frozenset[str] = frozenset({*ROLE_LABELS, PARTNER, PUBLIC_ROLE})
+# Who runs the lab, and who may take part in it once signed in.
+STAFF: frozenset[str] = frozenset({LAB_STAFF, "ADMIN"})
+SIGNED_IN: frozenset[str] = frozenset({LAB_STAFF, EXPERT, CITIZEN, PARTNER, "ADMIN"})
 
 # The most a person with a role may be granted through a browser login; the client's allowed
 # scopes and the scopes asked for narrow it further.
 ROLE_SCOPES: dict[str, frozenset[str]] = {
-    "CITIZEN": frozenset({GRAPH_READ, CONSENT_READ, CONSENT_WRITE}),
-    "PARTICIPANT": frozenset({GRAPH_READ, KITS_READ}),
-    "EXPERT": frozenset({GRAPH_READ, LAB_WRITE, KITS_READ}),
-    "LAB_STAFF": frozenset({GRAPH_READ, GRAPH_WRITE, LAB_WRITE, KITS_READ}),
+    CITIZEN: frozenset({GRAPH_READ, CONSENT_READ, CONSENT_WRITE}),
+    PARTICIPANT: frozenset({GRAPH_READ, KITS_READ}),
+    EXPERT: frozenset({GRAPH_READ, LAB_WRITE, KITS_READ}),
+    LAB_STAFF: frozenset({GRAPH_READ, GRAPH_WRITE, LAB_WRITE, KITS_READ}),
     "ADMIN": frozenset(SCOPES),
 }
 
@@ -66,6 +79,22 @@ class Principal:
 
 
 ANONYMOUS = Principal()
+
+
+@dataclass(frozen=True)
+class Rule:
+    """Who may call one root field: a scope (None: public, no token needed) and, when given,
+    any one of these roles. Each domain's ``policy`` module holds its fields' rules."""
+
+    scope: str | None
+    roles: frozenset[str] = field(default_factory=frozenset)
+
+
+PUBLIC = Rule(None)
+
+
+def needs(scope: str, *roles: str) -> Rule:
+    return Rule(scope, frozenset(roles))
 
 
 def scopes_for_roles(roles: frozenset[str] | set[str]) -> frozenset[str]:

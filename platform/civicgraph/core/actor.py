@@ -7,10 +7,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from civicgraph.core.access import ADMIN, Principal
+from civicgraph.core.access import ADMIN, PARTNER, ROLES, Principal
 from civicgraph.core.errors import BadInput
 
-ROLES = frozenset({"LAB_STAFF", "EXPERT", "CITIZEN", "PARTNER", "ADMIN", "PUBLIC"})
 # Never granted to a principal: the role the workers' scheduled transitions act under.
 SYSTEM_ROLE = "SYSTEM"
 
@@ -47,7 +46,7 @@ def actor_for(principal: Principal) -> Actor:
         roles.add("ADMIN")
     if principal.person_id is None and principal.organisation_id is not None:
         # An organisation's own client (client credentials) acts as that partner.
-        roles.add("PARTNER")
+        roles.add(PARTNER)
     return Actor(
         id=principal.person_id or str(principal.subject or principal.client_id),
         roles=frozenset(roles),

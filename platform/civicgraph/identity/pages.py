@@ -11,7 +11,7 @@ from flask.typing import ResponseReturnValue
 
 from civicgraph.console.forms import act
 from civicgraph.console.shell import graph, principal, signed_in
-from civicgraph.core.access import CONSENT_READ, CONSENT_WRITE
+from civicgraph.core.access import CITIZEN, CONSENT_READ, CONSENT_WRITE
 from civicgraph.core.errors import BadInput
 from civicgraph.identity.service import consent
 from civicgraph.partner_graph.service import organisations
@@ -38,7 +38,7 @@ def _expiry() -> dt.datetime | None:
         raise BadInput("the end date is not a date (YYYY-MM-DD)", field="expiresAt") from exc
 
 
-@signed_in("CITIZEN", scope=CONSENT_WRITE)
+@signed_in(frozenset({CITIZEN}), scope=CONSENT_WRITE)
 def grant() -> ResponseReturnValue:
     return act(lambda: consent.grant(
         graph(), principal(), organisation_id=request.form.get("organisationId", ""),
@@ -48,12 +48,12 @@ def grant() -> ResponseReturnValue:
         "console.my_data", "grant")
 
 
-@signed_in("CITIZEN", scope=CONSENT_READ)
+@signed_in(frozenset({CITIZEN}), scope=CONSENT_READ)
 def page() -> ResponseReturnValue:
     return _page()
 
 
-@signed_in("CITIZEN", scope=CONSENT_WRITE)
+@signed_in(frozenset({CITIZEN}), scope=CONSENT_WRITE)
 def withdraw(consent_id: str) -> ResponseReturnValue:
     return act(lambda: consent.withdraw(graph(), principal(), consent_id),
                "Your consent is withdrawn: the organisation can no longer read your data for "

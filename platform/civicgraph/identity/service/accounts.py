@@ -80,3 +80,8 @@ def authenticate(graph: Graph, email: str, password: str) -> dict[str, Any] | No
 def get(graph: Graph, person_id: str) -> dict[str, Any] | None:
     person = repo.by_id(graph, person_id)
     return _public(person) if person else None
+
+
+def by_email(graph: Graph, email: str) -> dict[str, Any] | None:
+    person = repo.by_email(graph, email)
+    return _public(person) if person else None

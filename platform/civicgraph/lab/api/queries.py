@@ -8,6 +8,7 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.core.access import STAFF
 from civicgraph.core.errors import NotFound
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import reader_from_context
@@ -22,7 +23,6 @@ from civicgraph.lab.service import (
     sessions,
     webhooks,
 )
-from civicgraph.lab.service.lifecycles import STAFF
 from civicgraph.lab.service.validation import require_role
 
 

@@ -13,11 +13,9 @@ from flask.typing import ResponseReturnValue
 
 from civicgraph.console.forms import act, integer
 from civicgraph.console.shell import actor, graph, signed_in
-from civicgraph.core.access import LAB_WRITE
+from civicgraph.core.access import LAB_WRITE, STAFF
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.lab.service import challenges
-
-STAFF_ROLES = ("LAB_STAFF", "ADMIN")
 
 
 def rubric_text(criteria: list[dict[str, Any]]) -> str:
@@ -49,12 +47,12 @@ def _page(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
                            field_codes=", ".join(f["code"] for f in challenge["fields"]))
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def edit(challenge_id: str) -> ResponseReturnValue:
     return _page(challenge_id)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def save(challenge_id: str) -> ResponseReturnValue:
     form = request.form
 

@@ -9,7 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from civicgraph.console.forms import act
 from civicgraph.console.shell import actor, graph, signed_in
-from civicgraph.core.access import LAB_WRITE
+from civicgraph.core.access import EXPERT, LAB_WRITE
 from civicgraph.core.errors import BadInput
 from civicgraph.lab.service import evaluation
 
@@ -19,7 +19,7 @@ def _queue_page(failure: dict[str, Any] | None = None) -> str:
                            queue=evaluation.queue(graph(), actor()), failure=failure)
 
 
-@signed_in("EXPERT", scope=LAB_WRITE)
+@signed_in(frozenset({EXPERT}), scope=LAB_WRITE)
 def queue() -> ResponseReturnValue:
     return _queue_page()
 
@@ -37,7 +37,7 @@ def _scores(criteria_ids: list[str]) -> list[dict[str, Any]]:
     return scores
 
 
-@signed_in("EXPERT", scope=LAB_WRITE)
+@signed_in(frozenset({EXPERT}), scope=LAB_WRITE)
 def score(proposal_id: str) -> ResponseReturnValue:
     item = next((i for i in evaluation.queue(graph(), actor()) if i["id"] == proposal_id), None)
     if item is None:
@@ -48,7 +48,7 @@ def score(proposal_id: str) -> ResponseReturnValue:
                "Your scores are saved.", _queue_page, "console.queue", f"score-{proposal_id}")
 
 
-@signed_in("EXPERT", scope=LAB_WRITE)
+@signed_in(frozenset({EXPERT}), scope=LAB_WRITE)
 def declare(proposal_id: str) -> ResponseReturnValue:
     return act(lambda: evaluation.declare_conflict(graph(), actor(), proposal_id,
                                                    request.form.get("reason")),

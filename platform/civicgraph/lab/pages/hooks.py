@@ -8,12 +8,10 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from civicgraph.console.shell import actor, form_errors, graph, signed_in
-from civicgraph.core.access import LAB_WRITE
+from civicgraph.core.access import LAB_WRITE, STAFF
 from civicgraph.core.errors import DomainError
 from civicgraph.lab.service import webhooks
 from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
-
-STAFF_ROLES = ("LAB_STAFF", "ADMIN")
 
 
 def _page(created: dict[str, Any] | None = None, failure: dict[str, Any] | None = None
@@ -22,12 +20,12 @@ def _page(created: dict[str, Any] | None = None, failure: dict[str, Any] | None 
                            created=created, failure=failure)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def page() -> ResponseReturnValue:
     return _page()
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def subscribe() -> ResponseReturnValue:
     """Rendered, not redirected: the signing secret is shown this once and never stored here."""
     try:

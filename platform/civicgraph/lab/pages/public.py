@@ -6,10 +6,10 @@ from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from civicgraph.console.shell import actor, graph
+from civicgraph.core.access import STAFF
 from civicgraph.core.errors import NotFound
 from civicgraph.lab.pages.present import pilot_view
 from civicgraph.lab.service import challenges, machine, pilots
-from civicgraph.lab.service.lifecycles import STAFF
 
 
 def home() -> ResponseReturnValue:

@@ -9,18 +9,16 @@ from flask.typing import ResponseReturnValue
 
 from civicgraph.console.forms import act, integer
 from civicgraph.console.shell import actor, graph, signed_in
-from civicgraph.core.access import LAB_WRITE
-from civicgraph.core.errors import NotFound
-from civicgraph.lab.pages import editor, hooks, staff_pilots
+from civicgraph.core.access import LAB_WRITE, STAFF
+from civicgraph.lab.pages.board import render_board
 from civicgraph.lab.pages.present import bars
-from civicgraph.lab.service import challenges, evaluation, figures, ideas, machine, pilots, webhooks
+from civicgraph.lab.service import challenges, evaluation, figures, ideas, pilots
 from civicgraph.lab.service import proposals as proposal_service
 
-STAFF_ROLES = ("LAB_STAFF", "ADMIN")
 INBOX = ("SUBMITTED", "IN_REVIEW")
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def dashboard() -> ResponseReturnValue:
     numbers = figures.lab_figures(graph())
     c = numbers["conversion"]
@@ -49,12 +47,12 @@ def _inbox_page(failure: dict[str, Any] | None = None) -> str:
                            open_challenges=challenges.public_list(g, "OPEN"))
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def inbox() -> ResponseReturnValue:
     return _inbox_page()
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def idea_action(idea_id: str, action: str) -> ResponseReturnValue:
     g, who, form = graph(), actor(), request.form
 
@@ -85,53 +83,34 @@ def idea_action(idea_id: str, action: str) -> ResponseReturnValue:
                f"idea-{idea_id}")
 
 
-def _board(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
-    g, who = graph(), actor()
-    try:
-        challenge = challenges.get(g, challenge_id)
-    except NotFound:
-        abort(404)
-    proposals = proposal_service.for_challenge(g, challenge_id)
-    for proposal in proposals:
-        proposal["moves"] = machine.allowed_moves(g, "PROPOSAL", proposal["id"], who)
-        proposal["pilot"] = proposal["status"] == "SELECTED"
-    return render_template(
-        "console/staff_challenge.html", challenge=challenge, proposals=proposals,
-        panel=evaluation.panel(g, who, challenge_id),
-        results=evaluation.results(g, challenge_id),
-        moves=machine.allowed_moves(g, "CHALLENGE", challenge_id, who),
-        history=machine.history(g, "CHALLENGE", challenge_id), failure=failure,
-        outbox=webhooks.outbox_for(g, challenge_id))
-
-
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def board(challenge_id: str) -> ResponseReturnValue:
-    return _board(challenge_id)
+    return render_board(challenge_id)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def assign(challenge_id: str) -> ResponseReturnValue:
     return act(lambda: evaluation.assign_experts(graph(), actor(), challenge_id),
                "Experts in the challenge's fields are now its judges.",
-               lambda failure: _board(challenge_id, failure), "console.board", "assign",
+               lambda failure: render_board(challenge_id, failure), "console.board", "assign",
                challenge_id=challenge_id)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def move_challenge(challenge_id: str) -> ResponseReturnValue:
     return act(lambda: challenges.advance(graph(), actor(), challenge_id,
                                           request.form.get("to", ""), integer("version"),
                                           request.form.get("reason")),
-               "Challenge moved.", lambda failure: _board(challenge_id, failure),
+               "Challenge moved.", lambda failure: render_board(challenge_id, failure),
                "console.board", "challenge-move", challenge_id=challenge_id)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def move_proposal(challenge_id: str, proposal_id: str) -> ResponseReturnValue:
     return act(lambda: proposal_service.advance(graph(), actor(), proposal_id,
                                                 request.form.get("to", ""), integer("version"),
                                                 request.form.get("reason")),
-               "Proposal moved.", lambda failure: _board(challenge_id, failure),
+               "Proposal moved.", lambda failure: render_board(challenge_id, failure),
                "console.board", f"proposal-{proposal_id}", challenge_id=challenge_id)
 
 
@@ -147,6 +126,3 @@ def register(bp: Blueprint) -> None:
                     methods=["POST"])
     bp.add_url_rule("/staff/challenges/<challenge_id>/proposals/<proposal_id>/move",
                     "move_proposal", move_proposal, methods=["POST"])
-    staff_pilots.register(bp)
-    editor.register(bp)
-    hooks.register(bp)

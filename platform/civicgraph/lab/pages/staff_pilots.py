@@ -9,13 +9,13 @@ from flask.typing import ResponseReturnValue
 
 from civicgraph.console.forms import act, integer, number
 from civicgraph.console.shell import actor, form_errors, graph, signed_in
-from civicgraph.core.access import LAB_WRITE
+from civicgraph.core.access import LAB_WRITE, STAFF
 from civicgraph.core.errors import DomainError, NotFound
+from civicgraph.lab.pages.board import render_board
 from civicgraph.lab.pages.present import CONDITION_TEXT, pilot_view
 from civicgraph.lab.service import machine, pilots, webhooks
 from civicgraph.lab.service.lifecycles import STAGE_GATES
 
-STAFF_ROLES = ("LAB_STAFF", "ADMIN")
 # The five single-choice variables of the operating model (``involved`` is a multiple choice).
 MODEL_CHOICES = (("relationship", "relationship", pilots.RELATIONSHIPS),
                  ("ownership", "ownership", pilots.OWNERSHIP),
@@ -41,23 +41,21 @@ def _page(pilot_id: str, failure: dict[str, Any] | None = None) -> str:
         outbox=webhooks.outbox_for(g, pilot_id))
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def page(pilot_id: str) -> ResponseReturnValue:
     return _page(pilot_id)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def start(challenge_id: str, proposal_id: str) -> ResponseReturnValue:
     try:
         pilot = pilots.start(graph(), actor(), proposal_id,
                              title=request.form.get("title") or None)
     except DomainError as error:
-        from civicgraph.lab.pages.staff import _board
-
         failure = {"form": f"pilot-{proposal_id}", "errors": form_errors(error),
                    "kept": request.form.to_dict(), "conflict": None, "unmet": None,
                    "message": error.message}
-        return _board(challenge_id, failure), 400
+        return render_board(challenge_id, failure), 400
     return redirect(url_for("console.staff_pilot", pilot_id=pilot["id"]))
 
 
@@ -66,7 +64,7 @@ def _pilot_action(pilot_id: str, form: str, message: str, run: Any) -> ResponseR
                form, pilot_id=pilot_id)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def add_measure(pilot_id: str) -> ResponseReturnValue:
     form = request.form
 
@@ -80,7 +78,7 @@ def add_measure(pilot_id: str) -> ResponseReturnValue:
     return _pilot_action(pilot_id, "measure", "Outcome measure added.", run)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def record(pilot_id: str, measure_id: str) -> ResponseReturnValue:
     def run() -> None:
         value = number("value")
@@ -93,20 +91,20 @@ def record(pilot_id: str, measure_id: str) -> ResponseReturnValue:
     return _pilot_action(pilot_id, f"measure-{measure_id}", "Measurement recorded.", run)
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def sign_off(pilot_id: str) -> ResponseReturnValue:
     return _pilot_action(pilot_id, "gate", "Signed off.", lambda: pilots.sign_off(
         graph(), actor(), pilot_id, request.form.get("stage", "")))
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def move(pilot_id: str) -> ResponseReturnValue:
     return _pilot_action(pilot_id, "gate", "Pilot moved.", lambda: pilots.advance(
         graph(), actor(), pilot_id, request.form.get("to", ""), integer("version"),
         request.form.get("reason")))
 
 
-@signed_in(*STAFF_ROLES, scope=LAB_WRITE)
+@signed_in(STAFF, scope=LAB_WRITE)
 def operating_model(pilot_id: str) -> ResponseReturnValue:
     form = request.form
     return _pilot_action(pilot_id, "model", "Operating model saved.", lambda: (

@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
+from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import challenges as repo
 from civicgraph.lab.service import machine
-from civicgraph.lab.service.lifecycles import STAFF
 from civicgraph.lab.service.validation import TITLE_MAX, require_role, require_signed_in, text
 
 CRITERIA_MAX = 20

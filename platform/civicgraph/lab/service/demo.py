@@ -12,9 +12,9 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
+from civicgraph.core.access import EXPERT, LAB_STAFF, PARTNER
 from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
-from civicgraph.identity.cypher import accounts as accounts_repo
 from civicgraph.identity.service import accounts
 from civicgraph.lab.cypher import demo as repo
 from civicgraph.lab.service import challenges, proposals, scheduling
@@ -34,12 +34,12 @@ def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
     repo.ensure_field(graph, FIELD, "Employment services", str(uuid.uuid4()), clock.iso())
     for email, name in ((EXPERT_EMAIL, "Demo Expert"), (INSIDER_EMAIL, "Demo Insider Expert")):
         accounts.ensure(graph, email=email, name=name, password=EXPERT_PASSWORD,
-                        roles=["EXPERT"])
+                        roles=[EXPERT])
         repo.link_person(graph, email, FIELD, None)
-    staff = accounts_repo.by_email(graph, staff_email)
+    staff = accounts.by_email(graph, staff_email)
     if staff is None or repo.challenge_titled(graph, TITLE):
         return {"labChallengesCreated": 0}
-    actor = Actor(str(staff["id"]), frozenset({"LAB_STAFF"}))
+    actor = Actor(str(staff["id"]), frozenset({LAB_STAFF}))
     deadline = now + dt.timedelta(hours=1)
     challenge = challenges.create(
         graph, actor, title=TITLE, description="How can job advisers reach people in villages "
@@ -53,7 +53,7 @@ def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
                                      description="Demo proposer")
         if index == 0:  # the insider works for the first proposer: a conflict of interest
             repo.link_person(graph, INSIDER_EMAIL, None, org["id"])
-        founder = Actor(f"demo-founder-{index}", frozenset({"PARTNER"}), org["id"])
+        founder = Actor(f"demo-founder-{index}", frozenset({PARTNER}), org["id"])
         draft = proposals.create(graph, founder, challenge_id=challenge["id"], title=title,
                                  summary=summary)
         proposals.advance(graph, founder, draft["id"], "SUBMITTED", 1)

@@ -14,11 +14,11 @@ from collections import defaultdict
 from typing import Any
 
 from civicgraph.core import clock
+from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import evaluation as repo
-from civicgraph.lab.service.lifecycles import STAFF
 from civicgraph.lab.service.validation import require_role, text
 
 SCORE_MIN, SCORE_MAX = 0.0, 10.0

@@ -8,6 +8,7 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
+from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
@@ -17,13 +18,12 @@ from civicgraph.lab.service import machine
 from civicgraph.lab.service.validation import TITLE_MAX, require_signed_in, text
 
 # Staff of the agency (lab staff, administrators) count as inside; everyone else as outside.
-INSIDE_ROLES = frozenset({"LAB_STAFF", "ADMIN"})
 DUPLICATES_SHOWN = 5
 _WORD = re.compile(r"[^\W_]{3,}")
 
 
 def origin_of(actor: Actor) -> str:
-    return "INTERNAL" if actor.has_any(INSIDE_ROLES) else "EXTERNAL"
+    return "INTERNAL" if actor.has_any(STAFF) else "EXTERNAL"
 
 
 def lucene_terms(*texts: str, limit: int = 40) -> str:

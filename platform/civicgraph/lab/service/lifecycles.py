@@ -10,10 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from civicgraph.core.access import PARTNER, SIGNED_IN, STAFF
 from civicgraph.core.actor import SYSTEM_ROLE
-
-STAFF = frozenset({"LAB_STAFF", "ADMIN"})
-SIGNED_IN = frozenset({"LAB_STAFF", "EXPERT", "CITIZEN", "PARTNER", "ADMIN"})
 
 
 @dataclass(frozen=True)
@@ -70,7 +68,7 @@ CHALLENGE = Lifecycle(
     kind="CHALLENGE", label="Challenge", initial="DRAFT",
     statuses=("DRAFT", "OPEN", "EVALUATION", "DECIDED", "CLOSED", "CANCELLED"),
     transitions=(
-        Transition("DRAFT", "OPEN", STAFF, owner_roles=frozenset({"PARTNER"}),
+        Transition("DRAFT", "OPEN", STAFF, owner_roles=frozenset({PARTNER}),
                    conditions=("has_field", "has_rubric", "deadline_in_future"),
                    webhook="challenge.opened"),
         Transition("OPEN", "EVALUATION", STAFF | {SYSTEM_ROLE}, conditions=("deadline_passed",)),
@@ -78,7 +76,7 @@ CHALLENGE = Lifecycle(
                    needs_reason=True),
         Transition("DECIDED", "CLOSED", STAFF),
         *_each(("DRAFT", "OPEN", "EVALUATION"), "CANCELLED", STAFF,
-               owner_roles=frozenset({"PARTNER"}), needs_reason=True),
+               owner_roles=frozenset({PARTNER}), needs_reason=True),
     ),
 )
 

@@ -12,13 +12,14 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
+from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import pilots as repo
 from civicgraph.lab.cypher import transitions as transition_repo
 from civicgraph.lab.service import machine
-from civicgraph.lab.service.lifecycles import STAFF, STAGE_GATES
+from civicgraph.lab.service.lifecycles import STAGE_GATES
 from civicgraph.lab.service.validation import TITLE_MAX, choice, require_role, text
 
 INVOLVED = ("CITIZENS", "COMMUNITIES", "THIRD_SECTOR", "START_UPS", "EMPLOYERS",

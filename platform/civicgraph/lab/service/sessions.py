@@ -6,12 +6,12 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
+from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import sessions as repo
 from civicgraph.lab.service.challenges import field_ids
-from civicgraph.lab.service.lifecycles import STAFF
 from civicgraph.lab.service.validation import (
     TITLE_MAX,
     choice,

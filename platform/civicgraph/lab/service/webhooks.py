@@ -22,12 +22,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from civicgraph.core import clock
+from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Forbidden
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue, TaskStatus
 from civicgraph.lab.cypher import webhooks as repo
-from civicgraph.lab.service.lifecycles import STAFF, WEBHOOK_EVENTS
+from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
 from civicgraph.lab.service.validation import require_signed_in
 
 SIGNATURE_HEADER = "X-CivicGraph-Signature"

@@ -1,0 +1,34 @@
+"""A challenge's board for staff: proposals with their moves, the panel, results and history.
+
+Rendered by the board's own page and again, with the failure kept, by every form on it and by the
+pilot start that begins on it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import abort, render_template
+
+from civicgraph.console.shell import actor, graph
+from civicgraph.core.errors import NotFound
+from civicgraph.lab.service import challenges, evaluation, machine, webhooks
+from civicgraph.lab.service import proposals as proposal_service
+
+
+def render_board(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
+    g, who = graph(), actor()
+    try:
+        challenge = challenges.get(g, challenge_id)
+    except NotFound:
+        abort(404)
+    proposals = proposal_service.for_challenge(g, challenge_id)
+    for proposal in proposals:
+        proposal["moves"] = machine.allowed_moves(g, "PROPOSAL", proposal["id"], who)
+        proposal["pilot"] = proposal["status"] == "SELECTED"
+    return render_template(
+        "console/staff_challenge.html", challenge=challenge, proposals=proposals,
+        panel=evaluation.panel(g, who, challenge_id),
+        results=evaluation.results(g, challenge_id),
+        moves=machine.allowed_moves(g, "CHALLENGE", challenge_id, who),
+        history=machine.history(g, "CHALLENGE", challenge_id), failure=failure,
+        outbox=webhooks.outbox_for(g, challenge_id))
