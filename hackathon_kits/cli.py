@@ -20,8 +20,7 @@ FINISHED = {"SUCCEEDED", "FAILED", "REFUSED", "SKIPPED", "LOST"}
 
 def _graph() -> Graph:
     settings = load_settings()
-    return Graph.connect(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
-                         settings.neo4j_database)
+    return Graph.from_settings(settings)
 
 
 @click.group()

@@ -21,8 +21,7 @@ from civicgraph.core.graph import Graph
 @contextmanager
 def _graph() -> Iterator[Graph]:
     settings = load_settings()
-    graph = Graph.connect(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
-                          settings.neo4j_database)
+    graph = Graph.from_settings(settings)
     try:
         yield graph
     except DomainError as exc:

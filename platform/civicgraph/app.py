@@ -36,9 +36,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config.update(SETTINGS=settings, JSON_SORT_KEYS=False)
-    graph = Graph.connect(
-        settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
-    )
+    graph = Graph.from_settings(settings)
     redis_client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2)
     app.extensions["civicgraph"] = {
         "settings": settings,

@@ -16,6 +16,8 @@ from typing import Any, LiteralString
 
 from neo4j import READ_ACCESS, Driver, GraphDatabase, Record, RoutingControl
 
+from civicgraph.config import Settings
+
 
 @dataclass
 class StatementLog:
@@ -72,6 +74,12 @@ class Graph:
             notifications_min_severity="OFF",
         )
         return cls(driver, database, uri)
+
+    @classmethod
+    def from_settings(cls, settings: Settings) -> Graph:
+        """The graph the settings name; the web app, the worker and the CLI all open it so."""
+        return cls.connect(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
+                           settings.neo4j_database)
 
     def run(
         self,

@@ -12,8 +12,6 @@ from civicgraph.core.graph import Graph
 @cache
 def graph() -> Graph:
     settings = load_settings()
-    connected = Graph.connect(
-        settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password, settings.neo4j_database
-    )
+    connected = Graph.from_settings(settings)
     atexit.register(connected.close)
     return connected
