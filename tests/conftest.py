@@ -19,7 +19,7 @@ from flask.testing import FlaskClient
 
 from civicgraph.cli import devstack
 from civicgraph.core.graph import Graph
-from tests.helpers import client_with_token
+from tests.builders import client_with_token
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 
