@@ -12,11 +12,12 @@ GRAPHIQL_DIR := platform/civicgraph/api/http/static
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/graphiql/graphiql.min.js
 MVN := mvn -B -q
 
-.PHONY: help run test lint bench bench-graph bench-kits bench-partners schema deps python neo4j redis graphiql clean
+.PHONY: help run test test-fast lint bench bench-graph bench-kits bench-partners schema deps python neo4j redis graphiql clean
 
 help:
 	@echo "make run     start Neo4j, Redis, a Celery worker and the web app; seed a demo; serve GraphQL"
 	@echo "make test    ruff, mypy, import contracts and pytest on real Neo4j, Redis and Celery"
+	@echo "make test-fast  the tests that need no service (pure rules, compiled Cypher): seconds"
 	@echo "make lint    the static checks only"
 	@echo "make bench   benchmarks (not part of make test); figures go to docs/benchmarks.md"
 	@echo "make schema  rewrite the committed GraphQL schema file from the code"
@@ -28,6 +29,11 @@ run: deps graphiql
 test: deps lint
 	@scripts/require.sh chromium
 	$(BIN)/pytest
+
+# The tests marked `services` (tests/conftest.py marks every test whose fixtures need Neo4j,
+# Redis or a worker) are left out: nothing is started.
+test-fast: python
+	$(BIN)/pytest -m "not services"
 
 lint: python
 	$(BIN)/ruff check platform graph_schema hackathon_kits partners bench scripts tests

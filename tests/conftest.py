@@ -4,6 +4,10 @@ test asks for it, a Celery worker. Tests are isolated by cleaning the graph, nev
 Set NEO4J_URI (and NEO4J_USER / NEO4J_PASSWORD) or REDIS_URL to test against servers you run;
 the session then starts none of its own for that part. The graph is wiped between tests, so never
 point it at a database whose data you want to keep.
+
+Every test that needs a service, directly or through another fixture, is marked ``services`` at
+collection, so ``pytest -m "not services"`` (``make test-fast``) runs the pure rules in seconds
+and starts nothing: the services start lazily, on the first test that asks for them.
 """
 
 from __future__ import annotations
@@ -19,9 +23,23 @@ from flask.testing import FlaskClient
 
 from civicgraph.cli import devstack
 from civicgraph.core.graph import Graph
-from tests.helpers import client_with_token
+from tests.builders import client_with_token
 
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+# The fixtures that start or reach a real service. A folder's conftest may build others on them
+# (tests/partner_graph's admin ``client``, tests/console's ``web``): the hook below looks at each
+# test's whole fixture closure, so those count too.
+SERVICE_FIXTURES = frozenset({
+    "services", "graph", "app", "client", "authorised", "admin_client", "worker",
+})
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark ``services`` every test whose fixtures (with what they depend on) need a service."""
+    for item in items:
+        if SERVICE_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.services)
 
 
 @pytest.fixture(scope="session")

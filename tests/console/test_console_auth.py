@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
-from tests.helpers import sign_in
+from tests.builders import sign_in
 
 
 def _signed_in(app: Flask, graph: Graph, email: str, password: str) -> FlaskClient:

@@ -20,8 +20,7 @@ from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
 from civicgraph.lab.service import challenges, ideas, proposals
 from tests.console.conftest import SCREENSHOTS
-from tests.lab.builders import open_challenge, to_evaluation
-from tests.lab.conftest import field, organisation, person
+from tests.lab.builders import field, open_challenge, organisation, person, to_evaluation
 
 EXPERT_EMAIL, EXPERT_PASSWORD = "expert@lab.example", "expert-password-1"
 pytestmark = pytest.mark.worker

@@ -8,8 +8,7 @@ from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden
 from civicgraph.core.graph import Graph
 from civicgraph.lab.service import challenges, machine, proposals
-from tests.lab.builders import FUTURE, open_challenge, to_evaluation
-from tests.lab.conftest import field, organisation, person
+from tests.lab.builders import FUTURE, field, open_challenge, organisation, person, to_evaluation
 
 
 def test_a_challenge_opens_only_when_complete(graph: Graph, staff: Actor) -> None:

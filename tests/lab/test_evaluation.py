@@ -10,8 +10,7 @@ from civicgraph.core.errors import BadInput, Forbidden
 from civicgraph.core.graph import Graph
 from civicgraph.lab.service import evaluation, proposals
 from civicgraph.partner_graph.service import organisations
-from tests.lab.builders import open_challenge, to_evaluation
-from tests.lab.conftest import field, organisation, person
+from tests.lab.builders import field, open_challenge, organisation, person, to_evaluation
 
 # Partnerships are set up as an admin would make them (the lab tests are not about that rule).
 ADMIN_SETUP = Principal(client_id="lab-test-setup", scopes=frozenset({"admin"}))

@@ -13,10 +13,9 @@ from flask.testing import FlaskClient
 from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
 from civicgraph.lab.service import challenges, ideas, pilots, sessions
-from tests.helpers import bearer, create_public_client, gql, login_with_pkce
-from tests.lab.builders import FUTURE, RUBRIC, open_challenge
-from tests.lab.conftest import field as make_field
-from tests.lab.conftest import person
+from tests.builders import bearer, create_public_client, gql, login_with_pkce
+from tests.lab.builders import FUTURE, RUBRIC, open_challenge, person
+from tests.lab.builders import field as make_field
 
 PASSWORD = "a long lab password"
 _HASH = PasswordHasher().hash(PASSWORD)

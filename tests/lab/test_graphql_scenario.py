@@ -15,9 +15,8 @@ from civicgraph.config import load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.queue import create_celery
 from civicgraph.lab import tasks as lab_tasks
-from tests.helpers import client_with_token, gql
-from tests.lab.builders import AFTER_DEADLINE, FUTURE
-from tests.lab.conftest import field, organisation, person
+from tests.builders import client_with_token, gql
+from tests.lab.builders import AFTER_DEADLINE, FUTURE, field, organisation, person
 from tests.lab.test_graphql_lab import signed_in
 
 pytestmark = pytest.mark.worker

@@ -8,7 +8,7 @@ from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, Unauthenticated
 from civicgraph.core.graph import Graph
 from civicgraph.lab.service import challenges, ideas, machine
-from tests.lab.conftest import organisation, person
+from tests.lab.builders import organisation, person
 
 
 def test_submission_records_origin_and_history(graph: Graph, staff: Actor) -> None:
@@ -80,7 +80,7 @@ def test_review_into_challenge_and_decline_and_merge(graph: Graph, staff: Actor)
 def test_accept_into_a_proposal_to_an_open_challenge(graph: Graph, staff: Actor) -> None:
     org = organisation(graph, "Bus Start-up")
     founder = person(graph, "Fay Founder", {"PARTNER"}, org)
-    from tests.lab.conftest import field
+    from tests.lab.builders import field
 
     field(graph, "mobility")
     challenge = challenges.create(

@@ -14,8 +14,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import transitions as transition_repo
 from civicgraph.lab.service import challenges, machine, sessions
 from civicgraph.lab.service.lifecycles import LIFECYCLES
-from tests.lab.builders import FUTURE, RUBRIC
-from tests.lab.conftest import field, person
+from tests.lab.builders import FUTURE, RUBRIC, field, person
 
 # The lifecycles as the design brief states them: status -> statuses it may move to.
 EXPECTED = {

@@ -20,8 +20,7 @@ from civicgraph.lab.service import (
     scheduling,
     webhooks,
 )
-from tests.lab.builders import FUTURE, open_challenge, to_evaluation
-from tests.lab.conftest import field, organisation, person
+from tests.lab.builders import FUTURE, field, open_challenge, organisation, person, to_evaluation
 
 MODEL: dict[str, Any] = {
     "involved": ["CITIZENS", "START_UPS", "PUBLIC_AGENCIES"], "relationship": "NETWORK",

@@ -19,9 +19,8 @@ from civicgraph.core.graph import Graph
 from civicgraph.core.queue import create_celery
 from civicgraph.lab import tasks as lab_tasks
 from civicgraph.lab.service import challenges, machine, webhooks
-from tests.helpers import wait_for
-from tests.lab.builders import AFTER_DEADLINE, FUTURE, RUBRIC
-from tests.lab.conftest import field, person
+from tests.builders import wait_for
+from tests.lab.builders import AFTER_DEADLINE, FUTURE, RUBRIC, field, person
 
 pytestmark = pytest.mark.worker
 

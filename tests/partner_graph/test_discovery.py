@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.helpers import gql
-from tests.partner_graph.ecosystem import build, ok
+from tests.builders import gql
+from tests.partner_graph.builders import build, ok
 
 REACH = """query R($id: ID!, $hops: Int) { partnersOfPartners(id: $id, hops: $hops) {
   distance organisation { name } } }"""

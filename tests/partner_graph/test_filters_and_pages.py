@@ -7,8 +7,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.helpers import gql
-from tests.partner_graph.ecosystem import SKILL, build, ok
+from tests.builders import gql
+from tests.partner_graph.builders import SKILL, build, ok
 
 
 def names(client: FlaskClient, where: dict[str, Any] | None = None, **args: Any) -> list[str]:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
-from tests.helpers import gql
-from tests.partner_graph.ecosystem import SKILL, build, create, ok, register
+from tests.builders import gql
+from tests.partner_graph.builders import SKILL, build, create, ok, register
 
 UPDATE_VACANCY = """mutation U($id: ID!, $version: Int!, $input: UpdateVacancyInput!) {
   updateVacancy(id: $id, version: $version, input: $input) {

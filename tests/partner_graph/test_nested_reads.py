@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from civicgraph.compiler.cache import PLANS
-from tests.helpers import gql
-from tests.partner_graph.ecosystem import build
+from tests.builders import gql
+from tests.partner_graph.builders import build
 
 NESTED = """
 query Nested($first: Int) {

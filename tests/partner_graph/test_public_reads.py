@@ -5,8 +5,8 @@ from __future__ import annotations
 from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import gql
-from tests.partner_graph.ecosystem import build
+from tests.builders import gql
+from tests.partner_graph.builders import build
 
 
 def test_anonymous_reads_the_catalogue_but_not_node_discovery_or_writes(

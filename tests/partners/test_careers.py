@@ -15,7 +15,7 @@ from partners.service import careers
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from partners.service.platforms import OPERATOR, Caller
-from tests.helpers import bearer, create_client, fetch_token, gql
+from tests.builders import bearer, create_client, fetch_token, gql
 from tests.partners.test_file_sync import register
 
 SW = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"

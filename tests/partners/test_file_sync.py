@@ -13,7 +13,7 @@ from civicgraph.core.graph import Graph
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from partners.service.platforms import OPERATOR
-from tests.helpers import bearer, client_with_token, create_client, fetch_token
+from tests.builders import bearer, client_with_token, create_client, fetch_token
 
 DEMO = Path(__file__).resolve().parents[2] / "partners" / "data" / "demo"
 

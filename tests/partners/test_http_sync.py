@@ -23,7 +23,7 @@ from partners.service import sync as partner_sync
 from partners.service.platforms import OPERATOR
 from partners.sources import HttpFetcher
 from partners.tasks import SYNC_DUE_PARTNER_FEEDS
-from tests.helpers import gql, wait_for
+from tests.builders import gql, wait_for
 from tests.partners.feed_server import posting, serving
 
 pytestmark = pytest.mark.worker

@@ -13,7 +13,7 @@ from civicgraph.core.graph import Graph
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from partners.service.platforms import OPERATOR
-from tests.helpers import bearer, create_client, fetch_token, gql
+from tests.builders import bearer, create_client, fetch_token, gql
 from tests.partners.test_file_sync import register
 
 LIST = "{ vacancies(first: 50) { totalCount nodes { title } } }"

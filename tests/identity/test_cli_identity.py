@@ -12,7 +12,7 @@ from flask import Flask
 from civicgraph.cli import main
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.service import organisations
-from tests.helpers import bearer, fetch_token
+from tests.builders import bearer, fetch_token
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Any:

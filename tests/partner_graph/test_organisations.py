@@ -4,9 +4,18 @@ from __future__ import annotations
 
 from typing import Any
 
+import pytest
+from flask import Flask
 from flask.testing import FlaskClient
 
-from tests.helpers import gql
+from tests.builders import gql
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    """Anonymous, as the session's own ``client``: this folder's conftest makes ``client`` an
+    admin for its other modules, and these tests read what anyone without a token gets."""
+    return app.test_client()
 
 REGISTER = """
 mutation Register($input: RegisterOrganisationInput!) {

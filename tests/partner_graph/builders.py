@@ -6,7 +6,7 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from tests.helpers import gql
+from tests.builders import gql
 
 
 def ok(client: FlaskClient, query: str, variables: dict[str, Any] | None = None) -> Any:

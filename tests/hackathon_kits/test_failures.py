@@ -13,16 +13,16 @@ from civicgraph.config import load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.queue import CeleryTaskQueue, create_celery
 from hackathon_kits import service as kits
-from tests.helpers import gql, wait_for
-from tests.kits import factories
-from tests.kits.conftest import KIT_STORE
-from tests.kits.helpers import (
+from tests.builders import gql, wait_for
+from tests.hackathon_kits import builders as factories
+from tests.hackathon_kits.builders import (
     BUILD,
     build,
     build_status,
     start_build,
     wait_finished,
 )
+from tests.hackathon_kits.conftest import KIT_STORE
 
 pytestmark = pytest.mark.worker
 

@@ -1,4 +1,9 @@
-"""Small helpers the tests share: sending GraphQL and waiting for background work."""
+"""What tests of every domain build and do: OAuth clients and tokens from the real endpoints,
+a browser signed in with PKCE, a GraphQL request, a wait for background work.
+
+Each domain's own data builders are in ``tests/<domain>/builders.py``; these are shared because
+every domain's tests call the gateway as some client.
+"""
 
 from __future__ import annotations
 

@@ -8,16 +8,13 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from joserfc import jwt
-from joserfc.jwk import KeySet
 
-from civicgraph.app import create_app
 from civicgraph.config import Settings
 from civicgraph.core.graph import Graph
 from civicgraph.identity.service import accounts
 from civicgraph.identity.service import clients as oauth_clients
 from civicgraph.partner_graph.service import organisations
-from tests.helpers import (
+from tests.builders import (
     bearer,
     create_client,
     create_public_client,
@@ -25,13 +22,9 @@ from tests.helpers import (
     gql,
     login_with_pkce,
 )
+from tests.identity.builders import decode, other_app
 
 TASK = '{ task(id: "t-1") { id state } }'
-
-
-def decode(app: Flask, token: str) -> Any:
-    jwks = app.test_client().get("/.well-known/jwks.json").get_json()
-    return jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"])
 
 
 def test_client_credentials_token_is_an_rfc9068_jwt(app: Flask, graph: Graph) -> None:
@@ -95,15 +88,6 @@ def test_a_revoked_client_gets_no_token_and_its_live_tokens_stop(
     response = bearer(app, token).post("/graphql", json={"query": TASK})
     assert response.status_code == 401
     assert 'error="invalid_token"' in response.headers["WWW-Authenticate"]
-
-
-def other_app(tmp_path: Path, **overrides: Any) -> Flask:
-    """An app with its own keys; the rate limits are out of the way unless a test sets them."""
-    flask_app = create_app({"keys_dir": tmp_path / "keys", "log_json": True,
-                            "token_rate_per_ip": 1_000_000, "token_rate_per_client": 1_000_000,
-                            **overrides})
-    flask_app.testing = True
-    return flask_app
 
 
 def test_lifetime_is_configurable_within_5_to_60_minutes(graph: Graph, tmp_path: Path) -> None:

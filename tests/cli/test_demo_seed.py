@@ -8,7 +8,7 @@ from civicgraph.cli import demo as demo_seed
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
-from tests.helpers import bearer, fetch_token, gql
+from tests.builders import bearer, fetch_token, gql
 
 
 def counts(graph: Graph) -> tuple[int, int, int]:

@@ -13,9 +13,9 @@ from frictionless import Package
 
 from civicgraph.cli.devstack import Service
 from civicgraph.core.graph import Graph
-from tests.helpers import gql
-from tests.kits import factories
-from tests.kits.helpers import build, unzip
+from tests.builders import gql
+from tests.hackathon_kits import builders as factories
+from tests.hackathon_kits.builders import build, unzip
 
 pytestmark = pytest.mark.worker
 

@@ -13,7 +13,7 @@ from civicgraph.api import policy
 from civicgraph.api.schema import schema
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.service import organisations
-from tests.helpers import gql
+from tests.builders import gql
 
 LINK = "mutation L($a: ID!, $b: ID!) { linkPartners(a: $a, b: $b) { created } }"
 RECOMPUTE = "mutation { recomputePartnerCounts { task { id } } }"

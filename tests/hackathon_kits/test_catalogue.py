@@ -14,9 +14,9 @@ from flask.testing import FlaskClient
 from civicgraph.cli import main
 from civicgraph.cli.devstack import Service
 from civicgraph.core.graph import Graph
-from tests.helpers import gql
-from tests.kits import factories
-from tests.kits.helpers import build
+from tests.builders import gql
+from tests.hackathon_kits import builders as factories
+from tests.hackathon_kits.builders import build
 
 pytestmark = pytest.mark.worker
 

@@ -3,10 +3,18 @@ own code; configurable per deployment."""
 
 from __future__ import annotations
 
+import pytest
 from flask.testing import FlaskClient
 
 from civicgraph.app import create_app
-from tests.helpers import gql
+from tests.builders import gql
+
+
+@pytest.fixture
+def client(admin_client: FlaskClient) -> FlaskClient:
+    """The limits are checked for an admin client, as they were beside the partner-graph tests:
+    a token changes nothing about them."""
+    return admin_client
 
 
 def refused(client: FlaskClient, query: str, code: str, limit: str) -> None:

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from civicgraph.core.graph import Graph
 from civicgraph.identity.service import accounts
 from civicgraph.partner_graph.service import organisations
-from tests.helpers import bearer, create_public_client, gql, login_with_pkce
+from tests.builders import bearer, create_public_client, gql, login_with_pkce
 
 PROFILE = """
 query Profile($id: ID!, $purpose: String!) {

@@ -9,8 +9,7 @@ from flask import Flask
 
 from civicgraph.core.graph import Graph
 from civicgraph.identity.service import accounts
-from tests.auth.test_tokens import decode
-from tests.helpers import (
+from tests.builders import (
     REDIRECT_URI,
     authorize_url,
     code_from,
@@ -20,6 +19,7 @@ from tests.helpers import (
     pkce_pair,
     sign_in,
 )
+from tests.identity.builders import decode
 
 PASSWORD = "a long password"
 

@@ -12,8 +12,8 @@ from civicgraph.cli.devstack import Service
 from civicgraph.config import load_settings
 from civicgraph.core.queue import create_celery
 from civicgraph.workers.tasks import DIAGNOSTICS
-from tests.graphql.test_organisations import LINK, register
-from tests.helpers import gql, wait_for
+from tests.builders import gql, wait_for
+from tests.partner_graph.test_organisations import LINK, register
 
 TASK = "query Task($id: ID!) { task(id: $id) { id state result error } }"
 

@@ -17,8 +17,8 @@ from joserfc import jwt
 from joserfc.jwk import RSAKey
 
 from civicgraph.core.graph import Graph
-from tests.auth.test_tokens import other_app
-from tests.helpers import bearer, create_client, fetch_token, gql
+from tests.builders import bearer, create_client, fetch_token, gql
+from tests.identity.builders import other_app
 
 TASK = '{ task(id: "t-1") { id state } }'
 

@@ -1,0 +1,27 @@
+"""What identity tests build: apps with keys of their own, and a token decoded the way a resource
+server would (against the published JWKS, never the server's private key)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from flask import Flask
+from joserfc import jwt
+from joserfc.jwk import KeySet
+
+from civicgraph.app import create_app
+
+
+def decode(app: Flask, token: str) -> Any:
+    jwks = app.test_client().get("/.well-known/jwks.json").get_json()
+    return jwt.decode(token, KeySet.import_key_set(jwks), algorithms=["RS256"])
+
+
+def other_app(tmp_path: Path, **overrides: Any) -> Flask:
+    """An app with its own keys; the rate limits are out of the way unless a test sets them."""
+    flask_app = create_app({"keys_dir": tmp_path / "keys", "log_json": True,
+                            "token_rate_per_ip": 1_000_000, "token_rate_per_client": 1_000_000,
+                            **overrides})
+    flask_app.testing = True
+    return flask_app
