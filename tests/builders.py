@@ -126,7 +126,8 @@ def code_from(response: Any) -> str:
     assert response.status_code == 302, response.get_data(as_text=True)
     query = parse_qs(urlsplit(response.headers["Location"]).query)
     assert query["state"] == ["st-1"]
-    return query["code"][0]
+    code: str = query["code"][0]
+    return code
 
 
 def login_with_pkce(app: Flask, client_id: str, email: str, password: str,

@@ -13,6 +13,7 @@ from civicgraph.api.schema import schema
 
 def _subclasses(base: type) -> list[type]:
     found: list[type] = []
+    sub: type
     for sub in base.__subclasses__():
         found += [sub, *_subclasses(sub)]
     return found

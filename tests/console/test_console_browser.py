@@ -183,8 +183,9 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
     kept = page.locator("section", has=page.get_by_role("heading", name=re.compile("Advice vans")))
     assert kept.get_by_label("Reason").input_value() == "second best, keep in view"
     _accessible(page, axe_script, "05-staff-stale-edit")
-    bus = lambda: page.locator("section", has=page.get_by_role("heading",  # noqa: E731
-                                                               name=re.compile("^Job bus")))
+    def bus() -> Any:
+        return page.locator("section", has=page.get_by_role("heading",
+                                                            name=re.compile("^Job bus")))
     page.goto(f"{web}/console/staff/challenges/{challenge_id}")
     bus().get_by_label("Decision").select_option("SHORTLISTED")
     bus().get_by_label("Reason").fill("highest normalised score")

@@ -81,7 +81,7 @@ def _published(rows: list[tuple[tuple[str, ...], int | None]]) -> dict[tuple[str
 
 
 def test_ten_five_rule_and_rounding() -> None:
-    cells = {("A",): 3, ("B",): 12, ("C",): 27, ("D",): 40}
+    cells: dict[tuple[str, ...], int] = {("A",): 3, ("B",): 12, ("C",): 27, ("D",): 40}
     out = _published(protect_aggregate(cells, ["region"], [[]], threshold=10,
                                        rounding_base=5, secondary=True).rows)
     assert out[("A",)] is None
@@ -94,8 +94,8 @@ def test_ten_five_rule_and_rounding() -> None:
 
 def test_a_total_of_nine_does_not_reveal_two_ones() -> None:
     # Row total 9 (published) with two suppressed 1s and a visible 7 would reveal them.
-    cells = {("r", "a"): 1, ("r", "b"): 1, ("r", "c"): 7, ("s", "a"): 50, ("s", "b"): 60,
-             ("s", "c"): 70}
+    cells: dict[tuple[str, ...], int] = {("r", "a"): 1, ("r", "b"): 1, ("r", "c"): 7,
+                                         ("s", "a"): 50, ("s", "b"): 60, ("s", "c"): 70}
     result = protect_aggregate(cells, ["row", "col"], [["row"], ["col"], []], threshold=10,
                                rounding_base=None, secondary=True)
     out = _published(result.rows)
@@ -127,7 +127,7 @@ def test_secondary_suppression_holds_on_random_tables() -> None:
     dims = ["region", "occupation", "month"]
     totals = [["region", "month"], ["region"], ["month"], []]
     for _ in range(200):
-        cells = {key: rng.choice([1, 2, 3, 5, 8, 9, 10, 11, 15, 30, 80])
+        cells: dict[tuple[str, ...], int] = {key: rng.choice([1, 2, 3, 5, 8, 9, 10, 11, 15, 30, 80])
                  for key in itertools.product("ABC", "xyz", "12")
                  if rng.random() < 0.8}
         result = protect_aggregate(cells, dims, totals, threshold=10, rounding_base=5,
