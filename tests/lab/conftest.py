@@ -1,7 +1,7 @@
 """Lab fixtures: people stored as Person nodes with the Actor they act as, fields, organisations.
 
-People, fields and memberships belong to the partner graph and identity issues; until their
-services land, these fixtures write the few nodes the lab reads with plain Cypher.
+People, fields and memberships are the partner graph's and identity's nodes, not the lab's:
+these fixtures write the few the lab reads with plain Cypher.
 """
 
 from __future__ import annotations
