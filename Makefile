@@ -45,7 +45,7 @@ bench: bench-graph bench-kits bench-partners
 
 # Partner-feed sync throughput and career matching latency (docs/benchmarks.md).
 bench-partners: deps
-	$(BIN)/python bench/partners_bench.py
+	$(BIN)/python -m bench.partners_bench
 
 # A 1M-row kit build: rows/s and peak memory, 100k vs 1M rows (docs/benchmarks.md).
 bench-kits: deps
@@ -56,7 +56,7 @@ BENCH_PEER_STAMP := bench/node_modules/@neo4j/graphql/package.json
 
 # The partner graph's nested read: CivicGraph vs bare Cypher vs @neo4j/graphql (docs/benchmarks.md).
 bench-graph: deps $(APOC_STAMP) $(BENCH_PEER_STAMP)
-	$(BIN)/python bench/graph_bench.py
+	$(BIN)/python -m bench.graph_bench
 
 # APOC core, which only the benchmark's peer needs: on the classpath and in the plugin dir.
 $(APOC_STAMP): $(NEO4J_DIR)/pom.xml

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import json
 import os
-import re
 import statistics
 import sys
 import threading
@@ -26,14 +25,15 @@ from typing import Any
 import requests
 from neo4j import GraphDatabase, RoutingControl
 
+from bench import harness
 from civicgraph.cli import devstack
+from civicgraph.config import PROJECT_ROOT
 from civicgraph.core.graph import Graph, recording_statements
 from civicgraph.partner_graph import generator
 from graph_schema import Migrator
 
-ROOT = Path(__file__).resolve().parent.parent
-VAR = Path(os.environ.get("BENCH_VAR", str(ROOT / "var" / "bench")))
-PLUGINS = ROOT / "neo4j_embedded" / "target" / "bench-plugins"
+HEADING = "## Partner graph: nested read"
+VAR = Path(os.environ.get("BENCH_VAR", str(PROJECT_ROOT / "var" / "bench")))
 ORGS = int(os.environ.get("BENCH_ORGANISATIONS", "10000"))
 VACANCIES = int(os.environ.get("BENCH_VACANCIES", "100000"))
 SKILLS = int(os.environ.get("BENCH_SKILLS", "1000"))
@@ -48,32 +48,6 @@ LIBRARY_QUERY = """query Nested { organisations(limit: 10, sort: [{name: ASC}]) 
   id name partners(limit: 5, sort: [{name: ASC}]) { id name
     vacancies(limit: 5, sort: [{title: ASC}]) { id title skills(limit: 5, sort: [{name: ASC}]) {
       name } } } } }"""
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    for line in Path("/proc/cpuinfo").read_text().splitlines():
-        if line.startswith("model name"):
-            cpu = line.split(":", 1)[1].strip()
-            break
-    mem_kb = int(re.findall(r"MemTotal:\s+(\d+)", Path("/proc/meminfo").read_text())[0])
-    return f"{os.cpu_count()} CPUs ({cpu}), {mem_kb / 1024 / 1024:.1f} GiB memory"
-
-
-def start_neo4j(port: int, stack: list[devstack.Service]) -> str:
-    jar = list(PLUGINS.glob("apoc-core-*.jar"))
-    if not jar:
-        raise SystemExit("APOC is missing: run `make bench-graph` (it fetches it with Maven)")
-    classpath = devstack.neo4j_classpath() + os.pathsep + str(jar[0])
-    argv = ["java", "-Xmx2g", "-XX:+UseG1GC", "-cp", classpath, devstack.LAUNCHER_CLASS,
-            "--home", str(VAR / "neo4j"), "--port", str(port), "--plugins", str(PLUGINS),
-            "--pagecache", "1g"]
-    service = devstack.Service("neo4j-bench", argv, VAR / "log" / "neo4j.log")
-    service.start()
-    stack.append(service)
-    uri = f"bolt://127.0.0.1:{port}"
-    devstack.wait_for_bolt(uri, "neo4j", "", 180, service.alive)
-    return uri
 
 
 def seed(graph: Graph) -> dict[str, Any]:
@@ -147,7 +121,8 @@ def main() -> None:
     stack: list[devstack.Service] = []
     results: dict[str, list[dict[str, Any]]] = {}
     with devstack.running(stack):
-        uri = start_neo4j(devstack.free_port(), stack)
+        uri = harness.start_neo4j(stack, VAR / "neo4j", VAR / "log" / "neo4j.log", "2g",
+                                  apoc=True, pagecache="1g")
         graph = Graph.connect(uri, "neo4j", "", "neo4j")
         apoc = graph.run("RETURN apoc.version() AS v")[0]["v"]
         print(f"neo4j with APOC {apoc}; seeding {ORGS} organisations, {VACANCIES} vacancies…")
@@ -168,8 +143,8 @@ def main() -> None:
         stack.append(web)
         node_port = devstack.free_port()
         peer = devstack.Service("neo4j-graphql", [
-            "node", str(ROOT / "bench" / "neo4j-graphql-server.mjs"), str(node_port), uri],
-            VAR / "log" / "neo4j-graphql.log", cwd=ROOT / "bench")
+            "node", str(PROJECT_ROOT / "bench" / "neo4j-graphql-server.mjs"), str(node_port), uri],
+            VAR / "log" / "neo4j-graphql.log", cwd=PROJECT_ROOT / "bench")
         peer.start()
         stack.append(peer)
         ours = f"http://127.0.0.1:{web_port}/graphql"
@@ -232,10 +207,10 @@ def write_doc(results: dict[str, list[dict[str, Any]]], seeded: dict[str, Any],
               size: tuple[int, int], cypher: str) -> None:
     bare, ours, lib = (results[k] for k in results)
     lines = [
-        "## Partner graph: nested read", "",
-        f"Measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} by `make bench-graph` "
-        f"on {machine()}; everything (Neo4j, gunicorn, Node and the load generator) on this one "
-        f"machine, over loopback; load average at the end {os.getloadavg()[0]:.1f} (other "
+        HEADING, "",
+        f"Measured {harness.measured_at()} by `make bench-graph` on {harness.machine()}; "
+        "everything (Neo4j, gunicorn, Node and the load generator) on this one machine, over "
+        f"loopback; load average at the end {harness.load_average():.1f} (other "
         "work shares this machine, so absolute figures are noisy; the ratios compare targets "
         "run back to back at each level).", "",
         f"Data: `civicgraph generate --organisations {ORGS} --vacancies {VACANCIES} --skills "
@@ -272,13 +247,7 @@ def write_doc(results: dict[str, list[dict[str, Any]]], seeded: dict[str, Any],
               "text), the plan lookup and JSON; with more clients than cores those compete with "
               "Neo4j for the same CPUs.", ""]
     lines += ["", "The compiled statement:", "", "```cypher", cypher, "```", ""]
-    section = "\n".join(lines)
-    doc = ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n\nWritten by `make bench`.\n\n"
-    pattern = re.compile(r"## Partner graph: nested read\n.*?(?=\n## |\Z)", re.S)
-    text = pattern.sub(section.rstrip("\n") + "\n", text) if pattern.search(text) \
-        else text.rstrip("\n") + "\n\n" + section
-    doc.write_text(text)
+    doc = harness.write_section("\n".join(lines))
     print(json.dumps({"written": str(doc)}))
 
 

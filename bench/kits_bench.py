@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import resource
 import subprocess
 import sys
@@ -25,11 +24,14 @@ from typing import Any
 import click
 import psutil
 
+from bench import harness
 from civicgraph.cli import devstack
 from civicgraph.config import load_settings
 from civicgraph.core.graph import Graph
 
 SIZES = (100_000, 300_000, 1_000_000)
+# `--quick`: the same three builds at a hundredth of the rows, to check the harness end to end.
+QUICK_SIZES = (1_000, 3_000, 10_000)
 HEADING = "## Hackathon kits: build"
 SPEC = """name: {name}
 title: Benchmark records ({rows} rows)
@@ -114,38 +116,24 @@ def child(rows: int, uri: str, work: Path) -> None:
     }))
 
 
-def _machine() -> str:
-    model = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    memory = psutil.virtual_memory().total / 2**30
-    return (f"{os.cpu_count()} CPUs (nproc), {model}, {memory:.1f} GiB RAM, "
-            f"Python {platform.python_version()}, {platform.system()} {platform.release()}")
-
-
 @cli.command()
 @click.option("--write", "write_to", type=click.Path(path_type=Path), default=None,
               help="Update this Markdown file's kits section with the figures.")
-def run(write_to: Path | None) -> None:
+@click.option("--quick", is_flag=True, help=f"Build {QUICK_SIZES} rows instead of {SIZES}.")
+def run(write_to: Path | None, quick: bool) -> None:
     """Start Neo4j, generate 1M rows, build 100k/300k/1M-row kits in child processes."""
-    base = Path(tempfile.mkdtemp(prefix="civicgraph-kits-bench-"))
-    port = devstack.free_port()
-    neo4j = devstack.neo4j_service(port, base / "neo4j", base / "neo4j.log", "2g")
-    with devstack.running([neo4j]):
-        neo4j.start()
-        uri = f"bolt://127.0.0.1:{port}"
-        devstack.wait_for_bolt(uri, "neo4j", "", 120, neo4j.alive)
+    sizes = QUICK_SIZES if quick else SIZES
+    stack: list[devstack.Service] = []
+    with tempfile.TemporaryDirectory(prefix="civicgraph-kits-bench-") as tmp, \
+            devstack.running(stack):
+        base = Path(tmp)
+        uri = harness.start_neo4j(stack, base / "neo4j", base / "neo4j.log", "2g")
         graph = _graph(uri)
         from graph_schema import Migrator
 
         Migrator(graph.driver, "neo4j").migrate()
         started = time.perf_counter()
-        total = max(SIZES)
+        total = max(sizes)
         for start in range(0, total, 50_000):
             graph.run(
                 "UNWIND range($start, $end - 1) AS i "
@@ -159,7 +147,7 @@ def run(write_to: Path | None) -> None:
         graph.close()
         click.echo(f"generated {total} rows in {generated:.1f}s")
         results: list[dict[str, Any]] = []
-        for rows in SIZES:
+        for rows in sizes:
             out = subprocess.run(
                 [sys.executable, "-m", "bench.kits_bench", "child", "--rows", str(rows),
                  "--uri", uri, "--work", str(base / f"w{rows}")],
@@ -171,13 +159,13 @@ def run(write_to: Path | None) -> None:
     report = _report(results, generated)
     click.echo(report)
     if write_to is not None:
-        _write_section(write_to, report)
+        harness.write_section(report, write_to)
 
 
 def _report(results: list[dict[str, Any]], generated: float) -> str:
     lines = [HEADING, "",
-             f"`make bench-kits`, measured {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())} "
-             f"on {_machine()}; embedded Neo4j 5.26 with a 2 GB heap on the same machine.", "",
+             f"`make bench-kits`, measured {harness.measured_at()} on {harness.machine()}; "
+             "embedded Neo4j 5.26 with a 2 GB heap on the same machine.", "",
              "A record-level kit (4 columns, k-anonymity on two quasi-identifiers, CSV + Parquet, "
              "frictionless validation, zip with manifest, publish) built by the real service path "
              "(`kits.run_build`), each size in a fresh process. Rows are streamed from one read "
@@ -204,23 +192,13 @@ def _report(results: list[dict[str, Any]], generated: float) -> str:
               "reading it whole through pandas; larger ones are checked with pyarrow (schema, row "
               "count), and large CSVs are validated without `primaryKey`, whose uniqueness the "
               "builder proves while streaming (frictionless keeps every key: +140 MiB at 1M rows "
-              "before this change). Streaming from Neo4j dominates the build time; the machine "
-              "was shared with other work (load average 7-11), so times vary run to run.",
-              f"Generating the {max(SIZES):,} nodes in batches of 50 000 took {generated:.1f} s.",
+              "before this change). Streaming from Neo4j dominates the build time; the load "
+              f"average was {harness.load_average():.1f} at the end (when it is above the number "
+              "of CPUs, other work shared the machine), so times vary run to run.",
+              f"Generating the {large['rows']:,} nodes in batches of 50 000 took "
+              f"{generated:.1f} s.",
               ""]
     return "\n".join(lines)
-
-
-def _write_section(path: Path, section: str) -> None:
-    text = path.read_text() if path.exists() else "# Benchmarks\n"
-    if HEADING in text:
-        before, _, rest = text.partition(HEADING)
-        following = rest.find("\n## ")
-        after = rest[following + 1:] if following >= 0 else ""
-        text = before + section + ("\n" + after if after else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    path.write_text(text)
 
 
 if __name__ == "__main__":

@@ -10,16 +10,18 @@ from __future__ import annotations
 
 import json
 import os
-import platform
 import random
 import statistics
 import tempfile
 import time
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import click
+
+from bench import harness
 from civicgraph.cli import devstack
-from civicgraph.config import PROJECT_ROOT
 from civicgraph.core.graph import Graph
 from graph_schema import Migrator
 from partners.service import careers
@@ -30,6 +32,23 @@ from partners.service.platforms import OPERATOR
 HEADING = "## Partner feeds: sync and matching"
 SKILLS = [f"urn:esco-sample:skill:bench-{i}" for i in range(300)]
 EMPLOYERS = [f"Bench Employer {i}" for i in range(200)]
+
+
+@dataclass(frozen=True)
+class Scale:
+    """How many records each step syncs: the first feed, the grown feed, each warm-up drop."""
+
+    first: int = 20_000
+    grown: int = 100_000
+    warm: int = 10_000
+
+    def k(self, records: int) -> str:
+        return f"{records // 1000:,}k"
+
+
+FULL = Scale()
+# `--quick`: a tenth of the records, to check the harness end to end.
+QUICK = Scale(first=2_000, grown=10_000, warm=1_000)
 
 
 def posting(n: int, rng: random.Random, title_suffix: str = "") -> dict[str, Any]:
@@ -62,29 +81,7 @@ def timed_sync(graph: Graph, name: str) -> tuple[dict[str, Any], float]:
     return run, time.perf_counter() - started
 
 
-def load() -> str:
-    try:
-        return Path("/proc/loadavg").read_text().split()[0]
-    except OSError:
-        return "?"
-
-
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem_kb = next(int(line.split()[1]) for line in Path("/proc/meminfo").read_text()
-                      .splitlines() if line.startswith("MemTotal"))
-        memory = f"{mem_kb / 1024 / 1024:.1f} GiB"
-    except (OSError, StopIteration, ValueError):
-        memory = "unknown memory"
-    return f"{os.cpu_count()} CPUs (nproc), {memory}, {cpu}, Python {platform.python_version()}"
-
-
-def bench(graph: Graph, work: Path) -> list[str]:
+def bench(graph: Graph, work: Path, scale: Scale) -> list[str]:
     graph.run("MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:SchemaMigrationLock "
               "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", write=True)
     feed = work / "jobs.json"
@@ -99,38 +96,39 @@ def bench(graph: Graph, work: Path) -> list[str]:
     partner_platforms.register(
         graph, name="warm-board", kind="JOB_BOARD", connector="schemaorg-jobposting",
         transport="FILE", location=str(warm), schedule_seconds=0)
-    for start in (5_000_000, 5_010_000):
-        write_feed(warm, start, 10_000, seed=start)
+    for start in (5_000_000, 5_000_000 + scale.warm):
+        write_feed(warm, start, scale.warm, seed=start)
         partner_sync.sync_now(graph, "warm-board")
         partner_sync.sync_now(graph, "warm-board")
 
-    write_feed(feed, 0, 20_000, seed=1)
+    first, grown = scale.first, scale.grown
+    write_feed(feed, 0, first, seed=1)
     run, seconds = timed_sync(graph, "bench-board")
-    assert run["created"] == 20_000, run
+    assert run["created"] == first, run
     new_rate = run["created"] / seconds
-    lines.append(f"| sync, 20k new records | {run['created'] / seconds:,.0f} records/s "
-                 f"({seconds:.1f} s) |")
+    lines.append(f"| sync, {scale.k(first)} new records | {run['created'] / seconds:,.0f} "
+                 f"records/s ({seconds:.1f} s) |")
 
-    write_feed(feed, 0, 20_000, seed=1, changed=0.01)
+    write_feed(feed, 0, first, seed=1, changed=0.01)
     run, seconds = timed_sync(graph, "bench-board")
-    assert run["updated"] + run["unchanged"] == 20_000, run
-    lines.append(f"| re-sync, 20k records, 1% changed ({run['updated']} updated, "
-                 f"{run['unchanged']} unchanged) | {20_000 / seconds:,.0f} records/s "
+    assert run["updated"] + run["unchanged"] == first, run
+    lines.append(f"| re-sync, {scale.k(first)} records, 1% changed ({run['updated']} updated, "
+                 f"{run['unchanged']} unchanged) | {first / seconds:,.0f} records/s "
                  f"({seconds:.1f} s) |")
     run, seconds = timed_sync(graph, "bench-board")
-    assert run["unchanged"] == 20_000, run
-    unchanged_rate = 20_000 / seconds
-    lines.append(f"| re-sync, 20k records, all unchanged | {20_000 / seconds:,.0f} records/s "
-                 f"({seconds:.1f} s) |")
+    assert run["unchanged"] == first, run
+    unchanged_rate = first / seconds
+    lines.append(f"| re-sync, {scale.k(first)} records, all unchanged | "
+                 f"{first / seconds:,.0f} records/s ({seconds:.1f} s) |")
 
-    write_feed(feed, 0, 100_000, seed=1, changed=0.01)
+    write_feed(feed, 0, grown, seed=1, changed=0.01)
     run, seconds = timed_sync(graph, "bench-board")
-    lines.append(f"| sync to 100k vacancies ({run['created']:,} new, {run['updated']} updated, "
-                 f"{run['unchanged']:,} unchanged) | {100_000 / seconds:,.0f} records/s "
-                 f"({seconds:.1f} s) |")
+    lines.append(f"| sync to {scale.k(grown)} vacancies ({run['created']:,} new, "
+                 f"{run['updated']} updated, {run['unchanged']:,} unchanged) | "
+                 f"{grown / seconds:,.0f} records/s ({seconds:.1f} s) |")
     run, seconds = timed_sync(graph, "bench-board")
-    lines.append(f"| re-sync, 100k records, all unchanged | {100_000 / seconds:,.0f} records/s "
-                 f"({seconds:.1f} s) |")
+    lines.append(f"| re-sync, {scale.k(grown)} records, all unchanged | "
+                 f"{grown / seconds:,.0f} records/s ({seconds:.1f} s) |")
 
     rng = random.Random(7)
     careers.match_vacancies(graph, rng.sample(SKILLS, 8), first=10)  # warm the plan cache
@@ -143,63 +141,57 @@ def bench(graph: Graph, work: Path) -> list[str]:
     timings.sort()
     p50 = statistics.median(timings)
     p95 = timings[int(len(timings) * 0.95) - 1]
-    lines.append(f"| load average at the end (1 min) | {load()} |")
+    lines.append(f"| load average at the end (1 min) | {harness.load_average():.2f} |")
     met = new_rate >= 5_000 and unchanged_rate >= 20_000
     lines.append(f"| targets (5,000/s new, 20,000/s unchanged) | {'met' if met else 'NOT met'} |")
-    lines.append(f"| match a profile of 8 skills against 100k vacancies (top 10, explained, "
-                 f"with courses) | p50 {p50:.0f} ms, p95 {p95:.0f} ms (60 profiles) |")
+    lines.append(f"| match a profile of 8 skills against {scale.k(grown)} vacancies (top 10, "
+                 f"explained, with courses) | p50 {p50:.0f} ms, p95 {p95:.0f} ms (60 profiles) |")
     return lines
 
 
-def write_doc(lines: list[str]) -> None:
-    doc = PROJECT_ROOT / "docs" / "benchmarks.md"
-    text = doc.read_text() if doc.exists() else "# Benchmarks\n"
-    section = (
-        f"{HEADING}\n\n`make bench-partners` ({time.strftime('%Y-%m-%d')}): {machine()}; "
+def write_doc(lines: list[str], scale: Scale) -> Path:
+    return harness.write_section(
+        f"{HEADING}\n\n`make bench-partners` ({harness.measured_at()}): {harness.machine()}; "
         "embedded Neo4j 5.26 (1 GB heap) on the same machine. Syncs read a generated schema.org "
         "JobPosting file drop (6 ESCO-style skills per posting, 200 employers) through the code "
         "a worker runs: parse, raw-record hash, map and sha256 of canonical JSON where the raw "
         "hash changed, then batched `UNWIND` upserts of 1,000 records per transaction with "
-        "provenance and sync bookkeeping, after a warm-up of 20k records (JIT and query "
-        "plans warm, as in a long-running worker). Each figure is the whole sync, end to end "
-        "(file read to run closed, withdrawal pass included).\n\n"
+        f"provenance and sync bookkeeping, after a warm-up of {scale.k(2 * scale.warm)} records "
+        "(JIT and query plans warm, as in a long-running worker). Each figure is the whole sync, "
+        "end to end (file read to run closed, withdrawal pass included).\n\n"
         "| measure | result |\n|---|---|\n" + "\n".join(lines) + "\n\n"
-        "Targets from the issue: at least 5,000 records/s for new records and 20,000 records/s "
-        "for unchanged-heavy re-syncs. The run states whether it met them; a load average "
-        "above the number of CPUs means other work shared the machine and the figures are "
-        "low by that much.\n"
+        "Targets: at least 5,000 records/s for new records and 20,000 records/s for "
+        "unchanged-heavy re-syncs. The run states whether it met them; a load average above the "
+        "number of CPUs means other work shared the machine and the figures are low by that "
+        "much.\n"
     )
-    if HEADING in text:
-        before, _, rest = text.partition(HEADING)
-        after = rest.split("\n## ", 1)
-        text = before + section + ("\n## " + after[1] if len(after) > 1 else "")
-    else:
-        text = text.rstrip("\n") + "\n\n" + section
-    doc.write_text(text)
 
 
-def main() -> None:
-    with tempfile.TemporaryDirectory() as tmp, devstack.running([]) as stack:
+@click.command()
+@click.option("--quick", is_flag=True,
+              help=f"Sync {QUICK.first:,} and {QUICK.grown:,} records instead of "
+                   f"{FULL.first:,} and {FULL.grown:,}.")
+def main(quick: bool) -> None:
+    """Sync generated feeds and match profiles; write the figures to docs/benchmarks.md."""
+    scale = QUICK if quick else FULL
+    stack: list[devstack.Service] = []
+    with tempfile.TemporaryDirectory() as tmp, devstack.running(stack):
         work = Path(tmp)
         uri = os.environ.get("NEO4J_URI", "").strip()
-        if not uri:
-            port = devstack.free_port()
-            neo4j = devstack.neo4j_service(port, work / "neo4j", work / "neo4j.log", "1g")
-            neo4j.start()
-            stack.append(neo4j)
-            uri = f"bolt://127.0.0.1:{port}"
         user = os.environ.get("NEO4J_USER", "neo4j")
         password = os.environ.get("NEO4J_PASSWORD", "")
-        devstack.wait_for_bolt(uri, user, password, 120)
+        if uri:
+            devstack.wait_for_bolt(uri, user, password, 120)
+        else:
+            uri = harness.start_neo4j(stack, work / "neo4j", work / "neo4j.log", "1g")
         graph = Graph.connect(uri, user, password, os.environ.get("NEO4J_DATABASE", "neo4j"))
         try:
             Migrator(graph.driver, graph.database).migrate()
-            lines = bench(graph, work)
+            lines = bench(graph, work, scale)
         finally:
             graph.close()
     print("\n".join(lines))
-    write_doc(lines)
-    print("written to docs/benchmarks.md")
+    print(json.dumps({"written": str(write_doc(lines, scale))}))
 
 
 if __name__ == "__main__":

@@ -25,7 +25,6 @@ from hackathon_kits.builder.readme import render_readme
 from hackathon_kits.builder.spec import Dataset, KitSpec
 
 MANIFEST = "manifest-sha256.txt"
-FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 # Above this many rows a resource is validated so that memory stays flat (see docs):
 # frictionless reads a Parquet file whole (through pandas), so the builder checks Parquet itself
 # (schema, row count); and frictionless keeps every primary-key value to check uniqueness, so a

@@ -18,7 +18,6 @@ def caller(info: Any) -> Caller:
     return partner_platforms.caller_for(context.graph, context.principal)
 
 
-PlatformMode = graphene.Enum("PlatformMode", [("TEST", "TEST"), ("PRODUCTION", "PRODUCTION")])
 FeedTransport = graphene.Enum(
     "FeedTransport", [("HTTP", "HTTP"), ("FILE", "FILE"), ("WEBHOOK", "WEBHOOK")])
 

@@ -17,20 +17,6 @@ from typing import Any, ClassVar
 
 from partners.connectors.contract import MappedRecord, OrgRef, RecordError, Schedule, Transport
 
-COLUMNS = (
-    "CompanyName", "CompanyNumber", "RegAddress.CareOf", "RegAddress.POBox",
-    "RegAddress.AddressLine1", "RegAddress.AddressLine2", "RegAddress.PostTown",
-    "RegAddress.County", "RegAddress.Country", "RegAddress.PostCode", "CompanyCategory",
-    "CompanyStatus", "CountryOfOrigin", "DissolutionDate", "IncorporationDate",
-    "Accounts.AccountRefDay", "Accounts.AccountRefMonth", "Accounts.NextDueDate",
-    "Accounts.LastMadeUpDate", "Accounts.AccountCategory", "Returns.NextDueDate",
-    "Returns.LastMadeUpDate", "Mortgages.NumMortCharges", "Mortgages.NumMortOutstanding",
-    "Mortgages.NumMortPartSatisfied", "Mortgages.NumMortSatisfied", "SICCode.SicText_1",
-    "SICCode.SicText_2", "SICCode.SicText_3", "SICCode.SicText_4",
-    "LimitedPartnerships.NumGenPartners", "LimitedPartnerships.NumLimPartners", "URI",
-    *(f"PreviousName_{i}.{part}" for i in range(1, 11) for part in ("CONDATE", "CompanyName")),
-    "ConfStmtNextDueDate", "ConfStmtLastMadeUpDate",
-)
 _NUMBER = re.compile(r"^[A-Z0-9]{8}$")
 
 

@@ -8,11 +8,10 @@ and lets one format arrive by HTTP, by file drop or by webhook without a new con
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar, Protocol
 
@@ -93,9 +92,6 @@ class Schedule:
 
     every_seconds: int
 
-    def next_after(self, moment: dt.datetime) -> dt.datetime:
-        return moment + dt.timedelta(seconds=self.every_seconds)
-
 
 class Connector(Protocol):
     """What the sync needs from a feed format."""
@@ -113,12 +109,3 @@ class Connector(Protocol):
     def map(self, raw: Mapping[str, Any]) -> MappedRecord:
         """Map one raw record; raises RecordError with a reason the partner can act on."""
         ...
-
-
-@dataclass
-class FeedSource:
-    """Where one platform's feed is: its transport and location (URL or file path)."""
-
-    transport: Transport
-    location: str = ""
-    extra_headers: dict[str, str] = field(default_factory=dict)

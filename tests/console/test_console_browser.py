@@ -1,7 +1,7 @@
 """The lab scenario in real Chromium: staff, an expert and the public use the console.
 
 Data a person would have typed elsewhere (accounts, a challenge open for proposals, proposals
-from two organisations) is made through the services; every step the issue names is done by
+from two organisations) is made through the services; every step of the scenario is done by
 clicking in the browser. Each page visited is checked with axe-core and key pages are saved as
 screenshots under test-artifacts/screenshots/.
 """
@@ -58,7 +58,7 @@ def _sign_out(page: Any) -> None:
 def _expert(graph: Graph, name: str, email: str, organisation_id: str | None) -> None:
     made = accounts.create(graph, email=email, name=name, password=EXPERT_PASSWORD,
                            roles=["EXPERT"])
-    # Fields and memberships belong to the partner graph's issue: written directly, as the lab
+    # Fields and memberships are the partner graph's nodes: written directly, as the lab
     # fixtures do.
     graph.run("MATCH (p:Person {id: $id}), (f:Field {code: 'employment'}) "
               "MERGE (p)-[:EXPERT_IN]->(f) WITH p OPTIONAL MATCH (o:Organisation {id: $org}) "

@@ -16,7 +16,7 @@ from civicgraph.lab.service import challenges, machine, sessions
 from civicgraph.lab.service.lifecycles import LIFECYCLES
 from tests.lab.builders import FUTURE, RUBRIC, field, person
 
-# The lifecycles as the design brief states them: status -> statuses it may move to.
+# The lifecycles written out by hand, so a changed table fails here: status -> next statuses.
 EXPECTED = {
     "IDEA": {"SUBMITTED": {"IN_REVIEW"}, "IN_REVIEW": {"ACCEPTED", "DECLINED", "MERGED"}},
     "CHALLENGE": {"DRAFT": {"OPEN", "CANCELLED"}, "OPEN": {"EVALUATION", "CANCELLED"},

@@ -17,7 +17,7 @@ from civicgraph.core.tasks import TaskQueue, TaskStatus
 from civicgraph.partner_graph.cypher import organisations as repo
 from civicgraph.partner_graph.service.reads import viewer_for
 
-# GraphQL enum value -> the node's kind label (design brief section 3).
+# GraphQL enum value -> the node's kind label (docs/graph-model.md lists both).
 KIND_LABELS: dict[str, str] = {
     "AGENCY": "Agency",
     "START_UP": "StartUp",
