@@ -9,7 +9,6 @@ import graphene
 
 from civicgraph.api.context import ctx
 from civicgraph.core.access import STAFF
-from civicgraph.core.errors import NotFound
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import reader_from_context
 from civicgraph.lab.service import (
@@ -67,10 +66,7 @@ class LabQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_challenge(root: Any, info: Any, id: str) -> dict[str, Any]:
-        found = challenges.get(ctx(info).graph, id)
-        if found["status"] == "DRAFT" and not reader_from_context(info).has_any(STAFF):
-            raise NotFound(f"no challenge with id {id}", id=id)
-        return found
+        return challenges.readable(ctx(info).graph, id, reader_from_context(info))
 
     @staticmethod
     def resolve_proposals(root: Any, info: Any, challenge_id: str) -> list[dict[str, Any]]:

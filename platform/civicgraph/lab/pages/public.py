@@ -6,7 +6,6 @@ from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from civicgraph.console.shell import actor, graph
-from civicgraph.core.access import STAFF
 from civicgraph.core.errors import NotFound
 from civicgraph.lab.pages.present import pilot_view
 from civicgraph.lab.service import challenges, machine, pilots
@@ -26,11 +25,9 @@ def home() -> ResponseReturnValue:
 
 def challenge(challenge_id: str) -> ResponseReturnValue:
     try:
-        found = challenges.get(graph(), challenge_id)
+        found = challenges.readable(graph(), challenge_id, actor())
     except NotFound:
         abort(404)
-    if found["status"] in CHALLENGE.sets["private"] and not actor().has_any(STAFF):
-        abort(404)  # the same rule as the GraphQL query: drafts stay private
     return render_template("console/challenge.html", challenge=found,
                            history=machine.history(graph(), CHALLENGE.kind, challenge_id))
 

@@ -6,14 +6,14 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
-from civicgraph.core.access import STAFF
+from civicgraph.core.access import PARTNER, STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import challenges as repo
 from civicgraph.lab.service import machine
 from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
-from civicgraph.lab.service.validation import TITLE_MAX, require_role, require_signed_in, text
+from civicgraph.lab.service.validation import TITLE_MAX, acting_for, require_role, text
 
 CRITERIA_MAX = 20
 # The proposals a challenge read counts, a panel judges and staff list: those sent.
@@ -54,13 +54,7 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
            criteria: list[dict[str, Any]] | None = None, deadline: str | None = None,
            organisation_id: str | None = None) -> dict[str, Any]:
     """Staff post for the lab (or for a named organisation); a partner posts for its own."""
-    require_signed_in(actor)
-    if not actor.has_any(STAFF):
-        if "PARTNER" not in actor.roles or actor.organisation_id is None:
-            raise Forbidden("only lab staff or a partner organisation may post a challenge")
-        if organisation_id not in (None, actor.organisation_id):
-            raise Forbidden("a partner posts challenges for its own organisation only")
-        organisation_id = actor.organisation_id
+    organisation_id = acting_for(actor, organisation_id, "post a challenge")
     linked_fields = field_ids(graph, field_codes or [])
     return repo.create(graph, {
         "id": str(uuid.uuid4()), "title": text(title, "title", TITLE_MAX),
@@ -75,6 +69,14 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
 def get(graph: Graph, challenge_id: str) -> dict[str, Any]:
     challenge = repo.get(graph, challenge_id, SENT)
     if challenge is None:
+        raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
+    return challenge
+
+
+def readable(graph: Graph, challenge_id: str, reader: Actor) -> dict[str, Any]:
+    """A challenge as this reader may see it: a private one (a draft) exists for staff only."""
+    challenge = get(graph, challenge_id)
+    if challenge["status"] in CHALLENGE.sets["private"] and not reader.has_any(STAFF):
         raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
     return challenge
 
@@ -102,9 +104,8 @@ def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
     The rubric changes only in a narrower set (proposers write to it): see the lifecycle's sets.
     """
     current = get(graph, challenge_id)
-    owner = (current["postedBy"] or {}).get("id")
-    if not (actor.has_any(STAFF) or ("PARTNER" in actor.roles and owner
-                                     and owner == actor.organisation_id)):
+    if not (actor.has_any(STAFF) or (PARTNER in actor.roles
+                                     and machine.owns(graph, CHALLENGE.kind, challenge_id, actor))):
         raise Forbidden("only lab staff or the posting organisation may edit this challenge")
     changes: dict[str, Any] = {}
     if description is not None:
