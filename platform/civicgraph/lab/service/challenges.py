@@ -13,7 +13,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import challenges as repo
 from civicgraph.lab.service import machine
 from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
-from civicgraph.lab.service.validation import TITLE_MAX, acting_for, require_role, text
+from civicgraph.lab.service.validation import TITLE_MAX, acting_for, page_size, require_role, text
 
 CRITERIA_MAX = 20
 # The proposals a challenge read counts, a panel judges and staff list: those sent.
@@ -85,14 +85,13 @@ def public_list(graph: Graph, status: str | None = None, limit: int = 50) -> lis
     """What anyone may read: challenges that have been opened (drafts stay private)."""
     public = CHALLENGE.sets["public"]
     statuses = list(public) if status is None else [s for s in public if s == status]
-    return repo.list_by_status(graph, statuses, max(1, min(limit, 200)), SENT)
+    return repo.list_by_status(graph, statuses, page_size(limit), SENT)
 
 
 def drafts(graph: Graph, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
     """Drafts are private: lab staff only (a partner's own drafts are not listed here)."""
     require_role(actor, STAFF, "list draft challenges")
-    return repo.list_by_status(graph, list(CHALLENGE.sets["private"]), max(1, min(limit, 200)),
-                               SENT)
+    return repo.list_by_status(graph, list(CHALLENGE.sets["private"]), page_size(limit), SENT)
 
 
 def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,

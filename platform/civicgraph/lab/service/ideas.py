@@ -15,7 +15,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import ideas as repo
 from civicgraph.lab.service import machine, proposals
 from civicgraph.lab.service.lifecycles import IDEA
-from civicgraph.lab.service.validation import TITLE_MAX, require_signed_in, text
+from civicgraph.lab.service.validation import TITLE_MAX, page_size, require_signed_in, text
 
 # Staff of the agency (lab staff, administrators) count as inside; everyone else as outside.
 DUPLICATES_SHOWN = 5
@@ -64,7 +64,7 @@ def get(graph: Graph, idea_id: str) -> dict[str, Any]:
 
 
 def list_ideas(graph: Graph, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-    return repo.list_all(graph, status, max(1, min(limit, 200)))
+    return repo.list_all(graph, status, page_size(limit))
 
 
 def start_review(graph: Graph, actor: Actor, idea_id: str, version: int) -> dict[str, Any]:

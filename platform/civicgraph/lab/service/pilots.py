@@ -21,7 +21,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import pilots as repo
 from civicgraph.lab.service import machine
 from civicgraph.lab.service.lifecycles import PILOT, PROPOSAL, STAGE_GATES
-from civicgraph.lab.service.validation import TITLE_MAX, choice, require_role, text
+from civicgraph.lab.service.validation import TITLE_MAX, choice, page_size, require_role, text
 
 INVOLVED = ("CITIZENS", "COMMUNITIES", "THIRD_SECTOR", "START_UPS", "EMPLOYERS",
             "PUBLIC_AGENCIES", "RESEARCHERS", "FUNDERS")
@@ -53,7 +53,7 @@ def get(graph: Graph, pilot_id: str) -> dict[str, Any]:
 
 
 def list_recent(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
-    return repo.list_recent(graph, max(1, min(limit, 200)))
+    return repo.list_recent(graph, page_size(limit))
 
 
 def start(graph: Graph, actor: Actor, proposal_id: str, *, title: str | None,

@@ -15,6 +15,7 @@ from civicgraph.lab.service.challenges import field_ids
 from civicgraph.lab.service.validation import (
     TITLE_MAX,
     choice,
+    page_size,
     require_role,
     require_signed_in,
     text,
@@ -60,4 +61,4 @@ def join(graph: Graph, actor: Actor, session_id: str) -> dict[str, Any]:
 
 
 def upcoming(graph: Graph, field_code: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-    return repo.listing(graph, field_code, clock.iso(), max(1, min(limit, 200)))
+    return repo.listing(graph, field_code, clock.iso(), page_size(limit))

@@ -52,3 +52,11 @@ def acting_for(actor: Actor, organisation_id: str | None, what: str) -> str | No
     if organisation_id not in (None, actor.organisation_id):
         raise Forbidden(f"a partner may {what} for its own organisation only")
     return actor.organisation_id
+
+
+LIST_MAX = 200
+
+
+def page_size(limit: int) -> int:
+    """How many records a list returns: what was asked, from 1 up to ``LIST_MAX``."""
+    return max(1, min(limit, LIST_MAX))
