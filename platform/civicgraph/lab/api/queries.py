@@ -8,7 +8,7 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
-from civicgraph.core.access import STAFF
+from civicgraph.core.access import EXPERT, STAFF
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import reader_from_context
 from civicgraph.lab.service import (
@@ -70,7 +70,7 @@ class LabQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_proposals(root: Any, info: Any, challenge_id: str) -> list[dict[str, Any]]:
-        require_role(reader_from_context(info), STAFF | {"EXPERT"}, "read proposals")
+        require_role(reader_from_context(info), STAFF | {EXPERT}, "read proposals")
         return proposals.for_challenge(ctx(info).graph, challenge_id)
 
     @staticmethod

@@ -14,7 +14,7 @@ from collections import defaultdict
 from typing import Any
 
 from civicgraph.core import clock
-from civicgraph.core.access import STAFF
+from civicgraph.core.access import EXPERT, STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Forbidden, NotFound
 from civicgraph.core.graph import Graph
@@ -54,7 +54,7 @@ def declare_conflict(graph: Graph, actor: Actor, proposal_id: str,
                      reason: str | None) -> dict[str, Any]:
     """An expert steps aside from a proposal: from then on it is an exclusion like any tie the
     graph finds, shown with its reason, and the expert's scores are refused."""
-    require_role(actor, frozenset({"EXPERT"}), "declare a conflict of interest")
+    require_role(actor, frozenset({EXPERT}), "declare a conflict of interest")
     why = (reason or "").strip()
     if not why or len(why) > 500:
         raise BadInput("say in a few words why (at most 500 characters)", field="reason")
@@ -70,7 +70,7 @@ def declare_conflict(graph: Graph, actor: Actor, proposal_id: str,
 
 def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, Any]],
           comment: str | None = None) -> dict[str, Any]:
-    require_role(actor, frozenset({"EXPERT"}), "score proposals")
+    require_role(actor, frozenset({EXPERT}), "score proposals")
     context = repo.scoring_context(graph, proposal_id, actor.id)
     if context is None:
         raise NotFound(f"no proposal with id {proposal_id}", id=proposal_id)
@@ -168,5 +168,5 @@ def results(graph: Graph, challenge_id: str) -> dict[str, Any]:
 
 def queue(graph: Graph, actor: Actor) -> list[dict[str, Any]]:
     """The proposals this expert judges now; a tied one is listed with its reason, not hidden."""
-    require_role(actor, frozenset({"EXPERT"}), "see a scoring queue")
+    require_role(actor, frozenset({EXPERT}), "see a scoring queue")
     return repo.queue_for(graph, actor.id, SCORING)

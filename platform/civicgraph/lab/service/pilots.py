@@ -14,7 +14,7 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
-from civicgraph.core.access import STAFF
+from civicgraph.core.access import PARTNER, STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
@@ -131,7 +131,7 @@ def set_baseline(graph: Graph, actor: Actor, measure_id: str, baseline: float) -
 def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float,
                        measured_at: str | None = None) -> None:
     """Staff, or a partner whose organisation the pilot involves, record measurements."""
-    require_role(actor, STAFF | {"PARTNER"}, "record measurements")
+    require_role(actor, STAFF | {PARTNER}, "record measurements")
     involved = repo.measure_scope(graph, measure_id, actor.organisation_id)
     if involved is None:
         raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
