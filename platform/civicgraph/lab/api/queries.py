@@ -25,10 +25,6 @@ from civicgraph.lab.service import (
 from civicgraph.lab.service.validation import require_role
 
 
-def _kind(value: Any) -> str:
-    return str(getattr(value, "value", value))
-
-
 class LabQueries(graphene.ObjectType):
     challenges = graphene.List(
         graphene.NonNull(t.Challenge), required=True, status=graphene.String(),
@@ -83,11 +79,12 @@ class LabQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_lab_history(root: Any, info: Any, kind: Any, id: str) -> list[dict[str, Any]]:
-        return machine.history(ctx(info).graph, _kind(kind), id)
+        return machine.history(ctx(info).graph, str(t.plain(kind)), id)
 
     @staticmethod
     def resolve_allowed_moves(root: Any, info: Any, kind: Any, id: str) -> list[str]:
-        return machine.allowed_moves(ctx(info).graph, _kind(kind), id, reader_from_context(info))
+        return machine.allowed_moves(ctx(info).graph, str(t.plain(kind)), id,
+                                     reader_from_context(info))
 
     @staticmethod
     def resolve_lab_sessions(root: Any, info: Any, field: str | None = None,
