@@ -144,3 +144,27 @@ def test_an_expert_declares_a_conflict_in_the_console(app: Flask, graph: Graph) 
     assert done.status_code == 302
     after = expert.get("/console/expert").get_data(as_text=True)
     assert "You may not score this proposal: you declared a conflict: I advise them." in after
+
+
+def test_a_stage_gate_reads_in_french(app: Flask, graph: Graph) -> None:
+    from civicgraph.core.actor import Actor
+    from civicgraph.identity.service import accounts
+    from civicgraph.lab.service import challenges, pilots, proposals
+    from civicgraph.lab.service import demo as lab_demo
+
+    demo_identity.seed(graph, app.config["SETTINGS"].issuer)
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    staff = accounts.authenticate(graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    assert staff is not None
+    lab = Actor(staff["id"], frozenset({"LAB_STAFF"}))
+    [challenge] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    chosen = proposals.for_challenge(graph, challenge["id"])[0]["id"]
+    proposals.advance(graph, lab, chosen, "SHORTLISTED", 2, "promising")
+    proposals.advance(graph, lab, chosen, "SELECTED", 3, "the best")
+    pilot = pilots.start(graph, lab, chosen, title="Bus pilot")
+    browser = _signed_in(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    page = browser.get(f"/console/staff/pilots/{pilot['id']}", headers={"Accept-Language": "fr"})
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    assert "expérimentation a au moins un indicateur de résultat" in html
+    assert "Le commanditaire a validé cette étape" in html

@@ -22,10 +22,6 @@ def moved(info: Any, result: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def _value(enum_value: Any) -> Any:
-    return getattr(enum_value, "value", enum_value)
-
-
 class CriterionInput(graphene.InputObjectType):
     name = graphene.String(required=True)
     weight = graphene.Float(required=True)
@@ -57,7 +53,7 @@ class MoveLabRecord(graphene.Mutation):
     def mutate(root: Any, info: Any, kind: Any, id: str, to: str, version: int,
                reason: str | None = None) -> dict[str, Any]:
         actor = actor_from_context(info)
-        return moved(info, machine.advance(ctx(info).graph, str(_value(kind)), id, to, actor,
+        return moved(info, machine.advance(ctx(info).graph, str(t.plain(kind)), id, to, actor,
                                            version, reason))
 
 

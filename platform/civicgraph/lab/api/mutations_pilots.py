@@ -12,10 +12,6 @@ from civicgraph.lab.api.actor import actor_from_context
 from civicgraph.lab.service import pilots, sessions
 
 
-def _value(enum_value: Any) -> Any:
-    return getattr(enum_value, "value", enum_value)
-
-
 class StartPilot(graphene.Mutation):
     class Arguments:
         proposal_id = graphene.ID(required=True)
@@ -68,10 +64,10 @@ class SetOperatingModel(graphene.Mutation):
                model: dict[str, Any]) -> dict[str, Any]:
         return pilots.set_operating_model(
             ctx(info).graph, actor_from_context(info), pilot_id, version,
-            involved=[_value(i) for i in model["involved"]],
-            relationship=_value(model["relationship"]), ownership=_value(model["ownership"]),
-            funding_method=_value(model["funding_method"]),
-            power_sits=_value(model["power_sits"]), public_role=_value(model["public_role"]))
+            involved=[t.plain(i) for i in model["involved"]],
+            relationship=t.plain(model["relationship"]), ownership=t.plain(model["ownership"]),
+            funding_method=t.plain(model["funding_method"]),
+            power_sits=t.plain(model["power_sits"]), public_role=t.plain(model["public_role"]))
 
 
 class AddOutcomeMeasure(graphene.Mutation):
@@ -92,7 +88,7 @@ class AddOutcomeMeasure(graphene.Mutation):
                every_days: int | None = None) -> dict[str, Any]:
         return pilots.add_measure(ctx(info).graph, actor_from_context(info), pilot_id,
                                   name=name, unit=unit, target=target,
-                                  direction=_value(direction), baseline=baseline,
+                                  direction=t.plain(direction), baseline=baseline,
                                   every_days=every_days)
 
 

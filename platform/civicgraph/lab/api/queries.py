@@ -8,8 +8,7 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
-from civicgraph.core.access import STAFF
-from civicgraph.core.errors import NotFound
+from civicgraph.core.access import EXPERT, STAFF
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import reader_from_context
 from civicgraph.lab.service import (
@@ -24,10 +23,6 @@ from civicgraph.lab.service import (
     webhooks,
 )
 from civicgraph.lab.service.validation import require_role
-
-
-def _kind(value: Any) -> str:
-    return str(getattr(value, "value", value))
 
 
 class LabQueries(graphene.ObjectType):
@@ -67,14 +62,11 @@ class LabQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_challenge(root: Any, info: Any, id: str) -> dict[str, Any]:
-        found = challenges.get(ctx(info).graph, id)
-        if found["status"] == "DRAFT" and not reader_from_context(info).has_any(STAFF):
-            raise NotFound(f"no challenge with id {id}", id=id)
-        return found
+        return challenges.readable(ctx(info).graph, id, reader_from_context(info))
 
     @staticmethod
     def resolve_proposals(root: Any, info: Any, challenge_id: str) -> list[dict[str, Any]]:
-        require_role(reader_from_context(info), STAFF | {"EXPERT"}, "read proposals")
+        require_role(reader_from_context(info), STAFF | {EXPERT}, "read proposals")
         return proposals.for_challenge(ctx(info).graph, challenge_id)
 
     @staticmethod
@@ -87,11 +79,12 @@ class LabQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_lab_history(root: Any, info: Any, kind: Any, id: str) -> list[dict[str, Any]]:
-        return machine.history(ctx(info).graph, _kind(kind), id)
+        return machine.history(ctx(info).graph, str(t.plain(kind)), id)
 
     @staticmethod
     def resolve_allowed_moves(root: Any, info: Any, kind: Any, id: str) -> list[str]:
-        return machine.allowed_moves(ctx(info).graph, _kind(kind), id, reader_from_context(info))
+        return machine.allowed_moves(ctx(info).graph, str(t.plain(kind)), id,
+                                     reader_from_context(info))
 
     @staticmethod
     def resolve_lab_sessions(root: Any, info: Any, field: str | None = None,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import graphene
 
 from civicgraph.lab.service import pilots
@@ -15,6 +17,11 @@ PowerSits = graphene.Enum("PowerSits", [(v, v) for v in pilots.POWER])
 PublicSectorRole = graphene.Enum("PublicSectorRole", [(v, v) for v in pilots.PUBLIC_ROLES])
 Involved = graphene.Enum("InvolvedParty", [(v, v) for v in pilots.INVOLVED])
 MeasureDirection = graphene.Enum("MeasureDirection", [(v, v) for v in pilots.DIRECTIONS])
+
+
+def plain(value: Any) -> Any:
+    """An enum argument as the service's plain value (graphene may hand over the enum member)."""
+    return getattr(value, "value", value)
 
 
 class LifecycleEvent(graphene.ObjectType):

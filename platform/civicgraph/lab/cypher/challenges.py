@@ -1,10 +1,16 @@
-"""Cypher for challenges: creation with fields and rubric (Criterion nodes), edits, reads."""
+"""Cypher for challenges: creation with fields and rubric (Criterion nodes), edits, reads.
+
+Every statement that returns a challenge counts its sent proposals, so each takes the proposal
+lifecycle's ``$proposalSent`` among its ``sets``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import rules
 from civicgraph.lab.cypher.transitions import first_event
 
 CHALLENGE = (
@@ -17,7 +23,7 @@ CHALLENGE = (
     "criteria: COLLECT { MATCH (c)-[:HAS_CRITERION]->(k:Criterion) "
     "  RETURN k {.id, .name, .weight, .description, .position} ORDER BY k.position }, "
     "fromIdea: COLLECT { MATCH (c)-[:FROM_IDEA]->(i:Idea) RETURN i.id }[0], "
-    "proposalCount: COUNT { (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status <> 'DRAFT' }}"
+    "proposalCount: COUNT { (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status IN $proposalSent }}"
 )
 
 
@@ -53,11 +59,11 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
 
 
 def update(graph: Graph, challenge_id: str, version: int, changes: dict[str, Any],
-           at: str) -> dict[str, Any] | None:
-    """Edit a draft or open challenge; None when the version or status moved on."""
+           at: str, sets: Mapping[str, list[str]]) -> dict[str, Any] | None:
+    """Edit an editable challenge; None when the version or status moved on."""
     records = graph.run(
         "MATCH (c:Challenge {id: $id}) SET c._lock = true REMOVE c._lock "
-        "WITH c WHERE c.version = $version AND c.status IN ['DRAFT', 'OPEN'] "
+        "WITH c WHERE c.version = $version AND c.status IN $challengeEditable "
         "SET c.description = coalesce($description, c.description), "
         "  c.eligibility = coalesce($eligibility, c.eligibility), "
         "  c.deadline = coalesce(datetime($deadline), c.deadline), "
@@ -67,47 +73,57 @@ def update(graph: Graph, challenge_id: str, version: int, changes: dict[str, Any
         "  OPTIONAL MATCH (c)-[old:IN_FIELD]->(:Field) DELETE old "
         "  WITH DISTINCT c UNWIND $fieldIds AS fid MATCH (f:Field {id: fid}) "
         "  MERGE (c)-[:IN_FIELD]->(f) RETURN count(*) AS fields } "
-        "CALL (c) { WITH c WHERE $criteria IS NOT NULL AND c.status = 'DRAFT' "
+        "CALL (c) { WITH c WHERE $criteria IS NOT NULL AND c.status IN $challengeRubricEditable "
         "  OPTIONAL MATCH (c)-[:HAS_CRITERION]->(old:Criterion) DETACH DELETE old "
         "  WITH DISTINCT c UNWIND $criteria AS k "
         "  CREATE (c)-[:HAS_CRITERION]->(:Criterion {id: k.id, name: k.name, weight: k.weight, "
         "    description: k.description, position: k.position, createdAt: datetime($at), "
         "    updatedAt: datetime($at), version: 1}) RETURN count(*) AS criteria } "
         "RETURN " + CHALLENGE + " AS challenge",
-        {"id": challenge_id, "version": version, "at": at, "description": None,
+        {**sets, "id": challenge_id, "version": version, "at": at, "description": None,
          "eligibility": None, "deadline": None, "fieldIds": None, "criteria": None, **changes},
         write=True,
     )
     return dict(records[0]["challenge"]) if records else None
 
 
-def get(graph: Graph, challenge_id: str) -> dict[str, Any] | None:
+def get(graph: Graph, challenge_id: str, sets: Mapping[str, list[str]]) -> dict[str, Any] | None:
     records = graph.run(
-        "MATCH (c:Challenge {id: $id}) RETURN " + CHALLENGE + " AS challenge", {"id": challenge_id}
+        "MATCH (c:Challenge {id: $id}) RETURN " + CHALLENGE + " AS challenge",
+        {**sets, "id": challenge_id},
     )
     return dict(records[0]["challenge"]) if records else None
 
 
-def status_of(graph: Graph, challenge_id: str) -> str | None:
-    records = graph.run("MATCH (c:Challenge {id: $id}) RETURN c.status AS status",
-                        {"id": challenge_id})
-    return str(records[0]["status"]) if records else None
+def proposal_window(graph: Graph, challenge_id: str, at: str,
+                    sets: Mapping[str, list[str]]) -> dict[str, Any] | None:
+    """Whether the challenge takes proposals at ``at``, with what decides it."""
+    records = graph.run(
+        "MATCH (c:Challenge {id: $id}) RETURN c.status AS status, "
+        "toString(c.deadline) AS deadline, " + rules.takes_proposals("c", "at") + " AS taking",
+        {**sets, "id": challenge_id, "at": at},
+    )
+    return dict(records[0]) if records else None
 
 
-def list_by_status(graph: Graph, statuses: list[str], limit: int) -> list[dict[str, Any]]:
+def list_by_status(graph: Graph, statuses: list[str], limit: int,
+                   sets: Mapping[str, list[str]]) -> list[dict[str, Any]]:
     records = graph.run(
         "MATCH (c:Challenge) WHERE c.status IN $statuses "
         "WITH c ORDER BY c.deadline, c.id LIMIT $limit RETURN " + CHALLENGE + " AS challenge",
-        {"statuses": statuses, "limit": limit},
+        {**sets, "statuses": statuses, "limit": limit},
     )
     return [dict(r["challenge"]) for r in records]
 
 
-def due_for_evaluation(graph: Graph, now: str) -> list[dict[str, Any]]:
-    """Open challenges whose deadline has passed, with the version the scheduler must name."""
+def due_for_evaluation(graph: Graph, now: str,
+                       sets: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+    """Challenges still taking proposals past their deadline, with the version the scheduler
+    must name."""
     records = graph.run(
-        "MATCH (c:Challenge {status: 'OPEN'}) WHERE c.deadline <= datetime($now) "
+        "MATCH (c:Challenge) WHERE " + rules.challenge_open("c") + " AND "
+        + rules.past_deadline("c", "now") + " "
         "RETURN c.id AS id, c.version AS version ORDER BY c.deadline, c.id",
-        {"now": now},
+        {**sets, "now": now},
     )
     return [dict(r) for r in records]

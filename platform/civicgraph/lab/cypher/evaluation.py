@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from civicgraph.core.graph import Graph
@@ -40,15 +41,15 @@ _TIE = (
 )
 
 
-def panel(graph: Graph, challenge_id: str) -> dict[str, Any]:
-    """Criteria, judges, proposals past draft, each judge's tie to each and their scores."""
+def panel(graph: Graph, challenge_id: str, sets: Mapping[str, list[str]]) -> dict[str, Any]:
+    """Criteria, judges, the proposals sent, each judge's tie to each and their scores."""
     records = graph.run(
         "MATCH (c:Challenge {id: $id}) "
         "RETURN COLLECT { MATCH (c)-[:HAS_CRITERION]->(k:Criterion) "
         "    WITH k ORDER BY k.position RETURN k {.id, .name, .weight} } AS criteria, "
         "  COLLECT { MATCH (x:Person)-[:JUDGES]->(c) RETURN x {.id, .name} "
         "    ORDER BY x.name, x.id } AS judges, "
-        "  COLLECT { MATCH (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status <> 'DRAFT' "
+        "  COLLECT { MATCH (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status IN $proposalSent "
         "    WITH p ORDER BY p.createdAt, p.id "
         "    OPTIONAL MATCH (p)-[:SUBMITTED_BY]->(owner) "
         "    RETURN p {.id, .title, .status, "
@@ -59,7 +60,7 @@ def panel(graph: Graph, challenge_id: str) -> dict[str, Any]:
         "        MATCH (ev)-[s:SCORED]->(k:Criterion) "
         "        RETURN {expertId: x.id, criterionId: k.id, score: s.score} } "
         "    } } AS proposals",
-        {"id": challenge_id},
+        {**sets, "id": challenge_id},
     )
     if not records:
         return {}
@@ -125,11 +126,12 @@ def save_scores(graph: Graph, fields: dict[str, Any]) -> int:
     return int(records[0]["saved"]) if records else 0
 
 
-def queue_for(graph: Graph, expert_id: str) -> list[dict[str, Any]]:
-    """Proposals before this judge in challenges under evaluation, with their tie and progress."""
+def queue_for(graph: Graph, expert_id: str, sets: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+    """Proposals waiting for a decision in challenges being judged, with tie and progress."""
     records = graph.run(
-        "MATCH (x:Person {id: $expert})-[:JUDGES]->(c:Challenge {status: 'EVALUATION'}) "
-        "MATCH (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status IN ['SUBMITTED', 'SHORTLISTED'] "
+        "MATCH (x:Person {id: $expert})-[:JUDGES]->(c:Challenge) "
+        "WHERE c.status IN $challengeJudging "
+        "MATCH (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status IN $proposalPending "
         "OPTIONAL MATCH (p)-[:SUBMITTED_BY]->(owner) "
         "WITH x, c, p, owner ORDER BY c.deadline, c.id, p.createdAt, p.id "
         "RETURN p {.id, .title, .summary, .status, challengeId: c.id, challengeTitle: c.title, "
@@ -137,7 +139,7 @@ def queue_for(graph: Graph, expert_id: str) -> list[dict[str, Any]]:
         "  scored: COUNT { MATCH (x)<-[:BY]-(:Evaluation)-[:EVALUATES]->(p) }, "
         "  criteria: COLLECT { MATCH (c)-[:HAS_CRITERION]->(k:Criterion) WITH k "
         "    ORDER BY k.position RETURN k {.id, .name, .weight, .description} } } AS item",
-        {"expert": expert_id},
+        {**sets, "expert": expert_id},
     )
     return [{**dict(r["item"]), "tie": dict(r["item"]["tie"]) if r["item"]["tie"] else None,
              "criteria": [dict(k) for k in r["item"]["criteria"]]} for r in records]

@@ -1,19 +1,26 @@
-"""Cypher for the lab's figures: one statement for all of them."""
+"""Cypher for the lab's figures: one statement for all of them.
+
+An idea reached a pilot when a pilot of it exists, whatever became of the pilot since (a funnel
+counts who got to a stage); it was mainstreamed when that pilot is in ``$pilotMainstreamed``.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from civicgraph.core.graph import Graph
 
-_PILOT_OF_IDEA = (
-    "EXISTS { (i)<-[:FROM_IDEA]-(:Challenge)<-[:RESPONDS_TO]-(:Proposal)<-[:PILOTS]-(pl:Pilot) "
-    "  WHERE pl.status IN $statuses } OR "
-    "EXISTS { (i)<-[:FROM_IDEA]-(:Proposal)<-[:PILOTS]-(pl:Pilot) WHERE pl.status IN $statuses }"
-)
+
+def _pilot_of_idea(where: str) -> str:
+    return (
+        "EXISTS { (i)<-[:FROM_IDEA]-(:Challenge)<-[:RESPONDS_TO]-(:Proposal)<-[:PILOTS]-(pl:Pilot) "
+        f"  {where} }} OR EXISTS {{ (i)<-[:FROM_IDEA]-(:Proposal)<-[:PILOTS]-(pl:Pilot) {where} }}"
+    )
 
 
-def figures(graph: Graph, since: str | None, until: str | None) -> dict[str, Any]:
+def figures(graph: Graph, since: str | None, until: str | None,
+            sets: Mapping[str, list[str]]) -> dict[str, Any]:
     records = graph.run(
         "CALL () { MATCH (i:Idea) "
         "  WHERE ($since IS NULL OR i.createdAt >= datetime($since)) "
@@ -25,18 +32,17 @@ def figures(graph: Graph, since: str | None, until: str | None) -> dict[str, Any
         "    AS periods } "
         "CALL () { MATCH (i:Idea) "
         "  RETURN count(i) AS ideas, "
-        "    count(CASE WHEN i.status = 'ACCEPTED' THEN 1 END) AS accepted, "
+        "    count(CASE WHEN i.status IN $ideaAccepted THEN 1 END) AS accepted, "
         "    count(CASE WHEN EXISTS { (i)<-[:FROM_IDEA]-(:Challenge) } THEN 1 END) "
         "      AS becameChallenges, "
-        "    count(CASE WHEN " + _PILOT_OF_IDEA.replace("$statuses", "$live") + " THEN 1 END) "
-        "      AS reachedPilot, "
-        "    count(CASE WHEN " + _PILOT_OF_IDEA.replace("$statuses", "['MAINSTREAMED']")
+        "    count(CASE WHEN " + _pilot_of_idea("") + " THEN 1 END) AS reachedPilot, "
+        "    count(CASE WHEN " + _pilot_of_idea("WHERE pl.status IN $pilotMainstreamed")
         + " THEN 1 END) AS mainstreamed } "
         "CALL () { MATCH (c:Challenge) RETURN count(c) AS challenges, "
         "  count(CASE WHEN EXISTS { (c)<-[:RESPONDS_TO]-(:Proposal)<-[:PILOTS]-(:Pilot) } "
         "    THEN 1 END) AS challengesWithPilot } "
         "CALL () { MATCH (pl:Pilot) RETURN count(pl) AS pilots, "
-        "  count(CASE WHEN pl.status = 'MAINSTREAMED' THEN 1 END) AS pilotsMainstreamed } "
+        "  count(CASE WHEN pl.status IN $pilotMainstreamed THEN 1 END) AS pilotsMainstreamed } "
         "CALL () { MATCH (pl:Pilot) "
         "  WITH pl.relationship AS relationship, pl.ownership AS ownership, "
         "    pl.fundingMethod AS fundingMethod, pl.powerSits AS powerSits, "
@@ -47,7 +53,6 @@ def figures(graph: Graph, since: str | None, until: str | None) -> dict[str, Any
         "    pilots: pilots}) AS byModel } "
         "RETURN periods, ideas, accepted, becameChallenges, reachedPilot, mainstreamed, "
         "  challenges, challengesWithPilot, pilots, pilotsMainstreamed, byModel",
-        {"since": since, "until": until,
-         "live": ["PROOF_OF_CONCEPT", "PILOT", "SCALING", "MAINSTREAMED", "STOPPED"]},
+        {**sets, "since": since, "until": until},
     )
     return dict(records[0])

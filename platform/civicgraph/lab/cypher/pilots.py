@@ -1,10 +1,15 @@
-"""Cypher for pilots: partners, operating model, outcome measures, measurements, sign-offs."""
+"""Cypher for pilots: partners, operating model, outcome measures, measurements, sign-offs.
+
+A pilot's measures come with their latest value and whether it meets the target, by the same
+expressions the stage gates use (:mod:`rules`)."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import rules
 from civicgraph.lab.cypher.transitions import first_event
 
 PILOT = (
@@ -17,17 +22,19 @@ PILOT = (
     "  RETURN {organisationId: o.id, name: o.name, role: i.role} }, "
     "signOffs: COLLECT { MATCH (s:Person)-[so:SIGNED_OFF]->(pl) WITH s, so ORDER BY so.at "
     "  RETURN {stage: so.stage, by: s.id, at: toString(so.at)} }, "
-    "measures: COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(pl) WITH m ORDER BY m.name "
+    "measures: COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(pl) "
+    "  WITH m, " + rules.latest_value("m") + " AS latest ORDER BY m.name "
     "  RETURN m {.id, .name, .unit, .baseline, .target, .direction, .everyDays, "
+    "    latest: latest, met: " + rules.target_met("m", "latest") + ", "
     "    measurements: COLLECT { MATCH (x:Measurement)-[:OF]->(m) WITH x ORDER BY x.at "
     "      RETURN {value: x.value, at: toString(x.at)} }} }}"
 )
 
 
 def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
-    """A pilot of a selected proposal, involving its proposing organisation as LEAD."""
+    """A pilot of a proposal pilots start from, involving its proposing organisation as LEAD."""
     records = graph.run(
-        "MATCH (p:Proposal {id: $proposalId}) WHERE p.status = 'SELECTED' "
+        "MATCH (p:Proposal {id: $proposalId}) WHERE p.status IN $proposalPilotable "
         "MATCH (sponsor:Person {id: $sponsorId}) "
         "CREATE (pl:Pilot {id: $id, title: $title, status: 'PROOF_OF_CONCEPT', "
         "  createdBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
@@ -131,10 +138,11 @@ def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str) -
     return bool(records)
 
 
-def flag_overdue(graph: Graph, now: str) -> list[dict[str, Any]]:
+def flag_overdue(graph: Graph, now: str, sets: Mapping[str, list[str]]
+                 ) -> list[dict[str, Any]]:
     """Store on each live pilot the measures whose next measurement is past due (or none)."""
     records = graph.run(
-        "MATCH (pl:Pilot) WHERE pl.status IN ['PROOF_OF_CONCEPT', 'PILOT', 'SCALING'] "
+        "MATCH (pl:Pilot) WHERE pl.status IN $pilotLive "
         "WITH pl, COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(pl) "
         "  WHERE m.everyDays IS NOT NULL "
         "  WITH m, COLLECT { MATCH (x:Measurement)-[:OF]->(m) RETURN max(x.at) AS last }[0] "
@@ -143,7 +151,7 @@ def flag_overdue(graph: Graph, now: str) -> list[dict[str, Any]]:
         "  WITH m ORDER BY m.name RETURN m.name } AS overdue "
         "SET pl.overdueMeasures = overdue, pl.measurementsOverdue = size(overdue) > 0 "
         "RETURN pl.id AS id, overdue",
-        {"now": now},
+        {**sets, "now": now},
         write=True,
     )
     return [dict(r) for r in records]

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import rules
 from civicgraph.lab.cypher.transitions import first_event
 
 PROPOSAL = (
@@ -18,10 +20,10 @@ PROPOSAL = (
 
 
 def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
-    """Create a draft in answer to an open challenge before its deadline; None otherwise."""
+    """Create a draft in answer to a challenge that takes proposals; None otherwise."""
     records = graph.run(
         "MATCH (c:Challenge {id: $challengeId}) "
-        "WHERE c.status = 'OPEN' AND c.deadline > datetime($at) "
+        "WHERE " + rules.takes_proposals("c", "at") + " "
         "CALL () { MATCH (o:Organisation {id: $ownerId}) RETURN o AS owner "
         "  UNION MATCH (t:Team {id: $ownerId}) RETURN t AS owner } "
         "CREATE (p:Proposal {id: $id, title: $title, summary: $summary, status: 'DRAFT', "
@@ -36,12 +38,12 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
 
 
 def update(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
-    """Edit while the challenge is open and before its deadline; None when refused."""
+    """Edit while the proposal is editable and its challenge takes proposals; None when refused."""
     records = graph.run(
         "MATCH (p:Proposal {id: $id})-[:RESPONDS_TO]->(c:Challenge) "
         "SET p._lock = true REMOVE p._lock "
-        "WITH p, c WHERE p.version = $version AND p.status IN ['DRAFT', 'SUBMITTED'] "
-        "  AND c.status = 'OPEN' AND c.deadline > datetime($at) "
+        "WITH p, c WHERE p.version = $version AND p.status IN $proposalEditable "
+        "  AND " + rules.takes_proposals("c", "at") + " "
         "SET p.title = coalesce($title, p.title), p.summary = coalesce($summary, p.summary), "
         "  p.version = p.version + 1, p.updatedAt = datetime($at) "
         "RETURN " + PROPOSAL + " AS proposal",
@@ -68,11 +70,13 @@ def get(graph: Graph, proposal_id: str) -> dict[str, Any] | None:
     return dict(records[0]["proposal"]) if records else None
 
 
-def for_challenge(graph: Graph, challenge_id: str) -> list[dict[str, Any]]:
+def for_challenge(graph: Graph, challenge_id: str,
+                  sets: Mapping[str, list[str]]) -> list[dict[str, Any]]:
+    """The proposals sent to a challenge, oldest first."""
     records = graph.run(
-        "MATCH (p:Proposal)-[:RESPONDS_TO]->(:Challenge {id: $id}) WHERE p.status <> 'DRAFT' "
+        "MATCH (p:Proposal)-[:RESPONDS_TO]->(:Challenge {id: $id}) WHERE p.status IN $proposalSent "
         "WITH p ORDER BY p.createdAt, p.id RETURN " + PROPOSAL + " AS proposal",
-        {"id": challenge_id},
+        {**sets, "id": challenge_id},
     )
     return [dict(r["proposal"]) for r in records]
 

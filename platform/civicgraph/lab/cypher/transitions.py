@@ -9,9 +9,11 @@ the transition's effect. All of it commits together or not at all.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
 from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import rules
 
 LABELS = ("Idea", "Challenge", "Proposal", "Pilot")
 
@@ -27,77 +29,92 @@ def first_event(var: str, kind: str | None = None) -> str:
     )
 
 
-_CONDITIONS: dict[str, str] = {
-    "Idea": "{} AS conditions, null AS ownerOrgId, [r.submittedBy] AS ownerPersonIds",
+# Each record kind's facts: the value of every condition its lifecycle declares, keyed by the
+# condition's name (a test holds the two to each other). Adding a condition is its declaration
+# in the lifecycle table and its fact here.
+FACTS: dict[str, dict[str, str]] = {
+    "Idea": {},
+    "Challenge": {
+        "has_field": "EXISTS { (r)-[:IN_FIELD]->(:Field) }",
+        "has_rubric": "COUNT { (r)-[:HAS_CRITERION]->(:Criterion) } > 0",
+        "deadline_in_future": rules.before_deadline("r", "now"),
+        "deadline_passed": rules.past_deadline("r", "now"),
+        "no_proposal_pending": "NOT EXISTS { (p:Proposal)-[:RESPONDS_TO]->(r) "
+                               "WHERE p.status IN $proposalPending }",
+    },
+    "Proposal": {
+        "challenge_open": rules.challenge_open("c"),
+        "before_deadline": rules.before_deadline("c", "now"),
+        "challenge_in_evaluation": "c.status IN $challengeJudging",
+        "challenge_not_decided": "c.status IN $challengeUndecided",
+    },
+    # The stage gates' conditions, over the pilot's measures (``ms``).
+    "Pilot": {
+        "has_outcome_measures": "size(ms) > 0",
+        "every_measure_has_baseline": "size(ms) > 0 AND all(m IN ms WHERE m.baseline IS NOT NULL)",
+        "every_measure_measured": "size(ms) > 0 AND all(m IN ms WHERE m.latest IS NOT NULL)",
+        "target_met_on_latest": "size(ms) > 0 AND all(m IN ms WHERE m.met)",
+        "sponsor_signed_off": "EXISTS { (:Person)-[s:SIGNED_OFF]->(r) WHERE s.stage = $target }",
+        "operating_model_complete": (
+            "size(coalesce(r.involved, [])) > 0 AND "
+            "all(v IN [r.relationship, r.ownership, r.fundingMethod, r.powerSits, r.publicRole] "
+            "WHERE v IS NOT NULL) AND EXISTS { (r)-[:INVOLVES]->(:Organisation) }"
+        ),
+    },
+}
+
+# What a kind's facts read about its neighbours first.
+_READS: dict[str, str] = {
+    "Idea": "",
+    "Challenge": "",
+    "Proposal": (
+        "WITH r, COLLECT { MATCH (r)-[:RESPONDS_TO]->(c:Challenge) "
+        "RETURN c { .status, .deadline } }[0] AS c "
+    ),
+    "Pilot": (
+        "WITH r, COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(r) "
+        "  WITH m, " + rules.latest_value("m") + " AS latest "
+        "  RETURN {baseline: m.baseline, latest: latest, met: " + rules.target_met("m", "latest")
+        + "} } AS ms "
+    ),
+}
+
+# Who owns the record, for the transitions' scope check.
+_OWNERS: dict[str, str] = {
+    "Idea": "null AS ownerOrgId, [r.submittedBy] AS ownerPersonIds",
     "Challenge": (
-        "{has_field: EXISTS { (r)-[:IN_FIELD]->(:Field) }, "
-        " has_rubric: COUNT { (r)-[:HAS_CRITERION]->(:Criterion) } > 0, "
-        " deadline_in_future: coalesce(r.deadline > datetime($now), false), "
-        " deadline_passed: coalesce(r.deadline <= datetime($now), false), "
-        " no_proposal_pending: NOT EXISTS { (p:Proposal)-[:RESPONDS_TO]->(r) "
-        "   WHERE p.status IN ['SUBMITTED', 'SHORTLISTED'] } } AS conditions, "
         "COLLECT { MATCH (r)-[:POSTED_BY]->(o:Organisation) RETURN o.id }[0] AS ownerOrgId, "
         "[r.createdBy] AS ownerPersonIds"
     ),
     "Proposal": (
-        "COLLECT { MATCH (r)-[:RESPONDS_TO]->(c:Challenge) RETURN c { .status, .deadline } }[0] "
-        "AS c, r "
-        "RETURN r.status AS status, r.version AS version, "
-        "{challenge_open: c.status = 'OPEN', "
-        " before_deadline: coalesce(c.deadline > datetime($now), false), "
-        " challenge_in_evaluation: c.status = 'EVALUATION', "
-        " challenge_not_decided: c.status IN ['DRAFT', 'OPEN', 'EVALUATION']} AS conditions, "
         "COLLECT { MATCH (r)-[:SUBMITTED_BY]->(o:Organisation) RETURN o.id }[0] AS ownerOrgId, "
         "[r.createdBy] + COLLECT { MATCH (r)-[:SUBMITTED_BY]->(:Team)<-[:MEMBER_OF]-(m:Person) "
         "  RETURN m.id } AS ownerPersonIds"
     ),
-    # The stage gates' conditions, all answered by this one query.
-    "Pilot": (
-        "COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(r) "
-        "  RETURN {baseline: m.baseline, target: m.target, direction: m.direction, "
-        "    latest: COLLECT { MATCH (x:Measurement)-[:OF]->(m) "
-        "      WITH x ORDER BY x.at DESC LIMIT 1 RETURN x.value }[0]} } AS ms, r "
-        "RETURN r.status AS status, r.version AS version, "
-        "{has_outcome_measures: size(ms) > 0, "
-        " every_measure_has_baseline: size(ms) > 0 AND all(m IN ms WHERE m.baseline IS NOT NULL), "
-        " every_measure_measured: size(ms) > 0 AND all(m IN ms WHERE m.latest IS NOT NULL), "
-        " target_met_on_latest: size(ms) > 0 AND all(m IN ms WHERE m.latest IS NOT NULL AND "
-        "   CASE m.direction WHEN 'DECREASE' THEN m.latest <= m.target "
-        "   ELSE m.latest >= m.target END), "
-        " sponsor_signed_off: EXISTS { (:Person)-[s:SIGNED_OFF]->(r) WHERE s.stage = $target }, "
-        " operating_model_complete: size(coalesce(r.involved, [])) > 0 AND "
-        "   all(v IN [r.relationship, r.ownership, r.fundingMethod, r.powerSits, r.publicRole] "
-        "   WHERE v IS NOT NULL) AND EXISTS { (r)-[:INVOLVES]->(:Organisation) } "
-        "} AS conditions, null AS ownerOrgId, [] AS ownerPersonIds"
-    ),
+    "Pilot": "null AS ownerOrgId, [] AS ownerPersonIds",
 }
 
-# Every condition name the tables may use, per label (a test holds the tables to this list).
-CONDITION_NAMES: dict[str, frozenset[str]] = {
-    "Idea": frozenset(),
-    "Challenge": frozenset({"has_field", "has_rubric", "deadline_in_future", "deadline_passed",
-                            "no_proposal_pending"}),
-    "Proposal": frozenset({"challenge_open", "before_deadline", "challenge_in_evaluation",
-                           "challenge_not_decided"}),
-    "Pilot": frozenset({"has_outcome_measures", "every_measure_has_baseline",
-                        "every_measure_measured", "target_met_on_latest", "sponsor_signed_off",
-                        "operating_model_complete"}),
-}
+# Every condition name the tables may use, per label.
+CONDITION_NAMES: dict[str, frozenset[str]] = {label: frozenset(FACTS[label]) for label in LABELS}
 
 
 def _facts_statement(label: str) -> str:
-    body = _CONDITIONS[label]
-    if body.startswith("COLLECT"):
-        return f"MATCH (r:{label} {{id: $id}}) WITH " + body
-    return f"MATCH (r:{label} {{id: $id}}) RETURN r.status AS status, r.version AS version, " + body
+    conditions = ", ".join(f"{name}: {fact}" for name, fact in FACTS[label].items())
+    return (
+        f"MATCH (r:{label} {{id: $id}}) " + _READS[label]
+        + "RETURN r.status AS status, r.version AS version, "
+        + "{" + conditions + "} AS conditions, " + _OWNERS[label]
+    )
 
 
 _FACTS = {label: _facts_statement(label) for label in LABELS}
 
 
-def facts(graph: Graph, label: str, record_id: str, now: str, target: str) -> dict[str, Any] | None:
+def facts(graph: Graph, label: str, record_id: str, now: str, target: str,
+          sets: Mapping[str, list[str]]) -> dict[str, Any] | None:
     """Status, version, owners and the named conditions of one record, read in one statement."""
-    records = graph.run(_FACTS[label], {"id": record_id, "now": now, "target": target})
+    records = graph.run(_FACTS[label], {**sets, "id": record_id, "now": now,
+                                        "target": target})
     if not records:
         return None
     row = dict(records[0])

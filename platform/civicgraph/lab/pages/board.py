@@ -13,6 +13,7 @@ from civicgraph.console.shell import actor, graph
 from civicgraph.core.errors import NotFound
 from civicgraph.lab.service import challenges, evaluation, machine, webhooks
 from civicgraph.lab.service import proposals as proposal_service
+from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
 
 
 def render_board(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
@@ -23,12 +24,13 @@ def render_board(challenge_id: str, failure: dict[str, Any] | None = None) -> st
         abort(404)
     proposals = proposal_service.for_challenge(g, challenge_id)
     for proposal in proposals:
-        proposal["moves"] = machine.allowed_moves(g, "PROPOSAL", proposal["id"], who)
-        proposal["pilot"] = proposal["status"] == "SELECTED"
+        proposal["moves"] = machine.allowed_moves(g, PROPOSAL.kind, proposal["id"], who)
+        proposal["pilot"] = proposal["status"] in PROPOSAL.sets["pilotable"]
     return render_template(
         "console/staff_challenge.html", challenge=challenge, proposals=proposals,
+        editable=challenge["status"] in CHALLENGE.sets["editable"],
         panel=evaluation.panel(g, who, challenge_id),
         results=evaluation.results(g, challenge_id),
-        moves=machine.allowed_moves(g, "CHALLENGE", challenge_id, who),
-        history=machine.history(g, "CHALLENGE", challenge_id), failure=failure,
+        moves=machine.allowed_moves(g, CHALLENGE.kind, challenge_id, who),
+        history=machine.history(g, CHALLENGE.kind, challenge_id), failure=failure,
         outbox=webhooks.outbox_for(g, challenge_id))

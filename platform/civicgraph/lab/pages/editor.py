@@ -16,6 +16,7 @@ from civicgraph.console.shell import actor, graph, signed_in
 from civicgraph.core.access import LAB_WRITE, STAFF
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.lab.service import challenges
+from civicgraph.lab.service.lifecycles import CHALLENGE
 
 
 def rubric_text(criteria: list[dict[str, Any]]) -> str:
@@ -44,6 +45,7 @@ def _page(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
         abort(404)
     return render_template("console/staff_edit.html", challenge=challenge, failure=failure,
                            rubric=rubric_text(challenge["criteria"]),
+                           rubric_editable=challenge["status"] in CHALLENGE.sets["rubric_editable"],
                            field_codes=", ".join(f["code"] for f in challenge["fields"]))
 
 

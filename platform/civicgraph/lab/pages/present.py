@@ -4,30 +4,19 @@ from __future__ import annotations
 
 from typing import Any
 
-# Human words for the gate conditions the lifecycle tables name.
-CONDITION_TEXT = {
-    "has_outcome_measures": "The pilot has at least one outcome measure",
-    "every_measure_has_baseline": "Every outcome measure has a baseline",
-    "sponsor_signed_off": "The sponsor signed off this stage",
-    "every_measure_measured": "Every outcome measure has been measured at least once",
-    "target_met_on_latest": "The latest measurement of every measure meets its target",
-    "operating_model_complete": "All six operating-model variables are set",
-}
-
 
 def progress(measure: dict[str, Any]) -> dict[str, Any]:
-    """Latest value, and how far it went from baseline towards target (0..100, clamped)."""
+    """How far the latest value went from baseline towards target (0..100, clamped).
+
+    The latest value and whether it meets the target come with the measure from its Cypher: the
+    same rule the stage gates apply, so a page never says "target met" where a gate says not."""
     values = measure.get("measurements") or []
-    latest = values[-1]["value"] if values else None
-    baseline, target = measure.get("baseline"), measure.get("target")
+    latest, baseline, target = measure.get("latest"), measure.get("baseline"), measure.get("target")
     share = None
     if latest is not None and baseline is not None and target is not None and target != baseline:
         share = max(0.0, min(1.0, (latest - baseline) / (target - baseline)))
-    met = None
-    if latest is not None and target is not None:
-        met = latest >= target if measure.get("direction") == "INCREASE" else latest <= target
-    return {**measure, "latest": latest, "percent": None if share is None else round(share * 100),
-            "met": met, "chart": series(values, baseline, target)}
+    return {**measure, "percent": None if share is None else round(share * 100),
+            "chart": series(values, baseline, target)}
 
 
 def series(values: list[dict[str, Any]], baseline: float | None, target: float | None,

@@ -6,30 +6,30 @@ from flask import Blueprint, abort, render_template
 from flask.typing import ResponseReturnValue
 
 from civicgraph.console.shell import actor, graph
-from civicgraph.core.access import STAFF
 from civicgraph.core.errors import NotFound
 from civicgraph.lab.pages.present import pilot_view
 from civicgraph.lab.service import challenges, machine, pilots
+from civicgraph.lab.service.lifecycles import CHALLENGE
 
 
 def home() -> ResponseReturnValue:
     g = graph()
     return render_template(
-        "console/home.html", challenges=challenges.public_list(g, "OPEN"),
-        evaluated=[c for status in ("EVALUATION", "DECIDED")
+        "console/home.html",
+        challenges=[c for status in CHALLENGE.sets["taking_proposals"]
+                    for c in challenges.public_list(g, status)],
+        evaluated=[c for status in CHALLENGE.sets["evaluated"]
                    for c in challenges.public_list(g, status)],
         pilots=[pilot_view(p) for p in pilots.list_recent(g)])
 
 
 def challenge(challenge_id: str) -> ResponseReturnValue:
     try:
-        found = challenges.get(graph(), challenge_id)
+        found = challenges.readable(graph(), challenge_id, actor())
     except NotFound:
         abort(404)
-    if found["status"] == "DRAFT" and not actor().has_any(STAFF):
-        abort(404)  # the same rule as the GraphQL query: drafts stay private
     return render_template("console/challenge.html", challenge=found,
-                           history=machine.history(graph(), "CHALLENGE", challenge_id))
+                           history=machine.history(graph(), CHALLENGE.kind, challenge_id))
 
 
 def pilot(pilot_id: str) -> ResponseReturnValue:

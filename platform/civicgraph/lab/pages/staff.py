@@ -14,8 +14,7 @@ from civicgraph.lab.pages.board import render_board
 from civicgraph.lab.pages.present import bars
 from civicgraph.lab.service import challenges, evaluation, figures, ideas, pilots
 from civicgraph.lab.service import proposals as proposal_service
-
-INBOX = ("SUBMITTED", "IN_REVIEW")
+from civicgraph.lab.service.lifecycles import CHALLENGE, IDEA
 
 
 @signed_in(STAFF, scope=LAB_WRITE)
@@ -33,18 +32,20 @@ def dashboard() -> ResponseReturnValue:
                            periods=periods, stages=bars(sorted(stages.items())),
                            models=numbers["pilotsByOperatingModel"],
                            drafts=challenges.drafts(graph(), actor()),
-                           evaluated=challenges.public_list(graph(), "EVALUATION"))
+                           evaluated=[c for status in CHALLENGE.sets["judging"]
+                                      for c in challenges.public_list(graph(), status)])
 
 
 def _inbox_page(failure: dict[str, Any] | None = None) -> str:
     g = graph()
-    inbox = [i for status in INBOX for i in ideas.list_ideas(g, status)]
+    inbox = [i for status in IDEA.sets["inbox"] for i in ideas.list_ideas(g, status)]
     for idea in inbox:
         idea["duplicates"] = [d for d in ideas.likely_duplicates(g, idea["title"],
                                                                  idea["description"])
                               if d["id"] != idea["id"]]
-    return render_template("console/staff_ideas.html", ideas=inbox, failure=failure,
-                           open_challenges=challenges.public_list(g, "OPEN"))
+        # Not yet in review: the one move offered is starting the review.
+        idea["reviewable"] = IDEA.find(idea["status"], "IN_REVIEW") is not None
+    return render_template("console/staff_ideas.html", ideas=inbox, failure=failure)
 
 
 @signed_in(STAFF, scope=LAB_WRITE)

@@ -12,9 +12,9 @@ from civicgraph.console.shell import actor, form_errors, graph, signed_in
 from civicgraph.core.access import LAB_WRITE, STAFF
 from civicgraph.core.errors import DomainError, NotFound
 from civicgraph.lab.pages.board import render_board
-from civicgraph.lab.pages.present import CONDITION_TEXT, pilot_view
+from civicgraph.lab.pages.present import pilot_view
 from civicgraph.lab.service import machine, pilots, webhooks
-from civicgraph.lab.service.lifecycles import STAGE_GATES
+from civicgraph.lab.service.lifecycles import PILOT
 
 # The five single-choice variables of the operating model (``involved`` is a multiple choice).
 MODEL_CHOICES = (("relationship", "relationship", pilots.RELATIONSHIPS),
@@ -22,7 +22,6 @@ MODEL_CHOICES = (("relationship", "relationship", pilots.RELATIONSHIPS),
                  ("fundingMethod", "funding_method", pilots.FUNDING),
                  ("powerSits", "power_sits", pilots.POWER),
                  ("publicRole", "public_role", pilots.PUBLIC_ROLES))
-NEXT_STAGE = {"PROOF_OF_CONCEPT": "PILOT", "PILOT": "SCALING", "SCALING": "MAINSTREAMED"}
 
 
 def _page(pilot_id: str, failure: dict[str, Any] | None = None) -> str:
@@ -31,14 +30,13 @@ def _page(pilot_id: str, failure: dict[str, Any] | None = None) -> str:
         pilot = pilot_view(pilots.get(g, pilot_id))
     except NotFound:
         abort(404)
-    stage = NEXT_STAGE.get(pilot["status"])
+    stage = pilots.next_stage(pilot["status"])
     gate = pilots.gate(g, pilot_id, stage) if stage else None
     return render_template(
         "console/staff_pilot.html", pilot=pilot, stage=stage, gate=gate,
-        condition_text=CONDITION_TEXT, moves=machine.allowed_moves(g, "PILOT", pilot_id, who),
-        history=machine.history(g, "PILOT", pilot_id), failure=failure,
-        stages=list(STAGE_GATES), choices=MODEL_CHOICES, involved=pilots.INVOLVED,
-        outbox=webhooks.outbox_for(g, pilot_id))
+        moves=machine.allowed_moves(g, PILOT.kind, pilot_id, who),
+        history=machine.history(g, PILOT.kind, pilot_id), failure=failure,
+        choices=MODEL_CHOICES, involved=pilots.INVOLVED, outbox=webhooks.outbox_for(g, pilot_id))
 
 
 @signed_in(STAFF, scope=LAB_WRITE)

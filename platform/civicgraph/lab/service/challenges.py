@@ -6,16 +6,18 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
-from civicgraph.core.access import STAFF
+from civicgraph.core.access import PARTNER, STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import challenges as repo
 from civicgraph.lab.service import machine
-from civicgraph.lab.service.validation import TITLE_MAX, require_role, require_signed_in, text
+from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
+from civicgraph.lab.service.validation import TITLE_MAX, acting_for, page_size, require_role, text
 
 CRITERIA_MAX = 20
-PUBLIC_STATUSES = ["OPEN", "EVALUATION", "DECIDED", "CLOSED"]
+# The proposals a challenge read counts, a panel judges and staff list: those sent.
+SENT = PROPOSAL.params("sent")
 
 
 def _criteria(raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
@@ -52,13 +54,7 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
            criteria: list[dict[str, Any]] | None = None, deadline: str | None = None,
            organisation_id: str | None = None) -> dict[str, Any]:
     """Staff post for the lab (or for a named organisation); a partner posts for its own."""
-    require_signed_in(actor)
-    if not actor.has_any(STAFF):
-        if "PARTNER" not in actor.roles or actor.organisation_id is None:
-            raise Forbidden("only lab staff or a partner organisation may post a challenge")
-        if organisation_id not in (None, actor.organisation_id):
-            raise Forbidden("a partner posts challenges for its own organisation only")
-        organisation_id = actor.organisation_id
+    organisation_id = acting_for(actor, organisation_id, "post a challenge")
     linked_fields = field_ids(graph, field_codes or [])
     return repo.create(graph, {
         "id": str(uuid.uuid4()), "title": text(title, "title", TITLE_MAX),
@@ -66,41 +62,49 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
         "eligibility": text(eligibility, "eligibility", required=False),
         "deadline": clock.iso(clock.parse(deadline, "deadline")) if deadline else None,
         "fieldIds": linked_fields, "criteria": _criteria(criteria),
-        "organisationId": organisation_id, "actorId": actor.id, "at": clock.iso(),
+        "organisationId": organisation_id, "actorId": actor.id, "at": clock.iso(), **SENT,
     })
 
 
 def get(graph: Graph, challenge_id: str) -> dict[str, Any]:
-    challenge = repo.get(graph, challenge_id)
+    challenge = repo.get(graph, challenge_id, SENT)
     if challenge is None:
+        raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
+    return challenge
+
+
+def readable(graph: Graph, challenge_id: str, reader: Actor) -> dict[str, Any]:
+    """A challenge as this reader may see it: a private one (a draft) exists for staff only."""
+    challenge = get(graph, challenge_id)
+    if challenge["status"] in CHALLENGE.sets["private"] and not reader.has_any(STAFF):
         raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
     return challenge
 
 
 def public_list(graph: Graph, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     """What anyone may read: challenges that have been opened (drafts stay private)."""
-    statuses = PUBLIC_STATUSES if status is None else [s for s in PUBLIC_STATUSES if s == status]
-    return repo.list_by_status(graph, statuses, max(1, min(limit, 200)))
+    public = CHALLENGE.sets["public"]
+    statuses = list(public) if status is None else [s for s in public if s == status]
+    return repo.list_by_status(graph, statuses, page_size(limit), SENT)
 
 
 def drafts(graph: Graph, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
     """Drafts are private: lab staff only (a partner's own drafts are not listed here)."""
     require_role(actor, STAFF, "list draft challenges")
-    return repo.list_by_status(graph, ["DRAFT"], max(1, min(limit, 200)))
+    return repo.list_by_status(graph, list(CHALLENGE.sets["private"]), page_size(limit), SENT)
 
 
 def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
            description: str | None = None, eligibility: str | None = None,
            deadline: str | None = None, field_codes: list[str] | None = None,
            criteria: list[dict[str, Any]] | None = None) -> dict[str, Any]:
-    """Edit while DRAFT or OPEN (e.g. extend the deadline), by staff or the posting partner.
+    """Edit while editable (e.g. extend the deadline), by staff or the posting partner.
 
-    Fields may change while DRAFT or OPEN; the rubric only while DRAFT (proposers write to it).
+    The rubric changes only in a narrower set (proposers write to it): see the lifecycle's sets.
     """
     current = get(graph, challenge_id)
-    owner = (current["postedBy"] or {}).get("id")
-    if not (actor.has_any(STAFF) or ("PARTNER" in actor.roles and owner
-                                     and owner == actor.organisation_id)):
+    if not (actor.has_any(STAFF) or (PARTNER in actor.roles
+                                     and machine.owns(graph, CHALLENGE.kind, challenge_id, actor))):
         raise Forbidden("only lab staff or the posting organisation may edit this challenge")
     changes: dict[str, Any] = {}
     if description is not None:
@@ -112,16 +116,17 @@ def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
     if field_codes is not None:
         changes["fieldIds"] = field_ids(graph, field_codes)
     if criteria is not None:
-        if current["status"] != "DRAFT":
-            raise BadInput("the rubric can change only while the challenge is a DRAFT",
-                           field="criteria")
+        if current["status"] not in CHALLENGE.sets["rubric_editable"]:
+            raise BadInput("the rubric can change only while the challenge is a "
+                           + CHALLENGE.words("rubric_editable"), field="criteria")
         changes["criteria"] = _criteria(criteria)
-    updated = repo.update(graph, challenge_id, version, changes, clock.iso())
+    updated = repo.update(graph, challenge_id, version, changes, clock.iso(),
+                          {**SENT, **CHALLENGE.params("editable", "rubric_editable")})
     if updated is None:
         latest = get(graph, challenge_id)
         raise Conflict(
-            f"the challenge is at version {latest['version']} ({latest['status']}); only a DRAFT "
-            f"or OPEN challenge at the version you read can be edited",
+            f"the challenge is at version {latest['version']} ({latest['status']}); only a "
+            f"{CHALLENGE.words('editable')} challenge at the version you read can be edited",
             currentVersion=latest["version"], currentStatus=latest["status"],
         )
     return updated
@@ -129,4 +134,4 @@ def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
 
 def advance(graph: Graph, actor: Actor, challenge_id: str, to: str, version: int,
             reason: str | None = None) -> dict[str, Any]:
-    return machine.advance(graph, "CHALLENGE", challenge_id, to, actor, version, reason)
+    return machine.advance(graph, CHALLENGE.kind, challenge_id, to, actor, version, reason)

@@ -14,22 +14,24 @@ from collections import defaultdict
 from typing import Any
 
 from civicgraph.core import clock
-from civicgraph.core.access import STAFF
+from civicgraph.core.access import EXPERT, STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import evaluation as repo
+from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
 from civicgraph.lab.service.validation import require_role, text
 
 SCORE_MIN, SCORE_MAX = 0.0, 10.0
-SCORABLE = {"SUBMITTED", "SHORTLISTED"}
+# Judges score proposals waiting for a decision, while their challenge is being judged.
+SCORING = {**CHALLENGE.params("judging"), **PROPOSAL.params("pending")}
 
 
 def assign_experts(graph: Graph, actor: Actor, challenge_id: str) -> dict[str, Any]:
     """Judges by field, and for each proposal the judges excluded by a tie, with the reason."""
     require_role(actor, STAFF, "assign experts")
     judges = repo.assign_by_field(graph, challenge_id, clock.iso())
-    panel = repo.panel(graph, challenge_id)
+    panel = repo.panel(graph, challenge_id, PROPOSAL.params("sent"))
     if not panel:
         raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
     return {"judges": judges,
@@ -40,7 +42,7 @@ def assign_experts(graph: Graph, actor: Actor, challenge_id: str) -> dict[str, A
 def panel(graph: Graph, actor: Actor, challenge_id: str) -> dict[str, Any]:
     """The judges already assigned and each proposal's exclusions, without assigning anyone."""
     require_role(actor, STAFF, "see the expert panel")
-    found = repo.panel(graph, challenge_id)
+    found = repo.panel(graph, challenge_id, PROPOSAL.params("sent"))
     if not found:
         raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
     return {"judges": found["judges"],
@@ -52,7 +54,7 @@ def declare_conflict(graph: Graph, actor: Actor, proposal_id: str,
                      reason: str | None) -> dict[str, Any]:
     """An expert steps aside from a proposal: from then on it is an exclusion like any tie the
     graph finds, shown with its reason, and the expert's scores are refused."""
-    require_role(actor, frozenset({"EXPERT"}), "declare a conflict of interest")
+    require_role(actor, frozenset({EXPERT}), "declare a conflict of interest")
     why = (reason or "").strip()
     if not why or len(why) > 500:
         raise BadInput("say in a few words why (at most 500 characters)", field="reason")
@@ -68,7 +70,7 @@ def declare_conflict(graph: Graph, actor: Actor, proposal_id: str,
 
 def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, Any]],
           comment: str | None = None) -> dict[str, Any]:
-    require_role(actor, frozenset({"EXPERT"}), "score proposals")
+    require_role(actor, frozenset({EXPERT}), "score proposals")
     context = repo.scoring_context(graph, proposal_id, actor.id)
     if context is None:
         raise NotFound(f"no proposal with id {proposal_id}", id=proposal_id)
@@ -77,10 +79,11 @@ def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, A
     if context["tie"]:
         raise Forbidden(f"you are excluded from this proposal: {context['tie']['reason']}",
                         exclusion=context["tie"]["code"])
-    if context["challengeStatus"] != "EVALUATION" or context["status"] not in SCORABLE:
-        raise BadInput(f"scores are taken while the challenge is in EVALUATION and the proposal "
-                       f"is SUBMITTED or SHORTLISTED (now {context['challengeStatus']} and "
-                       f"{context['status']})", field="proposalId")
+    if context["challengeStatus"] not in CHALLENGE.sets["judging"] \
+            or context["status"] not in PROPOSAL.sets["pending"]:
+        raise BadInput(f"scores are taken while the challenge is in {CHALLENGE.words('judging')} "
+                       f"and the proposal is {PROPOSAL.words('pending')} (now "
+                       f"{context['challengeStatus']} and {context['status']})", field="proposalId")
     criteria = set(context["criteria"])
     cleaned = []
     for item in scores:
@@ -104,7 +107,7 @@ def _weighted(scores: dict[str, float], criteria: list[dict[str, Any]]) -> float
 
 
 def results(graph: Graph, challenge_id: str) -> dict[str, Any]:
-    panel = repo.panel(graph, challenge_id)
+    panel = repo.panel(graph, challenge_id, PROPOSAL.params("sent"))
     if not panel:
         raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
     criteria, judges = panel["criteria"], panel["judges"]
@@ -165,5 +168,5 @@ def results(graph: Graph, challenge_id: str) -> dict[str, Any]:
 
 def queue(graph: Graph, actor: Actor) -> list[dict[str, Any]]:
     """The proposals this expert judges now; a tied one is listed with its reason, not hidden."""
-    require_role(actor, frozenset({"EXPERT"}), "see a scoring queue")
-    return repo.queue_for(graph, actor.id)
+    require_role(actor, frozenset({EXPERT}), "see a scoring queue")
+    return repo.queue_for(graph, actor.id, SCORING)

@@ -7,6 +7,7 @@ from typing import Any
 from civicgraph.core import clock
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import figures as repo
+from civicgraph.lab.service.lifecycles import IDEA, PILOT
 
 
 def _share(part: int, whole: int) -> float | None:
@@ -19,6 +20,7 @@ def lab_figures(graph: Graph, since: str | None = None, until: str | None = None
         graph,
         clock.iso(clock.parse(since, "since")) if since else None,
         clock.iso(clock.parse(until, "until")) if until else None,
+        {**IDEA.params("accepted"), **PILOT.params("mainstreamed")},
     )
     periods = [{**dict(p), "externalShare": _share(p["external"], p["ideas"])}
                for p in row["periods"]]

@@ -12,10 +12,10 @@ from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
-from civicgraph.lab.cypher import challenges as challenge_repo
 from civicgraph.lab.cypher import ideas as repo
-from civicgraph.lab.service import machine
-from civicgraph.lab.service.validation import TITLE_MAX, require_signed_in, text
+from civicgraph.lab.service import machine, proposals
+from civicgraph.lab.service.lifecycles import IDEA
+from civicgraph.lab.service.validation import TITLE_MAX, page_size, require_signed_in, text
 
 # Staff of the agency (lab staff, administrators) count as inside; everyone else as outside.
 DUPLICATES_SHOWN = 5
@@ -64,38 +64,34 @@ def get(graph: Graph, idea_id: str) -> dict[str, Any]:
 
 
 def list_ideas(graph: Graph, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-    return repo.list_all(graph, status, max(1, min(limit, 200)))
+    return repo.list_all(graph, status, page_size(limit))
 
 
 def start_review(graph: Graph, actor: Actor, idea_id: str, version: int) -> dict[str, Any]:
-    return machine.advance(graph, "IDEA", idea_id, "IN_REVIEW", actor, version)
+    return machine.advance(graph, IDEA.kind, idea_id, "IN_REVIEW", actor, version)
 
 
 def accept(graph: Graph, actor: Actor, idea_id: str, version: int, *, into: str,
            reason: str | None, challenge_id: str | None = None) -> dict[str, Any]:
-    """Accept an idea as a new draft challenge, or as a draft proposal to an open challenge."""
+    """Accept an idea as a new draft challenge, or as a draft proposal to a challenge that takes
+    proposals (the rule a proposer's own draft meets)."""
     if into == "CHALLENGE":
         params: dict[str, Any] = {"challengeId": str(uuid.uuid4())}
-        moved = machine.advance(graph, "IDEA", idea_id, "ACCEPTED", actor, version, reason,
+        moved = machine.advance(graph, IDEA.kind, idea_id, "ACCEPTED", actor, version, reason,
                                 effect="idea_to_challenge", effect_params=params)
         return {**moved, "challengeId": params["challengeId"]}
     if into != "PROPOSAL":
         raise BadInput("into must be CHALLENGE or PROPOSAL", field="into")
-    status = challenge_repo.status_of(graph, challenge_id or "")
-    if status is None:
-        raise NotFound(f"no challenge with id {challenge_id}", field="challengeId")
-    if status != "OPEN":
-        raise BadInput(f"the challenge is {status}; a proposal needs an OPEN challenge",
-                       field="challengeId")
+    proposals.require_window(graph, challenge_id or "")
     params = {"challengeId": challenge_id, "proposalId": str(uuid.uuid4())}
-    moved = machine.advance(graph, "IDEA", idea_id, "ACCEPTED", actor, version, reason,
+    moved = machine.advance(graph, IDEA.kind, idea_id, "ACCEPTED", actor, version, reason,
                             effect="idea_to_proposal", effect_params=params)
     return {**moved, "proposalId": params["proposalId"]}
 
 
 def decline(graph: Graph, actor: Actor, idea_id: str, version: int,
             reason: str | None) -> dict[str, Any]:
-    return machine.advance(graph, "IDEA", idea_id, "DECLINED", actor, version, reason)
+    return machine.advance(graph, IDEA.kind, idea_id, "DECLINED", actor, version, reason)
 
 
 def merge(graph: Graph, actor: Actor, idea_id: str, version: int, *, into_idea_id: str,
@@ -105,7 +101,7 @@ def merge(graph: Graph, actor: Actor, idea_id: str, version: int, *, into_idea_i
     target = repo.get(graph, into_idea_id)
     if target is None:
         raise NotFound(f"no idea with id {into_idea_id}", field="intoIdeaId")
-    if target["status"] in {"MERGED", "DECLINED"}:
+    if target["status"] not in IDEA.sets["merge_targets"]:
         raise BadInput(f"the idea to merge into is {target['status']}", field="intoIdeaId")
-    return machine.advance(graph, "IDEA", idea_id, "MERGED", actor, version, reason,
+    return machine.advance(graph, IDEA.kind, idea_id, "MERGED", actor, version, reason,
                            effect="idea_merge", effect_params={"targetId": into_idea_id})

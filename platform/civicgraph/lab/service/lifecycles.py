@@ -1,17 +1,35 @@
-"""The lab's four lifecycles as data: one table of transitions per record kind.
+"""The lab's four lifecycles as data: one table per record kind, and the only place a lab status
+is named for what it means.
 
 A transition names who may make it (``roles`` on any record, ``owner_roles`` only on a record the
-actor's organisation or person owns: that is the scope check), the conditions that must hold (each
-a name the record's facts query answers, so a stage gate is a list of names), whether a reason is
-required, and the webhook event it emits. :mod:`machine` is the only reader of these tables.
+actor's organisation or person owns: that is the scope check), the conditions that must hold,
+whether a reason is required, and the webhook event it emits. :mod:`machine` is the only reader
+of the transitions.
+
+A condition is declared once, on its lifecycle: its name (what a refused move lists, and the key
+of its fact in the record's facts query, ``lab.cypher.transitions.FACTS``) and its text (the
+msgid the console shows, translated, beside a stage gate). Transitions name the conditions they
+wait for.
+
+A named status set is the one statement of a rule that other code applies ("a challenge takes
+proposals while OPEN", "a pilot is live until it is mainstreamed or stopped"). Python tests
+membership in ``sets``; Cypher receives a set as a parameter (``params``), so no statement spells
+out statuses a set supplies.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from civicgraph.core.access import PARTNER, SIGNED_IN, STAFF
 from civicgraph.core.actor import SYSTEM_ROLE
+
+
+@dataclass(frozen=True)
+class Condition:
+    name: str
+    text: str
 
 
 @dataclass(frozen=True)
@@ -35,6 +53,9 @@ class Lifecycle:
     initial: str
     statuses: tuple[str, ...]
     transitions: tuple[Transition, ...]
+    conditions: tuple[Condition, ...] = ()
+    # Each set lists its statuses in the order of ``statuses``, so messages read in that order.
+    sets: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
     def moves_from(self, status: str) -> list[Transition]:
         return [t for t in self.transitions if t.source == status]
@@ -45,6 +66,25 @@ class Lifecycle:
     @property
     def final(self) -> frozenset[str]:
         return frozenset(s for s in self.statuses if not self.moves_from(s))
+
+    @property
+    def gates(self) -> dict[str, tuple[str, ...]]:
+        """What must hold to enter each status that a move into waits for."""
+        return {t.target: t.conditions for t in self.transitions if t.conditions}
+
+    def condition(self, name: str) -> Condition:
+        return {c.name: c for c in self.conditions}[name]
+
+    def param(self, name: str) -> str:
+        """The Cypher parameter a set travels as: ``challenge`` + ``TakingProposals``."""
+        return self.kind.lower() + "".join(part.capitalize() for part in name.split("_"))
+
+    def params(self, *names: str) -> dict[str, list[str]]:
+        return {self.param(name): list(self.sets[name]) for name in names}
+
+    def words(self, name: str) -> str:
+        """A set for a message: ``SUBMITTED or SHORTLISTED``."""
+        return " or ".join(self.sets[name])
 
 
 def _each(sources: tuple[str, ...], target: str, roles: frozenset[str],
@@ -62,11 +102,26 @@ IDEA = Lifecycle(
         Transition("IN_REVIEW", "DECLINED", STAFF, needs_reason=True),
         Transition("IN_REVIEW", "MERGED", STAFF, needs_reason=True, via="mergeIdea"),
     ),
+    sets={
+        # Staff's inbox: ideas not decided yet, the new ones first.
+        "inbox": ("SUBMITTED", "IN_REVIEW"),
+        # What the figures count as accepted.
+        "accepted": ("ACCEPTED",),
+        # An idea is merged into one that is still alive, never into a declined or merged one.
+        "merge_targets": ("SUBMITTED", "IN_REVIEW", "ACCEPTED"),
+    },
 )
 
 CHALLENGE = Lifecycle(
     kind="CHALLENGE", label="Challenge", initial="DRAFT",
     statuses=("DRAFT", "OPEN", "EVALUATION", "DECIDED", "CLOSED", "CANCELLED"),
+    conditions=(
+        Condition("has_field", "The challenge is in at least one field"),
+        Condition("has_rubric", "The challenge has a rubric with at least one criterion"),
+        Condition("deadline_in_future", "The challenge's deadline is in the future"),
+        Condition("deadline_passed", "The challenge's deadline has passed"),
+        Condition("no_proposal_pending", "No proposal is still waiting for a decision"),
+    ),
     transitions=(
         Transition("DRAFT", "OPEN", STAFF, owner_roles=frozenset({PARTNER}),
                    conditions=("has_field", "has_rubric", "deadline_in_future"),
@@ -78,11 +133,37 @@ CHALLENGE = Lifecycle(
         *_each(("DRAFT", "OPEN", "EVALUATION"), "CANCELLED", STAFF,
                owner_roles=frozenset({PARTNER}), needs_reason=True),
     ),
+    sets={
+        # Listed to anyone: opened, and not cancelled.
+        "public": ("OPEN", "EVALUATION", "DECIDED", "CLOSED"),
+        # Seen by lab staff only; to anyone else the challenge does not exist. A cancelled
+        # challenge is neither listed nor hidden: it may have been open, and its page stays.
+        "private": ("DRAFT",),
+        # Description, eligibility, fields and deadline may change; the rubric only while
+        # nobody has written a proposal against it.
+        "editable": ("DRAFT", "OPEN"),
+        "rubric_editable": ("DRAFT",),
+        # Proposals are drafted, edited and submitted (and ideas accepted into proposals) while
+        # the challenge is in this set and before its deadline; the scheduler moves it on after.
+        "taking_proposals": ("OPEN",),
+        # Judges score, and staff shortlist, select and reject.
+        "judging": ("EVALUATION",),
+        # A proposer may still withdraw.
+        "undecided": ("DRAFT", "OPEN", "EVALUATION"),
+        # Shown on the console's front page below the open ones.
+        "evaluated": ("EVALUATION", "DECIDED"),
+    },
 )
 
 PROPOSAL = Lifecycle(
     kind="PROPOSAL", label="Proposal", initial="DRAFT",
     statuses=("DRAFT", "SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"),
+    conditions=(
+        Condition("challenge_open", "The challenge is open for proposals"),
+        Condition("before_deadline", "The challenge's deadline has not passed"),
+        Condition("challenge_in_evaluation", "The challenge is being evaluated"),
+        Condition("challenge_not_decided", "The challenge has not been decided yet"),
+    ),
     transitions=(
         Transition("DRAFT", "SUBMITTED", frozenset(), owner_roles=SIGNED_IN,
                    conditions=("challenge_open", "before_deadline")),
@@ -96,32 +177,66 @@ PROPOSAL = Lifecycle(
         *_each(("DRAFT", "SUBMITTED", "SHORTLISTED"), "WITHDRAWN", frozenset(),
                owner_roles=SIGNED_IN, conditions=("challenge_not_decided",)),
     ),
+    sets={
+        # Past its draft: listed to staff and judges and counted on the challenge (a draft is
+        # its authors' own).
+        "sent": ("SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"),
+        # The proposer edits it (while the challenge takes proposals).
+        "editable": ("DRAFT", "SUBMITTED"),
+        # Waiting for a decision: judges score these, and a challenge is not decided while any
+        # remains.
+        "pending": ("SUBMITTED", "SHORTLISTED"),
+        # A pilot starts from one of these.
+        "pilotable": ("SELECTED",),
+    },
 )
-
-# A stage gate: what must hold to enter a stage, evaluated together by one query (pilots repo).
-STAGE_GATES: dict[str, tuple[str, ...]] = {
-    "PILOT": ("has_outcome_measures", "every_measure_has_baseline", "sponsor_signed_off"),
-    "SCALING": ("every_measure_has_baseline", "every_measure_measured", "target_met_on_latest",
-                "sponsor_signed_off"),
-    "MAINSTREAMED": ("target_met_on_latest", "operating_model_complete", "sponsor_signed_off"),
-}
 
 PILOT = Lifecycle(
     kind="PILOT", label="Pilot", initial="PROOF_OF_CONCEPT",
     statuses=("PROOF_OF_CONCEPT", "PILOT", "SCALING", "MAINSTREAMED", "STOPPED"),
+    # The stage gates' conditions, all answered by one query.
+    conditions=(
+        Condition("has_outcome_measures", "The pilot has at least one outcome measure"),
+        Condition("every_measure_has_baseline", "Every outcome measure has a baseline"),
+        Condition("sponsor_signed_off", "The sponsor signed off this stage"),
+        Condition("every_measure_measured",
+                  "Every outcome measure has been measured at least once"),
+        Condition("target_met_on_latest",
+                  "The latest measurement of every measure meets its target"),
+        Condition("operating_model_complete", "All six operating-model variables are set"),
+    ),
     transitions=(
-        Transition("PROOF_OF_CONCEPT", "PILOT", STAFF, conditions=STAGE_GATES["PILOT"],
+        Transition("PROOF_OF_CONCEPT", "PILOT", STAFF,
+                   conditions=("has_outcome_measures", "every_measure_has_baseline",
+                               "sponsor_signed_off"),
                    webhook="pilot.advanced"),
-        Transition("PILOT", "SCALING", STAFF, conditions=STAGE_GATES["SCALING"],
+        Transition("PILOT", "SCALING", STAFF,
+                   conditions=("every_measure_has_baseline", "every_measure_measured",
+                               "target_met_on_latest", "sponsor_signed_off"),
                    webhook="pilot.advanced"),
-        Transition("SCALING", "MAINSTREAMED", STAFF, conditions=STAGE_GATES["MAINSTREAMED"],
+        Transition("SCALING", "MAINSTREAMED", STAFF,
+                   conditions=("target_met_on_latest", "operating_model_complete",
+                               "sponsor_signed_off"),
                    webhook="pilot.advanced"),
         *_each(("PROOF_OF_CONCEPT", "PILOT", "SCALING"), "STOPPED", STAFF, needs_reason=True,
                webhook="pilot.advanced"),
     ),
+    sets={
+        # Running: its outcome measures are still due measurements.
+        "live": ("PROOF_OF_CONCEPT", "PILOT", "SCALING"),
+        # What the figures count as mainstreamed.
+        "mainstreamed": ("MAINSTREAMED",),
+    },
 )
+
+# A stage gate: what must hold to enter a stage, evaluated together by one query.
+STAGE_GATES: dict[str, tuple[str, ...]] = PILOT.gates
 
 LIFECYCLES: dict[str, Lifecycle] = {lc.kind: lc for lc in (IDEA, CHALLENGE, PROPOSAL, PILOT)}
 WEBHOOK_EVENTS = frozenset(
     t.webhook for lc in LIFECYCLES.values() for t in lc.transitions if t.webhook
 )
+# Every named set as a Cypher parameter, for statements that read records of several kinds.
+STATUS_PARAMS: dict[str, list[str]] = {
+    key: value for lc in LIFECYCLES.values() for key, value in lc.params(*lc.sets).items()
+}

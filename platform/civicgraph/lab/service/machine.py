@@ -19,7 +19,7 @@ from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import transitions as repo
-from civicgraph.lab.service.lifecycles import LIFECYCLES, Lifecycle, Transition
+from civicgraph.lab.service.lifecycles import LIFECYCLES, STATUS_PARAMS, Lifecycle, Transition
 
 REASON_MAX = 2000
 
@@ -45,10 +45,15 @@ def permitted(transition: Transition, actor: Actor, facts: dict[str, Any]) -> bo
 
 
 def _facts(graph: Graph, lc: Lifecycle, record_id: str, now: str, target: str) -> dict[str, Any]:
-    found = repo.facts(graph, lc.label, record_id, now, target)
+    found = repo.facts(graph, lc.label, record_id, now, target, STATUS_PARAMS)
     if found is None:
         raise NotFound(f"no {lc.label.lower()} with id {record_id}", id=record_id)
     return found
+
+
+def facts(graph: Graph, kind: str, record_id: str, target: str) -> dict[str, Any]:
+    """The record's status, owners and conditions now, as a move to ``target`` would see them."""
+    return _facts(graph, lifecycle(kind), record_id, clock.iso(), target)
 
 
 def allowed_moves(graph: Graph, kind: str, record_id: str, actor: Actor) -> list[str]:

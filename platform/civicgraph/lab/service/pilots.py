@@ -1,8 +1,10 @@
 """Pilots of selected proposals: partners, operating model, outcomes, and stage gates.
 
 The operating model follows the six variables of new public operating models; outcome measures
-carry baseline, target, unit and direction; stage gates (``lifecycles.STAGE_GATES``) are lists of
-condition names that one query answers, and a refused move names the unmet ones.
+carry baseline, target, unit and direction, and come with their latest value and whether it meets
+the target (the rule the gates apply, computed by the same Cypher); stage gates
+(``lifecycles.STAGE_GATES``) are lists of condition names that one query answers, and a refused
+move names the unmet ones.
 """
 
 from __future__ import annotations
@@ -12,15 +14,14 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
-from civicgraph.core.access import STAFF
+from civicgraph.core.access import PARTNER, STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import pilots as repo
-from civicgraph.lab.cypher import transitions as transition_repo
 from civicgraph.lab.service import machine
-from civicgraph.lab.service.lifecycles import STAGE_GATES
-from civicgraph.lab.service.validation import TITLE_MAX, choice, require_role, text
+from civicgraph.lab.service.lifecycles import PILOT, PROPOSAL, STAGE_GATES
+from civicgraph.lab.service.validation import TITLE_MAX, choice, page_size, require_role, text
 
 INVOLVED = ("CITIZENS", "COMMUNITIES", "THIRD_SECTOR", "START_UPS", "EMPLOYERS",
             "PUBLIC_AGENCIES", "RESEARCHERS", "FUNDERS")
@@ -52,7 +53,7 @@ def get(graph: Graph, pilot_id: str) -> dict[str, Any]:
 
 
 def list_recent(graph: Graph, limit: int = 50) -> list[dict[str, Any]]:
-    return repo.list_recent(graph, max(1, min(limit, 200)))
+    return repo.list_recent(graph, page_size(limit))
 
 
 def start(graph: Graph, actor: Actor, proposal_id: str, *, title: str | None,
@@ -63,10 +64,11 @@ def start(graph: Graph, actor: Actor, proposal_id: str, *, title: str | None,
         "id": str(uuid.uuid4()), "proposalId": proposal_id, "title": text(title, "title",
                                                                           TITLE_MAX),
         "sponsorId": sponsor_id or actor.id, "actorId": actor.id, "at": clock.iso(),
+        **PROPOSAL.params("pilotable"),
     })
     if created is None:
-        raise BadInput("a pilot starts from a SELECTED proposal and a sponsor who is a person "
-                       "in the graph", field="proposalId")
+        raise BadInput(f"a pilot starts from a {PROPOSAL.words('pilotable')} proposal and a "
+                       "sponsor who is a person in the graph", field="proposalId")
     return created
 
 
@@ -129,7 +131,7 @@ def set_baseline(graph: Graph, actor: Actor, measure_id: str, baseline: float) -
 def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float,
                        measured_at: str | None = None) -> None:
     """Staff, or a partner whose organisation the pilot involves, record measurements."""
-    require_role(actor, STAFF | {"PARTNER"}, "record measurements")
+    require_role(actor, STAFF | {PARTNER}, "record measurements")
     involved = repo.measure_scope(graph, measure_id, actor.organisation_id)
     if involved is None:
         raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
@@ -152,24 +154,28 @@ def sign_off(graph: Graph, actor: Actor, pilot_id: str, stage: str) -> dict[str,
     return get(graph, pilot_id)
 
 
+def next_stage(status: str) -> str | None:
+    """The stage a pilot in ``status`` goes through a gate to next (none once it is final)."""
+    return next((t.target for t in PILOT.moves_from(status) if t.target in STAGE_GATES), None)
+
+
 def gate(graph: Graph, pilot_id: str, stage: str) -> dict[str, Any]:
-    """What the gate into ``stage`` asks, and which of its conditions hold now."""
+    """What the gate into ``stage`` asks (each condition with its text), and what holds now."""
     conditions = STAGE_GATES[choice(stage, "stage", STAGE_GATES)]
-    facts = transition_repo.facts(graph, "Pilot", pilot_id, clock.iso(), stage)
-    if facts is None:
-        raise NotFound(f"no pilot with id {pilot_id}", id=pilot_id)
-    checks = [{"condition": c, "met": bool(facts["conditions"].get(c))} for c in conditions]
+    facts = machine.facts(graph, PILOT.kind, pilot_id, stage)
+    checks = [{"condition": c, "text": PILOT.condition(c).text,
+               "met": bool(facts["conditions"].get(c))} for c in conditions]
     return {"stage": stage, "conditions": checks,
             "unmet": [c["condition"] for c in checks if not c["met"]]}
 
 
 def advance(graph: Graph, actor: Actor, pilot_id: str, to: str, version: int,
             reason: str | None = None) -> dict[str, Any]:
-    return machine.advance(graph, "PILOT", pilot_id, to, actor, version, reason)
+    return machine.advance(graph, PILOT.kind, pilot_id, to, actor, version, reason)
 
 
 def flag_overdue_measurements(graph: Graph, now: str | None = None) -> dict[str, Any]:
     at = clock.iso(clock.parse(now, "now")) if now else clock.iso()
-    rows = repo.flag_overdue(graph, at)
+    rows = repo.flag_overdue(graph, at, PILOT.params("live"))
     return {"at": at, "flagged": [r for r in rows if r["overdue"]],
             "checked": len(rows)}

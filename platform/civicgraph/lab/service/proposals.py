@@ -12,7 +12,25 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import challenges as challenge_repo
 from civicgraph.lab.cypher import proposals as repo
 from civicgraph.lab.service import machine
+from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
 from civicgraph.lab.service.validation import TITLE_MAX, require_signed_in, text
+
+# What decides whether a challenge takes proposals, and which proposals its proposer may edit.
+WINDOW = CHALLENGE.params("taking_proposals")
+EDITABLE = PROPOSAL.params("editable")
+
+
+def require_window(graph: Graph, challenge_id: str) -> None:
+    """Refuse, saying why, unless the challenge takes proposals now (the rule drafting,
+    editing and submitting apply in their own statements)."""
+    window = challenge_repo.proposal_window(graph, challenge_id, clock.iso(), WINDOW)
+    if window is None:
+        raise NotFound(f"no challenge with id {challenge_id}", field="challengeId")
+    if not window["taking"]:
+        raise BadInput(
+            f"the challenge is {window['status']} with deadline {window['deadline']}: it takes "
+            f"proposals only while {CHALLENGE.words('taking_proposals')} and before its deadline",
+            field="challengeId")
 
 
 def create_team(graph: Graph, actor: Actor, *, name: str | None,
@@ -43,15 +61,12 @@ def create(graph: Graph, actor: Actor, *, challenge_id: str, title: str | None,
                        field="teamId")
     fields = {"id": str(uuid.uuid4()), "challengeId": challenge_id, "ownerId": owner,
               "title": text(title, "title", TITLE_MAX), "summary": text(summary, "summary"),
-              "actorId": actor.id, "at": clock.iso()}
+              "actorId": actor.id, "at": clock.iso(), **WINDOW}
     created = repo.create(graph, fields)
     if created is None:
-        challenge = challenge_repo.get(graph, challenge_id)
-        if challenge is None:
-            raise NotFound(f"no challenge with id {challenge_id}", field="challengeId")
-        raise BadInput(
-            f"the challenge is {challenge['status']} with deadline {challenge['deadline']}: it "
-            "takes proposals only while OPEN and before its deadline", field="challengeId")
+        require_window(graph, challenge_id)
+        raise BadInput(f"no organisation or team with id {owner} in the graph to propose for",
+                       field="teamId")
     return created
 
 
@@ -63,17 +78,18 @@ def get(graph: Graph, proposal_id: str) -> dict[str, Any]:
 
 
 def for_challenge(graph: Graph, challenge_id: str) -> list[dict[str, Any]]:
-    return repo.for_challenge(graph, challenge_id)
+    return repo.for_challenge(graph, challenge_id, PROPOSAL.params("sent"))
 
 
 def update(graph: Graph, actor: Actor, proposal_id: str, version: int, *,
            title: str | None = None, summary: str | None = None) -> dict[str, Any]:
-    if not machine.owns(graph, "PROPOSAL", proposal_id, actor):
+    if not machine.owns(graph, PROPOSAL.kind, proposal_id, actor):
         raise Forbidden("only the proposer may edit a proposal")
     updated = repo.update(graph, {
         "id": proposal_id, "version": version, "at": clock.iso(),
         "title": text(title, "title", TITLE_MAX) if title is not None else None,
         "summary": text(summary, "summary") if summary is not None else None,
+        **WINDOW, **EDITABLE,
     })
     if updated is None:
         state = repo.edit_state(graph, proposal_id) or {}
@@ -90,4 +106,4 @@ def update(graph: Graph, actor: Actor, proposal_id: str, version: int, *,
 def advance(graph: Graph, actor: Actor, proposal_id: str, to: str, version: int,
             reason: str | None = None) -> dict[str, Any]:
     """submit, shortlist, select, reject or withdraw, as the proposal lifecycle allows."""
-    return machine.advance(graph, "PROPOSAL", proposal_id, to, actor, version, reason)
+    return machine.advance(graph, PROPOSAL.kind, proposal_id, to, actor, version, reason)

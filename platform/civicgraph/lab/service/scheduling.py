@@ -14,14 +14,16 @@ from civicgraph.core.errors import DomainError
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import challenges as challenge_repo
 from civicgraph.lab.service import machine, pilots
+from civicgraph.lab.service.lifecycles import CHALLENGE
 
 
 def close_due_challenges(graph: Graph, now: str | None = None) -> dict[str, Any]:
-    """Move every OPEN challenge whose deadline has passed into EVALUATION."""
+    """Move every challenge still taking proposals past its deadline into EVALUATION."""
     at = clock.iso(clock.parse(now, "now")) if now else clock.iso()
     moved: list[dict[str, Any]] = []
     skipped: list[dict[str, Any]] = []
-    for due in challenge_repo.due_for_evaluation(graph, at):
+    for due in challenge_repo.due_for_evaluation(graph, at,
+                                                 CHALLENGE.params("taking_proposals")):
         try:
             done = machine.advance(graph, "CHALLENGE", due["id"], "EVALUATION", SYSTEM,
                                    due["version"], "deadline passed", now=at)

@@ -6,7 +6,7 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
-from civicgraph.core.access import STAFF
+from civicgraph.core.access import EXPERT, STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
@@ -15,6 +15,7 @@ from civicgraph.lab.service.challenges import field_ids
 from civicgraph.lab.service.validation import (
     TITLE_MAX,
     choice,
+    page_size,
     require_role,
     require_signed_in,
     text,
@@ -28,13 +29,13 @@ def create(graph: Graph, actor: Actor, *, title: str | None, kind: str, starts_a
            description: str | None = None, location: str | None = None,
            capacity: int | None = None) -> dict[str, Any]:
     """Staff or an expert schedule a session; an expert creating one facilitates it."""
-    require_role(actor, STAFF | {"EXPERT"}, "schedule lab sessions")
+    require_role(actor, STAFF | {EXPERT}, "schedule lab sessions")
     start, end = clock.parse(starts_at, "startsAt"), clock.parse(ends_at, "endsAt")
     if end <= start:
         raise BadInput("a session ends after it starts", field="endsAt")
     if capacity is not None and capacity < 1:
         raise BadInput("capacity is at least 1", field="capacity")
-    experts = sorted(set(expert_ids or []) | ({actor.id} if "EXPERT" in actor.roles else set()))
+    experts = sorted(set(expert_ids or []) | ({actor.id} if EXPERT in actor.roles else set()))
     not_experts = sorted(set(experts) - repo.experts_among(graph, experts))
     if not_experts:
         raise BadInput(f"not experts: {', '.join(not_experts)}", field="expertIds")
@@ -60,4 +61,4 @@ def join(graph: Graph, actor: Actor, session_id: str) -> dict[str, Any]:
 
 
 def upcoming(graph: Graph, field_code: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
-    return repo.listing(graph, field_code, clock.iso(), max(1, min(limit, 200)))
+    return repo.listing(graph, field_code, clock.iso(), page_size(limit))

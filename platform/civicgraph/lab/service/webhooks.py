@@ -22,14 +22,13 @@ from typing import Any
 from urllib.parse import urlparse
 
 from civicgraph.core import clock
-from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
-from civicgraph.core.errors import BadInput, Forbidden
+from civicgraph.core.errors import BadInput
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue, TaskStatus
 from civicgraph.lab.cypher import webhooks as repo
 from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
-from civicgraph.lab.service.validation import require_signed_in
+from civicgraph.lab.service.validation import acting_for
 
 SIGNATURE_HEADER = "X-CivicGraph-Signature"
 
@@ -71,13 +70,7 @@ def http_post(url: str, body: bytes, headers: dict[str, str], timeout: float) ->
 def subscribe(graph: Graph, actor: Actor, *, url: str, events: list[str],
               organisation_id: str | None = None) -> dict[str, Any]:
     """Returns the subscription with its signing secret: the only time the secret is shown."""
-    require_signed_in(actor)
-    if not actor.has_any(STAFF):
-        if "PARTNER" not in actor.roles or actor.organisation_id is None:
-            raise Forbidden("only lab staff or a partner organisation may subscribe webhooks")
-        if organisation_id not in (None, actor.organisation_id):
-            raise Forbidden("a partner subscribes for its own organisation only")
-        organisation_id = actor.organisation_id
+    organisation_id = acting_for(actor, organisation_id, "subscribe webhooks")
     parsed = urlparse(url or "")
     if parsed.scheme not in {"http", "https"} or not parsed.netloc or len(url) > 2000:
         raise BadInput("url must be an http or https address", field="url")
