@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import os
 import time
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
-from civicgraph.identity.oauth.keys import KeyRing
+from civicgraph.identity.oauth.keys import KeyRing, session_secret
 
 
 def test_rotation_keeps_recent_keys_and_drops_long_retired_ones(tmp_path: Path) -> None:
@@ -30,3 +31,18 @@ def test_another_process_sees_a_rotation(tmp_path: Path) -> None:
     new_kid, _ = web_a.rotate()
     assert web_b.signing_key().kid == new_kid
     assert len(web_b.verification_keys().keys) == 2
+
+
+def _secret_after(folder: str, start: float) -> str:
+    time.sleep(max(0.0, start - time.time()))  # all processes ask at the same moment
+    return session_secret(Path(folder), "")
+
+
+def test_web_workers_starting_together_share_one_session_secret(tmp_path: Path) -> None:
+    """gunicorn starts its workers at once; each must sign sessions with the same key, and none
+    may fail to boot on another's half-written file."""
+    start = time.time() + 0.5
+    with ProcessPoolExecutor(max_workers=8) as pool:
+        secrets = list(pool.map(_secret_after, [str(tmp_path)] * 16, [start] * 16))
+    assert len(set(secrets)) == 1 and len(secrets[0]) >= 48
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["session.secret"]

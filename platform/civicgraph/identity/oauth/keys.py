@@ -96,9 +96,17 @@ def session_secret(folder: Path, configured: str) -> str:
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / "session.secret"
     if not path.exists():
-        tmp = path.with_suffix(".tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        # Several web workers start at once: each writes its own candidate, and the first to
+        # link it into place wins; the others read the winner's, so every worker signs sessions
+        # with the same key (a replace would let a later worker overwrite a key already in use).
+        tmp = folder / f"session.{os.getpid()}.{secrets.token_hex(4)}.tmp"
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
         with os.fdopen(fd, "w") as out:
             out.write(secrets.token_urlsafe(48))
-        os.replace(tmp, path)
+        try:
+            os.link(tmp, path)
+        except FileExistsError:
+            pass
+        finally:
+            tmp.unlink()
     return path.read_text().strip()
