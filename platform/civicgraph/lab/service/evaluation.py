@@ -110,6 +110,14 @@ def results(graph: Graph, challenge_id: str) -> dict[str, Any]:
     panel = repo.panel(graph, challenge_id, PROPOSAL.params("sent"))
     if not panel:
         raise NotFound(f"no challenge with id {challenge_id}", id=challenge_id)
+    return rank(challenge_id, panel)
+
+
+def rank(challenge_id: str, panel: dict[str, Any]) -> dict[str, Any]:
+    """The ranking from a challenge's panel as the graph gives it (criteria, judges, proposals
+    with their scores and ties): each judge's weighted scores become z-scores, so a harsh and a
+    lenient judge count alike, and a proposal's normalised score is the mean of its judges'.
+    Excluded judges do not score; missing scores are listed, not guessed."""
     criteria, judges = panel["criteria"], panel["judges"]
     names = {j["id"]: j["name"] for j in judges}
     weighted: dict[str, dict[str, float]] = defaultdict(dict)  # judge -> proposal -> score
