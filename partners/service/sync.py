@@ -16,6 +16,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from civicgraph.compiler.model import OCCUPATION, ORGANISATION, SKILL, TYPES
 from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue
@@ -93,12 +94,42 @@ def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
     return started
 
 
+def _given(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+def _check(record: MappedRecord, props: Mapping[str, Any]) -> None:
+    """The partner graph's rules for every property the record writes (``compiler.model``),
+    as a mutation's: a refused value is a ``RecordError``, so the record is quarantined with
+    the reason. A value the feed leaves out is unknown, not refused: a posting names its
+    employer without a region, and the connector decides what a record cannot do without."""
+    try:
+        TYPES[record.record_type].clean(_given(props), creating=False)
+        for term in record.skills:
+            SKILL.clean(_given({"uri": term.uri, "name": term.name}), creating=False)
+        if record.occupation is not None:
+            OCCUPATION.clean(_given({"uri": record.occupation.uri,
+                                     "name": record.occupation.name}), creating=False)
+    except BadInput as exc:
+        raise RecordError(exc.message) from exc
+    org = record.organisation
+    if org is not None:
+        try:
+            ORGANISATION.clean(_given({"name": org.name, "kind": org.kind, "region": org.region,
+                                       "businessId": org.business_id}), creating=False)
+        except BadInput as exc:
+            raise RecordError(f"organisation {exc.message}") from exc
+
+
 def _row(platform: Mapping[str, Any], record: MappedRecord, page: str | None) -> dict[str, Any]:
-    """A record as the batch statement takes it: compact, names and labels sent once per batch."""
+    """A record as the batch statement takes it: compact, names and labels sent once per batch.
+
+    Raises ``RecordError`` when a property breaks its rule (see ``_check``)."""
     props = dict(record.properties)
     for name in _DATE_FIELDS:
         if isinstance(props.get(name), str):
             props[name] = dt.date.fromisoformat(props[name])
+    _check(record, props)
     org = record.organisation
     row: dict[str, Any] = {
         "key": record.key,
@@ -157,7 +188,8 @@ def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_
                 lease: int, raws: Sequence[Any], *, page: str | None = None, cursor: Any = None,
                 validators: Mapping[str, Any] | None = None,
                 unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
-    """Map one batch and write it in one transaction; bad records go to quarantine instead.
+    """Map one batch and write it in one transaction; bad records (unmappable, or breaking a
+    property's rule) go to quarantine instead.
 
     Unchanged records are found first by raw hash (no mapping), then by mapped hash, so only
     new and changed records travel to the write statement.
@@ -202,12 +234,13 @@ def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_
             continue
         try:
             record = feed.map(raw)
+            row = _row(platform, record, page)
         except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
             seen.pop()
             refuse(raw, key, exc)
             failed += 1
             continue
-        rows[key] = {**_row(platform, record, page), "rawHash": raw_hash}
+        rows[key] = {**row, "rawHash": raw_hash}
         mapped.append(record)
     same = repo.unchanged_keys(graph, feed.record_type, platform["id"], [
         {"k": lookup(k), "h": row["hash"]} for k, row in rows.items()], "hash") \
