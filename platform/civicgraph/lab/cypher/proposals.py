@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from civicgraph.core.envelope import AT, created_map, touched
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher.transitions import first_event
 
@@ -25,7 +26,7 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
         "CALL () { MATCH (o:Organisation {id: $ownerId}) RETURN o AS owner "
         "  UNION MATCH (t:Team {id: $ownerId}) RETURN t AS owner } "
         "CREATE (p:Proposal {id: $id, title: $title, summary: $summary, status: 'DRAFT', "
-        "  createdBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
+        "  createdBy: $actorId, " + created_map(AT) + "}) "
         "CREATE (p)-[:RESPONDS_TO]->(c) CREATE (p)-[:SUBMITTED_BY]->(owner) "
         + first_event("p", "PROPOSAL")
         + "RETURN " + PROPOSAL + " AS proposal",
@@ -43,7 +44,7 @@ def update(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
         "WITH p, c WHERE p.version = $version AND p.status IN ['DRAFT', 'SUBMITTED'] "
         "  AND c.status = 'OPEN' AND c.deadline > datetime($at) "
         "SET p.title = coalesce($title, p.title), p.summary = coalesce($summary, p.summary), "
-        "  p.version = p.version + 1, p.updatedAt = datetime($at) "
+        "  " + touched("p", AT) + " "
         "RETURN " + PROPOSAL + " AS proposal",
         fields,
         write=True,
@@ -79,8 +80,7 @@ def for_challenge(graph: Graph, challenge_id: str) -> list[dict[str, Any]]:
 
 def create_team(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     records = graph.run(
-        "CREATE (t:Team {id: $id, name: $name, createdAt: datetime($at), "
-        "  updatedAt: datetime($at), version: 1}) "
+        "CREATE (t:Team {id: $id, name: $name, " + created_map(AT) + "}) "
         "WITH t CALL (t) { UNWIND $memberIds AS mid MATCH (m:Person {id: mid}) "
         "  CREATE (m)-[:MEMBER_OF {role: 'member'}]->(t) RETURN collect(m.id) AS members } "
         "RETURN t {.id, .name, members: members} AS team",
