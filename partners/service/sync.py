@@ -9,6 +9,7 @@ heartbeat is stale) resumes there. Upserts are keyed and hash-checked, so replay
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -21,7 +22,15 @@ from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue
 from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
-from partners.connectors.contract import Connector, MappedRecord, RecordError, Transport
+from partners.connectors.contract import (
+    Connector,
+    MappedRecord,
+    OccupationRef,
+    OrgRef,
+    RecordError,
+    SkillRef,
+    Transport,
+)
 from partners.connectors.registry import connector as connector_named
 from partners.cypher import reads as partner_reads
 from partners.cypher import sync as repo
@@ -98,6 +107,27 @@ def _given(values: Mapping[str, Any]) -> dict[str, Any]:
     return {k: v for k, v in values.items() if v is not None and v != ""}
 
 
+@functools.lru_cache(maxsize=8192)
+def _refused_ref(ref: OrgRef | SkillRef | OccupationRef) -> str | None:
+    """Why an organisation, skill or occupation a record names breaks its rules, if it does.
+
+    Feeds name the same few employers and skills again and again: each is checked once."""
+    try:
+        if isinstance(ref, OrgRef):
+            try:
+                ORGANISATION.clean(_given({"name": ref.name, "kind": ref.kind,
+                                           "region": ref.region,
+                                           "businessId": ref.business_id}), creating=False)
+            except BadInput as exc:
+                return f"organisation {exc.message}"
+        else:
+            node = SKILL if isinstance(ref, SkillRef) else OCCUPATION
+            node.clean(_given({"uri": ref.uri, "name": ref.name}), creating=False)
+    except BadInput as exc:
+        return exc.message
+    return None
+
+
 def _check(record: MappedRecord, props: Mapping[str, Any]) -> None:
     """The partner graph's rules for every property the record writes (``compiler.model``),
     as a mutation's: a refused value is a ``RecordError``, so the record is quarantined with
@@ -105,20 +135,12 @@ def _check(record: MappedRecord, props: Mapping[str, Any]) -> None:
     employer without a region, and the connector decides what a record cannot do without."""
     try:
         TYPES[record.record_type].clean(_given(props), creating=False)
-        for term in record.skills:
-            SKILL.clean(_given({"uri": term.uri, "name": term.name}), creating=False)
-        if record.occupation is not None:
-            OCCUPATION.clean(_given({"uri": record.occupation.uri,
-                                     "name": record.occupation.name}), creating=False)
     except BadInput as exc:
         raise RecordError(exc.message) from exc
-    org = record.organisation
-    if org is not None:
-        try:
-            ORGANISATION.clean(_given({"name": org.name, "kind": org.kind, "region": org.region,
-                                       "businessId": org.business_id}), creating=False)
-        except BadInput as exc:
-            raise RecordError(f"organisation {exc.message}") from exc
+    for ref in (*record.skills, record.occupation, record.organisation):
+        refused = None if ref is None else _refused_ref(ref)
+        if refused is not None:
+            raise RecordError(refused)
 
 
 def _row(platform: Mapping[str, Any], record: MappedRecord, page: str | None) -> dict[str, Any]:

@@ -37,25 +37,30 @@ class Rules:
 
     def clean(self, field: str, value: Any) -> Any:
         """The value as it is stored (text trimmed), or ``BadInput`` saying what to change."""
+        if value is None:
+            if self.required:
+                raise BadInput(f"{field} is required", field=field)
+            return None
         if isinstance(value, str):
             value = value.strip()
-        if self.required and (value is None or value == ""):
-            raise BadInput(f"{field} is required", field=field)
-        if isinstance(value, str):
-            if self.max_length is not None and len(value) > self.max_length:
-                raise BadInput(f"{field} is {len(value)} characters long; the limit is "
-                               f"{self.max_length}", field=field)
-            if self.pattern and value and not re.fullmatch(self.pattern, value):
-                raise BadInput(f"{field} must be {self.hint or 'in the expected format'}",
-                               field=field)
-        if self.choices and value is not None and value not in self.choices:
-            raise BadInput(f"{field} must be one of {', '.join(self.choices)} (got {value!r})",
-                           field=field)
-        if (self.minimum is not None and isinstance(value, int | float)
+            if not value:
+                if self.required:
+                    raise BadInput(f"{field} is required", field=field)
+            else:
+                if self.max_length is not None and len(value) > self.max_length:
+                    raise BadInput(f"{field} is {len(value)} characters long; the limit is "
+                                   f"{self.max_length}", field=field)
+                if self.pattern and not re.fullmatch(self.pattern, value):
+                    raise BadInput(f"{field} must be {self.hint or 'in the expected format'}",
+                                   field=field)
+        elif (self.minimum is not None and isinstance(value, int | float)
                 and not isinstance(value, bool) and value < self.minimum):
             raise BadInput(f"{field} cannot be negative" if self.minimum == 0
                            else f"{field} must be at least {self.minimum:g}", field=field)
-        if self.date and value is not None and not isinstance(value, dt.date):
+        if self.choices and value not in self.choices:
+            raise BadInput(f"{field} must be one of {', '.join(self.choices)} (got {value!r})",
+                           field=field)
+        if self.date and not isinstance(value, dt.date):
             raise BadInput(f"{field} must be a date", field=field)
         return value
 
