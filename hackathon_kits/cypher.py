@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from neo4j.exceptions import ConstraintError
 
+from civicgraph.core.envelope import created, created_map
 from civicgraph.core.errors import Conflict
 from civicgraph.core.graph import Graph
 
@@ -57,7 +58,7 @@ def stream_rows(graph: Graph, cypher: str, params: Mapping[str, Any],
 def upsert_kit(graph: Graph, kit: dict[str, Any]) -> None:
     graph.run(
         "MERGE (k:DataKit {name: $name}) "
-        "ON CREATE SET k.id = $id, k.createdAt = datetime(), k.version = 1 "
+        "ON CREATE SET " + created("k", id="$id") + " "
         "SET k.title = $title, k.licence = $licence, k.specHash = $specHash, "
         "k.updatedAt = datetime()",
         kit, write=True,
@@ -68,7 +69,7 @@ def create_build(graph: Graph, build_id: str, kit: str, lease: int) -> dict[str,
     records = graph.run(
         "CREATE (b:KitBuild {id: $id, kit: $kit, state: 'QUEUED', percent: 0.0, "
         "stage: 'waiting for a worker', requestedAt: datetime(), leaseSeconds: $lease, "
-        "createdAt: datetime(), updatedAt: datetime(), version: 1}) RETURN " + _BUILD + " AS b",
+        + created_map() + "}) RETURN " + _BUILD + " AS b",
         {"id": build_id, "kit": kit, "lease": lease}, write=True,
     )
     return dict(records[0]["b"])
@@ -149,7 +150,7 @@ def record_release(
             "    specHash: $specHash, rowsJson: $rowsJson, disclosureJson: $disclosureJson, "
             "    validationJson: $validationJson, snapshotAt: datetime($snapshotAt), "
             "    builtAt: datetime(), buildSeconds: $buildSeconds, downloads: 0, "
-            "    createdAt: datetime(), updatedAt: datetime(), version: 1})) "
+            "    " + created_map() + "})) "
             "WITH k MATCH (k)-[:HAS_RELEASE]->(r:KitRelease {sha256: $sha256}) "
             "MATCH (b:KitBuild {id: $build}) MERGE (b)-[:PRODUCED]->(r) "
             "RETURN " + _RELEASE + " AS r, r.id = $id AS created",

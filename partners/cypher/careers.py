@@ -11,6 +11,7 @@ from typing import Any, LiteralString
 
 from civicgraph.compiler.visibility import visible
 from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.cypher import writers
 
 _visible = visible
 
@@ -137,22 +138,28 @@ def occupations_exist(graph: Graph, uris: list[str]) -> set[str]:
     return {r["uri"] for r in records}
 
 
+# A reload refreshes names and codes (ESCO's own versions) but not the record's version.
+_LOAD_ESCO = (
+    "CALL () { UNWIND $skills AS s "
+    + writers.merge("Skill", "k", "uri", "s.uri", id="randomUUID()")
+    + "  SET k.name = s.name, k.skillType = s.skillType, k.updatedAt = datetime() } "
+    "CALL () { UNWIND $occupations AS o "
+    + writers.merge("Occupation", "n", "uri", "o.uri", id="randomUUID()")
+    + "  SET n.name = o.name, n.code = o.code, n.description = o.description, "
+    "    n.updatedAt = datetime() } "
+    "CALL () { UNWIND $relations AS r "
+    "  MATCH (n:Occupation {uri: r.occupation}) MATCH (k:Skill {uri: r.skill}) "
+    "  MERGE (n)-[x:NEEDS_SKILL]->(k) SET x.essential = r.essential } "
+    "RETURN COUNT { (:Occupation) } AS occupations, COUNT { (:Skill) } AS skills, "
+    "  COUNT { ()-[:NEEDS_SKILL]->() } AS relations"
+)
+
+
 def load_esco(graph: Graph, occupations: list[dict[str, Any]], skills: list[dict[str, Any]],
               relations: list[dict[str, Any]]) -> dict[str, int]:
     """Upsert occupations, skills and their essential/optional relations by URI (idempotent)."""
     records = graph.run(
-        "CALL () { UNWIND $skills AS s MERGE (k:Skill {uri: s.uri}) "
-        "  ON CREATE SET k.id = randomUUID(), k.createdAt = datetime(), k.version = 1 "
-        "  SET k.name = s.name, k.skillType = s.skillType, k.updatedAt = datetime() } "
-        "CALL () { UNWIND $occupations AS o MERGE (n:Occupation {uri: o.uri}) "
-        "  ON CREATE SET n.id = randomUUID(), n.createdAt = datetime(), n.version = 1 "
-        "  SET n.name = o.name, n.code = o.code, n.description = o.description, "
-        "    n.updatedAt = datetime() } "
-        "CALL () { UNWIND $relations AS r "
-        "  MATCH (n:Occupation {uri: r.occupation}) MATCH (k:Skill {uri: r.skill}) "
-        "  MERGE (n)-[x:NEEDS_SKILL]->(k) SET x.essential = r.essential } "
-        "RETURN COUNT { (:Occupation) } AS occupations, COUNT { (:Skill) } AS skills, "
-        "  COUNT { ()-[:NEEDS_SKILL]->() } AS relations",
+        _LOAD_ESCO,
         {"occupations": occupations, "skills": skills, "relations": relations},
         write=True,
     )

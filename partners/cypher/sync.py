@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, LiteralString
 
+from civicgraph.core.envelope import touched
 from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.cypher import writers
 
 _PLATFORM = (
     "p {.id, .name, .kind, .mode, .connector, .transport, .location, .allowedRecordTypes, "
@@ -26,19 +28,20 @@ RUN_PROJECTION = (
 )
 
 
-def create_platform(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
-    records = graph.run(
-        "CREATE (p:PartnerPlatform {id: randomUUID(), name: $name, kind: $kind, mode: $mode, "
-        "connector: $connector, transport: $transport, location: $location, "
-        "allowedRecordTypes: $allowedRecordTypes, clientId: $clientId, "
-        "scheduleSeconds: $scheduleSeconds, nextSyncAt: $nextSyncAt, "
-        "createdAt: datetime(), updatedAt: datetime(), version: 1}) "
-        "WITH p OPTIONAL MATCH (o:Organisation {id: $operatorId}) "
-        "FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (o)-[:OPERATES]->(p)) "
-        "RETURN " + _PLATFORM + " AS platform",
-        fields,
-        write=True,
-    )
+_CREATE_PLATFORM = (
+    writers.create("PartnerPlatform", "p", "$props", id="randomUUID()")
+    + "WITH p OPTIONAL MATCH (o:Organisation {id: $operatorId}) "
+    "FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | MERGE (o)-[:OPERATES]->(p)) "
+    "RETURN " + _PLATFORM + " AS platform"
+)
+
+
+def create_platform(graph: Graph, props: dict[str, Any], operator_id: str | None
+                    ) -> dict[str, Any]:
+    """A new platform with these properties (name, kind, mode, connector, transport, ...),
+    operated by the organisation named, if any."""
+    records = graph.run(_CREATE_PLATFORM, {"props": props, "operatorId": operator_id},
+                        write=True)
     return dict(records[0]["platform"])
 
 
@@ -71,9 +74,9 @@ def platforms(graph: Graph) -> list[dict[str, Any]]:
 def promote(graph: Graph, platform_id: str) -> dict[str, Any] | None:
     records = graph.run(
         "MATCH (p:PartnerPlatform {id: $id}) "
-        "SET p.version = p.version + CASE WHEN p.mode = 'PRODUCTION' THEN 0 ELSE 1 END, "
-        "p.promotedAt = coalesce(p.promotedAt, datetime()), p.mode = 'PRODUCTION', "
-        "p.updatedAt = datetime() "
+        # The envelope first: whether this is a change is read before the mode is set.
+        "SET " + touched("p", unless="p.mode = 'PRODUCTION'") + ", "
+        "p.promotedAt = coalesce(p.promotedAt, datetime()), p.mode = 'PRODUCTION' "
         "RETURN " + _PLATFORM + " AS platform",
         {"id": platform_id},
         write=True,
@@ -152,6 +155,7 @@ def claim_run(graph: Graph, run_id: str, lease: int, now: dt.datetime) -> dict[s
     return {**dict(row["run"]), "stateValidators": row["stateValidators"] or "{}"}
 
 
+# The statements below are built once, here, from the partner graph's writers: one per label.
 _ENSURE_ORGS: LiteralString = (
     # One subquery call per organisation: each call sees what the calls before it created.
     "CALL () { UNWIND $orgs AS org CALL (org) { "
@@ -160,25 +164,25 @@ _ENSURE_ORGS: LiteralString = (
     "  WITH org, a, b "
     "  FOREACH (_ IN CASE WHEN a IS NULL AND b IS NOT NULL AND b.businessId IS NULL "
     "    AND org.businessId IS NOT NULL THEN [1] ELSE [] END | "
-    "    SET b.businessId = org.businessId, b.updatedAt = $now, b.version = b.version + 1) "
-    "  FOREACH (_ IN CASE WHEN a IS NULL AND (b IS NULL OR (org.businessId IS NOT NULL "
-    "    AND b.businessId <> org.businessId)) THEN [1] ELSE [] END | "
-    "    CREATE (o:Organisation {id: randomUUID(), name: org.name, kind: org.kind, "
-    "      region: org.region, businessId: org.businessId, createdAt: $now, updatedAt: $now, "
-    "      version: 1, nameKey: CASE WHEN b IS NULL THEN org.nameKey "
-    "        ELSE org.nameKey + '|' + org.businessId END}) "
-    "    SET o:$(org.label)) "
+    "    SET b.businessId = org.businessId, " + touched("b", "$now") + ") "
+    # A second company of the same name and region keeps its own node, its key made unique.
+    "  FOREACH (made IN CASE WHEN a IS NULL AND (b IS NULL OR (org.businessId IS NOT NULL "
+    "    AND b.businessId <> org.businessId)) THEN [org {.name, .kind, .region, .businessId, "
+    "      nameKey: CASE WHEN b IS NULL THEN org.nameKey "
+    "        ELSE org.nameKey + '|' + org.businessId END}] ELSE [] END | "
+    + writers.create("Organisation", "o", "made", labels="org.label", at="$now",
+                     id="randomUUID()") + ") "
     "} } "
 )
 
 _ENSURE_TERMS: LiteralString = (
     # Skills and occupations a batch names, created once per batch rather than once per row.
-    "CALL () { UNWIND $skills AS s MERGE (k:Skill {uri: s.uri}) ON CREATE SET "
-    "  k.id = randomUUID(), k.name = s.name, k.createdAt = $now, k.updatedAt = $now, "
-    "  k.version = 1 } "
-    "CALL () { UNWIND $occupations AS o MERGE (k:Occupation {uri: o.uri}) ON CREATE SET "
-    "  k.id = randomUUID(), k.name = o.name, k.createdAt = $now, k.updatedAt = $now, "
-    "  k.version = 1 } "
+    "CALL () { UNWIND $skills AS s "
+    + writers.merge("Skill", "k", "uri", "s.uri", props="s", at="$now", id="randomUUID()")
+    + "} "
+    "CALL () { UNWIND $occupations AS o "
+    + writers.merge("Occupation", "k", "uri", "o.uri", props="o", at="$now", id="randomUUID()")
+    + "} "
 )
 
 _BOOKKEEPING: LiteralString = (
@@ -219,9 +223,8 @@ def _record_statement(label: LiteralString, skill_rel: LiteralString) -> Literal
         "    THEN 'updated' ELSE 'unchanged' END AS outcome "
         "  CALL (p, row, outcome) { "
         "    WITH * WHERE outcome <> 'unchanged' "
-        "    MERGE (n:" + label + " {syncKey: row.syncKey}) "
-        "    ON CREATE SET n.id = randomUUID(), n.createdAt = $now, n.version = 0 "
-        "    SET n += row.props, n.updatedAt = $now, n.version = n.version + 1 "
+        + writers.merge(label, "n", "syncKey", "row.syncKey", props="row.props", update=True,
+                        at="$now", id="randomUUID()") +
         "    MERGE (n)-[s:SOURCED_FROM]->(p) "
         "    SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
         "      s.page = row.page, s.withdrawnAt = null "
@@ -266,8 +269,8 @@ _ORGANISATION_STATEMENT: LiteralString = (
     "    SET o += row.props, o.kind = coalesce(o.kind, row.org.kind), "
     "      o.region = coalesce(o.region, row.org.region), "
     "      o.status = CASE WHEN o.status = 'WITHDRAWN' THEN null ELSE o.status END, "
-    "      o.updatedAt = $now, "
-    "      o.version = o.version + CASE WHEN outcome = 'created' THEN 0 ELSE 1 END "
+    # Created by _ENSURE_ORGS a moment ago, it is at version 1 already.
+    "      " + touched("o", "$now", unless="outcome = 'created'") + " "
     "    MERGE (o)-[s:SOURCED_FROM]->(p) "
     "    SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
     "      s.page = row.page, s.withdrawnAt = null "
@@ -350,7 +353,7 @@ def withdraw(graph: Graph, platform_id: str, keys: list[str], now: dt.datetime) 
         "  MATCH (n)-[s:SOURCED_FROM {key: key}]->(p) WHERE s.withdrawnAt IS NULL "
         "  SET s.withdrawnAt = $now "
         "  WITH n WHERE NOT EXISTS { (n)-[x:SOURCED_FROM]->() WHERE x.withdrawnAt IS NULL } "
-        "  SET n.status = 'WITHDRAWN', n.updatedAt = $now, n.version = n.version + 1 "
+        "  SET n.status = 'WITHDRAWN', " + touched("n", "$now") + " "
         "  RETURN count(*) AS ignored } "
         "RETURN size($keys) AS withdrawn",
         {"id": platform_id, "keys": keys, "now": now},

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from civicgraph.compiler.model import OCCUPATION, SKILL
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
 from partners.cypher import careers as repo
@@ -61,5 +62,12 @@ def occupation_paths(graph: Graph, source: str, target: str, *, max_hops: int = 
 
 
 def load_esco(graph: Graph, data: Any) -> dict[str, int]:
-    """Load an ESCO download (or the shipped sample) parsed by ``partners.connectors.esco.load``."""
+    """Load an ESCO download (or the shipped sample) parsed by ``partners.connectors.esco.load``.
+
+    Its skills and occupations obey the partner graph's rules (``compiler.model``) like any
+    other write: a bad row refuses the load (``BadInput``) before anything is written."""
+    for skill in data.skills:
+        SKILL.clean(skill, creating=True)
+    for occupation in data.occupations:
+        OCCUPATION.clean(occupation, creating=True)
     return repo.load_esco(graph, data.occupations, data.skills, data.relations)

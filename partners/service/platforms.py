@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from civicgraph.compiler.model import PARTNER_PLATFORM, PLATFORM_KINDS
 from civicgraph.core.access import ADMIN, Principal
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
@@ -19,8 +20,7 @@ from partners.connectors.contract import RECORD_TYPES, Transport
 from partners.connectors.registry import CONNECTORS
 from partners.cypher import sync as repo
 
-KINDS = ("JOB_BOARD", "TRAINING_CATALOGUE", "COMPANY_REGISTER", "SERVICE_DIRECTORY", "OTHER")
-_NAME = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+KINDS = PLATFORM_KINDS
 
 
 @dataclass(frozen=True)
@@ -60,11 +60,9 @@ def register(graph: Graph, *, name: str, kind: str, connector: str, transport: s
              client_id: str | None = None, operator_id: str | None = None,
              schedule_seconds: int | None = None) -> dict[str, Any]:
     """A new platform starts in TEST: what it writes is visible only to itself and admins."""
-    name = (name or "").strip().lower()
-    if not _NAME.match(name):
-        raise BadInput("name must be 2-63 lower-case letters, digits or dashes", field="name")
-    if kind not in KINDS:
-        raise BadInput(f"kind must be one of {', '.join(KINDS)}", field="kind")
+    props = PARTNER_PLATFORM.clean({"name": (name or "").lower(), "kind": kind, "mode": "TEST"},
+                                   creating=True)
+    name = props["name"]
     feed = CONNECTORS.get(connector)
     if feed is None:
         raise BadInput(f"no connector {connector!r}; known: {', '.join(CONNECTORS)}",
@@ -92,11 +90,10 @@ def register(graph: Graph, *, name: str, kind: str, connector: str, transport: s
         raise Conflict(f"a partner platform named {name!r} is already registered")
     now = dt.datetime.now(dt.UTC)
     return repo.create_platform(graph, {
-        "name": name, "kind": kind, "mode": "TEST", "connector": connector,
-        "transport": chosen.value, "location": location, "allowedRecordTypes": allowed,
-        "clientId": client_id, "scheduleSeconds": every, "operatorId": operator_id,
+        **props, "connector": connector, "transport": chosen.value, "location": location,
+        "allowedRecordTypes": allowed, "clientId": client_id, "scheduleSeconds": every,
         "nextSyncAt": now if every and chosen is not Transport.WEBHOOK else None,
-    })
+    }, operator_id)
 
 
 def promote(graph: Graph, platform_id: str, caller: Caller) -> dict[str, Any]:

@@ -9,6 +9,7 @@ heartbeat is stale) resumes there. Upserts are keyed and hash-checked, so replay
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import json
 import logging
@@ -16,11 +17,20 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from civicgraph.compiler.model import OCCUPATION, ORGANISATION, SKILL, TYPES
 from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue
 from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
-from partners.connectors.contract import Connector, MappedRecord, RecordError, Transport
+from partners.connectors.contract import (
+    Connector,
+    MappedRecord,
+    OccupationRef,
+    OrgRef,
+    RecordError,
+    SkillRef,
+    Transport,
+)
 from partners.connectors.registry import connector as connector_named
 from partners.cypher import reads as partner_reads
 from partners.cypher import sync as repo
@@ -93,12 +103,55 @@ def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
     return started
 
 
+def _given(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+@functools.lru_cache(maxsize=8192)
+def _refused_ref(ref: OrgRef | SkillRef | OccupationRef) -> str | None:
+    """Why an organisation, skill or occupation a record names breaks its rules, if it does.
+
+    Feeds name the same few employers and skills again and again: each is checked once."""
+    try:
+        if isinstance(ref, OrgRef):
+            try:
+                ORGANISATION.clean(_given({"name": ref.name, "kind": ref.kind,
+                                           "region": ref.region,
+                                           "businessId": ref.business_id}), creating=False)
+            except BadInput as exc:
+                return f"organisation {exc.message}"
+        else:
+            node = SKILL if isinstance(ref, SkillRef) else OCCUPATION
+            node.clean(_given({"uri": ref.uri, "name": ref.name}), creating=False)
+    except BadInput as exc:
+        return exc.message
+    return None
+
+
+def _check(record: MappedRecord, props: Mapping[str, Any]) -> None:
+    """The partner graph's rules for every property the record writes (``compiler.model``),
+    as a mutation's: a refused value is a ``RecordError``, so the record is quarantined with
+    the reason. A value the feed leaves out is unknown, not refused: a posting names its
+    employer without a region, and the connector decides what a record cannot do without."""
+    try:
+        TYPES[record.record_type].clean(_given(props), creating=False)
+    except BadInput as exc:
+        raise RecordError(exc.message) from exc
+    for ref in (*record.skills, record.occupation, record.organisation):
+        refused = None if ref is None else _refused_ref(ref)
+        if refused is not None:
+            raise RecordError(refused)
+
+
 def _row(platform: Mapping[str, Any], record: MappedRecord, page: str | None) -> dict[str, Any]:
-    """A record as the batch statement takes it: compact, names and labels sent once per batch."""
+    """A record as the batch statement takes it: compact, names and labels sent once per batch.
+
+    Raises ``RecordError`` when a property breaks its rule (see ``_check``)."""
     props = dict(record.properties)
     for name in _DATE_FIELDS:
         if isinstance(props.get(name), str):
             props[name] = dt.date.fromisoformat(props[name])
+    _check(record, props)
     org = record.organisation
     row: dict[str, Any] = {
         "key": record.key,
@@ -157,7 +210,8 @@ def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_
                 lease: int, raws: Sequence[Any], *, page: str | None = None, cursor: Any = None,
                 validators: Mapping[str, Any] | None = None,
                 unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
-    """Map one batch and write it in one transaction; bad records go to quarantine instead.
+    """Map one batch and write it in one transaction; bad records (unmappable, or breaking a
+    property's rule) go to quarantine instead.
 
     Unchanged records are found first by raw hash (no mapping), then by mapped hash, so only
     new and changed records travel to the write statement.
@@ -202,12 +256,13 @@ def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_
             continue
         try:
             record = feed.map(raw)
+            row = _row(platform, record, page)
         except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
             seen.pop()
             refuse(raw, key, exc)
             failed += 1
             continue
-        rows[key] = {**_row(platform, record, page), "rawHash": raw_hash}
+        rows[key] = {**row, "rawHash": raw_hash}
         mapped.append(record)
     same = repo.unchanged_keys(graph, feed.record_type, platform["id"], [
         {"k": lookup(k), "h": row["hash"]} for k, row in rows.items()], "hash") \

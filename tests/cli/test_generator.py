@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
+
+from civicgraph.core.errors import BadInput
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph import generator
+from civicgraph.partner_graph.cypher import bulk
 
 SIZE = generator.Size(organisations=60, vacancies=300, skills=40, batch=50)
 
@@ -40,3 +44,23 @@ def test_another_seed_gives_another_graph() -> None:
     assert generator.build_rows(SIZE, 1)["organisations"][0] != \
         generator.build_rows(SIZE, 2)["organisations"][0]
     assert generator.build_rows(SIZE, 1) == generator.build_rows(SIZE, 1)
+
+
+def test_generated_and_seeded_rows_obey_the_mutations_rules(graph: Graph) -> None:
+    """The bulk writers check rows by the same rules as registerOrganisation: nothing is written
+    when one row is wrong."""
+    rows = generator.build_rows(SIZE, 3)["organisations"][:2]
+    rows[1] = {**rows[1], "props": {**rows[1]["props"], "region": "r" * 150}}
+    with pytest.raises(BadInput) as refused:
+        bulk.organisations(graph, rows)
+    assert refused.value.details == {"field": "region"}
+    assert graph.run("MATCH (o:Organisation) RETURN count(o) AS n")[0]["n"] == 0
+
+
+def test_every_generated_node_carries_the_envelope(graph: Graph) -> None:
+    generator.generate(graph, SIZE, seed=5)
+    unstamped = graph.run(
+        "MATCH (n) WHERE NOT n:SchemaMigration AND NOT n:SchemaMigrationLock "
+        "AND NOT (n.version = 1 AND n.createdAt = n.updatedAt AND n.id IS NOT NULL) "
+        "RETURN count(n) AS n")[0]["n"]
+    assert unstamped == 0

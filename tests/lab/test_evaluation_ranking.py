@@ -41,7 +41,7 @@ def test_each_judge_is_normalised_so_a_harsh_judge_counts_as_much_as_a_lenient_o
 
 def test_excluded_judges_do_not_score_and_missing_scores_are_named() -> None:
     tie = {"expertId": "harsh", "name": "Hari", "code": "SAME_ORGANISATION"}
-    panel = {"criteria": CRITERIA, "judges": JUDGES, "proposals": [
+    panel: dict[str, Any] = {"criteria": CRITERIA, "judges": JUDGES, "proposals": [
         proposal("a", {"lenient": (5, 1)}, ties=[tie]),
         proposal("b", {"lenient": (2, 2), "harsh": (4, 4)}),
     ]}

@@ -43,7 +43,8 @@ def move(client: FlaskClient, kind: str, record_id: str, to: str, version: int,
          reason: str | None = None) -> dict[str, Any]:
     moved: dict[str, Any] = ok(client, MOVE, {"kind": kind, "id": record_id, "to": to,
                                              "version": version, "reason": reason})
-    return moved["moveLabRecord"]
+    record: dict[str, Any] = moved["moveLabRecord"]
+    return record
 
 
 def test_idea_to_mainstreamed_pilot_through_graphql(

@@ -105,3 +105,39 @@ def test_organisation_update_renames_and_changes_kind(client: FlaskClient) -> No
     deleted = ok(client, "mutation D($id: ID!) { deleteOrganisation(id: $id, version: 2) "
                          "{ deleted } }", {"id": a})
     assert deleted["deleteOrganisation"]["deleted"] is True
+
+
+def test_one_region_rule_for_register_and_update(client: FlaskClient) -> None:
+    """A region of 150 characters is too long however the organisation is written."""
+    long_region = "r" * 150
+    registered = gql(client, """mutation R($input: RegisterOrganisationInput!) {
+        registerOrganisation(input: $input) { organisation { id } } }""",
+                      {"input": {"name": "Long Region Agency", "kind": "AGENCY",
+                                 "region": long_region}})
+    assert code(registered) == "BAD_USER_INPUT"
+    assert registered["errors"][0]["extensions"]["field"] == "region"
+    assert "the limit is 100" in registered["errors"][0]["message"]
+    org = register(client, "Short Region Agency", "AGENCY", "North")
+    updated = gql(client, """mutation U($id: ID!, $input: UpdateOrganisationInput!) {
+        updateOrganisation(id: $id, version: 1, input: $input) {
+          organisation { region version } } }""", {"id": org, "input": {"region": long_region}})
+    assert code(updated) == "BAD_USER_INPUT"
+    assert updated["errors"][0]["extensions"]["field"] == "region"
+    assert "the limit is 100" in updated["errors"][0]["message"]
+    stored = ok(client, "query N($id: ID!) { node(id: $id) { ... on Organisation { region "
+                        "version } } }", {"id": org})
+    assert stored["node"] == {"region": "North", "version": 1}
+
+
+def test_a_platform_name_obeys_one_rule_for_register_and_update(client: FlaskClient) -> None:
+    platform = create(client, "PartnerPlatform", {"name": "jobs-board", "kind": "JOB_BOARD"})
+    renamed = gql(client, """mutation U($id: ID!, $input: UpdatePartnerPlatformInput!) {
+        updatePartnerPlatform(id: $id, version: 1, input: $input) {
+          partnerPlatform { name } } }""", {"id": platform["id"], "input": {"name": "Jobs Board!"}})
+    assert code(renamed) == "BAD_USER_INPUT"
+    assert "lower-case letters, digits or dashes" in renamed["errors"][0]["message"]
+    unknown_kind = gql(client, """mutation C($input: CreatePartnerPlatformInput!) {
+        createPartnerPlatform(input: $input) { partnerPlatform { id } } }""",
+                       {"input": {"name": "other-board", "kind": "PIRATE_RADIO"}})
+    assert code(unknown_kind) == "BAD_USER_INPUT"
+    assert "JOB_BOARD" in unknown_kind["errors"][0]["message"]

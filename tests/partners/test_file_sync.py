@@ -89,7 +89,7 @@ def test_changed_gone_and_malformed_records(graph: Graph, tmp_path: Path) -> Non
     register(graph, "jobs", "schemaorg-jobposting", str(feed))
     assert counts(sync(graph, "jobs"))["created"] == 6
 
-    changed = [dict(p) for p in postings[1:]]  # the first posting is gone
+    changed: list[Any] = [dict(p) for p in postings[1:]]  # the first posting is gone
     changed[0]["title"] = "Senior Web Developer"
     changed.append({"@type": "JobPosting", "identifier": "BROKEN-1", "title": ""})
     changed.append("not even an object")
@@ -162,3 +162,35 @@ def test_records_pushed_to_the_webhook(app: Flask, graph: Graph) -> None:
     assert (again["unchanged"], again["withdrawn"]) == (1, 0)  # a push never withdraws
     wrong = client.post("/partners/no-such-board/records", json=[])
     assert wrong.status_code == 404
+
+
+def test_a_record_breaking_a_property_rule_is_quarantined_not_the_batch(
+    graph: Graph, tmp_path: Path
+) -> None:
+    """The partner graph's rules hold for feeds too: a register row whose town is 150
+    characters long (an organisation's region allows 100) is quarantined with the reason, and
+    the rest of the batch is written; so is a posting whose employer's region is too long."""
+    register_file = tmp_path / "companies.csv"
+    text = (DEMO / "companies.csv").read_text()
+    register_file.write_text(text.replace(",LEEDS,", "," + "Leeds" * 30 + ",", 1))
+    register(graph, "long-towns", "companies-house-basic", str(register_file))
+    run = sync(graph, "long-towns")
+    assert (run["status"], run["created"], run["quarantined"]) == ("SUCCEEDED", 5, 1)
+    [bad] = partner_sync.list_quarantined(graph, "long-towns", run["id"], 10)
+    assert (bad["key"], bad["reason"]) == (
+        "09000001", "region is 150 characters long; the limit is 100")
+    assert graph.run("MATCH (o:Organisation {businessId: '09000001'}) RETURN o") == []
+
+    jobs = tmp_path / "jobs.json"
+    postings = [i["item"] for i in json.loads((DEMO / "jobs.jsonld").read_text())
+                ["itemListElement"]]
+    postings[0] = {**postings[0], "hiringOrganization": {
+        "@type": "Organization", "name": "Far Away Ltd",
+        "address": {"addressLocality": "x" * 150}}}
+    jobs.write_text(json.dumps(postings))
+    register(graph, "far-jobs", "schemaorg-jobposting", str(jobs))
+    run = sync(graph, "far-jobs")
+    assert (run["status"], run["created"], run["quarantined"]) == ("SUCCEEDED", 5, 1)
+    reasons = [q["reason"] for q in partner_sync.list_quarantined(graph, "far-jobs", None, 10)]
+    assert reasons == ["organisation region is 150 characters long; the limit is 100"]
+    assert graph.run("MATCH (o:Organisation {name: 'Far Away Ltd'}) RETURN o") == []

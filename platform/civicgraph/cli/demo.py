@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from typing import Any
 
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from civicgraph.partner_graph import demo as demo_catalogue
-from civicgraph.partner_graph.cypher import organisations as repo
+from civicgraph.partner_graph.cypher import bulk
 from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
 
 DEMO_ORGANISATIONS: list[tuple[str, str, str, str]] = [
@@ -44,24 +45,18 @@ DEMO_PARTNERSHIPS: list[tuple[int, int, str]] = [
 
 
 def seed(graph: Graph, base_url: str = "http://127.0.0.1:8000") -> dict[str, int]:
-    rows = [
-        {
-            "id": str(uuid.uuid4()),
-            "name": name,
-            "nameKey": name_key(name, region),
-            "kind": kind,
-            "label": KIND_LABELS[kind],
-            "region": region,
-            "description": description,
-        }
+    rows: list[dict[str, Any]] = [
+        {"label": KIND_LABELS[kind], "fields": [], "skills": [],
+         "props": {"id": str(uuid.uuid4()), "name": name, "nameKey": name_key(name, region),
+                   "kind": kind, "region": region, "description": description}}
         for name, kind, region, description in DEMO_ORGANISATIONS
     ]
-    created = repo.upsert_by_name(graph, rows)
-    pairs = [
-        {"a": rows[a]["nameKey"], "b": rows[b]["nameKey"], "since": dt.date.fromisoformat(since)}
-        for a, b, since in DEMO_PARTNERSHIPS
-    ]
-    linked = repo.link_by_name_keys(graph, pairs)
-    catalogue = demo_catalogue.seed(graph, [row["nameKey"] for row in rows])
+    created = bulk.organisations(graph, rows)
+    keys = [row["props"]["nameKey"] for row in rows]
+    ids = bulk.ids_by_name_key(graph, keys)  # the stored ones: a second run made no new ones
+    linked = bulk.partnerships(graph, [
+        {"a": ids[keys[a]], "b": ids[keys[b]], "since": dt.date.fromisoformat(since)}
+        for a, b, since in DEMO_PARTNERSHIPS])
+    catalogue = demo_catalogue.seed(graph, keys)
     return {"organisationsCreated": created, "partnershipsCreated": linked, **catalogue,
             **demo_identity.seed(graph, base_url)}

@@ -1,22 +1,51 @@
 """The partner graph's readable types, as the compiler and the GraphQL layer both see them.
 
 One table drives the Cypher the compiler writes (labels, properties, relationship patterns,
-filters, orderings) and the GraphQL types built from it, so a field cannot exist in one and not
-the other. Every label, property and relationship type named here is a constant of the code; user
-values only ever travel as parameters.
+filters, orderings), the GraphQL types built from it and the rules every write obeys (each
+property's ``rules``: required, length, format, allowed values), so a field cannot exist in one
+and not the other, and a value refused by a mutation is refused by a feed or a seed too. Every
+label, property and relationship type named here is a constant of the code; user values only
+ever travel as parameters.
 """
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import cached_property
+from typing import Any
+
+from civicgraph.core import validation
+from civicgraph.core.validation import Rules
 
 STRING, INT, FLOAT, DATE, DATETIME = "String", "Int", "Float", "Date", "DateTime"
 ID, KIND = "ID", "Kind"
 
+TEXT_MAX = 200
+"""A text property's length limit unless it declares its own."""
+LONG_TEXT_MAX = 4000
+
+# GraphQL enum value -> the organisation node's kind label (design brief section 3).
+KIND_LABELS: dict[str, str] = {
+    "AGENCY": "Agency",
+    "START_UP": "StartUp",
+    "EMPLOYER": "Employer",
+    "TRAINING_PROVIDER": "TrainingProvider",
+    "THIRD_SECTOR": "ThirdSector",
+    "RESEARCH": "Research",
+}
+PLATFORM_KINDS = ("JOB_BOARD", "TRAINING_CATALOGUE", "COMPANY_REGISTER", "SERVICE_DIRECTORY",
+                  "OTHER")
+
 
 @dataclass(frozen=True)
 class Prop:
-    """A scalar field: its graph property and type; temporal values are returned as ISO text."""
+    """A scalar field: its graph property and type; temporal values are returned as ISO text.
+
+    ``required`` holds on create (and a required value cannot be cleared); ``read_only`` fields
+    are the node envelope and derived figures, which no write sets. The remaining fields are
+    the property's rules (see ``rules``).
+    """
 
     name: str
     kind: str = STRING
@@ -24,8 +53,26 @@ class Prop:
     prop: str = ""
     filter: bool = True
     order: bool = False
+    read_only: bool = False
+    max_length: int | None = None
+    pattern: str = ""
+    hint: str = ""
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
 
     @property
+    def rules(self) -> Rules:
+        """What a write may store here: text is limited to TEXT_MAX unless declared otherwise,
+        an organisation's kind is one of KIND_LABELS, dates are dates."""
+        text = self.kind == STRING
+        return Rules(
+            required=self.required,
+            max_length=self.max_length or (TEXT_MAX if text else None),
+            pattern=self.pattern, hint=self.hint,
+            choices=self.choices or (tuple(KIND_LABELS) if self.kind == KIND else ()),
+            minimum=self.minimum, date=self.kind in (DATE, DATETIME))
+
+    @property  # defined last: the name shadows the builtin in the rest of the class body
     def property(self) -> str:
         return self.prop or self.name
 
@@ -68,6 +115,8 @@ class NodeType:
     default_order: tuple[str, ...] = ("name",)
     fulltext_index: str | None = None
     description: str = ""
+    ordered: tuple[tuple[str, str], ...] = ()
+    """Pairs (low, high) of properties a write may not give the wrong way round."""
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
@@ -78,12 +127,25 @@ class NodeType:
     def rel_filter(self, name: str) -> RelFilter | None:
         return next((f for f in self.rel_filters if f.name == name), None)
 
+    @cached_property
+    def writable(self) -> tuple[Prop, ...]:
+        return tuple(p for p in self.props if not p.read_only)
+
+    @cached_property
+    def rules(self) -> dict[str, Rules]:
+        return {p.name: p.rules for p in self.writable}
+
+    def clean(self, values: Mapping[str, Any], *, creating: bool) -> dict[str, Any]:
+        """The writable properties among ``values``, checked and trimmed by their rules; every
+        write path (mutation, console, feed, seed, generator) stores only what this returns."""
+        return validation.clean(self.rules, values, creating=creating, ordered=self.ordered)
+
 
 _COMMON = (
-    Prop("id", ID, required=True),
-    Prop("version", INT, required=True, filter=False),
-    Prop("createdAt", DATETIME, filter=False, order=True),
-    Prop("updatedAt", DATETIME, filter=False, order=True),
+    Prop("id", ID, required=True, read_only=True),
+    Prop("version", INT, required=True, filter=False, read_only=True),
+    Prop("createdAt", DATETIME, filter=False, order=True, read_only=True),
+    Prop("updatedAt", DATETIME, filter=False, order=True, read_only=True),
 )
 
 
@@ -95,8 +157,9 @@ ORGANISATION = NodeType(
     "Organisation", "Organisation",
     (*_COMMON,
      Prop("name", required=True, order=True), Prop("kind", KIND, required=True, order=True),
-     Prop("region", required=True, order=True), Prop("description"), Prop("website"),
-     Prop("businessId"), Prop("partnerCount", INT, order=True)),
+     Prop("region", required=True, order=True, max_length=100),
+     Prop("description", max_length=LONG_TEXT_MAX), Prop("website"), Prop("businessId"),
+     Prop("partnerCount", INT, order=True, read_only=True)),
     (Rel("partners", "PARTNERS_WITH", "both", "Organisation"),
      Rel("vacancies", "OFFERED_BY", "in", "Vacancy"),
      Rel("trainingCourses", "OFFERED_BY", "in", "TrainingCourse"),
@@ -152,18 +215,22 @@ OCCUPATION = NodeType(
 
 PARTNER_PLATFORM = NodeType(
     "PartnerPlatform", "PartnerPlatform",
-    (*_COMMON, Prop("name", required=True, order=True), Prop("kind"), Prop("mode")),
+    (*_COMMON,
+     Prop("name", required=True, order=True, pattern=r"[a-z0-9][a-z0-9-]{1,62}",
+          hint="2-63 lower-case letters, digits or dashes"),
+     Prop("kind", choices=PLATFORM_KINDS), Prop("mode", choices=("TEST", "PRODUCTION"))),
     (Rel("operators", "OPERATES", "in", "Organisation"),),
     description="Another organisation's system whose feed joins the graph.",
 )
 
 VACANCY = NodeType(
     "Vacancy", "Vacancy",
-    (*_COMMON, Prop("title", required=True, order=True), Prop("description"),
+    (*_COMMON, Prop("title", required=True, order=True),
+     Prop("description", max_length=LONG_TEXT_MAX),
      Prop("region", order=True), Prop("postedAt", DATE, order=True),
      Prop("closesAt", DATE, order=True), Prop("contractType"),
-     Prop("salaryMin", INT, order=True), Prop("salaryMax", INT, order=True),
-     Prop("status", order=True)),
+     Prop("salaryMin", INT, order=True, minimum=0), Prop("salaryMax", INT, order=True, minimum=0),
+     Prop("status", order=True, choices=("OPEN", "CLOSED", "WITHDRAWN"))),
     (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
      Rel("skills", "REQUIRES", "out", "Skill")),
@@ -176,13 +243,16 @@ VACANCY = NodeType(
                "For the occupation with this URI.")),
     default_order=("title",),
     description="A job vacancy offered by an organisation.",
+    ordered=(("salaryMin", "salaryMax"),),
 )
 
 TRAINING_COURSE = NodeType(
     "TrainingCourse", "TrainingCourse",
-    (*_COMMON, Prop("title", required=True, order=True), Prop("description"),
-     Prop("region", order=True), Prop("mode"), Prop("durationHours", INT, order=True),
-     Prop("startDate", DATE, order=True), Prop("cost", FLOAT, order=True)),
+    (*_COMMON, Prop("title", required=True, order=True),
+     Prop("description", max_length=LONG_TEXT_MAX), Prop("region", order=True),
+     Prop("mode", choices=("IN_PERSON", "ONLINE", "BLENDED")),
+     Prop("durationHours", INT, order=True, minimum=0),
+     Prop("startDate", DATE, order=True), Prop("cost", FLOAT, order=True, minimum=0)),
     (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("skills", "TEACHES", "out", "Skill")),
     (RelFilter("skill", STRING, "EXISTS { ({v})-[:TEACHES]->(:Skill {uri: {p}}) }",
@@ -195,8 +265,9 @@ TRAINING_COURSE = NodeType(
 
 SERVICE = NodeType(
     "Service", "Service",
-    (*_COMMON, Prop("name", required=True, order=True), Prop("description"),
-     Prop("region", order=True), Prop("audience")),
+    (*_COMMON, Prop("name", required=True, order=True),
+     Prop("description", max_length=LONG_TEXT_MAX), Prop("region", order=True),
+     Prop("audience")),
     (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("fields", "IN_FIELD", "out", "Field")),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 
+from civicgraph.compiler.model import OCCUPATION, SKILL
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import accounts as accounts_repo
 from civicgraph.identity.cypher import consent as consent_repo
@@ -24,6 +25,11 @@ PARTNER_SECRET = "demo-partner-secret"
 PARTNER_ORGANISATION = ("SkillBridge", "North")
 CONSOLE_CLIENT_ID = "demo-console"
 DEMO_PURPOSE = "job-matching"
+DEMO_SKILLS = [{"uri": "http://data.europa.eu/esco/skill/demo-welding", "name": "weld metal parts"},
+               {"uri": "http://data.europa.eu/esco/skill/demo-blueprints",
+                "name": "read blueprints"}]
+DEMO_OCCUPATION = {"uri": "http://data.europa.eu/esco/occupation/demo-welder", "code": "7212",
+                   "name": "welder"}
 
 
 def seed(graph: Graph, base_url: str) -> dict[str, int]:
@@ -47,7 +53,10 @@ def seed(graph: Graph, base_url: str) -> dict[str, int]:
                 "consent:write", "admin"],
         grant_types=["authorization_code", "refresh_token"],
         redirect_uris=[f"{base_url}/oauth/callback", f"{base_url}/console/callback"])
-    accounts_repo.attach_demo_profile(graph, CITIZEN_EMAIL)
+    for skill in DEMO_SKILLS:  # the partner graph's records: its rules hold for seeds too
+        SKILL.clean(skill, creating=True)
+    OCCUPATION.clean(DEMO_OCCUPATION, creating=True)
+    accounts_repo.attach_demo_profile(graph, CITIZEN_EMAIL, DEMO_SKILLS, DEMO_OCCUPATION)
     created["consentsCreated"] = consent_repo.ensure_demo_consent(graph, {
         "email": CITIZEN_EMAIL, "organisationKey": partner_key, "purpose": DEMO_PURPOSE,
         "id": str(uuid.uuid4()), "categories": ["contact", "occupation", "skills"],

@@ -63,19 +63,20 @@ def seed(graph: Graph, org_keys: list[str]) -> dict[str, int]:
     ids = bulk.ids_by_name_key(graph, org_keys)
     org = [ids[key] for key in org_keys]
     counts = {
-        "fieldsCreated": bulk.fields(graph, [{"id": _id("field", c), "code": c, "name": n}
-                                             for c, n in FIELDS]),
-        "skillsCreated": bulk.skills(graph, [{"id": _id("skill", k), "uri": SKILL + k,
-                                              "name": n} for k, n in SKILLS]),
+        "fieldsCreated": bulk.fields(graph, [
+            {"props": {"id": _id("field", c), "code": c, "name": n}} for c, n in FIELDS]),
+        "skillsCreated": bulk.skills(graph, [
+            {"props": {"id": _id("skill", k), "uri": SKILL + k, "name": n}} for k, n in SKILLS]),
         "occupationsCreated": bulk.occupations(graph, [
-            {"id": _id("occupation", k), "uri": OCCUPATION + k, "code": code, "name": name,
+            {"props": {"id": _id("occupation", k), "uri": OCCUPATION + k, "code": code,
+                       "name": name},
              "skills": [SKILL + s for s in skills]} for k, code, name, skills in OCCUPATIONS]),
     }
     counts["capabilitiesLinked"] = bulk.capabilities(graph, [
         {"id": org[i], "fields": f, "skills": [SKILL + s for s in s_]}
         for i, f, s_ in CAPABILITIES])
     vacancies: list[dict[str, Any]] = [
-        {"id": _id("vacancy", title), "by": org[i],
+        {"by": org[i],
          "props": {"id": _id("vacancy", title), "title": title, "region": region,
                    "status": "OPEN", "contractType": "PERMANENT", "salaryMin": pay[0],
                    "salaryMax": pay[1], "postedAt": dt.date.fromisoformat(posted),
@@ -85,13 +86,13 @@ def seed(graph: Graph, org_keys: list[str]) -> dict[str, int]:
         for i, title, region, skills, occupation, pay, posted in VACANCIES]
     counts["vacanciesCreated"] = bulk.offers(graph, "Vacancy", vacancies)
     counts["trainingCoursesCreated"] = bulk.offers(graph, "TrainingCourse", [
-        {"id": _id("course", title), "by": org[i],
+        {"by": org[i],
          "props": {"id": _id("course", title), "title": title, "region": region, "mode": mode,
                    "durationHours": hours, "cost": 0.0},
          "skills": [SKILL + s for s in skills]}
         for i, title, region, mode, hours, skills in COURSES])
     counts["servicesCreated"] = bulk.offers(graph, "Service", [
-        {"id": _id("service", name), "by": org[i],
+        {"by": org[i],
          "props": {"id": _id("service", name), "name": name, "region": region,
                    "audience": audience},
          "fields": fields}

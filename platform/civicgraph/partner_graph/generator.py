@@ -86,32 +86,33 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
 def build_rows(size: Size, seed: int) -> dict[str, list[dict[str, Any]]]:
     """Everything the graph will hold, as rows; pure, so the same seed gives the same rows."""
     rng = random.Random(seed)
-    fields = [{"id": _uuid(rng), "code": c, "name": n} for c, n in FIELDS]
-    skills = [{"id": _uuid(rng), "uri": f"{SKILL_BASE}{i:05d}",
-               "name": f"{rng.choice(_VERB)} {rng.choice(_OBJECT)} {i}"}
+    fields = [{"props": {"id": _uuid(rng), "code": c, "name": n}} for c, n in FIELDS]
+    skills = [{"props": {"id": _uuid(rng), "uri": f"{SKILL_BASE}{i:05d}",
+                         "name": f"{rng.choice(_VERB)} {rng.choice(_OBJECT)} {i}"}}
               for i in range(size.skills)]
-    skill_uris = [s["uri"] for s in skills]
-    occupations = [{"id": _uuid(rng), "uri": f"{OCCUPATION_BASE}{i:04d}",
-                    "code": str(1000 + rng.randrange(9000)),
-                    "name": f"{rng.choice(_ADJ)} {rng.choice(_JOBS)} {i}",
-                    "skills": rng.sample(skill_uris, min(5, len(skill_uris)))}
-                   for i in range(max(1, size.skills // 10))]
+    skill_uris = [s["props"]["uri"] for s in skills]
+    occupations: list[dict[str, Any]] = [
+        {"props": {"id": _uuid(rng), "uri": f"{OCCUPATION_BASE}{i:04d}",
+                   "code": str(1000 + rng.randrange(9000)),
+                   "name": f"{rng.choice(_ADJ)} {rng.choice(_JOBS)} {i}"},
+         "skills": rng.sample(skill_uris, min(5, len(skill_uris)))}
+        for i in range(max(1, size.skills // 10))]
     kinds = list(KIND_LABELS)
-    orgs = []
+    orgs: list[dict[str, Any]] = []
     for i in range(size.organisations):
         kind = kinds[rng.randrange(len(kinds))]
         region = rng.choice(REGIONS)
         name = f"{rng.choice(_ADJ)} {rng.choice(_NOUN)} {_SUFFIX[kind]} {i}"
         orgs.append({
-            "id": _uuid(rng), "label": KIND_LABELS[kind],
-            "props": {"name": name, "nameKey": name_key(name, region), "kind": kind,
-                      "region": region,
+            "label": KIND_LABELS[kind],
+            "props": {"id": _uuid(rng), "name": name, "nameKey": name_key(name, region),
+                      "kind": kind, "region": region,
                       "description": f"{name} works on {rng.choice(FIELDS)[1].lower()} and "
                                      f"{rng.choice(_VERB)} {rng.choice(_OBJECT)}."},
             "fields": [c for c, _ in rng.sample(FIELDS, 2)],
             "skills": rng.sample(skill_uris, min(4, len(skill_uris))),
         })
-    org_ids: list[str] = [str(o["id"]) for o in orgs]
+    org_ids: list[str] = [str(o["props"]["id"]) for o in orgs]
     pairs: set[tuple[str, str]] = set()
     for a in org_ids:
         for _ in range(size.partners_per_organisation if len(org_ids) > 1 else 0):
@@ -125,16 +126,17 @@ def build_rows(size: Size, seed: int) -> dict[str, list[dict[str, Any]]]:
     for i in range(size.vacancies if org_ids else 0):
         low = 18000 + 500 * rng.randrange(60)
         posted = epoch + dt.timedelta(days=rng.randrange(1000))
+        vacancy_id = _uuid(rng)  # drawn before the rest, as the sequence always has been
         vacancies.append({
-            "id": _uuid(rng), "by": rng.choice(org_ids),
-            "props": {"title": f"{rng.choice(_ADJ)} {rng.choice(_JOBS)} {i}",
+            "by": rng.choice(org_ids),
+            "props": {"id": vacancy_id, "title": f"{rng.choice(_ADJ)} {rng.choice(_JOBS)} {i}",
                       "region": rng.choice(REGIONS), "status": rng.choice(
                           ["OPEN", "OPEN", "OPEN", "CLOSED", "WITHDRAWN"]),
                       "contractType": rng.choice(["PERMANENT", "FIXED_TERM", "APPRENTICESHIP"]),
                       "salaryMin": low, "salaryMax": low + 500 * rng.randrange(1, 20),
                       "postedAt": posted, "closesAt": posted + dt.timedelta(days=30)},
             "skills": rng.sample(skill_uris, min(3, len(skill_uris))),
-            "occupation": [rng.choice(occupations)["uri"]],
+            "occupation": [rng.choice(occupations)["props"]["uri"]],
         })
     return {"fields": fields, "skills": skills, "occupations": occupations,
             "organisations": orgs, "partnerships": partnerships, "vacancies": vacancies}

@@ -6,10 +6,13 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
+from civicgraph.core.access import ROLE_LABELS
+from civicgraph.core.envelope import created, created_map
 from civicgraph.core.errors import Conflict
 from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.cypher import writers
 
-_ROLE_LABELS = ["Citizen", "Expert", "LabStaff", "Participant", "Admin"]
+_ROLE_LABELS = list(ROLE_LABELS.values())
 _PERSON = (
     "p {.id, .name, .email, .region, .passwordHash, "
     "roleLabels: [l IN labels(p) WHERE l IN $roleLabels]}"
@@ -20,8 +23,8 @@ def create(graph: Graph, fields: dict[str, Any], labels: list[str]) -> dict[str,
     try:
         records = graph.run(
             "CREATE (p:Person {id: $id, name: $name, email: $email, region: $region, "
-            "passwordHash: $passwordHash, createdAt: datetime(), updatedAt: datetime(), "
-            "version: 1}) SET p:$($labels) RETURN " + _PERSON + " AS person",
+            "passwordHash: $passwordHash, " + created_map() + "}) "
+            "SET p:$($labels) RETURN " + _PERSON + " AS person",
             {**fields, "labels": labels, "roleLabels": _ROLE_LABELS},
             write=True,
         )
@@ -34,9 +37,8 @@ def upsert(graph: Graph, fields: dict[str, Any], labels: list[str]) -> bool:
     """Create the account unless the email is taken; True when created (demo seeding)."""
     records = graph.run(
         "MERGE (p:Person {email: $email}) "
-        "ON CREATE SET p.id = $id, p.name = $name, p.region = $region, "
-        "p.passwordHash = $passwordHash, p.createdAt = datetime(), p.updatedAt = datetime(), "
-        "p.version = 1, p._new = true "
+        "ON CREATE SET p.name = $name, p.region = $region, p.passwordHash = $passwordHash, "
+        + created("p", id="$id") + ", p._new = true "
         "SET p:$($labels) "
         "WITH p, coalesce(p._new, false) AS created REMOVE p._new RETURN created",
         {**fields, "labels": labels},
@@ -61,18 +63,21 @@ def by_id(graph: Graph, person_id: str) -> dict[str, Any] | None:
     return dict(records[0]["person"]) if records else None
 
 
-def attach_demo_profile(graph: Graph, email: str) -> None:
-    """Skills and an occupation for the demo citizen (ESCO-style URIs); adds nothing twice."""
-    graph.run(
-        "MATCH (p:Person {email: $email}) "
-        "MERGE (s1:Skill {uri: 'http://data.europa.eu/esco/skill/demo-welding'}) "
-        "  ON CREATE SET s1.id = randomUUID(), s1.name = 'weld metal parts' "
-        "MERGE (s2:Skill {uri: 'http://data.europa.eu/esco/skill/demo-blueprints'}) "
-        "  ON CREATE SET s2.id = randomUUID(), s2.name = 'read blueprints' "
-        "MERGE (o:Occupation {uri: 'http://data.europa.eu/esco/occupation/demo-welder'}) "
-        "  ON CREATE SET o.id = randomUUID(), o.code = '7212', o.name = 'welder' "
-        "MERGE (p)-[:HAS_SKILL]->(s1) MERGE (p)-[:HAS_SKILL]->(s2) "
-        "MERGE (p)-[:HAS_OCCUPATION]->(o)",
-        {"email": email},
-        write=True,
-    )
+# The skills and the occupation are the partner graph's records, made by its writers.
+_DEMO_PROFILE = (
+    "MATCH (p:Person {email: $email}) "
+    "CALL (p) { UNWIND $skills AS s "
+    + writers.merge("Skill", "k", "uri", "s.uri", props="s", id="randomUUID()")
+    + "MERGE (p)-[:HAS_SKILL]->(k) } "
+    "CALL (p) { WITH $occupation AS o "
+    + writers.merge("Occupation", "k", "uri", "o.uri", props="o", id="randomUUID()")
+    + "MERGE (p)-[:HAS_OCCUPATION]->(k) }"
+)
+
+
+def attach_demo_profile(graph: Graph, email: str, skills: list[dict[str, str]],
+                        occupation: dict[str, str]) -> None:
+    """Skills (uri, name) and an occupation (uri, code, name) for the demo citizen; adds
+    nothing twice, and a skill or occupation already in the graph keeps its properties."""
+    graph.run(_DEMO_PROFILE, {"email": email, "skills": skills, "occupation": occupation},
+              write=True)

@@ -13,6 +13,7 @@ from typing import Any
 
 from neo4j.exceptions import ConstraintError
 
+from civicgraph.core.envelope import created, created_map, touched
 from civicgraph.core.errors import Conflict
 from civicgraph.core.graph import Graph
 
@@ -32,7 +33,7 @@ def create_client(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None
             "CREATE (c:OAuthClient {id: $id, clientId: $clientId, name: $name, "
             "secretHash: $secretHash, organisationId: $organisationId, scopes: $scopes, "
             "grantTypes: $grantTypes, redirectUris: $redirectUris, authMethod: $authMethod, "
-            "revoked: false, createdAt: datetime(), updatedAt: datetime(), version: 1}) "
+            "revoked: false, " + created_map() + "}) "
             "FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | "
             "  CREATE (c)-[:OWNED_BY]->(o)) "
             "RETURN " + _CLIENT + " AS client",
@@ -66,7 +67,7 @@ def revoke_client(graph: Graph, client_id: str) -> bool:
     """Mark the client revoked and every refresh token it holds; False if there is none."""
     records = graph.run(
         "MATCH (c:OAuthClient {clientId: $clientId}) "
-        "SET c.revoked = true, c.updatedAt = datetime(), c.version = c.version + 1 "
+        "SET c.revoked = true, " + touched("c") + " "
         "WITH c "
         "OPTIONAL MATCH (t:RefreshToken {clientId: $clientId}) WHERE t.revokedAt IS NULL "
         "SET t.revokedAt = datetime() "
@@ -86,7 +87,7 @@ def upsert_client(graph: Graph, fields: dict[str, Any]) -> bool:
         "ON CREATE SET c.id = $id, c.name = $name, c.secretHash = $secretHash, "
         "c.organisationId = o.id, c.scopes = $scopes, c.grantTypes = $grantTypes, "
         "c.redirectUris = $redirectUris, c.authMethod = $authMethod, c.revoked = false, "
-        "c.createdAt = datetime(), c.updatedAt = datetime(), c.version = 1, c._new = true "
+        + created("c") + ", c._new = true "
         # A redirect URI added to the demo later (the console's) reaches an existing client.
         "ON MATCH SET c.redirectUris = c.redirectUris + "
         "  [u IN $redirectUris WHERE NOT u IN c.redirectUris] "

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from civicgraph.core.envelope import created_map
 from civicgraph.core.graph import Graph
 
 _STATUS = (
@@ -40,7 +41,7 @@ def grant(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
         "  RETURN collect(old) AS olds } "
         "CREATE (p)-[:GAVE]->(c:Consent {id: $id, purpose: $purpose, categories: $categories, "
         "  grantedAt: datetime(), expiresAt: $expiresAt, withdrawnAt: null, "
-        "  createdAt: datetime(), updatedAt: datetime(), version: 1})-[:TO]->(o) "
+        "  " + created_map() + "})-[:TO]->(o) "
         "FOREACH (old IN olds | SET old.withdrawnAt = c.grantedAt CREATE (c)-[:SUPERSEDES]->(old)) "
         "RETURN " + _CONSENT + " AS consent",
         fields,
@@ -147,7 +148,7 @@ def ensure_demo_consent(graph: Graph, fields: dict[str, Any]) -> int:
         "WHERE NOT EXISTS { (p)-[:GAVE]->(:Consent {purpose: $purpose})-[:TO]->(o) } "
         "CREATE (p)-[:GAVE]->(c:Consent {id: $id, purpose: $purpose, categories: $categories, "
         "  grantedAt: datetime(), expiresAt: $expiresAt, withdrawnAt: null, "
-        "  createdAt: datetime(), updatedAt: datetime(), version: 1})-[:TO]->(o) "
+        "  " + created_map() + "})-[:TO]->(o) "
         "RETURN count(c) AS created",
         fields,
         write=True,

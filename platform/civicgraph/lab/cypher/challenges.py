@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from civicgraph.core.envelope import AT, created_map, touched
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import rules
 from civicgraph.lab.cypher.transitions import first_event
@@ -39,15 +40,15 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     records = graph.run(
         "CREATE (c:Challenge {id: $id, title: $title, description: $description, "
         "  eligibility: $eligibility, deadline: datetime($deadline), status: 'DRAFT', "
-        "  createdBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
+        "  createdBy: $actorId, " + created_map(AT) + "}) "
         + first_event("c", "CHALLENGE")
         + "WITH c "
         "CALL (c) { UNWIND $fieldIds AS fid MATCH (f:Field {id: fid}) "
         "  CREATE (c)-[:IN_FIELD]->(f) RETURN count(*) AS linked } "
         "CALL (c) { UNWIND $criteria AS k "
         "  CREATE (c)-[:HAS_CRITERION]->(:Criterion {id: k.id, name: k.name, weight: k.weight, "
-        "    description: k.description, position: k.position, createdAt: datetime($at), "
-        "    updatedAt: datetime($at), version: 1}) RETURN count(*) AS criteria } "
+        "    description: k.description, position: k.position, " + created_map(AT) + "}) "
+        "    RETURN count(*) AS criteria } "
         "CALL (c) { OPTIONAL MATCH (o:Organisation {id: $organisationId}) "
         "  FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | CREATE (c)-[:POSTED_BY]->(o)) "
         "  RETURN count(*) AS posted } "
@@ -67,7 +68,7 @@ def update(graph: Graph, challenge_id: str, version: int, changes: dict[str, Any
         "SET c.description = coalesce($description, c.description), "
         "  c.eligibility = coalesce($eligibility, c.eligibility), "
         "  c.deadline = coalesce(datetime($deadline), c.deadline), "
-        "  c.version = c.version + 1, c.updatedAt = datetime($at) "
+        "  " + touched("c", AT) + " "
         "WITH c "
         "CALL (c) { WITH c WHERE $fieldIds IS NOT NULL "
         "  OPTIONAL MATCH (c)-[old:IN_FIELD]->(:Field) DELETE old "
@@ -77,8 +78,8 @@ def update(graph: Graph, challenge_id: str, version: int, changes: dict[str, Any
         "  OPTIONAL MATCH (c)-[:HAS_CRITERION]->(old:Criterion) DETACH DELETE old "
         "  WITH DISTINCT c UNWIND $criteria AS k "
         "  CREATE (c)-[:HAS_CRITERION]->(:Criterion {id: k.id, name: k.name, weight: k.weight, "
-        "    description: k.description, position: k.position, createdAt: datetime($at), "
-        "    updatedAt: datetime($at), version: 1}) RETURN count(*) AS criteria } "
+        "    description: k.description, position: k.position, " + created_map(AT) + "}) "
+        "    RETURN count(*) AS criteria } "
         "RETURN " + CHALLENGE + " AS challenge",
         {**sets, "id": challenge_id, "version": version, "at": at, "description": None,
          "eligibility": None, "deadline": None, "fieldIds": None, "criteria": None, **changes},

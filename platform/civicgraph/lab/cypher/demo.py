@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from civicgraph.core.envelope import AT
 from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.cypher import writers
 
 
 def ensure_field(graph: Graph, code: str, name: str, field_id: str, at: str) -> None:
     graph.run(
-        "MERGE (f:Field {code: $code}) ON CREATE SET f.id = $id, f.name = $name, "
-        "f.createdAt = datetime($at), f.updatedAt = datetime($at), f.version = 1",
+        writers.merge("Field", "f", "code", "$code", props="{id: $id, name: $name}", at=AT),
         {"code": code, "name": name, "id": field_id, "at": at},
         write=True,
     )

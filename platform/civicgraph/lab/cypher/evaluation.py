@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from civicgraph.core.envelope import AT, created, touched
 from civicgraph.core.graph import Graph
 
 
@@ -113,9 +114,9 @@ def save_scores(graph: Graph, fields: dict[str, Any]) -> int:
     records = graph.run(
         "MATCH (p:Proposal {id: $proposal}) MATCH (x:Person {id: $expert}) "
         "MERGE (ev:Evaluation {judgeKey: $expert + '|' + $proposal}) "
-        "ON CREATE SET ev.id = randomUUID(), ev.createdAt = datetime($at), ev.version = 0 "
-        "SET ev.updatedAt = datetime($at), ev.version = ev.version + 1, "
-        "  ev.comment = coalesce($comment, ev.comment) "
+        "ON CREATE SET " + created("ev", AT, id="randomUUID()") + " "
+        "ON MATCH SET " + touched("ev", AT) + " "
+        "SET ev.comment = coalesce($comment, ev.comment) "
         "MERGE (ev)-[:EVALUATES]->(p) MERGE (ev)-[:BY]->(x) "
         "WITH ev UNWIND $scores AS s MATCH (k:Criterion {id: s.criterionId}) "
         "MERGE (ev)-[r:SCORED]->(k) SET r.score = s.score, r.at = datetime($at) "

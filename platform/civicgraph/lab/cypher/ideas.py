@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from civicgraph.core.envelope import AT, created_map
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher.transitions import first_event
 
@@ -20,7 +21,7 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     records = graph.run(
         "CREATE (i:Idea {id: $id, title: $title, description: $description, origin: $origin, "
         "  status: 'SUBMITTED', submittedBy: $actorId, organisationId: $organisationId, "
-        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
+        "  " + created_map(AT) + "}) "
         + first_event("i", "IDEA")
         + "WITH i OPTIONAL MATCH (p:Person {id: $actorId}) "
         "FOREACH (_ IN CASE WHEN p IS NULL THEN [] ELSE [1] END | CREATE (i)-[:SUBMITTED_BY]->(p)) "

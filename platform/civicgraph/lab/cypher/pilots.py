@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from civicgraph.core.envelope import AT, created_map, touched
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import rules
 from civicgraph.lab.cypher.transitions import first_event
@@ -37,7 +38,7 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
         "MATCH (p:Proposal {id: $proposalId}) WHERE p.status IN $proposalPilotable "
         "MATCH (sponsor:Person {id: $sponsorId}) "
         "CREATE (pl:Pilot {id: $id, title: $title, status: 'PROOF_OF_CONCEPT', "
-        "  createdBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
+        "  createdBy: $actorId, " + created_map(AT) + "}) "
         "CREATE (pl)-[:PILOTS]->(p) CREATE (pl)-[:SPONSORED_BY]->(sponsor) "
         + first_event("pl", "PILOT")
         + "WITH pl, p OPTIONAL MATCH (p)-[:SUBMITTED_BY]->(o:Organisation) "
@@ -73,7 +74,7 @@ def set_operating_model(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] 
         "SET pl.involved = $involved, pl.relationship = $relationship, "
         "  pl.ownership = $ownership, pl.fundingMethod = $fundingMethod, "
         "  pl.powerSits = $powerSits, pl.publicRole = $publicRole, "
-        "  pl.version = pl.version + 1, pl.updatedAt = datetime($at) "
+        "  " + touched("pl", AT) + " "
         "RETURN " + PILOT + " AS pilot",
         fields,
         write=True,
@@ -86,7 +87,7 @@ def add_measure(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
         "MATCH (pl:Pilot {id: $pilotId}) "
         "CREATE (m:OutcomeMeasure {id: $id, name: $name, unit: $unit, baseline: $baseline, "
         "  target: $target, direction: $direction, everyDays: $everyDays, "
-        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:MEASURES]->(pl) "
+        "  " + created_map(AT) + "})-[:MEASURES]->(pl) "
         "RETURN m {.id, .name, .unit, .baseline, .target, .direction, .everyDays} AS measure",
         fields,
         write=True,
@@ -97,7 +98,7 @@ def add_measure(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
 def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str) -> bool:
     records = graph.run(
         "MATCH (m:OutcomeMeasure {id: $id}) SET m.baseline = $baseline, "
-        "m.version = m.version + 1, m.updatedAt = datetime($at) RETURN true AS ok",
+        + touched("m", AT) + " RETURN true AS ok",
         {"id": measure_id, "baseline": baseline, "at": at},
         write=True,
     )
@@ -118,8 +119,7 @@ def record_measurement(graph: Graph, fields: dict[str, Any]) -> bool:
     records = graph.run(
         "MATCH (m:OutcomeMeasure {id: $measureId}) "
         "CREATE (x:Measurement {id: $id, value: $value, at: datetime($measuredAt), "
-        "  recordedBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), "
-        "  version: 1})-[:OF]->(m) RETURN true AS ok",
+        "  recordedBy: $actorId, " + created_map(AT) + "})-[:OF]->(m) RETURN true AS ok",
         fields,
         write=True,
     )

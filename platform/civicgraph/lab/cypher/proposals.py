@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from civicgraph.core.envelope import AT, created_map, touched
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import rules
 from civicgraph.lab.cypher.transitions import first_event
@@ -27,7 +28,7 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
         "CALL () { MATCH (o:Organisation {id: $ownerId}) RETURN o AS owner "
         "  UNION MATCH (t:Team {id: $ownerId}) RETURN t AS owner } "
         "CREATE (p:Proposal {id: $id, title: $title, summary: $summary, status: 'DRAFT', "
-        "  createdBy: $actorId, createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
+        "  createdBy: $actorId, " + created_map(AT) + "}) "
         "CREATE (p)-[:RESPONDS_TO]->(c) CREATE (p)-[:SUBMITTED_BY]->(owner) "
         + first_event("p", "PROPOSAL")
         + "RETURN " + PROPOSAL + " AS proposal",
@@ -45,7 +46,7 @@ def update(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
         "WITH p, c WHERE p.version = $version AND p.status IN $proposalEditable "
         "  AND " + rules.takes_proposals("c", "at") + " "
         "SET p.title = coalesce($title, p.title), p.summary = coalesce($summary, p.summary), "
-        "  p.version = p.version + 1, p.updatedAt = datetime($at) "
+        "  " + touched("p", AT) + " "
         "RETURN " + PROPOSAL + " AS proposal",
         fields,
         write=True,
@@ -83,8 +84,7 @@ def for_challenge(graph: Graph, challenge_id: str,
 
 def create_team(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     records = graph.run(
-        "CREATE (t:Team {id: $id, name: $name, createdAt: datetime($at), "
-        "  updatedAt: datetime($at), version: 1}) "
+        "CREATE (t:Team {id: $id, name: $name, " + created_map(AT) + "}) "
         "WITH t CALL (t) { UNWIND $memberIds AS mid MATCH (m:Person {id: mid}) "
         "  CREATE (m)-[:MEMBER_OF {role: 'member'}]->(t) RETURN collect(m.id) AS members } "
         "RETURN t {.id, .name, members: members} AS team",

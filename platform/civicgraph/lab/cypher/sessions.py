@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from civicgraph.core.envelope import AT, created_map
 from civicgraph.core.graph import Graph
 
 SESSION = (
@@ -20,8 +21,7 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     records = graph.run(
         "CREATE (s:Session {id: $id, title: $title, kind: $kind, description: $description, "
         "  location: $location, capacity: $capacity, startsAt: datetime($startsAt), "
-        "  endsAt: datetime($endsAt), createdBy: $actorId, createdAt: datetime($at), "
-        "  updatedAt: datetime($at), version: 1}) "
+        "  endsAt: datetime($endsAt), createdBy: $actorId, " + created_map(AT) + "}) "
         "WITH s CALL (s) { UNWIND $fieldIds AS fid MATCH (f:Field {id: fid}) "
         "  CREATE (s)-[:IN_FIELD]->(f) RETURN count(*) AS fields } "
         "CALL (s) { UNWIND $expertIds AS xid MATCH (x:Person:Expert {id: xid}) "

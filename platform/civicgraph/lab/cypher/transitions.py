@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from civicgraph.core.envelope import AT, created_map, touched
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import rules
 
@@ -24,7 +25,7 @@ def first_event(var: str, kind: str | None = None) -> str:
     return (
         f"CREATE (first_{var}:LifecycleEvent {{id: randomUUID(), at: datetime($at), "
         f"actor: $actorId, fromStatus: null, toStatus: {var}.status, reason: 'created', "
-        f"recordKind: '{kind}', createdAt: datetime($at), updatedAt: datetime($at), version: 1}})"
+        f"recordKind: '{kind}', {created_map(AT)}}})"
         f"-[:HAPPENED_TO]->({var}) CREATE ({var})-[:LAST_EVENT]->(first_{var}) "
     )
 
@@ -128,7 +129,7 @@ _OUTBOX = (
     "  MATCH (s:WebhookSubscription) WHERE s.active AND $webhook IN s.events "
     "  CREATE (o:OutboxEvent {id: randomUUID(), eventType: $webhook, payload: $payload, "
     "    status: 'PENDING', attempts: 0, nextAttemptAt: datetime($at), "
-    "    createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:TO]->(s) "
+    "    " + created_map(AT) + "})-[:TO]->(s) "
     "  CREATE (o)-[:ABOUT]->(r) "
     "  RETURN count(o) AS queued "
     "} "
@@ -140,7 +141,7 @@ EFFECTS: dict[str, str] = {
     "idea_to_challenge": (
         "CREATE (Challenge:Challenge {id: $effect.challengeId, title: r.title, "
         "  description: r.description, eligibility: '', status: 'DRAFT', createdBy: $actorId, "
-        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:FROM_IDEA]->(r) "
+        "  " + created_map(AT) + "})-[:FROM_IDEA]->(r) "
         + first_event("Challenge", "CHALLENGE")
         + "WITH r, e, queued "
     ),
@@ -148,7 +149,7 @@ EFFECTS: dict[str, str] = {
         "MATCH (c:Challenge {id: $effect.challengeId}) "
         "CREATE (Proposal:Proposal {id: $effect.proposalId, title: r.title, "
         "  summary: r.description, status: 'DRAFT', createdBy: r.submittedBy, "
-        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:RESPONDS_TO]->(c) "
+        "  " + created_map(AT) + "})-[:RESPONDS_TO]->(c) "
         "CREATE (Proposal)-[:FROM_IDEA]->(r) "
         + first_event("Proposal", "PROPOSAL")
         + "WITH r, e, queued, Proposal "
@@ -172,14 +173,14 @@ def _transition_statement(label: str, effect: str) -> str:
         # Take the write lock first, so the version read next is the latest committed one.
         "SET r._lock = true REMOVE r._lock "
         "WITH r WHERE r.version = $version AND r.status = $from "
-        "SET r.status = $to, r.version = r.version + 1, r.updatedAt = datetime($at), "
+        "SET r.status = $to, " + touched("r", AT) + ", "
         "  r.statusChangedAt = datetime($at) "
         "WITH r "
         "OPTIONAL MATCH (r)-[last:LAST_EVENT]->(prev:LifecycleEvent) "
         "OPTIONAL MATCH (who:Person {id: $actorId}) "
         "CREATE (e:LifecycleEvent {id: $eventId, at: datetime($at), actor: $actorId, "
         "  fromStatus: $from, toStatus: $to, reason: $reason, recordKind: $kind, "
-        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:HAPPENED_TO]->(r) "
+        "  " + created_map(AT) + "})-[:HAPPENED_TO]->(r) "
         "CREATE (r)-[:LAST_EVENT]->(e) "
         "DELETE last "
         "FOREACH (_ IN CASE WHEN prev IS NULL THEN [] ELSE [1] END | "

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from civicgraph.core.envelope import AT, created_map
 from civicgraph.core.graph import Graph
 
 SUBSCRIPTION = (
@@ -15,7 +16,7 @@ def create_subscription(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     records = graph.run(
         "CREATE (s:WebhookSubscription {id: $id, url: $url, events: $events, secret: $secret, "
         "  active: true, organisationId: $organisationId, createdBy: $actorId, "
-        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1}) "
+        "  " + created_map(AT) + "}) "
         "WITH s OPTIONAL MATCH (o:Organisation {id: $organisationId}) "
         "FOREACH (_ IN CASE WHEN o IS NULL THEN [] ELSE [1] END | "
         "  CREATE (o)-[:SUBSCRIBES]->(s)) "
@@ -66,7 +67,7 @@ def record_attempt(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
         "    ELSE datetime($at) + duration({milliseconds: $retryMs}) END "
         "CREATE (d:WebhookDelivery {id: randomUUID(), attempt: o.attempts, "
         "  statusCode: $statusCode, error: $error, at: datetime($at), durationMs: $durationMs, "
-        "  createdAt: datetime($at), updatedAt: datetime($at), version: 1})-[:OF]->(o) "
+        "  " + created_map(AT) + "})-[:OF]->(o) "
         "RETURN o.attempts AS attempts, o.status AS status",
         fields,
         write=True,

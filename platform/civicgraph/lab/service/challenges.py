@@ -13,7 +13,12 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import challenges as repo
 from civicgraph.lab.service import machine
 from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
-from civicgraph.lab.service.validation import TITLE_MAX, acting_for, page_size, require_role, text
+from civicgraph.lab.service.validation import (
+    acting_for,
+    page_size,
+    require_role,
+    text,
+)
 
 CRITERIA_MAX = 20
 # The proposals a challenge read counts, a panel judges and staff list: those sent.
@@ -27,15 +32,15 @@ def _criteria(raw: list[dict[str, Any]] | None) -> list[dict[str, Any]]:
         raise BadInput(f"a rubric has at most {CRITERIA_MAX} criteria", field="criteria")
     cleaned: list[dict[str, Any]] = []
     for position, item in enumerate(raw):
-        name = text(item.get("name"), "criteria.name", TITLE_MAX)
+        name = text("Criterion", "name", item.get("name"), field="criteria.name")
         weight = item.get("weight")
         if not isinstance(weight, int | float) or isinstance(weight, bool) or weight <= 0:
             raise BadInput(f"criterion {name!r} needs a positive weight", field="criteria.weight")
         if any(c["name"].casefold() == name.casefold() for c in cleaned):
             raise BadInput(f"criterion {name!r} is named twice", field="criteria.name")
         cleaned.append({"id": str(uuid.uuid4()), "name": name, "weight": float(weight),
-                        "description": text(item.get("description"), "criteria.description",
-                                            required=False),
+                        "description": text("Criterion", "description", item.get("description"),
+                                            field="criteria.description"),
                         "position": position})
     return cleaned
 
@@ -57,9 +62,9 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
     organisation_id = acting_for(actor, organisation_id, "post a challenge")
     linked_fields = field_ids(graph, field_codes or [])
     return repo.create(graph, {
-        "id": str(uuid.uuid4()), "title": text(title, "title", TITLE_MAX),
-        "description": text(description, "description"),
-        "eligibility": text(eligibility, "eligibility", required=False),
+        "id": str(uuid.uuid4()), "title": text("Challenge", "title", title),
+        "description": text("Challenge", "description", description),
+        "eligibility": text("Challenge", "eligibility", eligibility),
         "deadline": clock.iso(clock.parse(deadline, "deadline")) if deadline else None,
         "fieldIds": linked_fields, "criteria": _criteria(criteria),
         "organisationId": organisation_id, "actorId": actor.id, "at": clock.iso(), **SENT,
@@ -108,9 +113,9 @@ def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
         raise Forbidden("only lab staff or the posting organisation may edit this challenge")
     changes: dict[str, Any] = {}
     if description is not None:
-        changes["description"] = text(description, "description")
+        changes["description"] = text("Challenge", "description", description)
     if eligibility is not None:
-        changes["eligibility"] = text(eligibility, "eligibility", required=False)
+        changes["eligibility"] = text("Challenge", "eligibility", eligibility)
     if deadline is not None:
         changes["deadline"] = clock.iso(clock.parse(deadline, "deadline"))
     if field_codes is not None:

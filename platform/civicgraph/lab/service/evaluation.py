@@ -96,7 +96,7 @@ def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, A
         cleaned.append({"criterionId": criterion, "score": float(value)})
     saved = repo.save_scores(graph, {
         "proposal": proposal_id, "expert": actor.id, "scores": cleaned, "at": clock.iso(),
-        "comment": text(comment, "comment", required=False) or None,
+        "comment": text("Evaluation", "comment", comment) or None,
     })
     return {"proposalId": proposal_id, "expertId": actor.id, "saved": saved}
 

@@ -15,7 +15,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import ideas as repo
 from civicgraph.lab.service import machine, proposals
 from civicgraph.lab.service.lifecycles import IDEA
-from civicgraph.lab.service.validation import TITLE_MAX, page_size, require_signed_in, text
+from civicgraph.lab.service.validation import page_size, require_signed_in, text
 
 # Staff of the agency (lab staff, administrators) count as inside; everyone else as outside.
 DUPLICATES_SHOWN = 5
@@ -44,8 +44,8 @@ def likely_duplicates(graph: Graph, title: str, description: str) -> list[dict[s
 def submit(graph: Graph, actor: Actor, *, title: str | None,
            description: str | None) -> dict[str, Any]:
     require_signed_in(actor)
-    clean_title = text(title, "title", TITLE_MAX)
-    clean_description = text(description, "description")
+    clean_title = text("Idea", "title", title)
+    clean_description = text("Idea", "description", description)
     # Searched before the new idea exists, so it never lists itself.
     duplicates = likely_duplicates(graph, clean_title, clean_description)
     idea = repo.create(graph, {

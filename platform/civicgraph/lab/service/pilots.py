@@ -21,7 +21,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import pilots as repo
 from civicgraph.lab.service import machine
 from civicgraph.lab.service.lifecycles import PILOT, PROPOSAL, STAGE_GATES
-from civicgraph.lab.service.validation import TITLE_MAX, choice, page_size, require_role, text
+from civicgraph.lab.service.validation import choice, page_size, require_role, text
 
 INVOLVED = ("CITIZENS", "COMMUNITIES", "THIRD_SECTOR", "START_UPS", "EMPLOYERS",
             "PUBLIC_AGENCIES", "RESEARCHERS", "FUNDERS")
@@ -61,8 +61,8 @@ def start(graph: Graph, actor: Actor, proposal_id: str, *, title: str | None,
     """Staff start a pilot of a SELECTED proposal; the sponsor (default: the actor) signs off."""
     require_role(actor, STAFF, "start pilots")
     created = repo.create(graph, {
-        "id": str(uuid.uuid4()), "proposalId": proposal_id, "title": text(title, "title",
-                                                                          TITLE_MAX),
+        "id": str(uuid.uuid4()), "proposalId": proposal_id,
+        "title": text("Pilot", "title", title),
         "sponsorId": sponsor_id or actor.id, "actorId": actor.id, "at": clock.iso(),
         **PROPOSAL.params("pilotable"),
     })
@@ -110,8 +110,8 @@ def add_measure(graph: Graph, actor: Actor, pilot_id: str, *, name: str | None,
     if every_days is not None and (not isinstance(every_days, int) or every_days < 1):
         raise BadInput("everyDays is a whole number of days, at least 1", field="everyDays")
     measure = repo.add_measure(graph, {
-        "id": str(uuid.uuid4()), "pilotId": pilot_id, "name": text(name, "name", TITLE_MAX),
-        "unit": text(unit, "unit", 50), "target": _number(target, "target"),
+        "id": str(uuid.uuid4()), "pilotId": pilot_id, "name": text("OutcomeMeasure", "name", name),
+        "unit": text("OutcomeMeasure", "unit", unit), "target": _number(target, "target"),
         "baseline": _number(baseline, "baseline", required=False),
         "direction": choice(direction, "direction", DIRECTIONS), "everyDays": every_days,
         "at": clock.iso(),

@@ -13,7 +13,7 @@ from civicgraph.lab.cypher import challenges as challenge_repo
 from civicgraph.lab.cypher import proposals as repo
 from civicgraph.lab.service import machine
 from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
-from civicgraph.lab.service.validation import TITLE_MAX, require_signed_in, text
+from civicgraph.lab.service.validation import require_signed_in, text
 
 # What decides whether a challenge takes proposals, and which proposals its proposer may edit.
 WINDOW = CHALLENGE.params("taking_proposals")
@@ -38,7 +38,7 @@ def create_team(graph: Graph, actor: Actor, *, name: str | None,
     """A team of people (the creator included) that may send proposals as one proposer."""
     require_signed_in(actor)
     members = sorted({actor.id, *member_ids})
-    team = repo.create_team(graph, {"id": str(uuid.uuid4()), "name": text(name, "name", TITLE_MAX),
+    team = repo.create_team(graph, {"id": str(uuid.uuid4()), "name": text("Team", "name", name),
                                     "memberIds": members, "at": clock.iso()})
     missing = sorted(set(members) - set(team["members"]))
     if missing:
@@ -60,7 +60,8 @@ def create(graph: Graph, actor: Actor, *, challenge_id: str, title: str | None,
         raise BadInput("a proposal comes from an organisation or a team: name a team",
                        field="teamId")
     fields = {"id": str(uuid.uuid4()), "challengeId": challenge_id, "ownerId": owner,
-              "title": text(title, "title", TITLE_MAX), "summary": text(summary, "summary"),
+              "title": text("Proposal", "title", title),
+              "summary": text("Proposal", "summary", summary),
               "actorId": actor.id, "at": clock.iso(), **WINDOW}
     created = repo.create(graph, fields)
     if created is None:
@@ -87,8 +88,8 @@ def update(graph: Graph, actor: Actor, proposal_id: str, version: int, *,
         raise Forbidden("only the proposer may edit a proposal")
     updated = repo.update(graph, {
         "id": proposal_id, "version": version, "at": clock.iso(),
-        "title": text(title, "title", TITLE_MAX) if title is not None else None,
-        "summary": text(summary, "summary") if summary is not None else None,
+        "title": text("Proposal", "title", title) if title is not None else None,
+        "summary": text("Proposal", "summary", summary) if summary is not None else None,
         **WINDOW, **EDITABLE,
     })
     if updated is None:

@@ -13,7 +13,6 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import sessions as repo
 from civicgraph.lab.service.challenges import field_ids
 from civicgraph.lab.service.validation import (
-    TITLE_MAX,
     choice,
     page_size,
     require_role,
@@ -40,10 +39,10 @@ def create(graph: Graph, actor: Actor, *, title: str | None, kind: str, starts_a
     if not_experts:
         raise BadInput(f"not experts: {', '.join(not_experts)}", field="expertIds")
     return repo.create(graph, {
-        "id": str(uuid.uuid4()), "title": text(title, "title", TITLE_MAX),
+        "id": str(uuid.uuid4()), "title": text("Session", "title", title),
         "kind": choice(kind, "kind", KINDS),
-        "description": text(description, "description", required=False),
-        "location": text(location, "location", TITLE_MAX, required=False),
+        "description": text("Session", "description", description),
+        "location": text("Session", "location", location),
         "capacity": capacity, "startsAt": clock.iso(start), "endsAt": clock.iso(end),
         "fieldIds": field_ids(graph, field_codes), "expertIds": experts,
         "actorId": actor.id, "at": clock.iso(),

@@ -1,4 +1,10 @@
-"""Small input rules shared by the lab's services (trimmed text with limits, enums)."""
+"""The lab's property rules, declared once per label and property, and the small checks its
+services share (signed in, a role).
+
+Every write of a lab record cleans its text through ``text(label, property, value)``, so a
+create and an update of the same property (a challenge's description, a proposal's title)
+cannot disagree; the mechanism is the platform's one (``core.validation``).
+"""
 
 from __future__ import annotations
 
@@ -6,27 +12,40 @@ from collections.abc import Iterable
 
 from civicgraph.core.access import PARTNER, STAFF
 from civicgraph.core.actor import Actor
-from civicgraph.core.errors import BadInput, Forbidden, Unauthenticated
+from civicgraph.core.errors import Forbidden, Unauthenticated
+from civicgraph.core.validation import Rules
 
 TITLE_MAX = 200
 TEXT_MAX = 8000
 
+_TITLE = Rules(required=True, max_length=TITLE_MAX)
+_TEXT = Rules(required=True, max_length=TEXT_MAX)
+_NOTE = Rules(max_length=TEXT_MAX)
 
-def text(value: str | None, field: str, limit: int = TEXT_MAX, *, required: bool = True) -> str:
-    cleaned = (value or "").strip()
-    if required and not cleaned:
-        raise BadInput(f"{field} is required", field=field)
-    if len(cleaned) > limit:
-        raise BadInput(f"{field} is {len(cleaned)} characters long; the limit is {limit}",
-                       field=field)
-    return cleaned
+PROPERTIES: dict[str, dict[str, Rules]] = {
+    "Idea": {"title": _TITLE, "description": _TEXT},
+    "Challenge": {"title": _TITLE, "description": _TEXT, "eligibility": _NOTE},
+    "Criterion": {"name": _TITLE, "description": _NOTE},
+    "Team": {"name": _TITLE},
+    "Proposal": {"title": _TITLE, "summary": _TEXT},
+    "Evaluation": {"comment": _NOTE},
+    "Session": {"title": _TITLE, "description": _NOTE,
+                "location": Rules(max_length=TITLE_MAX)},
+    "Pilot": {"title": _TITLE},
+    "OutcomeMeasure": {"name": _TITLE, "unit": Rules(required=True, max_length=50)},
+}
+
+
+def text(label: str, prop: str, value: str | None, *, field: str | None = None) -> str:
+    """``label``'s ``prop`` as stored: trimmed, checked by its rules; ``""`` when not given.
+    ``field`` names it in the error when the input calls it otherwise (``criteria.name``)."""
+    cleaned = PROPERTIES[label][prop].clean(field or prop, value)
+    return "" if cleaned is None else str(cleaned)
 
 
 def choice(value: str | None, field: str, allowed: Iterable[str]) -> str:
-    options = list(allowed)
-    if value not in options:
-        raise BadInput(f"{field} {value!r} is not one of {', '.join(options)}", field=field)
-    return value
+    cleaned = Rules(required=True, choices=tuple(allowed)).clean(field, value)
+    return str(cleaned)
 
 
 def require_signed_in(actor: Actor) -> None:

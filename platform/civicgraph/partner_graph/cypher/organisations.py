@@ -10,6 +10,7 @@ from neo4j.exceptions import ConstraintError
 from civicgraph.compiler.visibility import Visibility, visible
 from civicgraph.core.errors import Conflict
 from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.cypher import writers
 
 
 def _projection(var: str) -> str:
@@ -23,40 +24,20 @@ def _projection(var: str) -> str:
 _ORG = _projection("o")
 
 
+_CREATE = writers.create("Organisation", "o", "$props", labels="$label")
+
+
 def create(graph: Graph, fields: dict[str, Any], label: str) -> dict[str, Any]:
     """Create one organisation; a taken name in the same region raises ``Conflict``."""
     try:
         records = graph.run(
-            "CREATE (o:Organisation:$($label) {id: $id, name: $name, nameKey: $nameKey, "
-            "kind: $kind, region: $region, description: $description, "
-            "createdAt: datetime(), updatedAt: datetime(), version: 1}) "
-            "RETURN " + _ORG + " AS org",
-            {**fields, "label": label},
+            _CREATE + "RETURN " + _ORG + " AS org",
+            {"props": fields, "label": label},
             write=True,
         )
     except ConstraintError as exc:
         raise Conflict("an organisation with this name already exists in this region") from exc
     return dict(records[0]["org"])
-
-
-def upsert_by_name(graph: Graph, rows: list[dict[str, Any]]) -> int:
-    """Create the organisations whose name and region are new; return how many were created.
-
-    Used by seeding, which must be safe to run on every start.
-    """
-    records = graph.run(
-        "UNWIND $rows AS row "
-        "MERGE (o:Organisation {nameKey: row.nameKey}) "
-        "ON CREATE SET o.id = row.id, o.name = row.name, o.kind = row.kind, "
-        "o.region = row.region, o.description = row.description, "
-        "o.createdAt = datetime(), o.updatedAt = datetime(), o.version = 1, o._new = true "
-        "SET o:$(row.label) "
-        "WITH o, coalesce(o._new, false) AS created REMOVE o._new "
-        "RETURN count(CASE WHEN created THEN 1 END) AS created",
-        {"rows": rows},
-        write=True,
-    )
-    return int(records[0]["created"])
 
 
 def link(
@@ -68,7 +49,7 @@ def link(
         "OPTIONAL MATCH (a)-[existing:PARTNERS_WITH]-(b) "
         "WITH a, b, head(collect(existing)) AS existing "
         "FOREACH (_ IN CASE WHEN existing IS NULL THEN [1] ELSE [] END | "
-        "  CREATE (a)-[:PARTNERS_WITH {since: $since, createdAt: datetime()}]->(b)) "
+        + writers.partnership("a", "b", "$since") + ") "
         "WITH a, b, existing IS NULL AS created "
         "MATCH (a)-[r:PARTNERS_WITH]-(b) "
         "RETURN " + _projection("a") + " AS a, " + _projection("b") + " AS b, "
@@ -113,17 +94,3 @@ def recompute_partner_counts(graph: Graph) -> int:
         write=True,
     )
     return int(records[0]["updated"])
-
-
-def link_by_name_keys(graph: Graph, pairs: list[dict[str, Any]]) -> int:
-    """Link pairs given by name keys, skipping pairs already linked; used by seeding."""
-    records = graph.run(
-        "UNWIND $pairs AS pair "
-        "MATCH (a:Organisation {nameKey: pair.a}) MATCH (b:Organisation {nameKey: pair.b}) "
-        "WHERE NOT (a)-[:PARTNERS_WITH]-(b) "
-        "CREATE (a)-[:PARTNERS_WITH {since: pair.since, createdAt: datetime()}]->(b) "
-        "RETURN count(*) AS created",
-        {"pairs": pairs},
-        write=True,
-    )
-    return int(records[0]["created"])

@@ -18,8 +18,10 @@ from civicgraph.compiler.cypher import Builder, kids, project
 from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import Visibility
+from civicgraph.core.envelope import touched
 from civicgraph.core.errors import Conflict
 from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.cypher import writers
 
 ADMIN_VIEW = Visibility(admin=True)
 
@@ -130,9 +132,8 @@ def create(graph: Graph, type_name: str, props: dict[str, Any], relations: dict[
     cypher = (
         f"WITH {missing} AS missing "
         "WITH missing, size(missing) = 0 AS ok "
-        f"FOREACH (_ IN CASE WHEN ok THEN [1] ELSE [] END | CREATE (c:{label}) "
-        "SET c = $props, c.createdAt = datetime(), c.updatedAt = datetime(), c.version = 1, "
-        "c:$($labels)) "
+        "FOREACH (_ IN CASE WHEN ok THEN [1] ELSE [] END | "
+        + writers.create(type_name, "c", "$props", labels="$labels") + ") "
         f"WITH missing, ok OPTIONAL MATCH (n:{label} {{id: $props.id}}) "
         "WITH n, missing, ok AND n IS NOT NULL AS ok "
         + updates +
@@ -161,8 +162,7 @@ def update(graph: Graph, type_name: str, node_id: str, version: int, props: dict
         "WITH n, missing, n.version AS current, n IS NOT NULL AS found "
         "WITH n, missing, current, found, found AND current = $version AS fresh "
         "WITH n, missing, current, found, fresh, fresh AND size(missing) = 0 AS ok "
-        "CALL (n, ok) { WITH n, ok WHERE ok SET n += $props, n.updatedAt = datetime(), "
-        "n.version = n.version + 1 } "
+        "CALL (n, ok) { WITH n, ok WHERE ok SET n += $props, " + touched("n") + " } "
         + relabel + updates +
         f"RETURN found, ok, current, missing, CASE WHEN ok THEN {projection} END AS item"
     )

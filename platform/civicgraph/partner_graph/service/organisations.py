@@ -1,7 +1,8 @@
 """Registering organisations and linking them as partners.
 
-Validation lives here rather than in GraphQL so that the console, the CLI and the seeders obey the
-same rules as the API.
+The properties' rules are the partner graph model's (``compiler.model.ORGANISATION``), so the
+console, the CLI, the feeds and the seeders obey the same ones as the API. ``KIND_LABELS`` (the
+kinds and their labels) and ``name_key`` are the partner graph's public face for other domains.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ import datetime as dt
 import uuid
 from typing import Any
 
+from civicgraph.compiler.model import KIND_LABELS as KIND_LABELS
+from civicgraph.compiler.model import ORGANISATION
 from civicgraph.core.access import Principal, require_owner
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
@@ -17,21 +20,7 @@ from civicgraph.core.tasks import TaskQueue, TaskStatus
 from civicgraph.partner_graph.cypher import organisations as repo
 from civicgraph.partner_graph.service.reads import viewer_for
 
-# GraphQL enum value -> the node's kind label (docs/graph-model.md lists both).
-KIND_LABELS: dict[str, str] = {
-    "AGENCY": "Agency",
-    "START_UP": "StartUp",
-    "EMPLOYER": "Employer",
-    "TRAINING_PROVIDER": "TrainingProvider",
-    "THIRD_SECTOR": "ThirdSector",
-    "RESEARCH": "Research",
-}
-
-NAME_MAX = 200
-REGION_MAX = 100
-DESCRIPTION_MAX = 4000
 PAGE_MAX = 100
-
 
 
 def name_key(name: str, region: str) -> str:
@@ -39,34 +28,16 @@ def name_key(name: str, region: str) -> str:
     return " ".join(name.casefold().split()) + "|" + " ".join(region.casefold().split())
 
 
-def _text(value: str | None, field: str, limit: int, *, required: bool) -> str:
-    text = (value or "").strip()
-    if required and not text:
-        raise BadInput(f"{field} is required", field=field)
-    if len(text) > limit:
-        raise BadInput(f"{field} is {len(text)} characters long; the limit is {limit}", field=field)
-    return text
-
-
 def register(
     graph: Graph, *, name: str | None, kind: str | None, region: str | None, description: str | None
 ) -> dict[str, Any]:
-    clean_name = _text(name, "name", NAME_MAX, required=True)
-    clean_region = _text(region, "region", REGION_MAX, required=True)
-    clean_description = _text(description, "description", DESCRIPTION_MAX, required=False)
-    if kind not in KIND_LABELS:
-        raise BadInput(
-            f"kind {kind!r} is not known; use one of {', '.join(KIND_LABELS)}", field="kind"
-        )
-    fields = {
-        "id": str(uuid.uuid4()),
-        "name": clean_name,
-        "nameKey": name_key(clean_name, clean_region),
-        "kind": kind,
-        "region": clean_region,
-        "description": clean_description,
-    }
-    return repo.create(graph, fields, KIND_LABELS[kind])
+    """A new organisation; its properties obey the model's rules (compiler.model), as an update,
+    a feed or a seed does. A description not given is stored empty."""
+    fields = ORGANISATION.clean({"name": name, "kind": kind, "region": region,
+                                 "description": description or ""}, creating=True)
+    fields["id"] = str(uuid.uuid4())
+    fields["nameKey"] = name_key(fields["name"], fields["region"])
+    return repo.create(graph, fields, KIND_LABELS[fields["kind"]])
 
 
 def link_partners(

@@ -1,65 +1,27 @@
 """Create, update and delete partner-graph records: validation, then one statement each.
 
-The rules live here so the console, the CLI and the generator obey the same ones as GraphQL.
+Each property's rules are declared in the model (``compiler.model``) and checked by its
+``clean``, which registration, the feeds, the seeds and the generator use too.
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import uuid
 from typing import Any
 
-from civicgraph.compiler.model import DATE, DATETIME, FLOAT, INT, KIND, TYPES
+from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection
 from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.cypher import writes as repo
 from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
 
-READ_ONLY = frozenset({"id", "version", "createdAt", "updatedAt", "partnerCount"})
-LONG_TEXT = frozenset({"description"})
-TEXT_MAX, LONG_TEXT_MAX = 200, 4000
-CHOICES: dict[tuple[str, str], tuple[str, ...]] = {
-    ("Vacancy", "status"): ("OPEN", "CLOSED", "WITHDRAWN"),
-    ("TrainingCourse", "mode"): ("IN_PERSON", "ONLINE", "BLENDED"),
-    ("PartnerPlatform", "mode"): ("TEST", "PRODUCTION"),
-}
 REL_INPUTS = repo.REL_INPUTS
 
 
 def writable(type_name: str) -> list[tuple[str, str, bool]]:
     """(field, kind, required on create) of the fields a client may set."""
-    return [(p.name, p.kind, p.required) for p in TYPES[type_name].props
-            if p.name not in READ_ONLY]
-
-
-def _clean(type_name: str, values: dict[str, Any], creating: bool) -> dict[str, Any]:
-    props: dict[str, Any] = {}
-    for name, kind, required in writable(type_name):
-        value = values.get(name)
-        if isinstance(value, str):
-            value = value.strip()
-            limit = LONG_TEXT_MAX if name in LONG_TEXT else TEXT_MAX
-            if len(value) > limit:
-                raise BadInput(f"{name} is {len(value)} characters long; the limit is {limit}",
-                               field=name)
-            choices = CHOICES.get((type_name, name))
-            if choices and value not in choices:
-                raise BadInput(f"{name} must be one of {', '.join(choices)}", field=name)
-        if (value is None or value == "") and required and (creating or name in values):
-            raise BadInput(f"{name} is required", field=name)
-        if kind in (INT, FLOAT) and isinstance(value, int | float) and value < 0:
-            raise BadInput(f"{name} cannot be negative", field=name)
-        if kind == KIND and value is not None and value not in KIND_LABELS:
-            raise BadInput(f"kind must be one of {', '.join(KIND_LABELS)}", field=name)
-        if kind in (DATE, DATETIME) and value is not None and not isinstance(value, dt.date):
-            raise BadInput(f"{name} must be a date", field=name)
-        if name in values:
-            props[name] = value
-    low, high = props.get("salaryMin"), props.get("salaryMax")
-    if low is not None and high is not None and low > high:
-        raise BadInput("salaryMin is above salaryMax", field="salaryMin")
-    return props
+    return [(p.name, p.kind, p.required) for p in TYPES[type_name].writable]
 
 
 def _relations(type_name: str, values: dict[str, Any], creating: bool) -> dict[str, list[str]]:
@@ -93,7 +55,7 @@ def _outcome(result: repo.WriteResult, type_name: str, node_id: str,
 
 def create(graph: Graph, type_name: str, values: dict[str, Any], root: Selection,
            record_field: str) -> dict[str, Any]:
-    props = _clean(type_name, values, creating=True)
+    props = TYPES[type_name].clean(values, creating=True)
     props["id"] = str(uuid.uuid4())
     relations = _relations(type_name, values, creating=True)
     result = repo.create(graph, type_name, props, relations, root, record_field)
@@ -103,7 +65,7 @@ def create(graph: Graph, type_name: str, values: dict[str, Any], root: Selection
 
 def update(graph: Graph, type_name: str, node_id: str, version: int, values: dict[str, Any],
            root: Selection, record_field: str) -> dict[str, Any]:
-    props = _clean(type_name, values, creating=False)
+    props = TYPES[type_name].clean(values, creating=False)
     relations = _relations(type_name, values, creating=False)
     labels = None
     if type_name == "Organisation" and {"name", "region", "kind"} & props.keys():
