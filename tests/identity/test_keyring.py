@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import time
 from concurrent.futures import ProcessPoolExecutor
@@ -41,8 +42,10 @@ def _secret_after(folder: str, start: float) -> str:
 def test_web_workers_starting_together_share_one_session_secret(tmp_path: Path) -> None:
     """gunicorn starts its workers at once; each must sign sessions with the same key, and none
     may fail to boot on another's half-written file."""
-    start = time.time() + 0.5
-    with ProcessPoolExecutor(max_workers=8) as pool:
+    start = time.time() + 3.0  # time for every process to start before they all ask
+    # Spawned, not forked: a fork would inherit this test session's open broker connections.
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=8, mp_context=spawn) as pool:
         secrets = list(pool.map(_secret_after, [str(tmp_path)] * 16, [start] * 16))
     assert len(set(secrets)) == 1 and len(secrets[0]) >= 48
     assert sorted(p.name for p in tmp_path.iterdir()) == ["session.secret"]
