@@ -8,7 +8,7 @@ PY_STAMP := $(VENV)/.civicgraph-installed
 NEO4J_DIR := neo4j_embedded
 NEO4J_LIB_STAMP := $(NEO4J_DIR)/target/lib/.fetched
 NEO4J_LAUNCHER := $(NEO4J_DIR)/target/classes/org/civicgraph/neo4j/EmbeddedNeo4j.class
-GRAPHIQL_DIR := platform/civicgraph/api/http/static
+GRAPHIQL_DIR := platform/civicgraph/gateway/static
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/graphiql/graphiql.min.js
 MVN := mvn -B -q
 
@@ -70,7 +70,7 @@ $(BENCH_PEER_STAMP): bench/package.json
 	npm install --prefix bench --no-package-lock --no-audit --no-fund --silent
 
 schema: python
-	$(BIN)/civicgraph schema > platform/civicgraph/api/schema.graphql
+	$(BIN)/civicgraph schema > platform/civicgraph/gateway/schema.graphql
 
 deps: python neo4j redis
 

@@ -153,8 +153,8 @@ def main() -> None:
         wait_http(library, {"query": "{ __typename }"}, peer.alive)
 
         # The exact statement and parameters the gateway sends, for the bare-driver floor.
-        from civicgraph.api import execution
         from civicgraph.api.context import RequestContext
+        from civicgraph.gateway import execution
 
         with recording_statements(keep_values=True) as log:
             answer = execution.run(OUR_QUERY, None, None, RequestContext(

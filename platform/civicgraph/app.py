@@ -11,11 +11,12 @@ import redis
 from flask import Flask
 
 from civicgraph import console
-from civicgraph.api.http import errors, graphql_view, health, request_log
+from civicgraph.api.http import errors, health, request_log
 from civicgraph.config import Settings, load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.observability import configure_logging
 from civicgraph.core.queue import CeleryTaskQueue, create_celery
+from civicgraph.gateway import graphql_view
 from civicgraph.identity import pages as identity_pages
 from civicgraph.identity import signin as identity_signin
 from civicgraph.identity.oauth import routes as oauth

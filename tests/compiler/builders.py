@@ -26,7 +26,6 @@ from graphql.execution.collect_fields import collect_fields
 from graphql.pyutils import Path
 
 from civicgraph.api.compiled import CompiledExecutionContext
-from civicgraph.api.schema import schema
 from civicgraph.api.selection import root_selection
 from civicgraph.compiler import discovery
 from civicgraph.compiler.cypher import Plan, compile_by_id, compile_connection, compile_node
@@ -34,6 +33,7 @@ from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import PUBLIC
 from civicgraph.core.access import ANONYMOUS, Principal
+from civicgraph.gateway.schema import schema
 from civicgraph.partner_graph.api.queries import ROOTS
 from civicgraph.partner_graph.service.reads import viewer_for
 

@@ -68,7 +68,7 @@ def seed() -> None:
 @main.command("schema")
 def print_schema() -> None:
     """Print the GraphQL schema (SDL); `make schema` writes it to the committed file."""
-    from civicgraph.api.schema import sdl
+    from civicgraph.gateway.schema import sdl
 
     click.echo(sdl(), nl=False)
 

@@ -21,11 +21,12 @@ from graphql import (
 )
 from graphql.validation import ValuesOfCorrectTypeRule
 
-from civicgraph.api import document_cache, policy
+from civicgraph.api import document_cache
 from civicgraph.api.compiled import CompiledExecutionContext
 from civicgraph.api.context import RequestContext
-from civicgraph.api.schema import schema
 from civicgraph.core.errors import DomainError
+from civicgraph.gateway import policy
+from civicgraph.gateway.schema import schema
 
 log = logging.getLogger(__name__)
 

@@ -8,7 +8,7 @@ import sys
 import graphene
 from graphene.types.inputobjecttype import InputObjectTypeContainer
 
-from civicgraph.api.schema import schema
+from civicgraph.gateway.schema import schema
 
 
 def _subclasses(base: type) -> list[type]:

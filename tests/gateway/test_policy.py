@@ -9,9 +9,9 @@ from typing import Any
 from flask.testing import FlaskClient
 from graphql import OperationType, parse
 
-from civicgraph.api import policy
-from civicgraph.api.schema import schema
 from civicgraph.core.graph import Graph
+from civicgraph.gateway import policy
+from civicgraph.gateway.schema import schema
 from civicgraph.partner_graph.service import organisations
 from tests.builders import gql
 

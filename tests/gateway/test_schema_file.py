@@ -1,6 +1,6 @@
 """The committed schema.graphql is what the code serves; regenerate it with `make schema`."""
 
-from civicgraph.api.schema import SDL_PATH, sdl
+from civicgraph.gateway.schema import SDL_PATH, sdl
 
 
 def test_committed_schema_matches_the_code() -> None:

@@ -9,12 +9,12 @@ from typing import Any
 from flask import Blueprint, Response, current_app, g, jsonify, render_template, request
 from flask.typing import ResponseReturnValue
 
-from civicgraph.api import execution
 from civicgraph.api.context import RequestContext
 from civicgraph.api.http.bearer import principal_or_401
 from civicgraph.api.limits import Limits
 from civicgraph.core.access import Principal
 from civicgraph.core.graph import recording_statements
+from civicgraph.gateway import execution
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 bp = Blueprint(
