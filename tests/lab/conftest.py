@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable
 
 import pytest
 
@@ -20,12 +19,3 @@ os.environ.setdefault("CIVICGRAPH_WEBHOOK_TIMEOUT_SECONDS", "2")
 @pytest.fixture
 def staff(graph: Graph) -> Actor:
     return person(graph, "Stella Staff", {"LAB_STAFF"})
-
-
-@pytest.fixture
-def make_person(graph: Graph) -> Callable[..., Actor]:
-    def make(name: str, roles: set[str], organisation_id: str | None = None,
-             fields: tuple[str, ...] = ()) -> Actor:
-        return person(graph, name, roles, organisation_id, fields)
-
-    return make
