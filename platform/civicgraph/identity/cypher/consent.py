@@ -35,6 +35,9 @@ def grant(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
     records = graph.run(
         "MATCH (p:Person:Citizen {id: $personId}) "
         "MATCH (o:Organisation {id: $organisationId}) "
+        # The person's write lock first: two grants at once are serialised, and the second
+        # sees (and supersedes) the consent the first made instead of leaving two live ones.
+        "SET p._lock = true REMOVE p._lock WITH p, o "
         "CALL (p, o) { "
         "  OPTIONAL MATCH (p)-[:GAVE]->(old:Consent {purpose: $purpose})-[:TO]->(o) "
         "  WHERE old.withdrawnAt IS NULL AND old.expiresAt > datetime() "

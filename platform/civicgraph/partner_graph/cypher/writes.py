@@ -3,6 +3,8 @@ returns the record as the client's selection asks (projected by the compiler).
 
 Optimistic concurrency: an update or delete names the ``version`` it read; the statement applies
 the change only when the stored version still matches and reports the current one otherwise.
+It takes the node's write lock (``LOCK_FIRST``) before it reads ``version``: without it two
+writers naming the same version both read it before either committed, and both applied.
 Related records named by key (an organisation id, skill URIs, field codes) must exist: the
 statement lists the ones that do not and then changes nothing.
 """
@@ -24,6 +26,11 @@ from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.cypher import writers
 
 ADMIN_VIEW = Visibility(admin=True)
+
+# A write to the matched node takes its write lock, so the version read after it is the latest
+# committed one and a second writer waits here for the first to commit. SET on a null (not
+# found) node does nothing.
+LOCK_FIRST = "SET n._lock = true REMOVE n._lock "
 
 
 @dataclass(frozen=True)
@@ -158,6 +165,7 @@ def update(graph: Graph, type_name: str, node_id: str, version: int, props: dict
         params.update(dropLabels=labels[0], addLabel=labels[1])
     cypher = (
         f"OPTIONAL MATCH (n:{label} {{id: $id}}) "
+        + LOCK_FIRST +
         f"WITH n, {missing} AS missing "
         "WITH n, missing, n.version AS current, n IS NOT NULL AS found "
         "WITH n, missing, current, found, found AND current = $version AS fresh "
@@ -176,6 +184,7 @@ def delete(graph: Graph, type_name: str, node_id: str, version: int | None) -> W
     label = TYPES[type_name].label
     records = graph.run(
         f"OPTIONAL MATCH (n:{label} {{id: $id}}) "
+        + LOCK_FIRST +
         "WITH n, n.version AS current, n IS NOT NULL AS found, "
         "COUNT { (n)<-[:OFFERED_BY]-() } AS offers "
         "WITH n, current, found, offers, "
