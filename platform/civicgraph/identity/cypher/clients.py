@@ -67,7 +67,9 @@ def revoke_client(graph: Graph, client_id: str) -> bool:
     """Mark the client revoked and every refresh token it holds; False if there is none."""
     records = graph.run(
         "MATCH (c:OAuthClient {clientId: $clientId}) "
-        "SET c.revoked = true, " + touched("c") + " "
+        # revokedAt tells the revocation cache how long the client's tokens may still live.
+        "SET c.revoked = true, c.revokedAt = coalesce(c.revokedAt, datetime()), "
+        + touched("c") + " "
         "WITH c "
         "OPTIONAL MATCH (t:RefreshToken {clientId: $clientId}) WHERE t.revokedAt IS NULL "
         "SET t.revokedAt = datetime() "

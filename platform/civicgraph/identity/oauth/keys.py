@@ -21,7 +21,7 @@ from typing import Any
 from joserfc.jwk import KeySet, RSAKey
 
 ALG = "RS256"
-_MAX_TOKEN_SECONDS = 60 * 60  # the longest access-token lifetime Settings allows
+MAX_TOKEN_SECONDS = 60 * 60  # the longest access-token lifetime Settings allows
 
 
 class KeyRing:
@@ -82,7 +82,7 @@ class KeyRing:
             current = time.time() if now is None else now
             # A key retired when its successor appeared; it verifies tokens until those expire.
             for older, successor in itertools.pairwise(files):
-                if current - successor.stat().st_mtime > _MAX_TOKEN_SECONDS + 300:
+                if current - successor.stat().st_mtime > MAX_TOKEN_SECONDS + 300:
                     older.unlink()
                     removed.append(older.name.split(".")[0])
             self._stamp = None

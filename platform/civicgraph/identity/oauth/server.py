@@ -56,7 +56,7 @@ class AuthExtension:
 def init_app(app: Flask, settings: Settings, graph: Graph, redis_client: redis.Redis[bytes]
              ) -> AuthExtension:
     keyring = KeyRing(settings.keys_dir)
-    verifier = TokenVerifier(settings, keyring, redis_client)
+    verifier = TokenVerifier(settings, keyring, redis_client, graph)
 
     def query_client(client_id: str) -> Client | None:
         row = oauth_clients.get(graph, client_id)

@@ -2,8 +2,15 @@
 
 Verification accepts RS256 only, with a key from our own JWKS, the ``at+jwt`` type, our issuer
 and audience, an unexpired ``exp``; and refuses a token whose ``jti`` was revoked (RFC 7009) or
-whose client was revoked. Both revocation lists are Redis keys that expire with the tokens they
-name, so they never grow past the tokens alive.
+whose client was revoked.
+
+Revocations are kept in Neo4j (``identity.cypher.revocations``) and cached in Redis, so every
+request checks them in one pipelined Redis round trip and no Cypher. The cache cannot be trusted
+to be there: a Redis started without persistence, restarted or replaced comes back empty, and a
+revoked token would be accepted again. So the cache carries a marker key, written only after
+the cache was filled from the graph; a check that finds no marker refills it first. A revocation
+is written to the graph before the cache, so whichever way a refill and a revoke interleave,
+the revoked token is refused. The cache keys expire with the tokens they name.
 """
 
 from __future__ import annotations
@@ -24,10 +31,16 @@ from joserfc.jwt import JWTClaimsRegistry
 
 from civicgraph.config import Settings
 from civicgraph.core.access import InvalidToken, Principal
-from civicgraph.identity.oauth.keys import ALG, KeyRing
+from civicgraph.core.graph import Graph
+from civicgraph.identity.cypher import revocations
+from civicgraph.identity.oauth.keys import MAX_TOKEN_SECONDS, ALG, KeyRing
 
 _REVOKED_JTI = "civicgraph:oauth:revoked-jti:"
 _REVOKED_CLIENT = "civicgraph:oauth:revoked-client:"
+# Present only while the cache holds every revocation the graph does (no expiry).
+_CACHE_FILLED = "civicgraph:oauth:revocations-cached"
+# A revoked client's cache entry lives as long as any token issued before its revocation.
+_CLIENT_TTL = MAX_TOKEN_SECONDS + 60
 
 
 class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
@@ -95,11 +108,13 @@ class AccessToken(TokenMixin):  # type: ignore[misc]
 
 class TokenVerifier:
     def __init__(
-        self, settings: Settings, keyring: KeyRing, redis_client: redis.Redis[bytes]
+        self, settings: Settings, keyring: KeyRing, redis_client: redis.Redis[bytes],
+        graph: Graph,
     ) -> None:
         self.settings = settings
         self.keyring = keyring
         self.redis = redis_client
+        self.graph = graph
         self.registry = JWTClaimsRegistry(
             iss={"essential": True, "value": settings.issuer},
             aud={"essential": True, "value": settings.audience},
@@ -126,28 +141,53 @@ class TokenVerifier:
 
     def verify(self, token: str) -> AccessToken:
         claims = self.decode(token)
-        pipe = self.redis.pipeline()
-        pipe.exists(_REVOKED_JTI + str(claims["jti"]))
-        pipe.exists(_REVOKED_CLIENT + str(claims["client_id"]))
-        jti_revoked, client_revoked = pipe.execute()
+        jti_revoked, client_revoked = self._revoked(claims)
         if jti_revoked:
             raise InvalidToken("the token was revoked")
         if client_revoked:
             raise InvalidToken("the client was revoked")
         return AccessToken(claims)
 
+    def _revoked(self, claims: dict[str, Any]) -> tuple[bool, bool]:
+        """(token revoked, client revoked), from the cache, refilled first if it was lost."""
+        for _attempt in range(2):
+            pipe = self.redis.pipeline()
+            pipe.exists(_REVOKED_JTI + str(claims["jti"]))
+            pipe.exists(_REVOKED_CLIENT + str(claims["client_id"]))
+            pipe.exists(_CACHE_FILLED)
+            jti_revoked, client_revoked, filled = pipe.execute()
+            if filled:
+                return bool(jti_revoked), bool(client_revoked)
+            self.refill_cache()
+        raise InvalidToken("the revocation cache could not be filled")  # Redis lost it again
+
+    def refill_cache(self) -> int:
+        """Copy every live revocation from the graph into Redis, then mark the cache filled."""
+        live = revocations.live_revocations(self.graph, _CLIENT_TTL)
+        pipe = self.redis.pipeline()
+        for jti, seconds_left in live["tokens"]:
+            pipe.set(_REVOKED_JTI + jti, "1", ex=max(1, seconds_left + 60))
+        for client_id in live["clients"]:
+            pipe.set(_REVOKED_CLIENT + client_id, "1", ex=_CLIENT_TTL)
+        pipe.set(_CACHE_FILLED, "1")
+        pipe.execute()
+        return len(live["tokens"]) + len(live["clients"])
+
     def is_revoked(self, claims: dict[str, Any]) -> bool:
-        return bool(self.redis.exists(_REVOKED_JTI + str(claims["jti"]),
-                                      _REVOKED_CLIENT + str(claims["client_id"])))
+        return any(self._revoked(claims))
 
     def revoke(self, claims: dict[str, Any]) -> None:
+        """The graph first (the truth), then the cache."""
+        revocations.record_revoked_token(self.graph, str(claims["jti"]),
+                                         str(claims["client_id"]), int(claims["exp"]))
         ttl = max(1, int(claims["exp"]) - int(time.time()) + 60)
         self.redis.set(_REVOKED_JTI + str(claims["jti"]), "1", ex=ttl)
 
 
 def mark_client_revoked(redis_client: redis.Redis[bytes], client_id: str) -> None:
-    """Live access tokens of a revoked client stop working at once (kept as long as any lives)."""
-    redis_client.set(_REVOKED_CLIENT + client_id, "1", ex=60 * 60 + 60)
+    """Live access tokens of a revoked client stop working at once. The graph's ``revokedAt``
+    (written by ``identity.service.clients.revoke`` first) refills this after a Redis loss."""
+    redis_client.set(_REVOKED_CLIENT + client_id, "1", ex=_CLIENT_TTL)
 
 
 class ApiTokenValidator(BearerTokenValidator):  # type: ignore[misc]
