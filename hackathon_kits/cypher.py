@@ -81,14 +81,15 @@ def get_build(graph: Graph, build_id: str) -> dict[str, Any] | None:
 
 
 def claim(graph: Graph, kit: str, build_id: str, lease: int) -> str | None:
-    """Take the kit's build lock; return None when taken, else the build that holds it.
+    """Take the kit's build lock; return None when taken, else the build that holds it (which
+    may be this build: a redelivered task whose first delivery still holds a live lease).
 
     Setting a property first takes the node's write lock, so two claims are serialised and the
     second reads what the first committed.
     """
     records = graph.run(
         "MATCH (k:DataKit {name: $kit}) SET k._claim = true REMOVE k._claim "
-        "WITH k, (k.lockBuild IS NULL OR k.lockBuild = $build OR k.lockUntil < datetime()) AS free "
+        "WITH k, (k.lockBuild IS NULL OR k.lockUntil < datetime()) AS free "
         "SET k.lockBuild = CASE WHEN free THEN $build ELSE k.lockBuild END, "
         "    k.lockUntil = CASE WHEN free THEN datetime() + duration({seconds: $lease}) "
         "                  ELSE k.lockUntil END "

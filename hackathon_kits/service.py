@@ -195,11 +195,32 @@ def _heartbeat(graph: Graph, kit: str, build_id: str, lease: int) -> Iterator[No
         thread.join()
 
 
+
+
+class StillRunning(Exception):
+    """This build's lock is held under a live lease: another delivery of the same task runs it
+    (or ran it until a moment ago). Ask again once the lease has had time to lapse."""
+
+    def __init__(self, build_id: str, lease: int) -> None:
+        super().__init__(f"kit build {build_id} is held by another delivery; its lease is {lease}s")
+        self.lease = lease
+
+
 def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dict[str, Any]:
-    """The worker's side: build, validate and publish one release, or publish nothing."""
+    """The worker's side: build, validate and publish one release, or publish nothing.
+
+    Celery may deliver the task again (a worker died before acknowledging it): a build that
+    finished is returned as it is; one whose dead worker's lease lapsed is built again from the
+    start (same data, same bytes); one whose lease is live raises :class:`StillRunning`.
+    """
     lease = settings.kit_build_lease
+    known = repo.get_build(graph, build_id)
+    if known is not None and known.get("state") in FINISHED:
+        return get_build(graph, build_id)
     holder = repo.claim(graph, name, build_id, lease) if _kit_exists(graph, settings, name) \
         else None
+    if holder == build_id:
+        raise StillRunning(build_id, lease)
     if holder is not None:
         repo.update_build(graph, build_id, {
             "state": "SKIPPED", "percent": 100.0,

@@ -83,6 +83,9 @@ class Settings:
     kit_store: Path | None = None
     kit_specs: tuple[Path, ...] = ()
     kit_build_lease: int = 30
+    # A task a worker took but never acknowledged (the worker died) goes back to the queue this
+    # long after it was delivered; longer than a kit's lease, so the dead build's lock is free.
+    task_visibility_seconds: int = 300
     # The lab's webhooks: first retry delay, doubling each attempt; HTTP timeout.
     webhook_backoff_seconds: float = 30.0
     webhook_backoff_max_seconds: float = 3600.0
@@ -164,6 +167,7 @@ def load_settings() -> Settings:
         kit_specs=tuple(Path(p) for p in os.environ.get("CIVICGRAPH_KIT_SPECS", "").split(
             os.pathsep) if p.strip()) or (PROJECT_ROOT / "hackathon_kits" / "specs",),
         kit_build_lease=_env_int("CIVICGRAPH_KIT_BUILD_LEASE", 30),
+        task_visibility_seconds=_env_int("CIVICGRAPH_TASK_VISIBILITY_SECONDS", 300),
         webhook_backoff_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_SECONDS", 30.0),
         webhook_backoff_max_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_MAX_SECONDS", 3600.0),
         webhook_task_retries=_env_int("CIVICGRAPH_WEBHOOK_TASK_RETRIES", 8),

@@ -196,6 +196,65 @@ def web_service(env: dict[str, str], host: str, port: int, log_path: Path,
     return Service("web", argv, log_path, env=env)
 
 
+class Supervisor:
+    """Restart a child that died instead of stopping everything: a worker's crash must not take
+    the web app, Redis and Neo4j down with it.
+
+    Each restart of a service waits longer (``backoff`` seconds, doubling to ``backoff_max``);
+    a service that then stays up for ``steady`` seconds starts again from the first delay.
+    Every death and restart is one log line naming the service, how it ended, how long it had
+    run, when it comes back and where its log is.
+    """
+
+    def __init__(self, services: list[Service], say: Callable[[str], None],
+                 backoff: float = 1.0, backoff_max: float = 30.0, steady: float = 60.0,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.services = services
+        self.say = say
+        self.backoff = backoff
+        self.backoff_max = backoff_max
+        self.steady = steady
+        self.clock = clock
+        self.restarts: dict[str, int] = {}
+        self._delay: dict[str, float] = {}
+        self._started: dict[str, float] = {s.name: clock() for s in services}
+        self._due: dict[str, float] = {}
+
+    def check(self) -> None:
+        """One look at every child: note the dead, restart those whose delay has passed."""
+        now = self.clock()
+        for service in self.services:
+            if service.name in self._due:
+                if now >= self._due[service.name]:
+                    del self._due[service.name]
+                    self._restart(service, now)
+                continue
+            if service.alive():
+                if now - self._started.get(service.name, now) >= self.steady:
+                    self._delay.pop(service.name, None)
+                continue
+            self._died(service, now)
+
+    def _died(self, service: Service, now: float) -> None:
+        code = service.process.returncode if service.process is not None else None
+        how = (f"was killed by {signal.Signals(-code).name}" if code is not None and code < 0
+               else f"exited with code {code}")
+        delay = self._delay.get(service.name, self.backoff)
+        self._delay[service.name] = min(delay * 2, self.backoff_max)
+        ran = now - self._started.get(service.name, now)
+        self.say(f"{service.name} {how} after {ran:.1f}s; restarting it in {delay:.0f}s "
+                 f"(restart {self.restarts.get(service.name, 0) + 1}; log: {service.log_path})")
+        self._due[service.name] = now + delay
+
+    def _restart(self, service: Service, now: float) -> None:
+        service.stop()  # closes the old log handle and reaps the process
+        service.start()
+        self.restarts[service.name] = self.restarts.get(service.name, 0) + 1
+        self._started[service.name] = now
+        pid = service.process.pid if service.process is not None else "?"
+        self.say(f"{service.name} restarted (pid {pid})")
+
+
 @contextlib.contextmanager
 def running(services: list[Service]) -> Iterator[list[Service]]:
     """Stop every service that was started, in reverse order, however the block ends."""

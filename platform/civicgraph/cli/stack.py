@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import time
 import urllib.request
 from types import FrameType
@@ -83,17 +82,13 @@ def up(no_seed: bool) -> None:
             f"  OAuth:     {base}/.well-known/oauth-authorization-server\n"
             + ("" if no_seed else _demo_banner()) + "Press Ctrl-C to stop.\n"
         )
+        # A child that dies is restarted (with backoff and a line saying so); only Ctrl-C or
+        # SIGTERM stops the stack.
+        supervisor = devstack.Supervisor(stack, lambda line: click.echo(line, err=True))
         while not stopping:
-            dead = [s for s in stack if not s.alive()]
-            if dead:
-                for service in dead:
-                    click.echo(f"{service.name} stopped unexpectedly; last lines of "
-                               f"{service.log_path}:\n{service.log_tail()}", err=True)
-                break
+            supervisor.check()
             time.sleep(0.5)
         click.echo("stopping…")
-    if not stopping:
-        sys.exit(1)
 
 
 def seed_lab(graph: Graph) -> dict[str, object]:

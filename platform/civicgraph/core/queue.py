@@ -26,9 +26,20 @@ def create_celery(settings: Settings) -> Celery:
         result_expires=7 * 24 * 3600,
         broker_connection_retry_on_startup=True,
         worker_hijack_root_logger=False,
+        # A task is acknowledged when it ends, not when it starts: a worker killed mid-task
+        # (kill -9, OOM, a lost machine) leaves its message unacknowledged in Redis, and after
+        # the visibility timeout any worker takes it again. Tasks are written for that: kit
+        # builds and feed syncs hold leases, and a finished one is not run twice.
         task_acks_late=True,
         task_reject_on_worker_lost=True,
         worker_prefetch_multiplier=1,
+        broker_transport_options={
+            "visibility_timeout": settings.task_visibility_seconds,
+            # kombu looks for such messages every interval x throttle seconds (10 x 10 by
+            # default); every few seconds here, so a redelivery follows the timeout closely.
+            "unacked_restore_interval": max(1, min(10, settings.task_visibility_seconds // 5)),
+            "unacked_restore_throttle": 1,
+        },
     )
     return app
 

@@ -33,7 +33,7 @@ from civicgraph.config import Settings
 from civicgraph.core.access import InvalidToken, Principal
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import revocations
-from civicgraph.identity.oauth.keys import MAX_TOKEN_SECONDS, ALG, KeyRing
+from civicgraph.identity.oauth.keys import ALG, MAX_TOKEN_SECONDS, KeyRing
 
 _REVOKED_JTI = "civicgraph:oauth:revoked-jti:"
 _REVOKED_CLIENT = "civicgraph:oauth:revoked-client:"
