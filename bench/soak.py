@@ -1,0 +1,639 @@
+"""`make soak`: the whole stack under 32 mixed clients while it is hurt, then a check that nothing
+acknowledged was lost and no revoked token came back.
+
+The stack is started the way `civicgraph up` starts it (``civicgraph.cli.devstack``: an embedded
+Neo4j, Redis without persistence, a Celery worker, beat and gunicorn), on free ports, with its
+data in a temporary folder and its logs in ``var/soak/``; the worker, beat and web app are
+watched by the same ``Supervisor`` that `civicgraph up` uses. For ``SOAK_SECONDS`` (default 300)
+32 clients read, write with versions, fetch, use and revoke tokens and push partner records,
+while the soak kills the worker with SIGKILL (the supervisor restarts it), opens slow clients
+(a body announced and never sent), restarts Redis and restarts Neo4j. Then it checks:
+
+- every write that was answered as done is in the graph (a write that got no answer may or may
+  not have landed: the stored value must be the last acknowledged one or one sent after it);
+- every revoked token is refused;
+- every acknowledged pushed record is in the graph and no sync run of the feed is left RUNNING;
+- no answer was a 5xx other than a 503 during an outage (a GraphQL ``INTERNAL_SERVER_ERROR``
+  counts as a 500).
+
+The figures go to ``docs/reliability.md`` (``--write``); the exit status is 1 when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import json
+import os
+import random
+import socket
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from collections import Counter
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import psutil
+import requests
+
+from bench.harness import load_average, machine, measured_at
+from civicgraph.cli import devstack
+from civicgraph.config import PROJECT_ROOT
+
+CLIENTS = 32
+SLOW_CLIENTS = 20
+REQUEST_TIMEOUT = 15.0
+GRACE = 10.0  # seconds after a service answers again during which its outage still counts
+
+READ = """query Soak { organisations(first: 5, orderBy: [{field: NAME}]) {
+  totalCount edges { node { id name region } } } }"""
+WRITE = """mutation Soak($id: ID!, $version: Int!, $value: String!) {
+  updateSkill(id: $id, version: $version, input: {name: $value}) { skill { id version name } } }"""
+TOKEN_READ = '{ task(id: "soak") { id state } }'
+
+
+@dataclass
+class Answer:
+    at: float
+    kind: str
+    status: int  # 0: no answer (refused, reset, timed out)
+    seconds: float
+    internal: bool = False  # a GraphQL INTERNAL_SERVER_ERROR inside a 200
+
+
+@dataclass
+class Outage:
+    fault: str
+    start: float
+    end: float = float("inf")
+    recovered_in: float | None = None
+
+
+@dataclass
+class Ledger:
+    """What the clients were told, to compare with the graph afterwards."""
+
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    answers: list[Answer] = field(default_factory=list)
+    # skill id -> the values sent, in order, each with True (acknowledged) or None (no answer)
+    writes: dict[str, list[tuple[str, bool | None]]] = field(default_factory=dict)
+    revoked: list[str] = field(default_factory=list)
+    resurrected: int = 0
+    pushed_keys: set[str] = field(default_factory=set)
+
+    def answer(self, answer: Answer) -> None:
+        with self.lock:
+            self.answers.append(answer)
+
+
+class Stack:
+    """The services of one soak run, in a temporary folder; logs under var/soak."""
+
+    def __init__(self, base: Path, logs: Path) -> None:
+        self.base = base
+        self.logs = logs
+        self.neo4j_port = devstack.free_port()
+        self.redis_port = devstack.free_port()
+        self.web_port = devstack.free_port()
+        self.url = f"http://127.0.0.1:{self.web_port}"
+        self.neo4j_uri = f"bolt://127.0.0.1:{self.neo4j_port}"
+        self.redis_url = f"redis://127.0.0.1:{self.redis_port}/0"
+        self.env = {**os.environ, "NEO4J_URI": self.neo4j_uri, "REDIS_URL": self.redis_url,
+                    "CIVICGRAPH_ISSUER": self.url, "CIVICGRAPH_KEYS_DIR": str(base / "keys"),
+                    "CIVICGRAPH_VAR_DIR": str(base / "var"),
+                    "CIVICGRAPH_KIT_STORE": str(base / "kits"),
+                    "CIVICGRAPH_TOKEN_RATE_PER_IP": "1000000",
+                    "CIVICGRAPH_TOKEN_RATE_PER_CLIENT": "1000000"}
+        self.neo4j = devstack.neo4j_service(self.neo4j_port, base / "neo4j", logs / "neo4j.log")
+        self.redis = devstack.redis_service(self.redis_port, base / "redis", logs / "redis.log")
+        self.worker = devstack.worker_service(self.env, logs / "worker.log")
+        self.beat = devstack.beat_service(self.env, logs / "beat.log",
+                                          base / "celery" / "beat-schedule")
+        self.web = devstack.web_service(self.env, "127.0.0.1", self.web_port, logs / "web.log")
+        self.supervised = [self.worker, self.beat, self.web]
+        self.lines: list[str] = []
+
+    def start(self) -> None:
+        self.neo4j.start()
+        self.redis.start()
+        devstack.wait_for_bolt(self.neo4j_uri, "neo4j", "", 180, self.neo4j.alive)
+        devstack.wait_for_redis(self.redis_url, 30, self.redis.alive)
+        os.environ.update(NEO4J_URI=self.neo4j_uri, REDIS_URL=self.redis_url)
+        from civicgraph.core.graph import Graph
+        from graph_schema import Migrator
+
+        graph = Graph.connect(self.neo4j_uri, "neo4j", "", "neo4j")
+        Migrator(graph.driver, graph.database).migrate()
+        graph.close()
+        for service in self.supervised:
+            service.start()
+        devstack.wait_until(lambda: requests.get(self.url + "/healthz", timeout=2).ok, 90,
+                            "the web app", self.web.alive)
+
+    def stop(self) -> None:
+        for service in (*reversed(self.supervised), self.redis, self.neo4j):
+            service.stop()
+
+    @contextlib.contextmanager
+    def supervision(self) -> Iterator[None]:
+        supervisor = devstack.Supervisor(self.supervised, self.lines.append)
+        done = threading.Event()
+
+        def watch() -> None:
+            while not done.wait(0.5):
+                supervisor.check()
+
+        thread = threading.Thread(target=watch, name="supervisor", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
+
+    def memory_mib(self) -> dict[str, float]:
+        """Resident memory of each of our process groups (gunicorn and the worker fork)."""
+        sizes: dict[str, float] = {}
+        for service in (self.web, self.worker, self.neo4j, self.redis):
+            if service.process is None:
+                continue
+            total = 0
+            with contextlib.suppress(psutil.Error):
+                root = psutil.Process(service.process.pid)
+                for proc in [root, *root.children(recursive=True)]:
+                    with contextlib.suppress(psutil.Error):
+                        total += proc.memory_info().rss
+            sizes[service.name] = total / 2**20
+        return sizes
+
+
+def seed(stack: Stack, per_client: int) -> dict[str, Any]:
+    """Admin and victim clients, one skill set per client, a webhook partner platform."""
+    from civicgraph.core.graph import Graph
+    from civicgraph.identity.service import clients as oauth_clients
+    from civicgraph.partner_graph.cypher import writers
+    from partners.service import platforms
+
+    graph = Graph.connect(stack.neo4j_uri, "neo4j", "", "neo4j")
+    try:
+        admin, admin_secret = oauth_clients.create(graph, name="Soak admin",
+                                                   organisation_id=None, scopes=["admin"],
+                                                   grant_types=["client_credentials"])
+        victim, victim_secret = oauth_clients.create(graph, name="Soak tokens",
+                                                     organisation_id=None,
+                                                     scopes=["graph:read"],
+                                                     grant_types=["client_credentials"])
+        pusher, pusher_secret = oauth_clients.create(graph, name="Soak feed",
+                                                     organisation_id=None,
+                                                     scopes=["graph:write"],
+                                                     grant_types=["client_credentials"])
+        platforms.register(graph, name="soak-board", kind="JOB_BOARD",
+                           connector="schemaorg-jobposting", transport="WEBHOOK",
+                           client_id=pusher["clientId"])
+        skills = [{"id": str(uuid.uuid4()), "uri": f"urn:soak:skill:{i}", "name": f"skill {i}"}
+                  for i in range(CLIENTS * per_client)]
+        graph.run("UNWIND $rows AS row " + writers.create("Skill", "n", "row"),
+                  {"rows": skills}, write=True)
+        orgs = [{"id": str(uuid.uuid4()), "name": f"Soak org {i}", "kind": "EMPLOYER",
+                 "region": "North", "nameKey": f"soak org {i}|north"} for i in range(50)]
+        graph.run("UNWIND $rows AS row " + writers.create("Organisation", "n", "row"),
+                  {"rows": orgs}, write=True)
+    finally:
+        graph.close()
+    return {"admin": (admin["clientId"], admin_secret),
+            "victim": (victim["clientId"], victim_secret),
+            "pusher": (pusher["clientId"], pusher_secret),
+            "skills": [s["id"] for s in skills]}
+
+
+class Client:
+    """One of the 32: its own HTTP session, admin token and skills."""
+
+    def __init__(self, stack: Stack, ledger: Ledger, creds: dict[str, Any],
+                 skills: list[str], seed_value: int) -> None:
+        self.stack = stack
+        self.ledger = ledger
+        self.creds = creds
+        self.http = requests.Session()
+        self.rng = random.Random(seed_value)
+        self.versions = dict.fromkeys(skills, 1)
+        self.token: str | None = None
+
+    def call(self, kind: str, method: str, path: str, **kwargs: Any
+             ) -> tuple[int, dict[str, Any]]:
+        started = time.monotonic()
+        status, body = 0, {}
+        try:
+            response = self.http.request(method, self.stack.url + path,
+                                         timeout=REQUEST_TIMEOUT, **kwargs)
+            status = response.status_code
+            with contextlib.suppress(ValueError):
+                body = response.json()
+        except requests.RequestException:
+            pass
+        errors = (body.get("errors") if isinstance(body, dict) else None) or []
+        internal = any((e.get("extensions") or {}).get("code") == "INTERNAL_SERVER_ERROR"
+                       for e in errors)
+        self.ledger.answer(Answer(started, kind, status, time.monotonic() - started, internal))
+        return status, body if isinstance(body, dict) else {}
+
+    def fetch_token(self, who: str) -> str | None:
+        client_id, secret = self.creds[who]
+        status, body = self.call("token", "POST", "/oauth/token",
+                                 data={"grant_type": "client_credentials"},
+                                 auth=(client_id, secret))
+        return str(body["access_token"]) if status == 200 and "access_token" in body else None
+
+    def gql(self, kind: str, query: str, variables: dict[str, Any], token: str
+            ) -> tuple[int, dict[str, Any]]:
+        return self.call(kind, "POST", "/graphql", json={"query": query, "variables": variables},
+                         headers={"Authorization": f"Bearer {token}"})
+
+    def step(self) -> None:
+        if self.token is None:
+            self.token = self.fetch_token("admin")
+            if self.token is None:
+                time.sleep(0.5)
+                return
+        roll = self.rng.random()
+        if roll < 0.5:
+            status, _ = self.gql("read", READ, {}, self.token)
+            if status == 401:
+                self.token = None
+        elif roll < 0.75:
+            self.write()
+        elif roll < 0.9:
+            self.revoke_one()
+        else:
+            self.push()
+
+    def write(self) -> None:
+        assert self.token is not None
+        skill = self.rng.choice(list(self.versions))
+        value = f"soak {uuid.uuid4().hex[:12]}"
+        status, body = self.gql("write", WRITE, {"id": skill, "version": self.versions[skill],
+                                                 "value": value}, self.token)
+        data = (body.get("data") or {}).get("updateSkill") if status == 200 else None
+        errors = body.get("errors") or []
+        code = (errors[0].get("extensions") or {}).get("code") if errors else None
+        with self.ledger.lock:
+            sent = self.ledger.writes.setdefault(skill, [])
+            if data and not errors:
+                sent.append((value, True))
+                self.versions[skill] = int(data["skill"]["version"])
+            elif code == "CONFLICT":
+                # Only this client writes this skill: a conflict means an earlier write that
+                # got no answer did land. Carry on from the version the server has.
+                self.versions[skill] = int(errors[0]["extensions"]["currentVersion"])
+            elif code not in ("BAD_USER_INPUT", "FORBIDDEN", "UNAUTHENTICATED"):
+                sent.append((value, None))  # unknown outcome: it may have landed
+        if status == 401:
+            self.token = None
+
+    def revoke_one(self) -> None:
+        token = self.fetch_token("victim")
+        if token is None:
+            return
+        self.gql("token-use", TOKEN_READ, {}, token)
+        client_id, secret = self.creds["victim"]
+        status, _ = self.call("revoke", "POST", "/oauth/revoke", data={"token": token},
+                              auth=(client_id, secret))
+        if status != 200:
+            return
+        with self.ledger.lock:
+            self.ledger.revoked.append(token)
+        after, _ = self.gql("token-use", TOKEN_READ, {}, token)
+        if after == 200:
+            with self.ledger.lock:
+                self.ledger.resurrected += 1
+
+    def push(self) -> None:
+        token = self.fetch_token("pusher")
+        if token is None:
+            return
+        keys = [f"SOAK-{uuid.uuid4().hex[:10]}" for _ in range(2)]
+        status, _ = self.call("push", "POST", "/partners/soak-board/records",
+                              json=[posting(k) for k in keys],
+                              headers={"Authorization": f"Bearer {token}"})
+        if status == 201:
+            with self.ledger.lock:
+                self.ledger.pushed_keys.update(keys)
+
+
+def posting(key: str) -> dict[str, Any]:
+    return {"@context": "https://schema.org/", "@type": "JobPosting",
+            "identifier": {"@type": "PropertyValue", "name": "Soak board", "value": key},
+            "title": f"Soak job {key}", "description": "A job posted during the soak.",
+            "datePosted": "2026-11-02", "validThrough": "2099-06-30T23:59:59Z",
+            "hiringOrganization": {"@type": "Organization", "name": "SOAK EMPLOYER LTD",
+                                   "identifier": {"@type": "PropertyValue",
+                                                  "propertyID": "GB-COH", "value": "09999999"},
+                                   "address": {"@type": "PostalAddress",
+                                               "addressLocality": "LEEDS",
+                                               "addressCountry": "GB"}},
+            "jobLocation": {"@type": "Place", "address": {
+                "@type": "PostalAddress", "addressLocality": "Leeds", "addressRegion": "North",
+                "addressCountry": "GB"}},
+            "employmentType": "FULL_TIME"}
+
+
+def slow_clients(stack: Stack, count: int, hold: float) -> float:
+    """``count`` connections that announce a 1,000-byte body and send 10 bytes, held ``hold``
+    seconds; returns the slowest /healthz answer seen meanwhile (inf: none came)."""
+    sockets = []
+    for _ in range(count):
+        with contextlib.suppress(OSError):
+            sock = socket.create_connection(("127.0.0.1", stack.web_port), timeout=5)
+            sock.sendall(b"POST /graphql HTTP/1.1\r\nHost: soak\r\n"
+                         b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
+                         b'{"query":')
+            sockets.append(sock)
+    worst = 0.0
+    deadline = time.monotonic() + hold
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        try:
+            requests.get(stack.url + "/healthz", timeout=hold)
+            worst = max(worst, time.monotonic() - started)
+        except requests.RequestException:
+            worst = float("inf")
+        time.sleep(0.5)
+    for sock in sockets:
+        sock.close()
+    return worst
+
+
+def faults(stack: Stack, seconds: float, outages: list[Outage], notes: list[str]) -> None:
+    """The faults, spread over the run: worker killed, slow clients, Redis and Neo4j restarted."""
+    begin = time.monotonic()
+
+    def at(fraction: float) -> None:
+        time.sleep(max(0.0, begin + seconds * fraction - time.monotonic()))
+
+    def back(outage: Outage, ready: Callable[[], bool]) -> None:
+        devstack.wait_until(ready, 300, outage.fault)
+        now = time.monotonic()
+        outage.recovered_in = now - outage.start
+        outage.end = now + GRACE
+
+    at(0.15)
+    outage = Outage("worker killed (SIGKILL), restarted by the supervisor", time.monotonic())
+    outages.append(outage)
+    first_pid = stack.worker.process.pid if stack.worker.process else None
+    stack.worker.kill()
+    back(outage, lambda: stack.worker.alive() and stack.worker.process is not None
+         and stack.worker.process.pid != first_pid)
+
+    at(0.3)
+    outage = Outage(f"{SLOW_CLIENTS} slow clients (1,000-byte body announced, 10 sent)",
+                    time.monotonic())
+    outages.append(outage)
+    worst = slow_clients(stack, SLOW_CLIENTS, min(15.0, seconds * 0.1))
+    outage.end = time.monotonic() + GRACE
+    outage.recovered_in = 0.0
+    notes.append(f"slowest /healthz while the slow clients were open: {worst:.2f} s")
+
+    at(0.45)
+    outage = Outage("Redis restarted (no persistence: every key lost)", time.monotonic())
+    outages.append(outage)
+    stack.redis.stop()
+    stack.redis.start()
+    back(outage, lambda: _redis_answers(stack.redis_url))
+
+    at(0.65)
+    outage = Outage("Neo4j restarted", time.monotonic())
+    outages.append(outage)
+    stack.neo4j.stop()
+    stack.neo4j.start()
+    back(outage, lambda: _bolt_answers(stack.neo4j_uri))
+
+
+def _redis_answers(url: str) -> bool:
+    import redis
+
+    return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+
+
+def _bolt_answers(uri: str) -> bool:
+    from neo4j import GraphDatabase
+
+    with GraphDatabase.driver(uri, connection_timeout=2) as driver:
+        driver.verify_connectivity()
+    return True
+
+
+def check(stack: Stack, ledger: Ledger, creds: dict[str, Any]) -> dict[str, Any]:
+    """After the load: acknowledged writes, revoked tokens, the feed, compared with the graph."""
+    from civicgraph.core.graph import Graph
+
+    graph = Graph.connect(stack.neo4j_uri, "neo4j", "", "neo4j")
+    try:
+        stored = {r["id"]: r["name"] for r in graph.run(
+            "MATCH (s:Skill) WHERE s.id IN $ids RETURN s.id AS id, s.name AS name",
+            {"ids": list(ledger.writes)})}
+        lost = 0
+        acknowledged = 0
+        for skill, sent in ledger.writes.items():
+            acked = [i for i, (_, ok) in enumerate(sent) if ok]
+            acknowledged += len(acked)
+            if not acked:
+                continue
+            # The last acknowledged value, or one sent after it whose answer never came.
+            allowed = {value for value, _ in sent[acked[-1]:]}
+            if stored.get(skill) not in allowed:
+                lost += 1
+        keys = {r["key"] for r in graph.run(
+            "MATCH ()-[s:SOURCED_FROM]->(:PartnerPlatform {name: 'soak-board'}) "
+            "RETURN s.key AS key")}
+        running = graph.run(
+            "MATCH (r:SyncRun)-[*1]-(:PartnerPlatform {name: 'soak-board'}) "
+            "WHERE r.status = 'RUNNING' RETURN count(r) AS n")[0]["n"]
+    finally:
+        graph.close()
+    probe = Client(stack, Ledger(), creds, [], 0)
+    still_refused = sum(1 for token in ledger.revoked
+                        if probe.gql("check", TOKEN_READ, {}, token)[0] == 401)
+    probe.push()
+    return {"acknowledged_writes": acknowledged, "lost_writes": lost,
+            "revoked": len(ledger.revoked), "revoked_refused": still_refused,
+            "resurrected_during_run": ledger.resurrected,
+            "pushed_keys": len(ledger.pushed_keys),
+            "pushed_missing": len(ledger.pushed_keys - keys), "runs_left_running": running,
+            "push_after_soak": "accepted" if probe.ledger.pushed_keys else "refused"}
+
+
+def percentile(values: list[float], share: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
+
+
+def classify(answers: list[Answer], outages: list[Outage]) -> dict[str, Any]:
+    by_status: Counter[str] = Counter()
+    unexplained: Counter[str] = Counter()
+    for answer in answers:
+        label = "500 (GraphQL INTERNAL_SERVER_ERROR)" if answer.internal else \
+            ("no answer" if answer.status == 0 else str(answer.status))
+        by_status[label] += 1
+        failed = answer.internal or answer.status >= 500
+        during = any(o.start <= answer.at <= o.end for o in outages)
+        if failed and not (answer.status == 503 and during):
+            unexplained[label + (" during an outage" if during else " outside outages")] += 1
+    return {"by_status": dict(sorted(by_status.items())), "unexplained": dict(unexplained)}
+
+
+def run(seconds: float, write: Path | None) -> int:
+    logs = PROJECT_ROOT / "var" / "soak"
+    logs.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="civicgraph-soak-") as tmp:
+        stack = Stack(Path(tmp), logs)
+        try:
+            stack.start()
+            creds = seed(stack, per_client=4)
+            ledger = Ledger()
+            outages: list[Outage] = []
+            notes: list[str] = []
+            skills = creds["skills"]
+            clients = [Client(stack, ledger, creds, skills[i::CLIENTS], i) for i in range(CLIENTS)]
+            memory_start = stack.memory_mib()
+            stop = threading.Event()
+
+            def loop(client: Client) -> None:
+                while not stop.is_set():
+                    client.step()
+
+            with stack.supervision():
+                threads = [threading.Thread(target=loop, args=(c,), daemon=True)
+                           for c in clients]
+                began = time.monotonic()
+                for thread in threads:
+                    thread.start()
+                hurt = threading.Thread(target=faults, args=(stack, seconds, outages, notes),
+                                        daemon=True)
+                hurt.start()
+                time.sleep(max(0.0, began + seconds - time.monotonic()))
+                stop.set()
+                for thread in threads:
+                    thread.join(REQUEST_TIMEOUT * 3)
+                hurt.join(600)  # a late fault (Neo4j) finishes recovering before the checks
+                elapsed = time.monotonic() - began
+                devstack.wait_until(lambda: requests.get(stack.url + "/healthz", timeout=2).ok,
+                                    120, "the web app after the soak")
+                memory_end = stack.memory_mib()
+                results = check(stack, ledger, creds)
+            figures = classify(ledger.answers, outages)
+            latencies = [a.seconds for a in ledger.answers if a.status]
+            report = {
+                "seconds": round(elapsed, 1), "clients": CLIENTS, "requests": len(ledger.answers),
+                "per_second": round(len(ledger.answers) / elapsed, 1),
+                "p50_ms": round(percentile(latencies, 0.5) * 1000, 1),
+                "p95_ms": round(percentile(latencies, 0.95) * 1000, 1),
+                "p99_ms": round(percentile(latencies, 0.99) * 1000, 1),
+                "memory_start_mib": {k: round(v) for k, v in memory_start.items()},
+                "memory_end_mib": {k: round(v) for k, v in memory_end.items()},
+                "faults": [(o.fault, None if o.recovered_in is None else round(o.recovered_in, 1))
+                           for o in outages],
+                "supervisor": stack.lines, "notes": notes, **figures, **results,
+            }
+        finally:
+            stack.stop()
+    ok = (report["lost_writes"] == 0 and report["revoked_refused"] == report["revoked"]
+          and report["resurrected_during_run"] == 0 and report["pushed_missing"] == 0
+          and report["runs_left_running"] == 0 and report["push_after_soak"] == "accepted"
+          and not report["unexplained"])
+    report["passed"] = ok
+    print(json.dumps(report, indent=2))
+    if write is not None:
+        write.write_text(markdown(report))
+        print(f"wrote {write}")
+    return 0 if ok else 1
+
+
+def markdown(r: dict[str, Any]) -> str:
+    faults = "\n".join(f"| {name} | {'—' if back is None else f'{back} s'} |"
+                       for name, back in r["faults"])
+    statuses = "\n".join(f"| {k} | {v} |" for k, v in r["by_status"].items())
+    unexplained = "\n".join(f"- {k}: {v}" for k, v in r["unexplained"].items()) or "- none"
+    memory = "\n".join(f"| {k} | {r['memory_start_mib'].get(k, 0)} | {v} |"
+                       for k, v in r["memory_end_mib"].items())
+    supervisor = "\n".join(f"- `{line}`" for line in r["supervisor"]) or "- (no line)"
+    notes = "\n".join(f"- {n}" for n in r["notes"])
+    verdict = "**passed**" if r["passed"] else "**failed**"
+    return f"""# Reliability: the soak
+
+`make soak` (`python -m bench.soak`; `SOAK_SECONDS`, default 300) starts the stack as `civicgraph
+up` does, runs {r['clients']} mixed clients (half reads, a quarter versioned writes, token fetch,
+use and revocation, partner-feed pushes) and meanwhile kills the worker, opens slow clients,
+restarts Redis and restarts Neo4j; then compares what clients were told with the graph.
+What the soak does and checks is in the docstring of `bench/soak.py`.
+
+Measured {measured_at()} on {machine()}; load average {load_average():.1f} at the end.
+Verdict: {verdict}.
+
+## Load held
+
+{r['requests']} requests in {r['seconds']} s ({r['per_second']}/s) from {r['clients']} clients;
+latency of the answered ones p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms.
+
+## Faults survived
+
+| fault | back after |
+|---|---|
+{faults}
+
+{notes}
+
+The supervisor's lines:
+
+{supervisor}
+
+## What was checked afterwards
+
+| check | result |
+|---|---|
+| acknowledged writes | {r['acknowledged_writes']} |
+| acknowledged writes missing from the graph | {r['lost_writes']} |
+| tokens revoked | {r['revoked']} |
+| of which still refused after the run | {r['revoked_refused']} |
+| revoked tokens accepted during the run | {r['resurrected_during_run']} |
+| pushed records acknowledged | {r['pushed_keys']} |
+| of which missing from the graph | {r['pushed_missing']} |
+| sync runs left RUNNING | {r['runs_left_running']} |
+| a push after the soak | {r['push_after_soak']} |
+
+## Answers by status
+
+| status | answers |
+|---|---|
+{statuses}
+
+5xx answers that are not a 503 during an outage:
+
+{unexplained}
+
+## Memory (resident, MiB, each process with its children)
+
+| process | start | end |
+|---|---|---|
+{memory}
+"""
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else "")
+    parser.add_argument("--seconds", type=float,
+                        default=float(os.environ.get("SOAK_SECONDS", "300")))
+    parser.add_argument("--write", type=Path, default=None,
+                        help="write the figures to this markdown file (docs/reliability.md)")
+    args = parser.parse_args(argv)
+    return run(args.seconds, args.write)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
