@@ -39,8 +39,10 @@ log = logging.getLogger(__name__)
 BUILD_KIT = "civicgraph.build_kit"
 FINISHED = {"SUCCEEDED", "FAILED", "REFUSED", "SKIPPED"}
 
+
 def _specs(settings: Settings) -> dict[str, Path]:
     return spec_files(list(settings.kit_specs))
+
 
 def load_kit(settings: Settings, name: str) -> KitSpec:
     path = _specs(settings).get(name)
@@ -51,6 +53,7 @@ def load_kit(settings: Settings, name: str) -> KitSpec:
     except SpecError as exc:
         raise BadInput(f"the spec of kit {name!r} is invalid: {exc}", problems=exc.problems) \
             from exc
+
 
 def check_read_only(graph: Graph, spec: KitSpec) -> None:
     """Refuse a spec whose query could write: the planner's query type must be 'r'."""
@@ -63,6 +66,7 @@ def check_read_only(graph: Graph, spec: KitSpec) -> None:
                 f"datasets.{dataset.name}.cypher: a kit query must only read, but the planner "
                 f"says its type is {kind!r}", field=f"datasets.{dataset.name}.cypher")
 
+
 def _summary(spec: KitSpec, releases: list[dict[str, Any]]) -> dict[str, Any]:
     return {
         "name": spec.name, "title": spec.title, "description": spec.description.strip(),
@@ -73,6 +77,7 @@ def _summary(spec: KitSpec, releases: list[dict[str, Any]]) -> dict[str, Any]:
         "disclosureMethod": disclosure_method(spec), "disclosure": spec.disclosure.model_dump(),
         "datasets": [_dataset(d) for d in spec.datasets],
     }
+
 
 def check_specs(graph: Graph, settings: Settings, names: list[str] | None = None
                 ) -> dict[str, list[str]]:
@@ -89,6 +94,7 @@ def check_specs(graph: Graph, settings: Settings, names: list[str] | None = None
             problems[name] = [exc.message]
     return problems
 
+
 def _loadable(settings: Settings) -> dict[str, KitSpec]:
     """Valid specs only: one broken file must not take the public catalogue down."""
     specs: dict[str, KitSpec] = {}
@@ -99,16 +105,19 @@ def _loadable(settings: Settings) -> dict[str, KitSpec]:
             log.error("kit spec %s is invalid and left out of the catalogue: %s", path, exc)
     return specs
 
+
 def list_kits(graph: Graph, settings: Settings) -> list[dict[str, Any]]:
     specs = _loadable(settings)
     overview = repo.kits_overview(graph, list(specs))
     return [_summary(spec, overview.get(name, {}).get("releases", []))
             for name, spec in specs.items()]
 
+
 def get_kit(graph: Graph, settings: Settings, name: str) -> dict[str, Any]:
     spec = load_kit(settings, name)
     releases = repo.kits_overview(graph, [name]).get(name, {}).get("releases", [])
     return _summary(spec, releases)
+
 
 def _dataset(dataset: Dataset) -> dict[str, Any]:
     source = dataset.source.model_dump() if dataset.source else None
@@ -119,6 +128,7 @@ def _dataset(dataset: Dataset) -> dict[str, Any]:
         "quasiIdentifiers": list(dataset.quasi_identifiers),
         "columns": [c.model_dump() for c in dataset.columns],
     }
+
 
 def request_build(graph: Graph, queue: TaskQueue, settings: Settings, name: str) -> dict[str, Any]:
     """Check the spec, record a queued build and send it to a worker."""
@@ -131,17 +141,20 @@ def request_build(graph: Graph, queue: TaskQueue, settings: Settings, name: str)
     queue.enqueue(BUILD_KIT, build_id=build_id, kit=spec.name)
     return _public_build(build)
 
+
 def get_build(graph: Graph, build_id: str) -> dict[str, Any]:
     build = repo.get_build(graph, build_id)
     if build is None:
         raise NotFound(f"no kit build with id {build_id!r}")
     return _public_build(build)
 
+
 def _public_build(build: dict[str, Any]) -> dict[str, Any]:
     if build.get("lost"):
         build["state"] = "LOST"
         build["stage"] = "the worker stopped answering; nothing was published; build again"
     return build
+
 
 class _Rows:
     """The pipeline's row source: counts and streams a dataset's query from Neo4j."""
@@ -160,6 +173,7 @@ class _Rows:
         with repo.stream_rows(self.graph, dataset.cypher, dataset.parameters,
                               self.fetch_size) as rows:
             yield rows
+
 
 @contextlib.contextmanager
 def _heartbeat(graph: Graph, kit: str, build_id: str, lease: int) -> Iterator[None]:
@@ -180,6 +194,7 @@ def _heartbeat(graph: Graph, kit: str, build_id: str, lease: int) -> Iterator[No
         stop.set()
         thread.join()
 
+
 class StillRunning(Exception):
     """This build's lock is held under a live lease: another delivery of the same task runs it
     (or ran it until a moment ago). Ask again once the lease has had time to lapse."""
@@ -187,6 +202,7 @@ class StillRunning(Exception):
     def __init__(self, build_id: str, lease: int) -> None:
         super().__init__(f"kit build {build_id} is held by another delivery; its lease is {lease}s")
         self.lease = lease
+
 
 def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dict[str, Any]:
     """The worker's side: build, validate and publish one release, or publish nothing.
@@ -253,6 +269,7 @@ def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dic
         repo.unlock(graph, name, build_id)
     return get_build(graph, build_id)
 
+
 def _kit_exists(graph: Graph, settings: Settings, name: str) -> bool:
     """Make sure the DataKit node exists so the lock has a node to live on."""
     try:
@@ -262,6 +279,7 @@ def _kit_exists(graph: Graph, settings: Settings, name: str) -> bool:
     repo.upsert_kit(graph, {"name": spec.name, "id": str(uuid.uuid4()), "title": spec.title,
                             "licence": spec.licence, "specHash": spec.spec_hash()})
     return True
+
 
 def _publish(graph: Graph, store: Path, build_id: str, spec: KitSpec, output: BuildOutput,
              snapshot: dt.datetime, seconds: float) -> tuple[dict[str, Any], bool]:
@@ -277,6 +295,7 @@ def _publish(graph: Graph, store: Path, build_id: str, spec: KitSpec, output: Bu
         "validation": output.validation, "snapshotAt": snapshot.isoformat(),
         "buildSeconds": round(seconds, 3)})
 
+
 def release_download(graph: Graph, settings: Settings, name: str,
                      number: int) -> tuple[Path, dict[str, Any]]:
     """The release's zip and record; counts the download."""
@@ -288,6 +307,7 @@ def release_download(graph: Graph, settings: Settings, name: str,
         raise NotFound(f"the file of release {number} of kit {name!r} is missing from the store")
     repo.count_download(graph, name, number)
     return path, release
+
 
 def get_release(graph: Graph, name: str, number: int) -> dict[str, Any]:
     release = repo.get_release(graph, name, number)
