@@ -11,7 +11,7 @@ import redis
 from flask import Flask
 
 from civicgraph import console
-from civicgraph.api.http import errors, health, request_log
+from civicgraph.api.http import body, errors, health, request_log
 from civicgraph.config import Settings, load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.observability import configure_logging
@@ -37,6 +37,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config.update(SETTINGS=settings, JSON_SORT_KEYS=False)
+    app.json = body.JSONProvider(app)
+    app.json.max_depth = settings.max_json_depth
+    app.wsgi_app = body.BodyGuard(app.wsgi_app, settings)  # type: ignore[method-assign]
     graph = Graph.from_settings(settings)
     redis_client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2)
     app.extensions["civicgraph"] = {

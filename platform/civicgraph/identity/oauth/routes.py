@@ -54,6 +54,28 @@ def _client_id_of_request() -> str | None:
     return request.form.get("client_id") or None
 
 
+@bp.before_request
+def _refuse_undecodable_basic() -> ResponseReturnValue | None:
+    """Basic credentials that are not base64 of UTF-8 are a bad client, not a server error.
+
+    Authlib decodes them as UTF-8 without catching the failure; RFC 6749 (5.2) answers a client
+    that authenticated with the Authorization header ``invalid_client`` with 401.
+    """
+    header = request.headers.get("Authorization", "")
+    if request.method != "POST" or not header.lower().startswith("basic "):
+        return None
+    try:
+        base64.b64decode(header[6:].strip()).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        response = jsonify(error="invalid_client",
+                           error_description="the Basic credentials are not base64 of UTF-8 "
+                                             "client_id:client_secret")
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Basic realm="civicgraph"'
+        return response
+    return None
+
+
 def _limited(exc: ratelimit.RateLimited) -> ResponseReturnValue:
     response = jsonify(error="rate_limited",
                        error_description=f"too many token requests for this {exc.what}; "
