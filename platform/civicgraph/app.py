@@ -9,6 +9,8 @@ from typing import Any
 
 import redis
 from flask import Flask
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from civicgraph import console
 from civicgraph.api.http import body, errors, health, request_log
@@ -40,14 +42,19 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json = body.JSONProvider(app)
     app.json.max_depth = settings.max_json_depth
     app.wsgi_app = body.BodyGuard(app.wsgi_app, settings)  # type: ignore[method-assign]
-    graph = Graph.from_settings(settings)
-    redis_client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2)
+    graph = Graph.from_settings(settings, interactive=True)
+    # One immediate retry (a connection a Redis restart broke is replaced), then the error,
+    # which the error handlers answer 503 (core/outages.py); redis-py's default retries with
+    # growing pauses.
+    redis_client = redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=settings.redis_timeout,
+        socket_timeout=settings.redis_timeout, retry=Retry(NoBackoff(), 1))
     app.extensions["civicgraph"] = {
         "settings": settings,
         "graph": graph,
         "redis": redis_client,
         "redis_ping": redis_client.ping,
-        "tasks": CeleryTaskQueue(create_celery(settings)),
+        "tasks": CeleryTaskQueue(create_celery(settings, interactive=True)),
     }
 
     auth_server.init_app(app, settings, graph, redis_client)

@@ -106,8 +106,8 @@ class Settings:
     # dependency before it is answered 503 with Retry-After.
     neo4j_connect_timeout: float = 1.0
     neo4j_acquire_timeout: float = 1.5
-    neo4j_retry_seconds: float = 1.0
-    redis_timeout: float = 1.0
+    neo4j_retry_seconds: float = 0.5
+    redis_timeout: float = 0.75
     retry_after_seconds: int = 5
 
     def __post_init__(self) -> None:
@@ -193,7 +193,7 @@ def load_settings() -> Settings:
         body_timeout_seconds=_env_float("CIVICGRAPH_BODY_TIMEOUT_SECONDS", 10.0),
         neo4j_connect_timeout=_env_float("CIVICGRAPH_NEO4J_CONNECT_TIMEOUT", 1.0),
         neo4j_acquire_timeout=_env_float("CIVICGRAPH_NEO4J_ACQUIRE_TIMEOUT", 1.5),
-        neo4j_retry_seconds=_env_float("CIVICGRAPH_NEO4J_RETRY_SECONDS", 1.0),
-        redis_timeout=_env_float("CIVICGRAPH_REDIS_TIMEOUT", 1.0),
+        neo4j_retry_seconds=_env_float("CIVICGRAPH_NEO4J_RETRY_SECONDS", 0.5),
+        redis_timeout=_env_float("CIVICGRAPH_REDIS_TIMEOUT", 0.75),
         retry_after_seconds=_env_int("CIVICGRAPH_RETRY_AFTER_SECONDS", 5),
     )

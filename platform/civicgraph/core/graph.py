@@ -61,14 +61,16 @@ class Graph:
         self.driver_uri = uri
 
     @classmethod
-    def connect(cls, uri: str, user: str, password: str, database: str) -> Graph:
+    def connect(cls, uri: str, user: str, password: str, database: str, *,
+                connection_timeout: float = 5.0, acquisition_timeout: float = 10.0,
+                retry_seconds: float = 10.0) -> Graph:
         auth = (user, password) if password else None
         driver = GraphDatabase.driver(
             uri,
             auth=auth,
-            connection_timeout=5.0,
-            connection_acquisition_timeout=10.0,
-            max_transaction_retry_time=10.0,
+            connection_timeout=connection_timeout,
+            connection_acquisition_timeout=acquisition_timeout,
+            max_transaction_retry_time=retry_seconds,
             # Server notifications (e.g. "property key does not exist" for a property no node
             # has yet) are advice for query authors, not events for operators' logs.
             notifications_min_severity="OFF",
@@ -76,8 +78,22 @@ class Graph:
         return cls(driver, database, uri)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Graph:
-        """The graph the settings name; the web app, the worker and the CLI all open it so."""
+    def from_settings(cls, settings: Settings, *, interactive: bool = False) -> Graph:
+        """The graph the settings name; the web app, the worker and the CLI all open it so.
+
+        ``interactive`` (the web app) gives up quickly: a request waits at most about
+        ``CIVICGRAPH_NEO4J_ACQUIRE_TIMEOUT`` per attempt and retries for
+        ``CIVICGRAPH_NEO4J_RETRY_SECONDS`` (the driver's first retry comes after about a
+        second), so an outage is answered 503 within two seconds instead of 15 to 30. Workers
+        and the CLI keep the driver's patient defaults: nobody is waiting on a socket there,
+        and a transient error (a deadlock between writers) deserves several retries.
+        """
+        if interactive:
+            return cls.connect(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
+                               settings.neo4j_database,
+                               connection_timeout=settings.neo4j_connect_timeout,
+                               acquisition_timeout=settings.neo4j_acquire_timeout,
+                               retry_seconds=settings.neo4j_retry_seconds)
         return cls.connect(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
                            settings.neo4j_database)
 

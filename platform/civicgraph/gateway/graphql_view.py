@@ -13,7 +13,8 @@ from civicgraph.api.context import RequestContext
 from civicgraph.api.http.bearer import principal_or_401
 from civicgraph.api.limits import Limits
 from civicgraph.core.access import Principal
-from civicgraph.core.graph import recording_statements
+from civicgraph.core.graph import StatementLog, recording_statements
+from civicgraph.core.outages import unavailable
 from civicgraph.gateway import execution
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,14 +50,21 @@ def _context(principal: Principal) -> RequestContext:
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:
     settings = current_app.extensions["civicgraph"]["settings"]
-    principal = principal_or_401()
-    if isinstance(principal, Response):
-        return principal
-    with recording_statements() as statements:
-        result = execution.run(
-            query, variables, operation_name, _context(principal),
-            allow_mutations=allow_mutations,
-        )
+    try:
+        principal = principal_or_401()
+        if isinstance(principal, Response):
+            return principal
+        with recording_statements() as statements:
+            result = execution.run(
+                query, variables, operation_name, _context(principal),
+                allow_mutations=allow_mutations,
+            )
+    except Exception as exc:
+        outage = unavailable(exc)
+        if outage is None:
+            raise
+        result = execution.outage_response(outage, settings.retry_after_seconds)
+        statements = StatementLog()
     body = result.body
     if settings.debug_cypher:
         body.setdefault("extensions", {})["cypher"] = statements.entries
