@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import logging
+import time
 from typing import Any
 
 from celery import shared_task
 
 from civicgraph.config import load_settings
-from civicgraph.core import runtime
+from civicgraph.core import metrics, runtime
 from hackathon_kits import service
 
 log = logging.getLogger(__name__)
@@ -17,7 +18,9 @@ log = logging.getLogger(__name__)
 @shared_task(name=service.BUILD_KIT)  # type: ignore[untyped-decorator]
 def build_kit(build_id: str, kit: str) -> dict[str, Any]:
     """Build and publish one kit release; the outcome is on the build record in the graph."""
+    started = time.perf_counter()
     result = service.run_build(runtime.graph(), load_settings(), build_id, kit)
+    metrics.kit_build_finished(kit, str(result.get("state")), time.perf_counter() - started)
     log.info("kit build %s of %s: %s", build_id, kit, result.get("state"))
     return {"id": result["id"], "state": result["state"],
             "releaseNumber": result.get("releaseNumber")}

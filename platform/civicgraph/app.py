@@ -13,7 +13,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from civicgraph import console
-from civicgraph.api.http import body, errors, health, request_log
+from civicgraph.api.http import body, errors, health, metrics, request_log
 from civicgraph.config import Settings, load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.observability import configure_logging
@@ -62,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     request_log.register(app)
     errors.register(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(graphql_view.bp)
     app.register_blueprint(oauth.bp)
     app.register_blueprint(kits.bp)

@@ -109,6 +109,9 @@ class Settings:
     neo4j_retry_seconds: float = 0.5
     redis_timeout: float = 0.75
     retry_after_seconds: int = 5
+    # /metrics (api/http/metrics.py): open outside production; in production only with this
+    # bearer token, and not served at all without one.
+    metrics_token: str = ""
 
     def __post_init__(self) -> None:
         if not 5 <= self.access_token_minutes <= 60:
@@ -196,4 +199,5 @@ def load_settings() -> Settings:
         neo4j_retry_seconds=_env_float("CIVICGRAPH_NEO4J_RETRY_SECONDS", 0.5),
         redis_timeout=_env_float("CIVICGRAPH_REDIS_TIMEOUT", 0.75),
         retry_after_seconds=_env_int("CIVICGRAPH_RETRY_AFTER_SECONDS", 5),
+        metrics_token=os.environ.get("CIVICGRAPH_METRICS_TOKEN", "").strip(),
     )

@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 from neo4j import READ_ACCESS, Driver, GraphDatabase, Record, RoutingControl
 
 from civicgraph.config import Settings
+from civicgraph.core import metrics
 
 
 @dataclass
@@ -107,6 +108,7 @@ class Graph:
         """Send one statement in its own managed transaction (retried on transient errors)."""
         parameters = dict(params or {})
         started = time.perf_counter()
+        ok = False
         try:
             records, _summary, _keys = self.driver.execute_query(
                 cypher,
@@ -114,10 +116,13 @@ class Graph:
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
                 database_=self.database,
             )
+            ok = True
         finally:
+            seconds = time.perf_counter() - started
+            metrics.cypher_statement(write, ok, seconds)
             log = _current_log.get()
             if log is not None:
-                log.add(cypher, parameters, time.perf_counter() - started)
+                log.add(cypher, parameters, seconds)
         return records
 
     @contextlib.contextmanager
@@ -132,15 +137,19 @@ class Graph:
         """
         parameters = dict(params or {})
         started = time.perf_counter()
+        ok = False
         try:
             with self.driver.session(database=self.database, default_access_mode=READ_ACCESS,
                                      fetch_size=fetch_size) as session, \
                     session.begin_transaction() as tx:
                 yield iter(tx.run(cypher, parameters))
+            ok = True
         finally:
+            seconds = time.perf_counter() - started
+            metrics.cypher_statement(False, ok, seconds)
             log = _current_log.get()
             if log is not None:
-                log.add(cypher, parameters, time.perf_counter() - started)
+                log.add(cypher, parameters, seconds)
 
     def query_type(self, cypher: LiteralString, params: Mapping[str, Any] | None = None) -> str:
         """What the planner says a statement does ('r', 'rw', 'w' or 's'), without running it."""

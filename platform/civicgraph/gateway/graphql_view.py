@@ -12,6 +12,7 @@ from flask.typing import ResponseReturnValue
 from civicgraph.api.context import RequestContext
 from civicgraph.api.http.bearer import principal_or_401
 from civicgraph.api.limits import Limits
+from civicgraph.core import metrics
 from civicgraph.core.access import Principal
 from civicgraph.core.graph import StatementLog, recording_statements
 from civicgraph.core.outages import unavailable
@@ -50,6 +51,7 @@ def _context(principal: Principal) -> RequestContext:
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:
     settings = current_app.extensions["civicgraph"]["settings"]
+    g.graphql_operation = metrics.operation_label(operation_name)
     try:
         principal = principal_or_401()
         if isinstance(principal, Response):

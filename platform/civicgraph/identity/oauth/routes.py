@@ -18,6 +18,7 @@ from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
 
+from civicgraph.core import metrics
 from civicgraph.identity.oauth import ratelimit
 from civicgraph.identity.oauth.grants import load_user
 from civicgraph.identity.oauth.server import AuthExtension
@@ -72,6 +73,7 @@ def _refuse_undecodable_basic() -> ResponseReturnValue | None:
                                              "client_id:client_secret")
         response.status_code = 401
         response.headers["WWW-Authenticate"] = 'Basic realm="civicgraph"'
+        metrics.token_refused("token", "invalid_client")
         return response
     return None
 
@@ -97,8 +99,15 @@ def token() -> ResponseReturnValue:
             ratelimit.hit(ext.redis, f"client:{client_id}", settings.token_rate_per_client,
                           settings.token_rate_window)
     except ratelimit.RateLimited as exc:
+        metrics.token_refused("token", "rate_limited")
         return _limited(exc)
     response: Response = ext.server.create_token_response()
+    if response.status_code == 200:
+        metrics.token_issued(request.form.get("grant_type", ""))
+    else:
+        refused = response.get_json(silent=True)
+        metrics.token_refused("token", str(refused.get("error", "other"))
+                              if isinstance(refused, dict) else "other")
     return response
 
 
