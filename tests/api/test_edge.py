@@ -156,3 +156,12 @@ def test_a_body_that_never_arrives_is_408(served: Served) -> None:
         b"Content-Length: 1000\r\n\r\n0123456789", timeout=60))
     assert status == 408
     assert body["error"]["code"] == "REQUEST_TIMEOUT"
+
+
+def test_deep_variables_in_a_get_query_are_400(served: Served) -> None:
+    variables = b"[" * 2000 + b"]" * 2000
+    status, _, body = _split(served.raw(
+        b"GET /graphql?query=%7B__typename%7D&variables=" + variables
+        + b" HTTP/1.1\r\nHost: x\r\nAccept: application/json\r\nConnection: close\r\n\r\n"))
+    assert status == 400
+    assert "nested deeper than 64" in _message(body)

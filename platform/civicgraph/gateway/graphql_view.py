@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -91,9 +90,9 @@ def graphql_get() -> ResponseReturnValue:
     raw_variables = request.args.get("variables")
     if raw_variables:
         try:
-            variables = json.loads(raw_variables)
-        except json.JSONDecodeError:
-            return jsonify(errors=[{"message": "variables is not valid JSON",
+            variables = current_app.json.loads(raw_variables)
+        except ValueError as exc:
+            return jsonify(errors=[{"message": f"variables is not usable JSON: {exc}",
                                     "extensions": {"code": "BAD_REQUEST"}}]), 400
     return _respond(
         request.args.get("query"), variables, request.args.get("operationName"), False
