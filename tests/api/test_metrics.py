@@ -55,6 +55,9 @@ def test_requests_cypher_and_tokens_are_counted(served: Served, graph: Graph) ->
     bad_bearer = requests.post(f"{served.base}/graphql", json=query, timeout=30,
                                headers={"Authorization": "Bearer not-a-token"})
     assert bad_bearer.status_code == 401
+    too_large = requests.post(f"{served.base}/graphql", data=b"[" + b" " * 2_000_000 + b"]",
+                              headers={"Content-Type": "application/json"}, timeout=30)
+    assert too_large.status_code == 413
     after = scrape(served)
 
     def moved(name: str, **labels: str) -> float:
@@ -71,6 +74,8 @@ def test_requests_cypher_and_tokens_are_counted(served: Served, graph: Graph) ->
                  reason="invalid_client") == 1
     assert moved("civicgraph_oauth_token_refusals_total", endpoint="api",
                  reason="invalid_token") == 1
+    # Refused by the body guard before any view: counted under a route of its own.
+    assert moved("civicgraph_http_requests_total", route="<request body>", status="413") == 1
     # A path with an id is counted under its route's template, not as a series of its own.
     requests.get(f"{served.base}/kits/no-such-kit/releases/1/download", timeout=30)
     templates = {dict(labels)["route"] for (name, labels) in scrape(served)
