@@ -58,7 +58,9 @@ def dcat(name: str) -> ResponseReturnValue:
     return Response(body, mimetype="application/ld+json")
 
 
-@bp.get("/kits/<name>/releases/<int:version>/download")
+# Release numbers are Neo4j integers (64 bits); a larger number names no release (404), rather
+# than reaching the driver, which cannot send it.
+@bp.get(f"/kits/<name>/releases/<int(max={2**63 - 1}):version>/download")
 def download(name: str, version: int) -> ResponseReturnValue:
     graph, settings = _deps()
     range_header = request.headers.get("Range", "")

@@ -26,7 +26,7 @@ from typing import Any
 from civicgraph.config import Settings
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
-from civicgraph.core.tasks import TaskQueue
+from civicgraph.core.tasks import QueueUnavailable, TaskQueue
 from hackathon_kits import cypher as repo
 from hackathon_kits.builder.disclosure import DisclosureRefused
 from hackathon_kits.builder.package import PackageInvalid
@@ -138,7 +138,15 @@ def request_build(graph: Graph, queue: TaskQueue, settings: Settings, name: str)
     repo.upsert_kit(graph, {"name": spec.name, "id": str(uuid.uuid4()), "title": spec.title,
                             "licence": spec.licence, "specHash": spec.spec_hash()})
     build = repo.create_build(graph, build_id, spec.name, settings.kit_build_lease)
-    queue.enqueue(BUILD_KIT, build_id=build_id, kit=spec.name)
+    try:
+        queue.enqueue(BUILD_KIT, build_id=build_id, kit=spec.name)
+    except QueueUnavailable:
+        # No worker will ever take this build: end it now, so no QUEUED build waits for a task
+        # that was never sent, and the caller is told to retry (503).
+        repo.update_build(graph, build_id, {"state": "FAILED", "percent": 0.0,
+                                            "stage": "not started: the task queue was down",
+                                            "error": "the task queue was unavailable"})
+        raise
     return _public_build(build)
 
 

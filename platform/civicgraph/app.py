@@ -9,9 +9,11 @@ from typing import Any
 
 import redis
 from flask import Flask
+from redis.backoff import NoBackoff
+from redis.retry import Retry
 
 from civicgraph import console
-from civicgraph.api.http import errors, health, request_log
+from civicgraph.api.http import body, errors, health, metrics, request_log
 from civicgraph.config import Settings, load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.observability import configure_logging
@@ -37,14 +39,22 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
 
     app = Flask(__name__)
     app.config.update(SETTINGS=settings, JSON_SORT_KEYS=False)
-    graph = Graph.from_settings(settings)
-    redis_client = redis.Redis.from_url(settings.redis_url, socket_connect_timeout=2)
+    app.json = body.JSONProvider(app)
+    app.json.max_depth = settings.max_json_depth
+    app.wsgi_app = body.BodyGuard(app.wsgi_app, settings)  # type: ignore[method-assign]
+    graph = Graph.from_settings(settings, interactive=True)
+    # One immediate retry (a connection a Redis restart broke is replaced), then the error,
+    # which the error handlers answer 503 (core/outages.py); redis-py's default retries with
+    # growing pauses.
+    redis_client = redis.Redis.from_url(
+        settings.redis_url, socket_connect_timeout=settings.redis_timeout,
+        socket_timeout=settings.redis_timeout, retry=Retry(NoBackoff(), 1))
     app.extensions["civicgraph"] = {
         "settings": settings,
         "graph": graph,
         "redis": redis_client,
         "redis_ping": redis_client.ping,
-        "tasks": CeleryTaskQueue(create_celery(settings)),
+        "tasks": CeleryTaskQueue(create_celery(settings, interactive=True)),
     }
 
     auth_server.init_app(app, settings, graph, redis_client)
@@ -52,6 +62,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     request_log.register(app)
     errors.register(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
     app.register_blueprint(graphql_view.bp)
     app.register_blueprint(oauth.bp)
     app.register_blueprint(kits.bp)

@@ -99,6 +99,22 @@ class Settings:
     max_cost: int = 5000
     max_tokens: int = 2000
     max_page_size: int = 100
+    # The edge (api/http/body.py): request bodies are read whole, within these bounds, before
+    # any view sees them. The partner push takes whole feeds, so it has its own, larger limit.
+    max_body_bytes: int = 1024 * 1024
+    max_push_body_bytes: int = 16 * 1024 * 1024
+    max_json_depth: int = 64
+    body_timeout_seconds: float = 10.0
+    # Outages (core/graph.py, the Redis client, core/queue.py): how long a request waits for a
+    # dependency before it is answered 503 with Retry-After.
+    neo4j_connect_timeout: float = 1.0
+    neo4j_acquire_timeout: float = 1.5
+    neo4j_retry_seconds: float = 0.5
+    redis_timeout: float = 0.75
+    retry_after_seconds: int = 5
+    # /metrics (api/http/metrics.py): open outside production; in production only with this
+    # bearer token, and not served at all without one.
+    metrics_token: str = ""
 
     def __post_init__(self) -> None:
         if not 5 <= self.access_token_minutes <= 60:
@@ -178,4 +194,14 @@ def load_settings() -> Settings:
         max_cost=_env_int("CIVICGRAPH_MAX_COST", 5000),
         max_tokens=_env_int("CIVICGRAPH_MAX_TOKENS", 2000),
         max_page_size=_env_int("CIVICGRAPH_MAX_PAGE_SIZE", 100),
+        max_body_bytes=_env_int("CIVICGRAPH_MAX_BODY_BYTES", 1024 * 1024),
+        max_push_body_bytes=_env_int("CIVICGRAPH_MAX_PUSH_BODY_BYTES", 16 * 1024 * 1024),
+        max_json_depth=_env_int("CIVICGRAPH_MAX_JSON_DEPTH", 64),
+        body_timeout_seconds=_env_float("CIVICGRAPH_BODY_TIMEOUT_SECONDS", 10.0),
+        neo4j_connect_timeout=_env_float("CIVICGRAPH_NEO4J_CONNECT_TIMEOUT", 1.0),
+        neo4j_acquire_timeout=_env_float("CIVICGRAPH_NEO4J_ACQUIRE_TIMEOUT", 1.5),
+        neo4j_retry_seconds=_env_float("CIVICGRAPH_NEO4J_RETRY_SECONDS", 0.5),
+        redis_timeout=_env_float("CIVICGRAPH_REDIS_TIMEOUT", 0.75),
+        retry_after_seconds=_env_int("CIVICGRAPH_RETRY_AFTER_SECONDS", 5),
+        metrics_token=os.environ.get("CIVICGRAPH_METRICS_TOKEN", "").strip(),
     )

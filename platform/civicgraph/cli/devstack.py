@@ -190,8 +190,9 @@ def beat_service(env: dict[str, str], log_path: Path, schedule_path: Path) -> Se
 
 def web_service(env: dict[str, str], host: str, port: int, log_path: Path,
                 workers: int = 2) -> Service:
-    argv = [sys.executable, "-m", "gunicorn", "--bind", f"{host}:{port}", "--workers",
-            str(workers), "--threads", "4", "--access-logfile", "-",
+    """gunicorn with gevent workers and JSON errors (its configuration: api/http/serving.py)."""
+    argv = [sys.executable, "-m", "gunicorn", "-c", "python:civicgraph.api.http.serving",
+            "--bind", f"{host}:{port}", "--workers", str(workers), "--access-logfile", "-",
             "civicgraph.app:create_app()"]
     return Service("web", argv, log_path, env=env)
 

@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 import urllib.request
+from pathlib import Path
 from types import FrameType
 
 import click
@@ -35,6 +37,11 @@ def up(no_seed: bool) -> None:
     signal.signal(signal.SIGTERM, on_signal)
     # Children read the same environment, so they derive the same settings as this process.
     env = dict(os.environ)
+    # The web tier's and the worker's metrics, summed by /metrics: one folder, emptied at each
+    # start (prometheus_client would otherwise add an earlier run's counters to this one's).
+    metrics_dir = Path(env.setdefault("PROMETHEUS_MULTIPROC_DIR", str(var / "metrics")))
+    shutil.rmtree(metrics_dir, ignore_errors=True)
+    metrics_dir.mkdir(parents=True, exist_ok=True)
 
     with devstack.running(stack):
         try:

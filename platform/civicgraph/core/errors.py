@@ -46,3 +46,12 @@ class Unauthenticated(DomainError):
 
     code = "UNAUTHENTICATED"
     http_status = 401
+
+
+class ServiceUnavailable(DomainError):
+    """A dependency (Neo4j, Redis) does not answer: retry later; nothing was decided about the
+    caller's input. HTTP answers it 503 with ``Retry-After`` (core/outages.py finds it in the
+    driver's and the clients' own exceptions)."""
+
+    code = "SERVICE_UNAVAILABLE"
+    http_status = 503

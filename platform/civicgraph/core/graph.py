@@ -17,6 +17,7 @@ from typing import Any, LiteralString
 from neo4j import READ_ACCESS, Driver, GraphDatabase, Record, RoutingControl
 
 from civicgraph.config import Settings
+from civicgraph.core import metrics
 
 
 @dataclass
@@ -61,14 +62,16 @@ class Graph:
         self.driver_uri = uri
 
     @classmethod
-    def connect(cls, uri: str, user: str, password: str, database: str) -> Graph:
+    def connect(cls, uri: str, user: str, password: str, database: str, *,
+                connection_timeout: float = 5.0, acquisition_timeout: float = 10.0,
+                retry_seconds: float = 10.0) -> Graph:
         auth = (user, password) if password else None
         driver = GraphDatabase.driver(
             uri,
             auth=auth,
-            connection_timeout=5.0,
-            connection_acquisition_timeout=10.0,
-            max_transaction_retry_time=10.0,
+            connection_timeout=connection_timeout,
+            connection_acquisition_timeout=acquisition_timeout,
+            max_transaction_retry_time=retry_seconds,
             # Server notifications (e.g. "property key does not exist" for a property no node
             # has yet) are advice for query authors, not events for operators' logs.
             notifications_min_severity="OFF",
@@ -76,8 +79,22 @@ class Graph:
         return cls(driver, database, uri)
 
     @classmethod
-    def from_settings(cls, settings: Settings) -> Graph:
-        """The graph the settings name; the web app, the worker and the CLI all open it so."""
+    def from_settings(cls, settings: Settings, *, interactive: bool = False) -> Graph:
+        """The graph the settings name; the web app, the worker and the CLI all open it so.
+
+        ``interactive`` (the web app) gives up quickly: a request waits at most about
+        ``CIVICGRAPH_NEO4J_ACQUIRE_TIMEOUT`` per attempt and retries for
+        ``CIVICGRAPH_NEO4J_RETRY_SECONDS`` (the driver's first retry comes after about a
+        second), so an outage is answered 503 within two seconds instead of 15 to 30. Workers
+        and the CLI keep the driver's patient defaults: nobody is waiting on a socket there,
+        and a transient error (a deadlock between writers) deserves several retries.
+        """
+        if interactive:
+            return cls.connect(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
+                               settings.neo4j_database,
+                               connection_timeout=settings.neo4j_connect_timeout,
+                               acquisition_timeout=settings.neo4j_acquire_timeout,
+                               retry_seconds=settings.neo4j_retry_seconds)
         return cls.connect(settings.neo4j_uri, settings.neo4j_user, settings.neo4j_password,
                            settings.neo4j_database)
 
@@ -91,6 +108,7 @@ class Graph:
         """Send one statement in its own managed transaction (retried on transient errors)."""
         parameters = dict(params or {})
         started = time.perf_counter()
+        ok = False
         try:
             records, _summary, _keys = self.driver.execute_query(
                 cypher,
@@ -98,10 +116,13 @@ class Graph:
                 routing_=RoutingControl.WRITE if write else RoutingControl.READ,
                 database_=self.database,
             )
+            ok = True
         finally:
+            seconds = time.perf_counter() - started
+            metrics.cypher_statement(write, ok, seconds)
             log = _current_log.get()
             if log is not None:
-                log.add(cypher, parameters, time.perf_counter() - started)
+                log.add(cypher, parameters, seconds)
         return records
 
     @contextlib.contextmanager
@@ -116,15 +137,19 @@ class Graph:
         """
         parameters = dict(params or {})
         started = time.perf_counter()
+        ok = False
         try:
             with self.driver.session(database=self.database, default_access_mode=READ_ACCESS,
                                      fetch_size=fetch_size) as session, \
                     session.begin_transaction() as tx:
                 yield iter(tx.run(cypher, parameters))
+            ok = True
         finally:
+            seconds = time.perf_counter() - started
+            metrics.cypher_statement(False, ok, seconds)
             log = _current_log.get()
             if log is not None:
-                log.add(cypher, parameters, time.perf_counter() - started)
+                log.add(cypher, parameters, seconds)
 
     def query_type(self, cypher: LiteralString, params: Mapping[str, Any] | None = None) -> str:
         """What the planner says a statement does ('r', 'rw', 'w' or 's'), without running it."""

@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from civicgraph.core.errors import ServiceUnavailable
+
 
 @dataclass(frozen=True)
 class TaskStatus:
@@ -19,8 +21,19 @@ class TaskStatus:
     error: str | None = None
 
 
+class QueueUnavailable(ServiceUnavailable):
+    """A task could not be sent (the broker is down or hung past its timeout).
+
+    A service whose change has committed and whose task is only a prompt (the outbox and beat
+    deliver anyway) catches this and reports the change; one that recorded a pending job for the
+    task undoes that record before letting it rise, so nothing waits for a task never sent.
+    """
+
+
 class TaskQueue(Protocol):
-    def enqueue(self, name: str, **kwargs: Any) -> TaskStatus: ...
+    def enqueue(self, name: str, **kwargs: Any) -> TaskStatus:
+        """Send a task; raises :class:`QueueUnavailable` within the queue's timeouts."""
+        ...
 
     def status(self, task_id: str) -> TaskStatus: ...
 

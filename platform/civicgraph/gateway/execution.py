@@ -25,6 +25,7 @@ from civicgraph.api import document_cache
 from civicgraph.api.compiled import CompiledExecutionContext
 from civicgraph.api.context import RequestContext
 from civicgraph.core.errors import DomainError
+from civicgraph.core.outages import unavailable
 from civicgraph.gateway import policy
 from civicgraph.gateway.schema import schema
 
@@ -52,6 +53,11 @@ def format_error(error: GraphQLError, request_id: str) -> dict[str, Any]:
     if isinstance(original, DomainError):
         formatted["message"] = original.message
         formatted["extensions"] = {"code": original.code, **original.details}
+    elif original is not None and (outage := unavailable(original)) is not None:
+        log.warning("answered SERVICE_UNAVAILABLE at %s: %s", error.path, original,
+                    extra={"request_id": request_id})
+        formatted["message"] = outage.message
+        formatted["extensions"] = {"code": outage.code, **outage.details}
     elif original is not None and not isinstance(original, GraphQLError):
         log.error(
             "unexpected error in resolver at %s", error.path, exc_info=original,
@@ -141,4 +147,18 @@ def run(
     # Variables that could not be coerced fail the request before any resolver ran (no path).
     rejected = result.data is None and all(e.path is None for e in result.errors or [])
     status = 400 if rejected and result.errors else 200
+    if any(e.get("extensions", {}).get("code") == "SERVICE_UNAVAILABLE"
+           for e in body.get("errors", [])):
+        # Not 200 with an error inside, as GraphQL over HTTP prefers for application/json: a
+        # dependency outage is the server's, and 503 with Retry-After is what load balancers,
+        # client libraries and operators' alerts act on. The body is still GraphQL's; what
+        # committed before the outage is in its data (a mutation's payload).
+        return GraphQLResponse(body, 503, headers={
+            "Retry-After": str(context.settings.retry_after_seconds)})
     return GraphQLResponse(body, status)
+
+
+def outage_response(outage: DomainError, retry_after: int) -> GraphQLResponse:
+    """A dependency failed before execution (the token's revocation check, the policy)."""
+    return GraphQLResponse({"errors": [_error(outage.message, outage.code, **outage.details)]},
+                           503, headers={"Retry-After": str(retry_after)})

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +11,10 @@ from flask.typing import ResponseReturnValue
 from civicgraph.api.context import RequestContext
 from civicgraph.api.http.bearer import principal_or_401
 from civicgraph.api.limits import Limits
+from civicgraph.core import metrics
 from civicgraph.core.access import Principal
-from civicgraph.core.graph import recording_statements
+from civicgraph.core.graph import StatementLog, recording_statements
+from civicgraph.core.outages import unavailable
 from civicgraph.gateway import execution
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
@@ -49,14 +50,22 @@ def _context(principal: Principal) -> RequestContext:
 
 def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: bool) -> Response:
     settings = current_app.extensions["civicgraph"]["settings"]
-    principal = principal_or_401()
-    if isinstance(principal, Response):
-        return principal
-    with recording_statements() as statements:
-        result = execution.run(
-            query, variables, operation_name, _context(principal),
-            allow_mutations=allow_mutations,
-        )
+    g.graphql_operation = metrics.operation_label(operation_name)
+    try:
+        principal = principal_or_401()
+        if isinstance(principal, Response):
+            return principal
+        with recording_statements() as statements:
+            result = execution.run(
+                query, variables, operation_name, _context(principal),
+                allow_mutations=allow_mutations,
+            )
+    except Exception as exc:
+        outage = unavailable(exc)
+        if outage is None:
+            raise
+        result = execution.outage_response(outage, settings.retry_after_seconds)
+        statements = StatementLog()
     body = result.body
     if settings.debug_cypher:
         body.setdefault("extensions", {})["cypher"] = statements.entries
@@ -81,9 +90,9 @@ def graphql_get() -> ResponseReturnValue:
     raw_variables = request.args.get("variables")
     if raw_variables:
         try:
-            variables = json.loads(raw_variables)
-        except json.JSONDecodeError:
-            return jsonify(errors=[{"message": "variables is not valid JSON",
+            variables = current_app.json.loads(raw_variables)
+        except ValueError as exc:
+            return jsonify(errors=[{"message": f"variables is not usable JSON: {exc}",
                                     "extensions": {"code": "BAD_REQUEST"}}]), 400
     return _respond(
         request.args.get("query"), variables, request.args.get("operationName"), False
@@ -92,7 +101,12 @@ def graphql_get() -> ResponseReturnValue:
 
 @bp.post("/graphql")
 def graphql_post() -> ResponseReturnValue:
-    payload = request.get_json(silent=True)
+    try:
+        # The app's JSON provider refuses a body nested too deep before parsing (api/http/body.py).
+        payload = current_app.json.loads(request.get_data()) if request.is_json else None
+    except ValueError as exc:
+        return jsonify(errors=[{"message": f"The body is not usable JSON: {exc}",
+                                "extensions": {"code": "BAD_REQUEST"}}]), 400
     if not isinstance(payload, dict):
         return jsonify(errors=[{
             "message": "POST a JSON object: {\"query\": ..., \"variables\": {...}}",

@@ -11,7 +11,10 @@ from __future__ import annotations
 from types import ModuleType
 from typing import Any
 
+from celery import signals
+
 from civicgraph.config import load_settings
+from civicgraph.core import metrics
 from civicgraph.core.queue import create_celery
 from civicgraph.lab import tasks as lab_tasks
 from civicgraph.partner_graph import tasks as partner_graph_tasks
@@ -36,3 +39,6 @@ def beat_schedule(modules: tuple[ModuleType, ...] = DOMAIN_TASKS) -> dict[str, d
 
 celery_app = create_celery(load_settings())
 celery_app.conf.beat_schedule = beat_schedule()
+# Every task's outcome and duration, in whichever pool process runs it.
+signals.task_prerun.connect(metrics.task_started, weak=False)
+signals.task_postrun.connect(metrics.task_finished, weak=False)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from authlib.oauth2 import OAuth2Error
 from flask import Response, current_app, jsonify, request
 
+from civicgraph.core import metrics
 from civicgraph.core.access import ANONYMOUS, Principal
 
 
@@ -20,6 +21,7 @@ def principal_or_401() -> Principal | Response:
     try:
         token = protector.acquire_token()
     except OAuth2Error as error:
+        metrics.token_refused("api", error.error or "invalid_token")
         headers = dict(error.get_headers())
         headers.setdefault("WWW-Authenticate", 'Bearer realm="civicgraph", error="invalid_token"')
         headers.pop("Content-Type", None)

@@ -1,14 +1,19 @@
-"""JSON for every HTTP error, so no stack trace or HTML error page ever reaches a client."""
+"""JSON for every HTTP error, so no stack trace or HTML error page ever reaches a client.
+
+A dependency that is down (core/outages.py) is answered 503 with ``Retry-After`` on every
+endpoint alike (OAuth, kits, the console, the push webhook), never a 500.
+"""
 
 from __future__ import annotations
 
 import logging
 
-from flask import Flask, g, jsonify
+from flask import Flask, Response, current_app, g, jsonify
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
-from civicgraph.core.errors import DomainError
+from civicgraph.core.errors import DomainError, ServiceUnavailable
+from civicgraph.core.outages import unavailable
 
 log = logging.getLogger(__name__)
 
@@ -21,13 +26,31 @@ def register(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError) -> ResponseReturnValue:
+        if isinstance(exc, ServiceUnavailable):
+            return outage_response(exc)
         return jsonify(error={"code": exc.code, "message": exc.message}), exc.http_status
 
     @app.errorhandler(Exception)
     def unexpected(exc: Exception) -> ResponseReturnValue:
+        outage = unavailable(exc)
+        if outage is not None:
+            log.warning("answered 503: %s (%s: %s)", outage.message, type(exc).__name__, exc)
+            return outage_response(outage)
         request_id = getattr(g, "request_id", "-")
         log.exception("unhandled error")
         return jsonify(error={
             "code": "INTERNAL_SERVER_ERROR",
             "message": f"Internal error; quote request id {request_id} when reporting it",
         }), 500
+
+
+def retry_after() -> int:
+    seconds: int = current_app.extensions["civicgraph"]["settings"].retry_after_seconds
+    return seconds
+
+
+def outage_response(outage: ServiceUnavailable) -> Response:
+    response = jsonify(error={"code": outage.code, "message": outage.message, **outage.details})
+    response.status_code = 503
+    response.headers["Retry-After"] = str(retry_after())
+    return response

@@ -9,6 +9,7 @@ import uuid
 
 from flask import Flask, Response, g, request
 
+from civicgraph.core import metrics
 from civicgraph.core.observability import request_id_var
 
 log = logging.getLogger("civicgraph.access")
@@ -26,7 +27,12 @@ def register(app: Flask) -> None:
     @app.after_request
     def finish(response: Response) -> Response:
         response.headers["X-Request-ID"] = g.get("request_id", "-")
-        elapsed_ms = round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 2)
+        elapsed = time.perf_counter() - g.get("started", time.perf_counter())
+        elapsed_ms = round(elapsed * 1000, 2)
+        # The route's template (never the path: ids in paths would make a series per record).
+        route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
+        metrics.http_request(route, request.method, response.status_code,
+                             g.get("graphql_operation", "-"), elapsed)
         log.info(
             "%s %s %s %sms", request.method, request.path, response.status_code, elapsed_ms,
             extra={"method": request.method, "path": request.path,

@@ -18,6 +18,7 @@ from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
 
+from civicgraph.core import metrics
 from civicgraph.identity.oauth import ratelimit
 from civicgraph.identity.oauth.grants import load_user
 from civicgraph.identity.oauth.server import AuthExtension
@@ -54,6 +55,29 @@ def _client_id_of_request() -> str | None:
     return request.form.get("client_id") or None
 
 
+@bp.before_request
+def _refuse_undecodable_basic() -> ResponseReturnValue | None:
+    """Basic credentials that are not base64 of UTF-8 are a bad client, not a server error.
+
+    Authlib decodes them as UTF-8 without catching the failure; RFC 6749 (5.2) answers a client
+    that authenticated with the Authorization header ``invalid_client`` with 401.
+    """
+    header = request.headers.get("Authorization", "")
+    if request.method != "POST" or not header.lower().startswith("basic "):
+        return None
+    try:
+        base64.b64decode(header[6:].strip()).decode("utf-8")
+    except (binascii.Error, UnicodeDecodeError):
+        response = jsonify(error="invalid_client",
+                           error_description="the Basic credentials are not base64 of UTF-8 "
+                                             "client_id:client_secret")
+        response.status_code = 401
+        response.headers["WWW-Authenticate"] = 'Basic realm="civicgraph"'
+        metrics.token_refused("token", "invalid_client")
+        return response
+    return None
+
+
 def _limited(exc: ratelimit.RateLimited) -> ResponseReturnValue:
     response = jsonify(error="rate_limited",
                        error_description=f"too many token requests for this {exc.what}; "
@@ -75,8 +99,15 @@ def token() -> ResponseReturnValue:
             ratelimit.hit(ext.redis, f"client:{client_id}", settings.token_rate_per_client,
                           settings.token_rate_window)
     except ratelimit.RateLimited as exc:
+        metrics.token_refused("token", "rate_limited")
         return _limited(exc)
     response: Response = ext.server.create_token_response()
+    if response.status_code == 200:
+        metrics.token_issued(request.form.get("grant_type", ""))
+    else:
+        refused = response.get_json(silent=True)
+        metrics.token_refused("token", str(refused.get("error", "other"))
+                              if isinstance(refused, dict) else "other")
     return response
 
 

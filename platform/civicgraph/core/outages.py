@@ -1,0 +1,43 @@
+"""Which exceptions mean "a dependency is down", so every endpoint answers an outage alike.
+
+The Neo4j driver, redis-py and kombu each raise their own errors when their server is gone or
+hung; before this, each reached a view as an unexpected exception and was answered 500 (after
+the driver's retries, 15 to 30 s later). Naming them once here lets the GraphQL executor and the
+HTTP error handler answer 503 with ``Retry-After`` instead, as soon as the (short, see
+``core/graph.py`` and ``core/queue.py``) timeouts run out.
+"""
+
+from __future__ import annotations
+
+import kombu.exceptions
+import neo4j.exceptions
+import redis.exceptions
+
+from civicgraph.core.errors import ServiceUnavailable
+
+_NEO4J_DOWN: tuple[type[BaseException], ...] = (
+    neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
+    neo4j.exceptions.ConnectionPoolError,
+)
+_REDIS_DOWN: tuple[type[BaseException], ...] = (
+    redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
+    kombu.exceptions.OperationalError,
+)
+
+
+def unavailable(exc: BaseException) -> ServiceUnavailable | None:
+    """The outage an exception (or one it was raised from) reports, or None if it is not one."""
+    seen: set[int] = set()
+    current: BaseException | None = exc
+    while current is not None and id(current) not in seen:
+        seen.add(id(current))
+        if isinstance(current, ServiceUnavailable):
+            return current
+        if isinstance(current, _NEO4J_DOWN):
+            return ServiceUnavailable("the graph database is unavailable; retry shortly",
+                                      dependency="neo4j")
+        if isinstance(current, _REDIS_DOWN):
+            return ServiceUnavailable("the token and task store (Redis) is unavailable; "
+                                      "retry shortly", dependency="redis")
+        current = current.__cause__ or current.__context__
+    return None
