@@ -9,45 +9,41 @@ heartbeat is stale) resumes there. Upserts are keyed and hash-checked, so replay
 from __future__ import annotations
 
 import datetime as dt
-import functools
-import hashlib
 import json
 import logging
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from civicgraph.compiler.model import OCCUPATION, ORGANISATION, SKILL, TYPES
+from neo4j.exceptions import Neo4jError, TransientError
+
 from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue
 from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
-from partners.connectors.contract import (
-    Connector,
-    MappedRecord,
-    OccupationRef,
-    OrgRef,
-    RecordError,
-    SkillRef,
-    Transport,
-)
+from partners.connectors.contract import Connector, MappedRecord, RecordError, Transport
 from partners.connectors.registry import connector as connector_named
 from partners.cypher import reads as partner_reads
 from partners.cypher import sync as repo
+from partners.service import checks
 from partners.sources import FetchError, HttpFetcher, read_file
 
 log = logging.getLogger(__name__)
 
 BATCH_SIZE = 1000
+"""Records read per step, and the default number of new or changed records per write."""
+WRITE_SIZE = 2000
+CHECKPOINT_EVERY = 20_000
+"""At most this many keys seen (unchanged ones too) wait before the run records them."""
 # The worker task that runs run_sync (partners.tasks) is sent by this name.
 SYNC_PARTNER_FEED = "civicgraph.partners.sync"
 STALE_AFTER = dt.timedelta(minutes=10)
-_DATE_FIELDS = ("postedAt", "closesAt", "startDate", "incorporatedOn")
 
 
 @dataclass
 class SyncOptions:
     batch_size: int = BATCH_SIZE
+    write_size: int = WRITE_SIZE
     fetcher: HttpFetcher | None = None
 
 
@@ -103,233 +99,273 @@ def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
     return started
 
 
-def _given(values: Mapping[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in values.items() if v is not None and v != ""}
+class _Run:
+    """One run's view of its platform, read once, and the work pending since its last write.
 
+    ``known`` (every key this platform synced, with its hashes) is read in one streamed query
+    when the run starts, so unchanged records are recognised in memory and never reach the
+    database; new and changed records wait in ``creates``/``updates`` until ``flush`` writes
+    them, with the run's cursor and bookkeeping, in one statement. Organisations, skills and
+    occupations are made once per run (``ensure_terms``), not once per record.
+    """
 
-@functools.lru_cache(maxsize=8192)
-def _refused_ref(ref: OrgRef | SkillRef | OccupationRef) -> str | None:
-    """Why an organisation, skill or occupation a record names breaks its rules, if it does.
+    def __init__(self, graph: Graph, platform: Mapping[str, Any], feed: Connector,
+                 run: Mapping[str, Any], write_size: int) -> None:
+        self.graph, self.platform, self.feed = graph, platform, feed
+        self.run_id, self.lease = str(run["id"]), int(run["lease"])
+        self.write_size = max(1, write_size)
+        self.granted = feed.record_type in (platform.get("allowedRecordTypes") or [])
+        self.known = repo.known_records(graph, platform["id"])
+        # Keys an earlier attempt of this run committed (a resumed run must not withdraw them).
+        self.seen, self.unchanged_pages = repo.seen_in_run(graph, self.run_id)
+        self.today = dt.date.today().isoformat()
+        self.orgs: dict[str, str] = {}
+        self.terms: set[str] = set()
+        self.refused: list[dict[str, Any]] = []  # refused by the database, not yet written
+        self._reset()
 
-    Feeds name the same few employers and skills again and again: each is checked once."""
-    try:
-        if isinstance(ref, OrgRef):
+    def _reset(self) -> None:
+        self.creates: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.quarantine: list[dict[str, Any]] = []
+        self.seen_keys: list[str] = []
+        self.new_terms: dict[str, dict[str, Any]] = {}
+        self.counts = {"seen": 0, "unchanged": 0, "duplicates": 0, "warnings": 0}
+        self.notes: list[str] = []
+
+    @property
+    def pending(self) -> int:
+        return len(self.creates) + len(self.updates)
+
+    def _refuse(self, raw: Any, key: str | None, exc: Exception) -> None:
+        reason = str(exc) if isinstance(exc, RecordError) else f"malformed record: {exc!r}"
+        self.quarantine.append({"key": key, "reason": reason, "raw": _raw_json(raw)})
+
+    def add(self, raws: Sequence[Any], page: str | None = None) -> None:
+        """Sort records into unchanged (counted only), refused (quarantined), new and changed."""
+        feed = self.feed
+        self.counts["seen"] += len(raws)
+        for raw in raws:
+            key: str | None = None
             try:
-                ORGANISATION.clean(_given({"name": ref.name, "kind": ref.kind,
-                                           "region": ref.region,
-                                           "businessId": ref.business_id}), creating=False)
-            except BadInput as exc:
-                return f"organisation {exc.message}"
-        else:
-            node = SKILL if isinstance(ref, SkillRef) else OCCUPATION
-            node.clean(_given({"uri": ref.uri, "name": ref.name}), creating=False)
-    except BadInput as exc:
-        return exc.message
-    return None
+                if not isinstance(raw, Mapping):
+                    raise RecordError(f"a record must be an object, got {type(raw).__name__}")
+                key = checks.key(feed.key(raw))
+                if not self.granted:
+                    raise RecordError(f"platform {self.platform['name']} is not granted record "
+                                      f"type {feed.record_type}")
+            except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                self._refuse(raw, key, exc)
+                continue
+            if key in self.seen:
+                self.counts["duplicates"] += 1
+                self._note(f"key {key[:80]!r} appears more than once in the feed; the first "
+                           "copy was kept")
+                continue
+            self.seen.add(key)
+            self.seen_keys.append(key)
+            raw_hash = checks.raw_hash(feed, self.today, raw)
+            known = self.known.get(key)
+            if known is not None and known[2] and known[1] == raw_hash:
+                self.counts["unchanged"] += 1
+                continue
+            try:
+                record = feed.map(raw)
+                checked = checks.record(feed, record)
+            except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                self._refuse(raw, key, exc)  # still in the feed: its last good copy stays
+                continue
+            content = record.content_hash()
+            if known is not None and known[2] and known[0] == content:
+                self.counts["unchanged"] += 1
+                continue
+            for warning in checked.warnings:
+                self.counts["warnings"] += 1
+                self._note(f"{key[:80]}: {warning}")
+            row = self._row(record, checked, content, raw_hash, page)
+            (self.creates if known is None else self.updates).append(row)
+
+    def _note(self, text: str) -> None:
+        if len(self.notes) < 50:
+            self.notes.append(text)
+        log.warning("sync run %s: %s", self.run_id, text)
+
+    def _row(self, record: MappedRecord, checked: checks.Checked, content: str, raw_hash: str,
+             page: str | None) -> dict[str, Any]:
+        org = record.organisation
+        row: dict[str, Any] = {
+            "key": record.key, "syncKey": f"{self.platform['id']}:{record.key}",
+            "hash": content, "rawHash": raw_hash, "page": page, "props": checked.props,
+            "warnings": list(checked.warnings) or None,
+            "skills": [[s.uri, s.essential] for s in record.skills],
+            "occupations": [record.occupation.uri] if record.occupation else [],
+        }
+        if record.record_type == "Organisation" and org is not None:
+            row["org"] = _org(org.name, org.region, org.kind, org.business_id)
+            return row
+        if org is not None:
+            ref = _org(org.name, org.region, org.kind, org.business_id)
+            row["orgRef"] = ref["ref"]
+            if ref["ref"] not in self.orgs:
+                self.new_terms.setdefault("org:" + ref["ref"], ref)
+        for term in record.skills:
+            if "skill:" + term.uri not in self.terms:
+                self.new_terms.setdefault("skill:" + term.uri, {"uri": term.uri,
+                                                               "name": term.name})
+        occupation = record.occupation
+        if occupation is not None and "occupation:" + occupation.uri not in self.terms:
+            self.new_terms.setdefault("occupation:" + occupation.uri,
+                                      {"uri": occupation.uri, "name": occupation.name})
+        return row
+
+    def _ensure_terms(self) -> None:
+        if not self.new_terms:
+            return
+        grouped: dict[str, list[dict[str, Any]]] = {"org": [], "skill": [], "occupation": []}
+        for name, term in self.new_terms.items():
+            grouped[name.split(":", 1)[0]].append(term)
+        self.orgs.update(repo.ensure_terms(self.graph, grouped["org"], grouped["skill"],
+                                           grouped["occupation"], _now()))
+        self.terms.update(n for n in self.new_terms if not n.startswith("org:"))
+        self.new_terms = {}
+
+    def flush(self, cursor: Any, validators: Mapping[str, Any] | None = None,
+              unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
+        """Write what is pending, with the cursor just after it, in one transaction."""
+        self._ensure_terms()
+        for row in (*self.creates, *self.updates):
+            if "orgRef" in row:
+                row["orgId"] = self.orgs.get(row.pop("orgRef"))
+        book = {
+            "quarantine": self.quarantine, "seenKeys": self.seen_keys,
+            "unchangedPages": list(unchanged_pages), "seen": self.counts["seen"],
+            "unchanged": self.counts["unchanged"], "duplicates": self.counts["duplicates"],
+            "warnings": self.counts["warnings"], "notes": self.notes,
+            "notModified": not_modified, "cursor": json.dumps(cursor),
+            "validators": json.dumps(validators or {}),
+        }
+        creates, updates = self.creates, self.updates
+        self._reset()
+        counts = self._write(creates, updates, book)
+        for row in (*creates, *updates):
+            if row.get("written"):
+                self.known[row["key"]] = (row["hash"], row["rawHash"], True, row["page"])
+        return counts
+
+    def _send(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
+              book: dict[str, Any] | None) -> dict[str, int]:
+        params = {"platformId": self.platform["id"], "runId": self.run_id, "lease": self.lease,
+                  "now": _now(), "creates": creates, "updates": updates,
+                  "orgs": [r["org"] for r in (*creates, *updates) if "org" in r],
+                  **(book or _NO_BOOK)}
+        counts = repo.write_batch(self.graph, self.feed.record_type, params)
+        if counts is None:
+            raise LeaseLost(f"sync run {self.run_id} was taken over by another worker")
+        for row in (*creates, *updates):
+            row["written"] = True
+        return counts
+
+    def _write(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
+               book: dict[str, Any] | None) -> dict[str, int]:
+        """Send a batch; one the database refuses is split in halves until the record it
+        refuses is found and quarantined with the database's reason, and the rest lands.
+
+        Halves before the last go without the bookkeeping, which travels with the last one."""
+        try:
+            return self._send(creates, updates, book)
+        except Neo4jError as exc:
+            if isinstance(exc, TransientError) or not (creates or updates):
+                raise
+            refusal = exc
+        if len(creates) + len(updates) == 1:
+            row = (creates or updates)[0]
+            log.warning("sync run %s: the database refused record %s: %s", self.run_id,
+                        row["key"], refusal.message)
+            self.refused.append({"key": row["key"], "raw": _raw_json(row["props"]),
+                                 "reason": f"the database refused the record: "
+                                           f"{refusal.message or refusal.code}"})
+            if book is None:
+                return {"created": 0, "updated": 0, "unchanged": 0}
+            book["quarantine"] = [*book["quarantine"], *self.refused]
+            self.refused = []
+            return self._send([], [], book)
+        half_c, half_u = len(creates) // 2, len(updates) // 2
+        if not half_c and not half_u:  # one on each side
+            half_c = len(creates)
+        first = self._write(creates[:half_c], updates[:half_u], None)
+        if book is not None and self.refused:
+            book["quarantine"] = [*book["quarantine"], *self.refused]
+            self.refused = []
+        second = self._write(creates[half_c:], updates[half_u:], book)
+        return {k: first[k] + second[k] for k in first}
 
 
-def _check(record: MappedRecord, props: Mapping[str, Any]) -> None:
-    """The partner graph's rules for every property the record writes (``compiler.model``),
-    as a mutation's: a refused value is a ``RecordError``, so the record is quarantined with
-    the reason. A value the feed leaves out is unknown, not refused: a posting names its
-    employer without a region, and the connector decides what a record cannot do without."""
-    try:
-        TYPES[record.record_type].clean(_given(props), creating=False)
-    except BadInput as exc:
-        raise RecordError(exc.message) from exc
-    for ref in (*record.skills, record.occupation, record.organisation):
-        refused = None if ref is None else _refused_ref(ref)
-        if refused is not None:
-            raise RecordError(refused)
-
-
-def _row(platform: Mapping[str, Any], record: MappedRecord, page: str | None) -> dict[str, Any]:
-    """A record as the batch statement takes it: compact, names and labels sent once per batch.
-
-    Raises ``RecordError`` when a property breaks its rule (see ``_check``)."""
-    props = dict(record.properties)
-    for name in _DATE_FIELDS:
-        if isinstance(props.get(name), str):
-            props[name] = dt.date.fromisoformat(props[name])
-    _check(record, props)
-    org = record.organisation
-    row: dict[str, Any] = {
-        "key": record.key,
-        "syncKey": f"{platform['id']}:{record.key}",
-        "hash": record.content_hash(),
-        "page": page,
-        "props": props,
-        "orgBusinessId": org.business_id if org else None,
-        "orgNameKey": name_key(org.name, org.region) if org else None,
-        "skills": [[s.uri, s.essential] for s in record.skills],
-        "occupation": record.occupation.uri if record.occupation else None,
-    }
-    if record.record_type == "Organisation" and org is not None:
-        row["org"] = _org(org.name, org.region, org.kind, org.business_id)
-    return row
+_NO_BOOK: dict[str, Any] = {
+    "quarantine": [], "seenKeys": [], "unchangedPages": [], "seen": 0, "unchanged": 0,
+    "duplicates": 0, "warnings": 0, "notes": [], "notModified": 0, "cursor": None,
+    "validators": None,
+}
 
 
 def _org(name: str, region: str, kind: str, business_id: str | None) -> dict[str, Any]:
+    key = name_key(name, region)
     return {"name": name, "region": region, "kind": kind, "label": KIND_LABELS[kind],
-            "businessId": business_id, "nameKey": name_key(name, region)}
+            "businessId": business_id, "nameKey": key, "ref": business_id or key}
 
 
 def _raw_json(raw: Any) -> str:
     return json.dumps(raw, default=str, ensure_ascii=False, sort_keys=True)[:20_000]
 
 
-def _raw_hash(feed: Connector, raw: Mapping[str, Any], today: str) -> str:
-    """sha256 of the raw record's canonical JSON, the connector and the day: a match means the
-    mapped record cannot have changed, so an unchanged-heavy re-sync need not map it at all.
-    (The day is in it because mapping reads the date, e.g. a posting past validThrough.)"""
-    text = json.dumps(raw, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
-    return hashlib.sha256(f"{feed.name}|{today}|{text}".encode()).hexdigest()
-
-
-def _terms(mapped: Sequence[MappedRecord]) -> dict[str, list[dict[str, Any]]]:
-    """The organisations, skills and occupations a batch names, each once."""
-    orgs: dict[str, dict[str, Any]] = {}
-    skills: dict[str, dict[str, Any]] = {}
-    occupations: dict[str, dict[str, Any]] = {}
-    for record in mapped:
-        org = record.organisation
-        if org is not None:
-            ref = _org(org.name, org.region, org.kind, org.business_id)
-            orgs.setdefault(ref["businessId"] or ref["nameKey"], ref)
-        for term in record.skills:
-            skills.setdefault(term.uri, {"uri": term.uri, "name": term.name})
-        if record.occupation is not None:
-            occupations.setdefault(record.occupation.uri, {"uri": record.occupation.uri,
-                                                           "name": record.occupation.name})
-    return {"orgs": list(orgs.values()), "skills": list(skills.values()),
-            "occupations": list(occupations.values())}
-
-
-def apply_batch(graph: Graph, platform: Mapping[str, Any], feed: Connector, run_id: str,
-                lease: int, raws: Sequence[Any], *, page: str | None = None, cursor: Any = None,
-                validators: Mapping[str, Any] | None = None,
-                unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
-    """Map one batch and write it in one transaction; bad records (unmappable, or breaking a
-    property's rule) go to quarantine instead.
-
-    Unchanged records are found first by raw hash (no mapping), then by mapped hash, so only
-    new and changed records travel to the write statement.
-    """
-    quarantine: list[dict[str, Any]] = []
-    seen: list[str] = []
-    granted = feed.record_type in (platform.get("allowedRecordTypes") or [])
-    by_org = feed.record_type == "Organisation"
-
-    def lookup(key: str) -> str:
-        return key if by_org else f"{platform['id']}:{key}"
-
-    def refuse(raw: Any, key: str | None, exc: Exception) -> None:
-        reason = str(exc) if isinstance(exc, RecordError) else f"malformed record: {exc!r}"
-        quarantine.append({"key": key, "reason": reason, "raw": _raw_json(raw)})
-        if key is not None and granted:
-            seen.append(key)  # still in the feed, so not withdrawn; its last good copy stays
-
-    today = dt.date.today().isoformat()
-    candidates: dict[str, tuple[Mapping[str, Any], str]] = {}
-    for raw in raws:
-        key: str | None = None
-        try:
-            if not isinstance(raw, Mapping):
-                raise RecordError(f"a record must be an object, got {type(raw).__name__}")
-            key = feed.key(raw)
-            if not granted:
-                raise RecordError(f"platform {platform['name']} is not granted record type "
-                                  f"{feed.record_type}")
-            candidates[key] = (raw, _raw_hash(feed, raw, today))  # a key twice: last wins
-        except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            refuse(raw, key, exc)
-    same_raw = repo.unchanged_keys(graph, feed.record_type, platform["id"], [
-        {"k": lookup(k), "h": h} for k, (_, h) in candidates.items()], "rawHash") \
-        if candidates else set()
-    rows: dict[str, dict[str, Any]] = {}
-    mapped: list[MappedRecord] = []
-    failed = 0
-    for key, (raw, raw_hash) in candidates.items():
-        seen.append(key)
-        if lookup(key) in same_raw:
-            continue
-        try:
-            record = feed.map(raw)
-            row = _row(platform, record, page)
-        except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
-            seen.pop()
-            refuse(raw, key, exc)
-            failed += 1
-            continue
-        rows[key] = {**row, "rawHash": raw_hash}
-        mapped.append(record)
-    same = repo.unchanged_keys(graph, feed.record_type, platform["id"], [
-        {"k": lookup(k), "h": row["hash"]} for k, row in rows.items()], "hash") \
-        if rows else set()
-    changed = [row for key, row in rows.items() if lookup(key) not in same]
-    params = {
-        "platformId": platform["id"], "runId": run_id, "lease": lease, "now": _now(),
-        "rows": changed, **_terms(mapped if changed else []),
-        "preUnchanged": len(candidates) - failed - len(changed), "quarantine": quarantine,
-        "seenKeys": seen, "unchangedPages": list(unchanged_pages), "seen": len(raws),
-        "notModified": not_modified, "cursor": json.dumps(cursor),
-        "validators": json.dumps(validators or {}),
-    }
-    counts = repo.write_batch(graph, feed.record_type, params)
-    if counts is None:
-        raise LeaseLost(f"sync run {run_id} was taken over by another worker")
-    return counts
-
-
-def _http(graph: Graph, platform: Mapping[str, Any], feed: Connector, run: dict[str, Any],
-          options: SyncOptions) -> None:
+def _http(sync: _Run, run: dict[str, Any], options: SyncOptions) -> None:
+    """Page through the feed; each page ends in a write (its cursor is the next page), so a
+    resumed run never fetches a committed page again."""
     fetcher = options.fetcher or HttpFetcher()
     known: dict[str, Any] = json.loads(run["stateValidators"] or "{}")
     found: dict[str, Any] = json.loads(run["validators"] or "{}")
-    cursor = json.loads(run["cursor"]) if run["cursor"] else {"url": platform["location"],
+    cursor = json.loads(run["cursor"]) if run["cursor"] else {"url": sync.platform["location"],
                                                               "offset": 0}
     while cursor["url"]:
         url, offset = cursor["url"], int(cursor.get("offset", 0))
-        page = fetcher.fetch(url, feed.format, None if offset else known.get(url))
+        page = fetcher.fetch(url, sync.feed.format, None if offset else known.get(url))
         if page.not_modified:
-            next_url = known.get(url, {}).get("next")
             found[url] = known.get(url, {})
-            cursor = {"url": next_url, "offset": 0}
-            apply_batch(graph, platform, feed, run["id"], run["lease"], [], cursor=cursor,
-                        validators=found, unchanged_pages=[url], not_modified=1)
+            cursor = {"url": known.get(url, {}).get("next"), "offset": 0}
+            sync.unchanged_pages.add(url)
+            sync.flush(cursor, found, unchanged_pages=[url], not_modified=1)
             continue
         found[url] = {"etag": page.etag, "lastModified": page.last_modified,
                       "next": page.next_url}
         items = page.items
-        if offset >= len(items):  # resumed at the end of a page
-            cursor = {"url": page.next_url, "offset": 0}
-            apply_batch(graph, platform, feed, run["id"], run["lease"], [], cursor=cursor,
-                        validators=found)
-            continue
-        for start in range(offset, len(items), options.batch_size):
+        for start in range(offset, max(offset, len(items)), options.batch_size):
             end = min(len(items), start + options.batch_size)
-            cursor = ({"url": url, "offset": end} if end < len(items)
-                      else {"url": page.next_url, "offset": 0})
-            apply_batch(graph, platform, feed, run["id"], run["lease"], items[start:end], page=url,
-                        cursor=cursor, validators=found)
+            sync.add(items[start:end], page=url)
+            if end < len(items) and sync.pending >= sync.write_size:
+                sync.flush({"url": url, "offset": end}, found)
+        sync.flush({"url": page.next_url, "offset": 0}, found)
+        cursor = {"url": page.next_url, "offset": 0}
 
 
-def _file(graph: Graph, platform: Mapping[str, Any], feed: Connector, run: dict[str, Any],
-          options: SyncOptions) -> None:
-    items, _digest = read_file(platform["location"], feed.format)
+def _file(sync: _Run, run: dict[str, Any], options: SyncOptions) -> None:
+    """Read the drop in steps; write whenever enough new or changed records wait, and record
+    the keys seen at least every ``CHECKPOINT_EVERY`` records (a resumed run needs them)."""
+    items, _digest = read_file(sync.platform["location"], sync.feed.format)
     cursor = json.loads(run["cursor"]) if run["cursor"] else {"offset": 0}
-    for start in range(int(cursor["offset"]), len(items), options.batch_size):
+    offset = int(cursor["offset"])
+    for start in range(offset, len(items), options.batch_size):
         end = min(len(items), start + options.batch_size)
-        apply_batch(graph, platform, feed, run["id"], run["lease"], items[start:end],
-                    cursor={"offset": end})
+        sync.add(items[start:end])
+        if sync.pending >= sync.write_size or len(sync.seen_keys) >= CHECKPOINT_EVERY:
+            sync.flush({"offset": end})
+    sync.flush({"offset": len(items)})
 
 
-def _withdraw_unseen(graph: Graph, platform_id: str, run_id: str) -> int:
-    seen, unchanged_pages = repo.seen_in_run(graph, run_id)
-    gone = [key for key, page in repo.live_keys(graph, platform_id)
-            if key not in seen and page not in unchanged_pages]
-    return repo.withdraw(graph, platform_id, gone, _now()) if gone else 0
+def _withdraw_unseen(sync: _Run) -> int:
+    """One statement over the keys this platform has live and the run did not see (the keys
+    of pages answered 304 count as seen)."""
+    gone = [key for key, (_hash, _raw, live, page) in sync.known.items()
+            if live and key not in sync.seen and page not in sync.unchanged_pages]
+    return repo.withdraw(sync.graph, sync.platform["id"], gone, _now()) if gone else 0
 
 
 def _finish(graph: Graph, run_id: str, lease: int, status: str, withdrawn: int,
@@ -341,9 +377,24 @@ def _finish(graph: Graph, run_id: str, lease: int, status: str, withdrawn: int,
     return finished
 
 
+def _failed(graph: Graph, run_id: str, lease: int, platform: str, exc: BaseException
+            ) -> dict[str, Any]:
+    """Close a run that could not go on: FAILED when nothing of it was written, PARTIAL when
+    some batches landed (they stay; nothing is withdrawn). Never left RUNNING."""
+    log.warning("sync run %s of %s stopped: %s", run_id, platform, exc, exc_info=exc)
+    current = repo.run_by_id(graph, run_id) or {}
+    wrote = any(current.get(k) for k in ("created", "updated", "quarantined"))
+    reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, FetchError | OSError) \
+        else str(exc)
+    return _finish(graph, run_id, lease, "PARTIAL" if wrote else "FAILED", 0, reason[:2000])
+
+
 def run_sync(graph: Graph, run_id: str, lease: int = 1, options: SyncOptions | None = None
              ) -> dict[str, Any]:
-    """Run (or resume) one sync run to the end under its lease; returns the run's log."""
+    """Run (or resume) one sync run to the end under its lease; returns the run's log.
+
+    Whatever goes wrong, the run ends SUCCEEDED, PARTIAL or FAILED with its reason (or is
+    superseded by the worker that took it over): never RUNNING with no error."""
     options = options or SyncOptions()
     run = repo.claim_run(graph, run_id, lease, _now())
     if run is None:
@@ -353,24 +404,27 @@ def run_sync(graph: Graph, run_id: str, lease: int = 1, options: SyncOptions | N
         return run  # already finished: a duplicate delivery changes nothing
     platform = repo.platform(graph, id=run["platformId"])
     if platform is None:
-        raise NotFound(f"the platform of run {run_id} is gone", ids=[run_id])
-    feed = connector_named(platform["connector"])
+        return _finish(graph, run_id, lease, "FAILED", 0, "the run's platform is gone")
     try:
+        feed = connector_named(platform["connector"])
+        sync = _Run(graph, platform, feed, run, options.write_size)
         if platform["transport"] == Transport.HTTP.value:
-            _http(graph, platform, feed, run, options)
+            _http(sync, run, options)
         elif platform["transport"] == Transport.FILE.value:
-            _file(graph, platform, feed, run, options)
-        withdrawn = _withdraw_unseen(graph, platform["id"], run_id)
+            _file(sync, run, options)
+        withdrawn = _withdraw_unseen(sync)
     except LeaseLost:
         log.warning("sync run %s was taken over; this worker stops", run_id)
         return {"id": run_id, "status": "SUPERSEDED"}
-    except (FetchError, OSError) as exc:
-        log.warning("sync run %s of %s failed: %s", run_id, platform["name"], exc)
-        return _finish(graph, run_id, lease, "FAILED", 0, str(exc))
+    except Exception as exc:  # whatever stopped it, the run says so and ends
+        try:
+            return _failed(graph, run_id, lease, platform["name"], exc)
+        except LeaseLost:
+            return {"id": run_id, "status": "SUPERSEDED"}
     finished = _finish(graph, run_id, lease, "SUCCEEDED", withdrawn, None)
     log.info("sync run %s of %s: %s", run_id, platform["name"],
              {k: finished[k] for k in ("seen", "created", "updated", "unchanged", "withdrawn",
-                                       "quarantined", "durationMs")})
+                                       "quarantined", "duplicates", "durationMs")})
     return finished
 
 
@@ -388,11 +442,13 @@ def ingest_pushed(graph: Graph, platform: str, records: Sequence[Any]) -> dict[s
         raise Conflict(f"{found['name']} is already being written (run {run['id']})")
     claimed = repo.claim_run(graph, run["id"], run["lease"], _now())
     assert claimed is not None
-    feed = connector_named(found["connector"])
-    for start_at in range(0, len(records), BATCH_SIZE):
-        apply_batch(graph, found, feed, run["id"], run["lease"],
-                    records[start_at:start_at + BATCH_SIZE],
-                    cursor={"offset": start_at + BATCH_SIZE})
+    try:
+        sync = _Run(graph, found, connector_named(found["connector"]), claimed, BATCH_SIZE)
+        for start_at in range(0, len(records), BATCH_SIZE):
+            sync.add(records[start_at:start_at + BATCH_SIZE])
+            sync.flush({"offset": start_at + BATCH_SIZE})
+    except Exception as exc:  # the run ends, so the next push is not refused
+        return _failed(graph, run["id"], run["lease"], found["name"], exc)
     return _finish(graph, run["id"], run["lease"], "SUCCEEDED", 0, None)
 
 
