@@ -111,8 +111,9 @@ def floor(graph: Graph, rows: list[dict[str, Any]], twice: bool) -> tuple[float,
         new = once()
         again = once() if twice else 0.0
     finally:
-        graph.run("MATCH (n:Vacancy) WHERE n.syncKey STARTS WITH 'floor:' "
-                  "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS", write=True)
+        with graph.driver.session(database=graph.database) as session:  # auto-commit
+            session.run("MATCH (n:Vacancy) WHERE n.syncKey STARTS WITH 'floor:' "
+                        "CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS").consume()
     return new, again
 
 

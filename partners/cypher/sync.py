@@ -95,6 +95,28 @@ def due_platforms(graph: Graph, now: dt.datetime) -> list[str]:
     return [r["name"] for r in records]
 
 
+def stalled_runs(graph: Graph, silent_since: dt.datetime) -> list[tuple[str, str]]:
+    """(platform name, status) of each active run not heard from since ``silent_since``."""
+    records = graph.run(
+        "MATCH (st:SyncState) WHERE st.activeRunId IS NOT NULL "
+        "MATCH (r:SyncRun {id: st.activeRunId}) "
+        "WHERE r.status IN ['QUEUED', 'RUNNING'] AND r.heartbeatAt < $since "
+        "RETURN r.platformName AS name, r.status AS status",
+        {"since": silent_since},
+    )
+    return [(r["name"], r["status"]) for r in records]
+
+
+def heartbeat(graph: Graph, run_id: str, lease: int, now: dt.datetime) -> bool:
+    """Say the run's worker is alive; False when the lease has moved on (taken over)."""
+    records = graph.run(
+        "MATCH (r:SyncRun {id: $id}) SET r._lock = true REMOVE r._lock "
+        "WITH r WHERE r.lease = $lease SET r.heartbeatAt = $now RETURN r.id AS id",
+        {"id": run_id, "lease": lease, "now": now}, write=True,
+    )
+    return bool(records)
+
+
 def open_run(graph: Graph, platform_id: str, trigger: str, now: dt.datetime,
              stale_before: dt.datetime) -> tuple[dict[str, Any], bool]:
     """(run, start): a new QUEUED run; or the active run, to be (re)started only when its

@@ -38,6 +38,11 @@ CHECKPOINT_EVERY = 20_000
 # The worker task that runs run_sync (partners.tasks) is sent by this name.
 SYNC_PARTNER_FEED = "civicgraph.partners.sync"
 STALE_AFTER = dt.timedelta(minutes=10)
+"""A run not heard from for this long is presumed dead when anyone asks for a sync."""
+RESUME_AFTER = dt.timedelta(seconds=90)
+"""A RUNNING run not heard from for this long is resumed by beat's check. A live worker writes
+its heartbeat with every batch and before every page it fetches; one taken over by mistake is
+fenced off by the lease and stops."""
 
 
 @dataclass
@@ -77,7 +82,14 @@ def request_sync(graph: Graph, queue: TaskQueue, platform: str, trigger: str = "
                        field="platform")
     run, start = open_run(graph, platform, trigger, stale_after)
     if start:
-        queue.enqueue(SYNC_PARTNER_FEED, run_id=run["id"], lease=run["lease"])
+        try:
+            queue.enqueue(SYNC_PARTNER_FEED, run_id=run["id"], lease=run["lease"])
+        except Exception as exc:
+            # No worker will ever run it: close it now, or it would block the next attempt
+            # until it went stale. The caller still hears why.
+            _failed(graph, run["id"], run["lease"], platform,
+                    RuntimeError(f"the run could not be handed to a worker: {exc}"))
+            raise
     return run
 
 
@@ -91,11 +103,23 @@ def sync_now(graph: Graph, platform: str, trigger: str = "MANUAL",
 
 
 def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
-    """Called by beat every minute: start a run for each platform whose schedule is due."""
-    started = []
-    for name in repo.due_platforms(graph, _now()):
-        run = request_sync(graph, queue, name, trigger="SCHEDULE")
-        started.append(run["id"])
+    """Called by beat every minute: start a run for each platform whose schedule is due, and
+    resume each run whose worker died (no heartbeat for ``RESUME_AFTER`` while RUNNING, or for
+    ``STALE_AFTER`` while QUEUED), under a new lease, so a killed sync goes on by itself within
+    a minute or two. A platform that cannot be started is logged and the others still are."""
+    now = _now()
+    wanted = [(name, "SCHEDULE", STALE_AFTER) for name in repo.due_platforms(graph, now)]
+    wanted += [(name, "RESUME", RESUME_AFTER if status == "RUNNING" else STALE_AFTER)
+               for name, status in repo.stalled_runs(graph, now - RESUME_AFTER)]
+    started: list[str] = []
+    for name, trigger, stale_after in wanted:
+        try:
+            run = request_sync(graph, queue, name, trigger=trigger, stale_after=stale_after)
+        except Exception:
+            log.exception("could not start the sync of %s", name)
+            continue
+        if run["id"] not in started:
+            started.append(run["id"])
     return started
 
 
@@ -327,6 +351,8 @@ def _http(sync: _Run, run: dict[str, Any], options: SyncOptions) -> None:
                                                               "offset": 0}
     while cursor["url"]:
         url, offset = cursor["url"], int(cursor.get("offset", 0))
+        if not repo.heartbeat(sync.graph, sync.run_id, sync.lease, _now()):
+            raise LeaseLost(f"sync run {sync.run_id} was taken over by another worker")
         page = fetcher.fetch(url, sync.feed.format, None if offset else known.get(url))
         if page.not_modified:
             found[url] = known.get(url, {})
