@@ -286,24 +286,33 @@ def _links(label_rel: LiteralString) -> LiteralString:
     )
 
 
-def _record_statement(label: LiteralString, skill_rel: LiteralString) -> LiteralString:
+# The batch statements skip re-planning: their plans are index seeks whatever the graph's size,
+# and a plan made again as a run grows the graph cost more than the batch it was made for.
+_PLANNED: LiteralString = "CYPHER replan=skip "
+
+
+def _record_statement(label: LiteralString, skill_rel: LiteralString, creates: bool,
+                      updates: bool) -> LiteralString:
     """The batch statement for vacancies or courses (labels are constants, never input).
 
-    Two shapes, each its own UNWIND with no per-row branches: records new to this platform
-    (``$creates``) and records whose content changed (``$updates``, whose old links go first).
-    Unchanged records never get here: the run skips them in memory."""
-    return (
-        _FENCED
-        + "CALL (p) { UNWIND $creates AS row " + _sourced_record(label) + _links(skill_rel)
-        + "  RETURN count(*) AS created } "
-        "CALL (p) { UNWIND $updates AS row " + _sourced_record(label)
-        + "  WITH n, row CALL (n) { MATCH (n)-[x:" + skill_rel
-        + "|FOR_OCCUPATION|OFFERED_BY]->() DELETE x } "
-        + _links(skill_rel)
-        + "  RETURN count(*) AS updated } "
-        "WITH run, created, updated, 0 AS unchanged "
-        + _BOOKKEEPING
-    )
+    One fixed text per shape, chosen by which lists the batch has, so no row takes a branch:
+    records new to this platform (``$creates``) and records whose content changed
+    (``$updates``, whose old links go first). Unchanged records never get here: the run skips
+    them in memory. With neither, only the bookkeeping is written (a checkpoint)."""
+    text: LiteralString = _PLANNED + _FENCED
+    if creates:
+        text += ("CALL (p) { UNWIND $creates AS row " + _sourced_record(label)
+                 + _links(skill_rel) + "  RETURN count(*) AS created } ")
+    else:
+        text += "WITH run, p, 0 AS created "
+    if updates:
+        text += ("CALL (p) { UNWIND $updates AS row " + _sourced_record(label)
+                 + "  WITH n, row CALL (n) { MATCH (n)-[x:" + skill_rel
+                 + "|FOR_OCCUPATION|OFFERED_BY]->() DELETE x } "
+                 + _links(skill_rel) + "  RETURN count(*) AS updated } ")
+    else:
+        text += "WITH run, created, 0 AS updated "
+    return text + "WITH run, created, updated, 0 AS unchanged " + _BOOKKEEPING
 
 
 _ORGANISATION_STATEMENT: LiteralString = (
@@ -335,12 +344,13 @@ _ORGANISATION_STATEMENT: LiteralString = (
     + _BOOKKEEPING
 )
 
-_STATEMENTS: dict[str, LiteralString] = {
-    "Vacancy": _record_statement("Vacancy", "REQUIRES"),
-    "TrainingCourse": _record_statement("TrainingCourse", "TEACHES"),
-    "Organisation": _ORGANISATION_STATEMENT,
+_SHAPES = ((False, False), (True, False), (False, True), (True, True))
+_STATEMENTS: dict[tuple[str, bool, bool], LiteralString] = {
+    **{("Vacancy", c, u): _record_statement("Vacancy", "REQUIRES", c, u) for c, u in _SHAPES},
+    **{("TrainingCourse", c, u): _record_statement("TrainingCourse", "TEACHES", c, u)
+       for c, u in _SHAPES},
+    **{("Organisation", c, u): _ORGANISATION_STATEMENT for c, u in _SHAPES},
 }
-STATEMENTS = _STATEMENTS  # the batch statements by record type (warmed at worker start)
 
 
 def known_records(graph: Graph, platform_id: str) -> dict[str, tuple[str, str, bool, str | None]]:
@@ -364,7 +374,8 @@ def write_batch(graph: Graph, record_type: str, params: dict[str, Any]
                 ) -> dict[str, int] | None:
     """Apply one batch atomically; returns how many rows were created, updated, unchanged, or
     None (and writes nothing) when the run's lease has moved on to another worker."""
-    records = graph.run(_STATEMENTS[record_type], params, write=True)
+    shape = (record_type, bool(params["creates"]), bool(params["updates"]))
+    records = graph.run(_STATEMENTS[shape], params, write=True)
     if not records:
         return None
     row = records[0]
@@ -374,7 +385,7 @@ def write_batch(graph: Graph, record_type: str, params: dict[str, Any]
 def warm(graph: Graph) -> None:
     """Have the server plan every batch statement before the first run needs it (worker
     start): EXPLAIN plans and caches a statement without running it."""
-    for statement in (*_STATEMENTS.values(), _ENSURE_TERMS):
+    for statement in {*_STATEMENTS.values(), _ENSURE_TERMS}:
         graph.query_type(statement, {})
 
 

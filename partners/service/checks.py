@@ -149,7 +149,7 @@ def record(feed: Connector, mapped: MappedRecord) -> Checked:
             _undeclared(name, value)
             continue
         _typed(name, declared.kind, value)
-        limit = declared.rules.max_length
+        limit = node.rules[name].max_length
         if (isinstance(value, str) and limit is not None and len(value) > limit
                 and name in feed.truncatable):
             props[name] = value[:limit].rstrip()

@@ -11,21 +11,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
-
-from neo4j.exceptions import Neo4jError, TransientError
 
 from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue
-from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
-from partners.connectors.contract import Connector, MappedRecord, RecordError, Transport
+from partners.connectors.contract import Transport
 from partners.connectors.registry import connector as connector_named
 from partners.cypher import reads as partner_reads
 from partners.cypher import sync as repo
-from partners.service import checks
+from partners.service.batches import LeaseLost, RunBatches
+from partners.service.batches import now as _now
 from partners.sources import FetchError, HttpFetcher, read_file
 
 log = logging.getLogger(__name__)
@@ -50,14 +48,6 @@ class SyncOptions:
     batch_size: int = BATCH_SIZE
     write_size: int = WRITE_SIZE
     fetcher: HttpFetcher | None = None
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-class LeaseLost(RuntimeError):
-    """Another worker took the run over (this one was presumed dead): stop without writing."""
 
 
 def open_run(graph: Graph, platform: str, trigger: str = "MANUAL",
@@ -123,225 +113,7 @@ def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
     return started
 
 
-class _Run:
-    """One run's view of its platform, read once, and the work pending since its last write.
-
-    ``known`` (every key this platform synced, with its hashes) is read in one streamed query
-    when the run starts, so unchanged records are recognised in memory and never reach the
-    database; new and changed records wait in ``creates``/``updates`` until ``flush`` writes
-    them, with the run's cursor and bookkeeping, in one statement. Organisations, skills and
-    occupations are made once per run (``ensure_terms``), not once per record.
-    """
-
-    def __init__(self, graph: Graph, platform: Mapping[str, Any], feed: Connector,
-                 run: Mapping[str, Any], write_size: int) -> None:
-        self.graph, self.platform, self.feed = graph, platform, feed
-        self.run_id, self.lease = str(run["id"]), int(run["lease"])
-        self.write_size = max(1, write_size)
-        self.granted = feed.record_type in (platform.get("allowedRecordTypes") or [])
-        self.known = repo.known_records(graph, platform["id"])
-        # Keys an earlier attempt of this run committed (a resumed run must not withdraw them).
-        self.seen, self.unchanged_pages = repo.seen_in_run(graph, self.run_id)
-        self.today = dt.date.today().isoformat()
-        self.orgs: dict[str, str] = {}
-        self.terms: set[str] = set()
-        self.refused: list[dict[str, Any]] = []  # refused by the database, not yet written
-        self._reset()
-
-    def _reset(self) -> None:
-        self.creates: list[dict[str, Any]] = []
-        self.updates: list[dict[str, Any]] = []
-        self.quarantine: list[dict[str, Any]] = []
-        self.seen_keys: list[str] = []
-        self.new_terms: dict[str, dict[str, Any]] = {}
-        self.counts = {"seen": 0, "unchanged": 0, "duplicates": 0, "warnings": 0}
-        self.notes: list[str] = []
-
-    @property
-    def pending(self) -> int:
-        return len(self.creates) + len(self.updates)
-
-    def _refuse(self, raw: Any, key: str | None, exc: Exception) -> None:
-        reason = str(exc) if isinstance(exc, RecordError) else f"malformed record: {exc!r}"
-        self.quarantine.append({"key": key, "reason": reason, "raw": _raw_json(raw)})
-
-    def add(self, raws: Sequence[Any], page: str | None = None) -> None:
-        """Sort records into unchanged (counted only), refused (quarantined), new and changed."""
-        feed = self.feed
-        self.counts["seen"] += len(raws)
-        for raw in raws:
-            key: str | None = None
-            try:
-                if not isinstance(raw, Mapping):
-                    raise RecordError(f"a record must be an object, got {type(raw).__name__}")
-                key = checks.key(feed.key(raw))
-                if not self.granted:
-                    raise RecordError(f"platform {self.platform['name']} is not granted record "
-                                      f"type {feed.record_type}")
-            except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                self._refuse(raw, key, exc)
-                continue
-            if key in self.seen:
-                self.counts["duplicates"] += 1
-                self._note(f"key {key[:80]!r} appears more than once in the feed; the first "
-                           "copy was kept")
-                continue
-            self.seen.add(key)
-            self.seen_keys.append(key)
-            raw_hash = checks.raw_hash(feed, self.today, raw)
-            known = self.known.get(key)
-            if known is not None and known[2] and known[1] == raw_hash:
-                self.counts["unchanged"] += 1
-                continue
-            try:
-                record = feed.map(raw)
-                checked = checks.record(feed, record)
-            except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
-                self._refuse(raw, key, exc)  # still in the feed: its last good copy stays
-                continue
-            content = record.content_hash()
-            if known is not None and known[2] and known[0] == content:
-                self.counts["unchanged"] += 1
-                continue
-            for warning in checked.warnings:
-                self.counts["warnings"] += 1
-                self._note(f"{key[:80]}: {warning}")
-            row = self._row(record, checked, content, raw_hash, page)
-            (self.creates if known is None else self.updates).append(row)
-
-    def _note(self, text: str) -> None:
-        if len(self.notes) < 50:
-            self.notes.append(text)
-        log.warning("sync run %s: %s", self.run_id, text)
-
-    def _row(self, record: MappedRecord, checked: checks.Checked, content: str, raw_hash: str,
-             page: str | None) -> dict[str, Any]:
-        org = record.organisation
-        row: dict[str, Any] = {
-            "key": record.key, "syncKey": f"{self.platform['id']}:{record.key}",
-            "hash": content, "rawHash": raw_hash, "page": page, "props": checked.props,
-            "warnings": list(checked.warnings) or None,
-            "skills": [[s.uri, s.essential] for s in record.skills],
-            "occupations": [record.occupation.uri] if record.occupation else [],
-        }
-        if record.record_type == "Organisation" and org is not None:
-            row["org"] = _org(org.name, org.region, org.kind, org.business_id)
-            return row
-        if org is not None:
-            ref = _org(org.name, org.region, org.kind, org.business_id)
-            row["orgRef"] = ref["ref"]
-            if ref["ref"] not in self.orgs:
-                self.new_terms.setdefault("org:" + ref["ref"], ref)
-        for term in record.skills:
-            if "skill:" + term.uri not in self.terms:
-                self.new_terms.setdefault("skill:" + term.uri, {"uri": term.uri,
-                                                               "name": term.name})
-        occupation = record.occupation
-        if occupation is not None and "occupation:" + occupation.uri not in self.terms:
-            self.new_terms.setdefault("occupation:" + occupation.uri,
-                                      {"uri": occupation.uri, "name": occupation.name})
-        return row
-
-    def _ensure_terms(self) -> None:
-        if not self.new_terms:
-            return
-        grouped: dict[str, list[dict[str, Any]]] = {"org": [], "skill": [], "occupation": []}
-        for name, term in self.new_terms.items():
-            grouped[name.split(":", 1)[0]].append(term)
-        self.orgs.update(repo.ensure_terms(self.graph, grouped["org"], grouped["skill"],
-                                           grouped["occupation"], _now()))
-        self.terms.update(n for n in self.new_terms if not n.startswith("org:"))
-        self.new_terms = {}
-
-    def flush(self, cursor: Any, validators: Mapping[str, Any] | None = None,
-              unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> dict[str, int]:
-        """Write what is pending, with the cursor just after it, in one transaction."""
-        self._ensure_terms()
-        for row in (*self.creates, *self.updates):
-            if "orgRef" in row:
-                row["orgId"] = self.orgs.get(row.pop("orgRef"))
-        book = {
-            "quarantine": self.quarantine, "seenKeys": self.seen_keys,
-            "unchangedPages": list(unchanged_pages), "seen": self.counts["seen"],
-            "unchanged": self.counts["unchanged"], "duplicates": self.counts["duplicates"],
-            "warnings": self.counts["warnings"], "notes": self.notes,
-            "notModified": not_modified, "cursor": json.dumps(cursor),
-            "validators": json.dumps(validators or {}),
-        }
-        creates, updates = self.creates, self.updates
-        self._reset()
-        counts = self._write(creates, updates, book)
-        for row in (*creates, *updates):
-            if row.get("written"):
-                self.known[row["key"]] = (row["hash"], row["rawHash"], True, row["page"])
-        return counts
-
-    def _send(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
-              book: dict[str, Any] | None) -> dict[str, int]:
-        params = {"platformId": self.platform["id"], "runId": self.run_id, "lease": self.lease,
-                  "now": _now(), "creates": creates, "updates": updates,
-                  "orgs": [r["org"] for r in (*creates, *updates) if "org" in r],
-                  **(book or _NO_BOOK)}
-        counts = repo.write_batch(self.graph, self.feed.record_type, params)
-        if counts is None:
-            raise LeaseLost(f"sync run {self.run_id} was taken over by another worker")
-        for row in (*creates, *updates):
-            row["written"] = True
-        return counts
-
-    def _write(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
-               book: dict[str, Any] | None) -> dict[str, int]:
-        """Send a batch; one the database refuses is split in halves until the record it
-        refuses is found and quarantined with the database's reason, and the rest lands.
-
-        Halves before the last go without the bookkeeping, which travels with the last one."""
-        try:
-            return self._send(creates, updates, book)
-        except Neo4jError as exc:
-            if isinstance(exc, TransientError) or not (creates or updates):
-                raise
-            refusal = exc
-        if len(creates) + len(updates) == 1:
-            row = (creates or updates)[0]
-            log.warning("sync run %s: the database refused record %s: %s", self.run_id,
-                        row["key"], refusal.message)
-            self.refused.append({"key": row["key"], "raw": _raw_json(row["props"]),
-                                 "reason": f"the database refused the record: "
-                                           f"{refusal.message or refusal.code}"})
-            if book is None:
-                return {"created": 0, "updated": 0, "unchanged": 0}
-            book["quarantine"] = [*book["quarantine"], *self.refused]
-            self.refused = []
-            return self._send([], [], book)
-        half_c, half_u = len(creates) // 2, len(updates) // 2
-        if not half_c and not half_u:  # one on each side
-            half_c = len(creates)
-        first = self._write(creates[:half_c], updates[:half_u], None)
-        if book is not None and self.refused:
-            book["quarantine"] = [*book["quarantine"], *self.refused]
-            self.refused = []
-        second = self._write(creates[half_c:], updates[half_u:], book)
-        return {k: first[k] + second[k] for k in first}
-
-
-_NO_BOOK: dict[str, Any] = {
-    "quarantine": [], "seenKeys": [], "unchangedPages": [], "seen": 0, "unchanged": 0,
-    "duplicates": 0, "warnings": 0, "notes": [], "notModified": 0, "cursor": None,
-    "validators": None,
-}
-
-
-def _org(name: str, region: str, kind: str, business_id: str | None) -> dict[str, Any]:
-    key = name_key(name, region)
-    return {"name": name, "region": region, "kind": kind, "label": KIND_LABELS[kind],
-            "businessId": business_id, "nameKey": key, "ref": business_id or key}
-
-
-def _raw_json(raw: Any) -> str:
-    return json.dumps(raw, default=str, ensure_ascii=False, sort_keys=True)[:20_000]
-
-
-def _http(sync: _Run, run: dict[str, Any], options: SyncOptions) -> None:
+def _http(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
     """Page through the feed; each page ends in a write (its cursor is the next page), so a
     resumed run never fetches a committed page again."""
     fetcher = options.fetcher or HttpFetcher()
@@ -372,7 +144,7 @@ def _http(sync: _Run, run: dict[str, Any], options: SyncOptions) -> None:
         cursor = {"url": page.next_url, "offset": 0}
 
 
-def _file(sync: _Run, run: dict[str, Any], options: SyncOptions) -> None:
+def _file(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
     """Read the drop in steps; write whenever enough new or changed records wait, and record
     the keys seen at least every ``CHECKPOINT_EVERY`` records (a resumed run needs them)."""
     items, _digest = read_file(sync.platform["location"], sync.feed.format)
@@ -386,7 +158,7 @@ def _file(sync: _Run, run: dict[str, Any], options: SyncOptions) -> None:
     sync.flush({"offset": len(items)})
 
 
-def _withdraw_unseen(sync: _Run) -> int:
+def _withdraw_unseen(sync: RunBatches) -> int:
     """One statement over the keys this platform has live and the run did not see (the keys
     of pages answered 304 count as seen)."""
     gone = [key for key, (_hash, _raw, live, page) in sync.known.items()
@@ -431,22 +203,29 @@ def run_sync(graph: Graph, run_id: str, lease: int = 1, options: SyncOptions | N
     platform = repo.platform(graph, id=run["platformId"])
     if platform is None:
         return _finish(graph, run_id, lease, "FAILED", 0, "the run's platform is gone")
+    sync: RunBatches | None = None
     try:
         feed = connector_named(platform["connector"])
-        sync = _Run(graph, platform, feed, run, options.write_size)
+        sync = RunBatches(graph, platform, feed, run, options.write_size)
         if platform["transport"] == Transport.HTTP.value:
             _http(sync, run, options)
         elif platform["transport"] == Transport.FILE.value:
             _file(sync, run, options)
+        sync.wait()
         withdrawn = _withdraw_unseen(sync)
     except LeaseLost:
         log.warning("sync run %s was taken over; this worker stops", run_id)
         return {"id": run_id, "status": "SUPERSEDED"}
     except Exception as exc:  # whatever stopped it, the run says so and ends
+        if sync is not None:
+            sync.close()
         try:
             return _failed(graph, run_id, lease, platform["name"], exc)
         except LeaseLost:
             return {"id": run_id, "status": "SUPERSEDED"}
+    finally:
+        if sync is not None:
+            sync.close()
     finished = _finish(graph, run_id, lease, "SUCCEEDED", withdrawn, None)
     log.info("sync run %s of %s: %s", run_id, platform["name"],
              {k: finished[k] for k in ("seen", "created", "updated", "unchanged", "withdrawn",
@@ -468,13 +247,20 @@ def ingest_pushed(graph: Graph, platform: str, records: Sequence[Any]) -> dict[s
         raise Conflict(f"{found['name']} is already being written (run {run['id']})")
     claimed = repo.claim_run(graph, run["id"], run["lease"], _now())
     assert claimed is not None
+    sync: RunBatches | None = None
     try:
-        sync = _Run(graph, found, connector_named(found["connector"]), claimed, BATCH_SIZE)
+        sync = RunBatches(graph, found, connector_named(found["connector"]), claimed, BATCH_SIZE)
         for start_at in range(0, len(records), BATCH_SIZE):
             sync.add(records[start_at:start_at + BATCH_SIZE])
             sync.flush({"offset": start_at + BATCH_SIZE})
+        sync.wait()
     except Exception as exc:  # the run ends, so the next push is not refused
+        if sync is not None:
+            sync.close()
         return _failed(graph, run["id"], run["lease"], found["name"], exc)
+    finally:
+        if sync is not None:
+            sync.close()
     return _finish(graph, run["id"], run["lease"], "SUCCEEDED", 0, None)
 
 
