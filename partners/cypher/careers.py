@@ -39,20 +39,29 @@ _COURSE: LiteralString = (
 )
 
 
-_MATCH: LiteralString = (
+_OPEN: LiteralString = "v.status = 'OPEN' AND (v.closesAt IS NULL OR v.closesAt >= $today) "
+
+MATCH: LiteralString = (
     # From the profile's few skills to the vacancies that require them (the adjacency is the
-    # graph), scored in one aggregation; open means OPEN and not past closesAt by the clock.
+    # graph), scored in one aggregation that reads nothing of the vacancy itself.
     "MATCH (s:Skill) WHERE s.uri IN $skills "
     "MATCH (v:Vacancy)-[r:REQUIRES]->(s) "
     "WITH v, sum(CASE WHEN r.essential THEN 2 ELSE 1 END) AS score "
-    "WHERE v.status = 'OPEN' AND (v.closesAt IS NULL OR v.closesAt >= $today) "
-    "  AND " + _visible("v") + " "
-    # Only candidates scoring at least the limit-th best can be in the answer: the rest are
-    # never expanded for their full skill list (most of the cost at 100k vacancies).
-    "WITH v, score ORDER BY score DESC "
+    "ORDER BY score DESC "
     "WITH collect({v: v, score: score}) AS ranked "
-    "WITH ranked, coalesce(ranked[$limit - 1].score, 0) AS cutoff "
-    "UNWIND ranked AS c WITH c.v AS v, c.score AS score, cutoff WHERE score >= cutoff "
+    # The cutoff: the score of the limit-th best candidate that is open (OPEN, and not past
+    # closesAt by the clock) and visible to the caller. Read best first, and lazily, so only
+    # the first few candidates are checked, not every vacancy sharing a skill.
+    "CALL (ranked) { "
+    "  UNWIND ranked AS c WITH c.v AS v, c.score AS score "
+    "  WHERE " + _OPEN + "AND " + _visible("v") + " "
+    "  WITH score LIMIT $limit "
+    "  RETURN min(score) AS cutoff "
+    "} "
+    # Only candidates reaching the cutoff can be in the answer, ranked by the full rule.
+    "UNWIND [c IN ranked WHERE c.score >= cutoff] AS c "
+    "WITH c.v AS v, c.score AS score "
+    "WHERE " + _OPEN + "AND " + _visible("v") + " "
     "WITH v, score, [(v)-[q:REQUIRES]->(k:Skill) | "
     "  {uri: k.uri, name: k.name, essential: q.essential}] AS required "
     "WITH v, score, required, "
@@ -76,7 +85,7 @@ def match_vacancies(graph: Graph, skills: list[str], limit: int, courses_per_vac
                     ) -> list[dict[str, Any]]:
     """Open vacancies ranked by weighted overlap (essential 2, optional 1), with explanations."""
     records = graph.run(
-        _MATCH,
+        MATCH,
         {"skills": skills, "limit": limit, "coursesPer": courses_per_vacancy,
          "callerPlatform": caller_platform, "today": today,
          "callerClient": None, "admin": admin},
