@@ -39,13 +39,16 @@ _COURSE: LiteralString = (
 )
 
 
-_OPEN: LiteralString = "v.status = 'OPEN' AND (v.closesAt IS NULL OR v.closesAt >= $today) "
+_OPEN: LiteralString = (
+    "v:Vacancy AND v.status = 'OPEN' AND (v.closesAt IS NULL OR v.closesAt >= $today) "
+)
 
 MATCH: LiteralString = (
     # From the profile's few skills to the vacancies that require them (the adjacency is the
-    # graph), scored in one aggregation that reads nothing of the vacancy itself.
+    # graph), scored in one aggregation that reads nothing of the vacancy itself: only a
+    # vacancy REQUIRES a skill, so its label is checked later, with the few that can rank.
     "MATCH (s:Skill) WHERE s.uri IN $skills "
-    "MATCH (v:Vacancy)-[r:REQUIRES]->(s) "
+    "MATCH (v)-[r:REQUIRES]->(s) "
     "WITH v, sum(CASE WHEN r.essential THEN 2 ELSE 1 END) AS score "
     "ORDER BY score DESC "
     "WITH collect({v: v, score: score}) AS ranked "

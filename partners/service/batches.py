@@ -169,6 +169,10 @@ class RunBatches:
         self.terms.update(n for n in self.new_terms if not n.startswith("org:"))
         self.new_terms = {}
 
+    @property
+    def writing(self) -> bool:
+        return self._inflight is not None and not self._inflight.done()
+
     def wait(self) -> None:
         """Until the write in flight has committed; raises what it raised (LeaseLost, ...)."""
         inflight, self._inflight = self._inflight, None

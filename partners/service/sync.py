@@ -123,7 +123,8 @@ def _http(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
                                                               "offset": 0}
     while cursor["url"]:
         url, offset = cursor["url"], int(cursor.get("offset", 0))
-        if not repo.heartbeat(sync.graph, sync.run_id, sync.lease, _now()):
+        # A write in flight is the heartbeat (and must not wait behind this one's lock).
+        if not sync.writing and not repo.heartbeat(sync.graph, sync.run_id, sync.lease, _now()):
             raise LeaseLost(f"sync run {sync.run_id} was taken over by another worker")
         page = fetcher.fetch(url, sync.feed.format, None if offset else known.get(url))
         if page.not_modified:

@@ -15,6 +15,7 @@ from flask.testing import FlaskClient
 from civicgraph.config import load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.queue import CeleryTaskQueue, create_celery
+from partners.cypher import sync as sync_statements
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from tests.builders import bearer, create_client, fetch_token
@@ -183,3 +184,10 @@ def test_a_failed_enqueue_leaves_no_queued_run_blocking_the_next(graph: Graph,
     assert failed["error"].startswith("RuntimeError: the run could not be handed to a worker")
     run = partner_sync.sync_now(graph, "unqueued-board")
     assert (run["status"], run["created"]) == ("SUCCEEDED", 1) and run["id"] != failed["id"]
+
+
+def test_the_batch_statements_plan_at_worker_start(graph: Graph) -> None:
+    """What the worker runs when it starts (``partners.tasks``): every batch statement and the
+    terms statement are planned by the server without being run."""
+    sync_statements.warm(graph)
+    assert vacancy_count(graph) == 0
