@@ -79,7 +79,7 @@ class RunBatches:
 
     def _refuse(self, raw: Any, key: str | None, exc: Exception) -> None:
         reason = str(exc) if isinstance(exc, RecordError) else f"malformed record: {exc!r}"
-        self.quarantine.append({"key": key, "reason": reason, "raw": _raw_json(raw)})
+        self.quarantine.append({"key": key, "reason": reason[:1000], "raw": _raw_json(raw)})
 
     def add(self, raws: Sequence[Any], page: str | None = None) -> None:
         """Sort records into unchanged (counted only), refused (quarantined), new and changed."""
