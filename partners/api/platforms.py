@@ -49,7 +49,9 @@ class SyncRun(graphene.ObjectType):
     id = graphene.ID(required=True)
     platform_id = graphene.ID(required=True)
     platform_name = graphene.String(required=True)
-    status = graphene.String(required=True, description="QUEUED, RUNNING, SUCCEEDED or FAILED")
+    status = graphene.String(required=True, description=(
+        "QUEUED, RUNNING, SUCCEEDED, PARTIAL (stopped after some batches landed; `error` says "
+        "why) or FAILED"))
     trigger = graphene.String(description="MANUAL, SCHEDULE or PUSH")
     seen = graphene.Int(required=True)
     created = graphene.Int(required=True)
@@ -58,6 +60,12 @@ class SyncRun(graphene.ObjectType):
     withdrawn = graphene.Int(required=True)
     quarantined = graphene.Int(required=True)
     pages_not_modified = graphene.Int(required=True)
+    duplicates = graphene.Int(required=True,
+                              description="Records whose key appeared again in the feed.")
+    warnings = graphene.Int(required=True,
+                            description="Values cut to the model's limit (see `notes`).")
+    notes = graphene.List(graphene.NonNull(graphene.String), required=True,
+                          description="The first 50 duplicate keys and cut values, in words.")
     duration_ms = graphene.Int()
     attempts = graphene.Int(required=True, description="More than 1 when resumed after a crash.")
     error = graphene.String()
