@@ -24,6 +24,7 @@ def compiled(item: dict[str, Any] | None) -> Compiled | None:
     if item is None:
         return None
     item.pop("__type", None)
+    item.pop("__keys", None)
     return Compiled(item)
 
 

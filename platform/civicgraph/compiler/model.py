@@ -59,6 +59,9 @@ class Prop:
     hint: str = ""
     choices: tuple[str, ...] = ()
     minimum: float | None = None
+    count_of: str = ""
+    """A figure no write stores: the live count of the (visible) records of the relationship
+    field of this name, computed by the statement that reads, filters or orders by it."""
 
     @property
     def rules(self) -> Rules:
@@ -159,7 +162,7 @@ ORGANISATION = NodeType(
      Prop("name", required=True, order=True), Prop("kind", KIND, required=True, order=True),
      Prop("region", required=True, order=True, max_length=100),
      Prop("description", max_length=LONG_TEXT_MAX), Prop("website"), Prop("businessId"),
-     Prop("partnerCount", INT, order=True, read_only=True)),
+     Prop("partnerCount", INT, order=True, read_only=True, count_of="partners")),
     (Rel("partners", "PARTNERS_WITH", "both", "Organisation"),
      Rel("vacancies", "OFFERED_BY", "in", "Vacancy"),
      Rel("trainingCourses", "OFFERED_BY", "in", "TrainingCourse"),

@@ -21,7 +21,6 @@ from civicgraph.partner_graph.cypher import reads as repo
 
 Page = repo.Page
 SEARCH_MAX = 200
-encode_cursor = cursors.encode_cursor
 
 
 def viewer_for(principal: Principal) -> Visibility:
@@ -33,7 +32,9 @@ def viewer_for(principal: Principal) -> Visibility:
 
 
 def check_page_args(args: Mapping[str, Any], page_max: int) -> None:
-    """Page sizes within 0..page_max, and cursors this API gave out."""
+    """Page sizes within 0..page_max and a consistent pair of page arguments; the cursor itself
+    is decoded (and refused when forged or from another list) as the statement's parameters
+    are filled, before anything runs."""
     for name in ("first", "last"):
         value = args.get(name)
         if value is not None and not 0 <= int(value) <= page_max:
