@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from civicgraph.compiler import cursors
-from civicgraph.compiler.model import DATE, DATETIME, TYPES, NodeType, Prop
+from civicgraph.compiler import cursors, nested
+from civicgraph.compiler.model import DATE, DATETIME, PARAMS, TYPES, NodeType, Prop
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import SOURCED_LABELS, visible
 
@@ -58,7 +58,8 @@ class Plan:
     extra_params: tuple[tuple[str, Any], ...] = ()
 
     def params(self, root: Selection) -> dict[str, Any]:
-        values = {b.name: b.value(root) for b in self.bindings}
+        values: dict[str, Any] = {b.name: b.value(root) for b in self.bindings}
+        values.update(PARAMS)
         values.update(self.extra_params)
         return values
 
@@ -86,7 +87,9 @@ def kids(sel: Selection, path: Path) -> Fields:
     return [(child, (*path, i)) for i, child in enumerate(sel.children)]
 
 
-def _scalar(prop: Prop, var: str) -> str:
+def scalar(prop: Prop, var: str) -> str:
+    if prop.expr:
+        return prop.expr.replace("{v}", var)
     if prop.kind in (DATE, DATETIME):
         return f"toString({var}.{prop.property})"
     return f"{var}.{prop.property}"
@@ -106,7 +109,9 @@ def project(b: Builder, t: NodeType, var: str, fields: Fields, typed: bool = Fal
         prop = t.prop(sel.field)
         rel = t.rel(sel.field)
         if prop is not None:
-            entries.append(f"`{sel.key}`: {_scalar(prop, var)}")
+            entries.append(f"`{sel.key}`: {scalar(prop, var)}")
+        elif rel is not None and rel.connection:
+            entries.append(f"`{sel.key}`: {nested.connection(b, var, t, rel, sel, path)}")
         elif rel is not None:
             entries.append(f"`{sel.key}`: {relation(b, var, t, sel, path)}")
         else:
@@ -141,6 +146,8 @@ def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path) -> 
     """AND of one predicate per operator given (the values are parameters), and, for records
     partner feeds write, the visibility rule of TEST-mode platforms (compiler/visibility)."""
     predicates: list[str] = [visible(var)] if t.label in SOURCED_LABELS else []
+    if t.guard:
+        predicates.append(t.guard.replace("{v}", var))
     if not isinstance(where, Mapping):
         return " AND ".join(predicates)
     for key in sorted(where):
@@ -163,7 +170,7 @@ def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path) -> 
 
 
 def order_by(t: NodeType, var: str, order: Any, reverse: bool = False,
-             score: bool = False) -> str:
+             score: bool = False, default: tuple[str, ...] = ()) -> str:
     """ORDER BY from the (validated) enum values; the id breaks ties so pages are stable."""
     parts: list[tuple[str, str]] = []
     for item in order or []:
@@ -175,7 +182,7 @@ def order_by(t: NodeType, var: str, order: Any, reverse: bool = False,
     if not parts:
         if score:
             parts.append(("score", "DESC"))
-        parts += [(f"{var}.{name}", "ASC") for name in t.default_order]
+        parts += [(f"{var}.{name}", "ASC") for name in default or t.default_order]
     parts.append((f"{var}.id", "ASC"))
     flip = {"ASC": "DESC", "DESC": "ASC"}
     return ", ".join(f"{expr} {flip[d] if reverse else d}" for expr, d in parts)
@@ -244,7 +251,9 @@ def compile_connection(t: NodeType, root: Selection) -> Plan:
 
 
 def _visible_where(t: NodeType, var: str) -> str:
-    return f" WHERE {visible(var)}" if t.label in SOURCED_LABELS else ""
+    rules = ([visible(var)] if t.label in SOURCED_LABELS else []) + (
+        [t.guard.replace("{v}", var)] if t.guard else [])
+    return " WHERE " + " AND ".join(rules) if rules else ""
 
 
 def compile_by_id(t: NodeType, root: Selection) -> Plan:

@@ -23,10 +23,20 @@ class Visibility:
     admin: bool = False
     platform_id: str | None = None
     client_id: str | None = None
+    staff: bool = False
+    """Lab staff (or an admin): the lab's drafts, ideas and evaluations."""
+    expert: bool = False
+    organisation_id: str | None = None
+    """The organisation the caller acts for (its own proposals)."""
+    person_id: str | None = None
 
     def params(self) -> dict[str, Any]:
+        """Every caller parameter a guard may read (``model.NodeType.guard``), always all of
+        them, so one cached plan serves every caller."""
         return {"admin": self.admin, "callerPlatform": self.platform_id,
-                "callerClient": self.client_id}
+                "callerClient": self.client_id, "staff": self.staff or self.admin,
+                "expert": self.expert, "callerOrganisation": self.organisation_id,
+                "callerPerson": self.person_id}
 
 
 PUBLIC = Visibility()
