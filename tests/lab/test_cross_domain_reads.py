@@ -4,6 +4,7 @@ organisation's unsent proposal is never reached through a relationship either.""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Flask
@@ -72,10 +73,10 @@ def test_challenge_to_proposals_to_proposer_to_partners_to_vacancies_to_skills(
 
 ORGANISATION_TO_MEASUREMENTS = """
 query O($id: ID!) { organisation(id: $id) { name
-  challenges { totalCount }
-  proposals { totalCount nodes { title challenge { title } } }
-  pilots { totalCount edges { role node { title
-    measures { nodes { name measurements(orderBy: [{field: AT}]) {
+  challenges(first: 5) { totalCount }
+  proposals(first: 5) { totalCount nodes { title challenge { title } } }
+  pilots(first: 5) { totalCount edges { role node { title
+    measures(first: 5) { nodes { name measurements(first: 5, orderBy: [{field: AT}]) {
       totalCount nodes { value } } } } } } } } }
 """
 
@@ -105,7 +106,7 @@ def test_nested_connections_page_both_ways_with_exact_counts(
     eco = _ecosystem(graph, staff)
     client = signed_in(app, graph, staff, "graph:read lab:write")
     query = """query P($id: ID!, $first: Int, $after: String, $last: Int, $before: String) {
-      pilot(id: $id) { measures { nodes { measurements(first: $first, after: $after,
+      pilot(id: $id) { measures(first: 5) { nodes { measurements(first: $first, after: $after,
         last: $last, before: $before, orderBy: [{field: AT}]) { totalCount
         edges { cursor node { value } }
         pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } } } } }"""
@@ -132,14 +133,16 @@ def test_nested_connections_page_both_ways_with_exact_counts(
 
 
 def test_guards_hold_through_relationships(client: FlaskClient, app: Flask, graph: Graph,
-                                           staff: Actor) -> None:
+                                           staff: Actor,
+                                           authorised: Callable[..., FlaskClient]) -> None:
     """Anonymous callers reach neither a draft challenge nor proposals (staff's and experts')
     through an organisation, nor a draft by its id; lab staff see both."""
     eco = _ecosystem(graph, staff)
     draft = challenges.create(graph, staff, title="Secret draft", description="d",
                               organisation_id=eco["org"])
     query = """query O($id: ID!) { organisation(id: $id) {
-      challenges { totalCount nodes { title } } proposals { totalCount } } }"""
+      challenges(first: 5) { totalCount nodes { title } } proposals(first: 5) { totalCount }
+      } }"""
     seen = gql(client, query, {"id": eco["org"]})
     assert "errors" not in seen, seen
     assert seen["data"]["organisation"]["challenges"] == {"totalCount": 0, "nodes": []}
@@ -148,5 +151,6 @@ def test_guards_hold_through_relationships(client: FlaskClient, app: Flask, grap
                      {"id": eco["org"]})["data"]["organisation"]
     assert staff_seen["challenges"]["nodes"] == [{"title": draft["title"]}]
     assert staff_seen["proposals"]["totalCount"] == 1
-    hidden = gql(client, "query N($id: ID!) { node(id: $id) { id } }", {"id": draft["id"]})
+    hidden = gql(authorised(["graph:read"]), "query N($id: ID!) { node(id: $id) { id } }",
+                 {"id": draft["id"]})
     assert hidden["data"]["node"] is None

@@ -80,36 +80,35 @@ def connection(b: cypher.Builder, owner: str, t: NodeType, rel: Rel, sel: Select
     start = b.param(path, (), _start)
     last = b.param(path, (), _last)
     before = b.param(path, (), _before)
-    columns: list[str] = []
     result: list[str] = []
+    # Each level's names carry its node variable: Neo4j refuses a subquery's variable that
+    # shadows one of an enclosing level.
+    window = (f"UNWIND range(lo_{var}, hi_{var} - 1) AS i_{var} "
+              f"WITH rows_{var}[i_{var}][0] AS {var}, rows_{var}[i_{var}][1] AS {rvar}, "
+              f"i_{var} RETURN")
     for child, child_path in cypher.kids(sel, path):
-        column = f"c{len(columns)}_{var}"
         if child.field == "edges":
-            columns.append(f"collect({_edge(b, target, rel, var, rvar, child, child_path)}) "
-                           f"AS {column}")
-            result.append(f"`{child.key}`: {column}")
+            edge = _edge(b, target, rel, var, rvar, child, child_path)
+            result.append(f"`{child.key}`: COLLECT {{ {window} {edge} }}")
         elif child.field == "nodes":
             projection = cypher.project(b, target, var, cypher.kids(child, child_path))
-            columns.append(f"collect({projection}) AS {column}")
-            result.append(f"`{child.key}`: {column}")
+            result.append(f"`{child.key}`: COLLECT {{ {window} {projection} }}")
         elif child.field == "totalCount":
-            result.append(f"`{child.key}`: size(rows)")
+            result.append(f"`{child.key}`: size(rows_{var})")
         elif child.field == "pageInfo":
-            result.append(f"`{child.key}`: {_page_info(child)}")
-    page = ""
-    if columns:
-        page = (f"CALL (rows, lo, hi) {{ UNWIND range(lo, hi - 1) AS i "
-                f"WITH rows[i][0] AS {var}, rows[i][1] AS {rvar}, i "
-                f"RETURN {', '.join(columns)} }} ")
+            result.append(f"`{child.key}`: {_page_info(child, var)}")
+    # Subquery expressions (COLLECT) rather than aggregations: an aggregation anywhere inside
+    # a projection makes Neo4j treat the owner's other keys as grouping keys and refuse them.
     return (
-        f"head(COLLECT {{ {match} WITH {var}, {rvar} ORDER BY {order} "
-        f"WITH collect([{var}, {rvar}]) AS rows "
-        f"WITH rows, coalesce({before}, size(rows)) AS stop "
-        f"WITH rows, CASE WHEN {last} IS NULL THEN {start} "
-        f"WHEN stop - {last} < 0 THEN 0 ELSE stop - {last} END AS lo, "
-        f"CASE WHEN {last} IS NULL THEN {start} + {first} ELSE stop END AS hi "
-        f"WITH rows, lo, CASE WHEN hi > size(rows) THEN size(rows) ELSE hi END AS hi "
-        f"{page}RETURN {{{', '.join(result)}}} }})"
+        f"head(COLLECT {{ UNWIND [COLLECT {{ {match} WITH {var}, {rvar} ORDER BY {order} "
+        f"RETURN [{var}, {rvar}] }}] AS rows_{var} "
+        f"WITH rows_{var}, coalesce({before}, size(rows_{var})) AS stop_{var} "
+        f"WITH rows_{var}, CASE WHEN {last} IS NULL THEN {start} "
+        f"WHEN stop_{var} - {last} < 0 THEN 0 ELSE stop_{var} - {last} END AS lo_{var}, "
+        f"CASE WHEN {last} IS NULL THEN {start} + {first} ELSE stop_{var} END AS hi_{var} "
+        f"WITH rows_{var}, lo_{var}, CASE WHEN hi_{var} > size(rows_{var}) "
+        f"THEN size(rows_{var}) ELSE hi_{var} END AS hi_{var} "
+        f"RETURN {{{', '.join(result)}}} }})"
     )
 
 
@@ -118,7 +117,7 @@ def _edge(b: cypher.Builder, target: NodeType, rel: Rel, var: str, rvar: str,
     entries: list[str] = []
     for child, child_path in cypher.kids(sel, path):
         if child.field == "cursor":
-            entries.append(f"`{child.key}`: '{_PREFIX}' + toString(i)")
+            entries.append(f"`{child.key}`: '{_PREFIX}' + toString(i_{var})")
         elif child.field == "node":
             entries.append(f"`{child.key}`: "
                            f"{cypher.project(b, target, var, cypher.kids(child, child_path))}")
@@ -129,12 +128,13 @@ def _edge(b: cypher.Builder, target: NodeType, rel: Rel, var: str, rvar: str,
     return "{" + ", ".join(entries) + "}"
 
 
-def _page_info(sel: Selection) -> str:
+def _page_info(sel: Selection, var: str) -> str:
+    some = f"CASE WHEN hi_{var} > lo_{var} THEN '{_PREFIX}' + toString"
     values = {
-        "hasNextPage": "hi < size(rows)",
-        "hasPreviousPage": "lo > 0",
-        "startCursor": f"CASE WHEN hi > lo THEN '{_PREFIX}' + toString(lo) END",
-        "endCursor": f"CASE WHEN hi > lo THEN '{_PREFIX}' + toString(hi - 1) END",
+        "hasNextPage": f"hi_{var} < size(rows_{var})",
+        "hasPreviousPage": f"lo_{var} > 0",
+        "startCursor": f"{some}(lo_{var}) END",
+        "endCursor": f"{some}(hi_{var} - 1) END",
     }
     entries = [f"`{c.key}`: {values[c.field]}" for c in sel.children if c.field in values]
     return "{" + ", ".join(entries) + "}"
