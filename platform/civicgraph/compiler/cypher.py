@@ -15,8 +15,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
-from civicgraph.compiler import cursors
-from civicgraph.compiler.model import DATE, DATETIME, INT, TYPES, NodeType, Prop
+from civicgraph.compiler import cursors, nested
+from civicgraph.compiler.model import DATE, DATETIME, INT, PARAMS, TYPES, NodeType, Prop
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import SOURCED_LABELS, Scope, predicate
 
@@ -58,7 +58,8 @@ class Plan:
     extra_params: tuple[tuple[str, Any], ...] = ()
 
     def params(self, root: Selection) -> dict[str, Any]:
-        values = {b.name: b.value(root) for b in self.bindings}
+        values: dict[str, Any] = {b.name: b.value(root) for b in self.bindings}
+        values.update(PARAMS)
         values.update(self.extra_params)
         return values
 
@@ -98,6 +99,8 @@ def visibility(b: Builder, t: NodeType, var: str) -> str:
 def prop_expr(t: NodeType, prop: Prop, var: str, scope: Scope) -> str:
     """The stored property, or for a counted figure (``count_of``) the live count of the
     related records this caller can see, so the figure always matches the list."""
+    if prop.expr:
+        return prop.expr.replace("{v}", var)
     if not prop.count_of:
         return f"{var}.{prop.property}"
     rel = t.rel(prop.count_of)
@@ -109,11 +112,21 @@ def prop_expr(t: NodeType, prop: Prop, var: str, scope: Scope) -> str:
             + (f" WHERE {test}" if test else "") + " }")
 
 
+def scalar(prop: Prop, var: str) -> str:
+    """A property of a relationship (no counted figures there), as the answer carries it."""
+    return _output(prop, prop.expr.replace("{v}", var) if prop.expr else f"{var}.{prop.property}")
+
+
 def _scalar(t: NodeType, prop: Prop, var: str, scope: Scope) -> str:
     """What the answer carries: temporal values as ISO text, and Int fields as integers (a
     feed or an import may have stored 19000.0; the compiled answer bypasses GraphQL's own
     serialisation, so the statement makes it an integer)."""
-    expr = prop_expr(t, prop, var, scope)
+    return _output(prop, prop_expr(t, prop, var, scope))
+
+
+def _output(prop: Prop, expr: str) -> str:
+    if prop.many:
+        return expr
     if prop.kind in (DATE, DATETIME):
         return f"toString({expr})"
     if prop.kind == INT and not prop.count_of:
@@ -140,6 +153,8 @@ def project(b: Builder, t: NodeType, var: str, fields: Fields, typed: bool = Fal
         rel = t.rel(sel.field)
         if prop is not None:
             entries.append(f"`{sel.key}`: {_scalar(t, prop, var, b.scope)}")
+        elif rel is not None and rel.connection:
+            entries.append(f"`{sel.key}`: {nested.connection(b, var, t, rel, sel, path)}")
         elif rel is not None:
             entries.append(f"`{sel.key}`: {relation(b, var, t, sel, path)}")
         else:
@@ -172,9 +187,12 @@ def _nested_first(value: Any) -> int:
 
 def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path) -> str:
     """AND of one predicate per operator given (the values are parameters), and, for records
-    partner feeds write, the caller's visibility of TEST-mode platforms (compiler/visibility)."""
+    partner feeds write, the caller's visibility of TEST-mode platforms (compiler/visibility),
+    and the type's own guard (the lab's drafts, consent)."""
     shown = visibility(b, t, var)
     predicates: list[str] = [shown] if shown else []
+    if t.guard:
+        predicates.append(t.guard.replace("{v}", var))
     if not isinstance(where, Mapping):
         return " AND ".join(predicates)
     for key in sorted(where):
@@ -209,7 +227,7 @@ class Key(NamedTuple):
 
 
 def sort_keys(t: NodeType, var: str, order: Any, score: bool = False,
-              scope: Scope = "public") -> list[Key]:
+              scope: Scope = "public", default: tuple[str, ...] = ()) -> list[Key]:
     """The keys of ORDER BY from the (validated) enum values; the id last breaks ties, so
     every item has one place in the order (what keyset cursors rely on)."""
     keys: list[Key] = []
@@ -223,7 +241,7 @@ def sort_keys(t: NodeType, var: str, order: Any, score: bool = False,
     if not keys:
         if score:
             keys.append(Key("score", "DESC", True))
-        for name in t.default_order:
+        for name in default or t.default_order:
             prop = t.prop(name)
             keys.append(Key(f"{var}.{name}", "ASC", prop is not None and prop.required))
     keys.append(Key(f"{var}.id", "ASC", True))
@@ -231,8 +249,8 @@ def sort_keys(t: NodeType, var: str, order: Any, score: bool = False,
 
 
 def order_by(t: NodeType, var: str, order: Any, reverse: bool = False,
-             score: bool = False, scope: Scope = "public") -> str:
-    keys = sort_keys(t, var, order, score, scope)
+             score: bool = False, scope: Scope = "public", default: tuple[str, ...] = ()) -> str:
+    keys = sort_keys(t, var, order, score, scope, default)
     return ", ".join(f"{k.expr} {k.flipped().direction if reverse else k.direction}"
                      for k in keys)
 
@@ -396,12 +414,16 @@ def _item(b: Builder, t: NodeType, var: str, root: Selection, keys: list[Key]) -
     return "{" + ", ".join(entries) + "}"
 
 
+def _visible_where(b: Builder, t: NodeType, var: str) -> str:
+    rules = [r for r in (visibility(b, t, var), t.guard.replace("{v}", var)) if r]
+    return " WHERE " + " AND ".join(rules) if rules else ""
+
+
 def compile_by_id(t: NodeType, root: Selection, scope: Scope = "public") -> Plan:
     b = Builder(scope=scope)
     node_id = b.param((), ("id",))
     projection = project(b, t, "n", kids(root, ()))
-    shown = visibility(b, t, "n")
-    return b.plan(f"MATCH (n:{t.label} {{id: {node_id}}}){' WHERE ' + shown if shown else ''} "
+    return b.plan(f"MATCH (n:{t.label} {{id: {node_id}}}){_visible_where(b, t, 'n')} "
                   f"RETURN {projection} AS item")
 
 
@@ -412,9 +434,8 @@ def compile_node(root: Selection, scope: Scope = "public") -> Plan:
     node_id = b.param((), ("id",))
     lookups = []
     for t in TYPES.values():
-        shown = visibility(b, t, "n")
-        lookups.append(f"MATCH (n:{t.label} {{id: {node_id}}})"
-                       f"{' WHERE ' + shown if shown else ''} RETURN n")
+        lookups.append(f"MATCH (n:{t.label} {{id: {node_id}}}){_visible_where(b, t, 'n')} "
+                       "RETURN n")
     branches = " ".join(
         f"WHEN n:{t.label} THEN {project(b, t, 'n', kids(root, ()), typed=True)}"
         for t in TYPES.values()

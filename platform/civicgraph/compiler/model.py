@@ -62,6 +62,13 @@ class Prop:
     count_of: str = ""
     """A figure no write stores: the live count of the (visible) records of the relationship
     field of this name, computed by the statement that reads, filters or orders by it."""
+    expr: str = ""
+    """A value computed in the read (``{v}`` is the node's variable) rather than stored."""
+    many: bool = False
+    """A list of scalars (a pilot's involved parties)."""
+    deprecated: str = ""
+    """Why a field is on its way out (a raw id beside its relationship), shown in the schema."""
+    description: str = ""
 
     @property
     def rules(self) -> Rules:
@@ -90,11 +97,19 @@ class Rel:
     target: str
     many: bool = True
     description: str = ""
+    connection: bool = False
+    """Served as a connection (edges with the relationship's properties, totalCount, pages)."""
+    edge: tuple[Prop, ...] = ()
+    """The relationship's own properties, on each edge (a pilot partner's ``role``)."""
+    order: tuple[str, ...] = ()
+    """The default order of a nested connection, when not the target's own."""
 
-    def pattern(self, source: str, target_var: str, target_label: str) -> str:
+    def pattern(self, source: str, target_var: str, target_label: str,
+                rel_var: str = "") -> str:
         left = "<-" if self.direction == "in" else "-"
         right = "->" if self.direction == "out" else "-"
-        return f"({source}){left}[:{self.rel_type}]{right}({target_var}:{target_label})"
+        return (f"({source}){left}[{rel_var}:{self.rel_type}]{right}"
+                f"({target_var}:{target_label})")
 
 
 @dataclass(frozen=True)
@@ -120,6 +135,13 @@ class NodeType:
     description: str = ""
     ordered: tuple[tuple[str, str], ...] = ()
     """Pairs (low, high) of properties a write may not give the wrong way round."""
+    guard: str = ""
+    """Who may see a node of this type, as a Cypher predicate on ``{v}`` that reads the
+    caller's parameters (``$staff``, ``$expert``, ``$callerOrganisation``, ``$callerPerson``,
+    ``$admin``: ``compiler.visibility``) and the constants in ``params``. The compiler adds it to
+    every match of the label, root or nested, so a hidden node is never reached through another."""
+    params: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Constant parameters the guard and computed fields read (status sets of a lifecycle)."""
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
@@ -169,7 +191,14 @@ ORGANISATION = NodeType(
      Rel("services", "OFFERED_BY", "in", "Service"),
      Rel("fields", "IN_FIELD", "out", "Field", description="Fields of expertise it works in."),
      Rel("skills", "HAS_SKILL", "out", "Skill", description="Skills it has capability in."),
-     Rel("platforms", "OPERATES", "out", "PartnerPlatform")),
+     Rel("platforms", "OPERATES", "out", "PartnerPlatform"),
+     Rel("challenges", "POSTED_BY", "in", "Challenge", connection=True,
+         description="Challenges it posted to the lab."),
+     Rel("proposals", "SUBMITTED_BY", "in", "Proposal", connection=True,
+         description="Proposals it made to the lab's challenges."),
+     Rel("pilots", "INVOLVES", "in", "Pilot", connection=True,
+         edge=(Prop("role", required=True),),
+         description="Pilots it is involved in, with its role in each.")),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
                "Works in the field with this code."),
      RelFilter("skill", STRING, "EXISTS { ({v})-[:HAS_SKILL]->(:Skill {uri: {p}}) }",
@@ -282,3 +311,15 @@ TYPES: dict[str, NodeType] = {
     t.name: t for t in (ORGANISATION, FIELD, SKILL, OCCUPATION, PARTNER_PLATFORM, VACANCY,
                         TRAINING_COURSE, SERVICE)
 }
+
+PARTNER_GRAPH_TYPES = tuple(TYPES)
+"""The partner graph's own types (its create/update/delete mutations are per type)."""
+
+# The other domains' declarations use the classes above, so they join the table last.
+from civicgraph.compiler.domains import DOMAIN_TYPES  # noqa: E402
+
+TYPES.update({t.name: t for t in DOMAIN_TYPES})
+
+PARAMS: dict[str, list[str]] = {
+    name: list(values) for t in TYPES.values() for name, values in t.params}
+"""Every guard's constant parameters, sent with every compiled statement."""

@@ -36,6 +36,12 @@ Scope = Literal["public", "own", "all"]
 class Visibility:
     admin: bool = False
     client_id: str | None = None
+    staff: bool = False
+    """Lab staff (or an admin): the lab's drafts, ideas and evaluations."""
+    expert: bool = False
+    organisation_id: str | None = None
+    """The organisation the caller acts for (its own proposals)."""
+    person_id: str | None = None
 
     @property
     def scope(self) -> Scope:
@@ -48,8 +54,12 @@ class Visibility:
         return "public"
 
     def params(self) -> dict[str, Any]:
-        """Every parameter ``visible`` reads; the compiled predicates read a subset."""
-        return {"admin": self.admin, "callerPlatform": None, "callerClient": self.client_id}
+        """Every caller parameter ``visible`` or a guard may read (``model.NodeType.guard``),
+        always all of them; the compiled TEST-mode predicate reads only a subset."""
+        return {"admin": self.admin, "callerPlatform": None,
+                "callerClient": self.client_id, "staff": self.staff or self.admin,
+                "expert": self.expert, "callerOrganisation": self.organisation_id,
+                "callerPerson": self.person_id}
 
 
 PUBLIC = Visibility()

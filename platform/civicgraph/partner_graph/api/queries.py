@@ -13,6 +13,7 @@ from civicgraph.api.limits import page_max
 from civicgraph.api.selection import document_key, root_selection
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import Visibility
+from civicgraph.core.errors import NotFound
 from civicgraph.partner_graph.api.types import (
     CONNECTIONS,
     OBJECTS,
@@ -61,6 +62,26 @@ def _connection_resolver(type_name: str) -> Any:
         page = service.connection(ctx(info).graph, type_name, selection,
                                   page_max(info), document_key(info), viewer(info))
         return to_connection(selection, page)
+    return resolve
+
+
+def connection_field(type_name: str, description: str | None = None) -> Any:
+    """A root connection of any type of the model, compiled into one statement (the lab's,
+    the feeds' and the kits' lists use it too: the partner graph's public face for reads)."""
+    return graphene.Field(CONNECTIONS[type_name], required=True,
+                          args=connection_args(type_name), description=description,
+                          resolver=_connection_resolver(type_name))
+
+
+def by_id_resolver(type_name: str, missing: str | None = None) -> Any:
+    """``type(id:)`` compiled into one statement under the type's guard; ``missing`` makes an
+    unseen record NOT_FOUND rather than null."""
+    def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any] | None:
+        found = compiled(service.by_id(ctx(info).graph, type_name, root_selection(info),
+                                       document_key(info), viewer(info)))
+        if found is None and missing is not None:
+            raise NotFound(f"no {missing} with id {kwargs.get('id')}", id=kwargs.get("id"))
+        return found
     return resolve
 
 

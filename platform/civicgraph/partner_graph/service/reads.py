@@ -14,7 +14,8 @@ from civicgraph.compiler.discovery import MAX_CHAIN, MAX_HOPS
 from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import PUBLIC, Visibility
-from civicgraph.core.access import ADMIN, Principal
+from civicgraph.core.access import ADMIN, EXPERT, STAFF, Principal
+from civicgraph.core.actor import actor_for
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.cypher import reads as repo
@@ -28,7 +29,10 @@ def viewer_for(principal: Principal) -> Visibility:
     own platform's records (matched by client id inside the read itself)."""
     if not principal.authenticated:
         return PUBLIC
-    return Visibility(admin=ADMIN in principal.scopes, client_id=principal.client_id)
+    actor = actor_for(principal)
+    return Visibility(admin=ADMIN in principal.scopes, client_id=principal.client_id,
+                      staff=actor.has_any(STAFF), expert=EXPERT in actor.roles,
+                      organisation_id=actor.organisation_id, person_id=principal.person_id)
 
 
 def check_page_args(args: Mapping[str, Any], page_max: int) -> None:
