@@ -45,14 +45,13 @@ def _camel(name: str) -> str:
 
 # Root field (as the schema spells it) -> the node type of its connection.
 CONNECTIONS = {_camel(name): type_name for name, type_name in ROOTS.items()}
-# The other reads, each with its compiler entry point; only these three take the caller's
-# visibility (partner_graph.service.reads passes none to the discovery reads).
+# The other reads, each with its compiler entry point; every one takes the caller's visibility.
 OTHER_READS: dict[str, tuple[Callable[[Selection, Scope], Plan], bool]] = {
     "node": (compile_node, True),
     "organisation": (lambda root, scope: compile_by_id(TYPES["Organisation"], root, scope), True),
-    "partnersOfPartners": (lambda root, scope: discovery.compile_reach(root), False),
-    "partnershipChain": (lambda root, scope: discovery.compile_chain(root), False),
-    "similarOrganisations": (lambda root, scope: discovery.compile_similar(root), False),
+    "partnersOfPartners": (discovery.compile_reach, True),
+    "partnershipChain": (discovery.compile_chain, True),
+    "similarOrganisations": (discovery.compile_similar, True),
 }
 
 

@@ -95,6 +95,11 @@ query Back($before: String) {
 }
 """
 
+REACH = """query R($id: ID!) { partnersOfPartners(id: $id, hops: 2) { distance
+  organisation { name } } }"""
+CHAIN = """query C($a: ID!, $z: ID!) { partnershipChain(from: $a, to: $z) { length
+  organisations { name } } }"""
+
 # A platform client's token and an admin's: the visibility predicate is written per scope.
 ADMIN = Principal(subject="admin", client_id="console", scopes=frozenset({"admin"}))
 
@@ -121,6 +126,9 @@ CASES: dict[str, tuple[str, dict[str, Any], Principal]] = {
     "visibility_anonymous": (VISIBLE, {}, ANONYMOUS),
     "visibility_partner_client": (VISIBLE, {}, PARTNER_CLIENT),
     "visibility_admin": (VISIBLE, {}, ADMIN),
+    "discovery_reach": (REACH, {"id": "00000000-0000-0000-0000-00000000000a"}, ANONYMOUS),
+    "discovery_chain": (CHAIN, {"a": "00000000-0000-0000-0000-00000000000a",
+                                "z": "00000000-0000-0000-0000-00000000000z"}, PARTNER_CLIENT),
 }
 
 _CLAUSES = ("MATCH", "WHERE", "WITH", "RETURN", "CALL", "UNION")

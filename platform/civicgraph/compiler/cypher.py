@@ -11,6 +11,7 @@ projections, so a whole tree (organisations → partners → vacancies → skill
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
@@ -28,6 +29,7 @@ _OPERATORS = {
     "endsWith": "ENDS WITH", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=",
 }
 NESTED_DEFAULT = 20
+_SEEN = re.compile(r"\{seen:(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -211,7 +213,8 @@ def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path) -> 
         rel_filter = t.rel_filter(key)
         if rel_filter is not None:
             param = b.param(path, ("where", key))
-            predicates.append(rel_filter.cypher.replace("{v}", var).replace("{p}", param))
+            text = rel_filter.cypher.replace("{v}", var).replace("{p}", param)
+            predicates.append(_SEEN.sub(lambda m: predicate(m[1], b.scope) or "true", text))
     return " AND ".join(predicates)
 
 

@@ -115,7 +115,9 @@ class Rel:
 @dataclass(frozen=True)
 class RelFilter:
     """A filter on a relationship: in ``cypher``, ``{v}`` is replaced by the node's variable and
-    ``{p}`` by the parameter (plain replacement, so Cypher's own braces stay single)."""
+    ``{p}`` by the parameter (plain replacement, so Cypher's own braces stay single), and
+    ``{seen:x}`` by the caller's visibility test of the related record ``x`` (so a TEST-mode
+    record a caller cannot see never makes a filter match)."""
 
     name: str
     kind: str
@@ -208,11 +210,14 @@ ORGANISATION = NodeType(
                "EXISTS { ({v})-[:HAS_SKILL]->(s:Skill) WHERE s.uri IN {p}.skills })",
                "Works in any of these fields or has any of these skills."),
      RelFilter("partnerOf", ID,
-               "EXISTS { ({v})-[:PARTNERS_WITH]-(:Organisation {id: {p}}) }",
+               "EXISTS { ({v})-[:PARTNERS_WITH]-({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Is a direct partner of the organisation with this id."),
-     RelFilter("hasPartners", "Boolean", _exists("({v})-[:PARTNERS_WITH]-(:Organisation)"),
+     RelFilter("hasPartners", "Boolean", _exists("({v})-[:PARTNERS_WITH]-({v}_r:Organisation) "
+                                                 "WHERE {seen:{v}_r}"),
                "Has (true) or has no (false) partners."),
-     RelFilter("hasVacancies", "Boolean", _exists("({v})<-[:OFFERED_BY]-(:Vacancy)"),
+     RelFilter("hasVacancies", "Boolean", _exists("({v})<-[:OFFERED_BY]-({v}_r:Vacancy) "
+                                                  "WHERE {seen:{v}_r}"),
                "Offers (true) or offers no (false) vacancies.")),
     fulltext_index="organisation_text",
     description="An organisation of the ecosystem; `kind` names which one.",
@@ -266,7 +271,8 @@ VACANCY = NodeType(
     (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
      Rel("skills", "REQUIRES", "out", "Skill")),
-    (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
+    (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id."),
      RelFilter("skill", STRING, "EXISTS { ({v})-[:REQUIRES]->(:Skill {uri: {p}}) }",
                "Requires the skill with this URI."),
@@ -289,7 +295,8 @@ TRAINING_COURSE = NodeType(
      Rel("skills", "TEACHES", "out", "Skill")),
     (RelFilter("skill", STRING, "EXISTS { ({v})-[:TEACHES]->(:Skill {uri: {p}}) }",
                "Teaches the skill with this URI."),
-     RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
+     RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id.")),
     default_order=("title",),
     description="A training course offered by an organisation.",

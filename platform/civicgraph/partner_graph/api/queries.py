@@ -155,14 +155,17 @@ class PartnerGraphQueries(graphene.ObjectType):
     @staticmethod
     def resolve_partners_of_partners(root: Any, info: Any, **kwargs: Any) -> list[Compiled]:
         return compiled_all(service.reach(
-            ctx(info).graph, root_selection(info), page_max(info), document_key(info)))
+            ctx(info).graph, root_selection(info), page_max(info), document_key(info),
+            viewer(info)))
 
     @staticmethod
     def resolve_partnership_chain(root: Any, info: Any, **kwargs: Any) -> dict[str, Any] | None:
-        return compiled(service.chain(ctx(info).graph, root_selection(info), document_key(info)))
+        return compiled(service.chain(ctx(info).graph, root_selection(info), document_key(info),
+                                      viewer(info)))
 
     @staticmethod
     def resolve_similar_organisations(root: Any, info: Any,
                                       **kwargs: Any) -> list[Compiled]:
         return compiled_all(service.similar(
-            ctx(info).graph, root_selection(info), page_max(info), document_key(info)))
+            ctx(info).graph, root_selection(info), page_max(info), document_key(info),
+            viewer(info)))

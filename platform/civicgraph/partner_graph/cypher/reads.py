@@ -86,7 +86,8 @@ def reach(graph: Graph, root: Selection,
           document: Hashable | None = None,
           viewer: Visibility = PUBLIC) -> list[dict[str, Any]] | None:
     """Partners of partners; None when the starting organisation does not exist."""
-    plan = _plan("reach", root, document, lambda: discovery.compile_reach(root))
+    plan = _plan("reach", root, document,
+                 lambda: discovery.compile_reach(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     return [dict(i) for i in records[0]["items"]] if records else None
 
@@ -95,7 +96,8 @@ def chain(graph: Graph, root: Selection,
           document: Hashable | None = None,
           viewer: Visibility = PUBLIC) -> tuple[bool, dict[str, Any] | None]:
     """(both organisations exist, the chain or None when they are not connected)."""
-    plan = _plan("chain", root, document, lambda: discovery.compile_chain(root))
+    plan = _plan("chain", root, document,
+                 lambda: discovery.compile_chain(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     if not records:
         return False, None
@@ -106,6 +108,7 @@ def chain(graph: Graph, root: Selection,
 def similar(graph: Graph, root: Selection,
             document: Hashable | None = None,
           viewer: Visibility = PUBLIC) -> list[dict[str, Any]] | None:
-    plan = _plan("similar", root, document, lambda: discovery.compile_similar(root))
+    plan = _plan("similar", root, document,
+                 lambda: discovery.compile_similar(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     return [dict(i) for i in records[0]["items"]] if records else None

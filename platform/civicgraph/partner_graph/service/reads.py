@@ -80,29 +80,31 @@ def _hops(args: Mapping[str, Any], name: str, high: int) -> None:
 
 
 def reach(graph: Graph, root: Selection, page_max: int,
-          document: Hashable | None = None) -> list[dict[str, Any]]:
+          document: Hashable | None = None, viewer: Visibility = PUBLIC) -> list[dict[str, Any]]:
     _hops(root.args, "hops", MAX_HOPS)
     check_page_args(root.args, page_max)
-    found = repo.reach(graph, root, document)
+    found = repo.reach(graph, root, document, viewer)
     if found is None:
         raise NotFound(f"no organisation with id {root.args.get('id')}", field="id")
     return found
 
 
-def chain(graph: Graph, root: Selection, document: Hashable | None = None) -> dict[str, Any] | None:
+def chain(graph: Graph, root: Selection, document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
     _hops(root.args, "maxHops", MAX_CHAIN)
     if root.args.get("from") == root.args.get("to"):
         raise BadInput("from and to are the same organisation", field="to")
-    exists, found = repo.chain(graph, root, document)
+    exists, found = repo.chain(graph, root, document, viewer)
     if not exists:
         raise NotFound("from or to names no organisation", field="from")
     return found
 
 
 def similar(graph: Graph, root: Selection, page_max: int,
-            document: Hashable | None = None) -> list[dict[str, Any]]:
+            document: Hashable | None = None,
+            viewer: Visibility = PUBLIC) -> list[dict[str, Any]]:
     check_page_args(root.args, page_max)
-    found = repo.similar(graph, root, document)
+    found = repo.similar(graph, root, document, viewer)
     if found is None:
         raise NotFound(f"no organisation with id {root.args.get('id')}", field="id")
     return found
