@@ -58,11 +58,13 @@ def compile_reach(root: Selection, scope: Scope = "public") -> Plan:
     item = _wrap(b, kids(root, ()), {"distance": "distance"}, "organisation", "n")
     return b.plan(
         f"MATCH (o:Organisation {{id: {start}}}){_seen('o', scope)} "
-        f"MATCH path = (o)-[:PARTNERS_WITH*1..{hops}]-(n:Organisation) "
+        "CALL (o) { "
+        f"OPTIONAL MATCH path = (o)-[:PARTNERS_WITH*1..{hops}]-(n:Organisation) "
         f"WHERE n <> o{_path_seen(scope)} "
-        "WITH n, min(length(path)) AS distance "
+        "WITH n, min(length(path)) AS distance WHERE n IS NOT NULL "
         f"ORDER BY distance, n.name, n.id LIMIT {limit} "
-        f"RETURN collect({item}) AS items, true AS found"
+        f"RETURN collect({item}) AS items }} "
+        "RETURN items, true AS found"
     )
 
 
@@ -96,7 +98,7 @@ def compile_similar(root: Selection, scope: Scope = "public") -> Plan:
     item = _wrap(b, kids(root, ()), scalars, "organisation", "n")
     return b.plan(
         f"MATCH (o:Organisation {{id: {start}}}){_seen('o', scope)} "
-        "CALL (o) { "
+        "CALL (o) { CALL (o) { "
         "MATCH (o)-[:IN_FIELD]->(:Field)<-[:IN_FIELD]-(n:Organisation) RETURN n, 'f' AS why "
         "UNION ALL "
         "MATCH (o)-[:HAS_SKILL]->(:Skill)<-[:HAS_SKILL]-(n:Organisation) RETURN n, 's' AS why "
@@ -108,5 +110,6 @@ def compile_similar(root: Selection, scope: Scope = "public") -> Plan:
         "count(CASE WHEN why = 's' THEN 1 END) AS s, count(CASE WHEN why = 'p' THEN 1 END) AS p "
         "WITH n, f, s, p, 2.0 * f + 1.0 * s + 1.5 * p AS score "
         f"ORDER BY score DESC, n.name, n.id LIMIT {limit} "
-        f"RETURN collect({item}) AS items, true AS found"
+        f"RETURN collect({item}) AS items }} "
+        "RETURN items, true AS found"
     )
