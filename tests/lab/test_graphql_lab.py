@@ -50,17 +50,23 @@ def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff
     sessions.create(graph, staff, title="Open lab", kind="SESSION",
                     starts_at="2099-01-01T09:00:00Z", ends_at="2099-01-01T10:00:00Z",
                     field_codes=["employment"])
-    body = gql(client, """{ challenges { id title status fields { code } criteria { name weight } }
+    body = gql(client, """{ challenges { totalCount nodes { id title status
+        fields { nodes { code } } criteria { nodes { name weight } } } }
       labFigures { ideasIn externalShare conversion { ideas pilots } }
-      labSessions(field: "employment") { title kind fields participantCount } }""")
+      labSessions(where: {field: "employment"}) { nodes { title kind
+        fields { nodes { code } } participantCount } } }""")
     assert "errors" not in body, body
     data = body["data"]
-    assert [c["id"] for c in data["challenges"]] == [challenge["id"]]
-    assert data["challenges"][0]["criteria"] == [{"name": "impact", "weight": 3.0},
-                                                 {"name": "feasibility", "weight": 1.0}]
+    assert data["challenges"]["totalCount"] == 1  # the draft is staff's
+    listed = data["challenges"]["nodes"]
+    assert [c["id"] for c in listed] == [challenge["id"]]
+    assert listed[0]["criteria"]["nodes"] == [{"name": "impact", "weight": 3.0},
+                                             {"name": "feasibility", "weight": 1.0}]
     assert data["labFigures"] == {"ideasIn": 1, "externalShare": 1.0,
                                   "conversion": {"ideas": 1, "pilots": 0}}
-    assert data["labSessions"][0]["title"] == "Open lab"
+    assert data["labSessions"]["nodes"] == [{"title": "Open lab", "kind": "SESSION",
+                                             "fields": {"nodes": [{"code": "employment"}]},
+                                             "participantCount": 0}]
     history = gql(client, "query H($id: ID!) { labHistory(kind: CHALLENGE, id: $id) "
                           "{ fromStatus toStatus actor } }", {"id": challenge["id"]})
     assert [e["toStatus"] for e in history["data"]["labHistory"]] == ["DRAFT", "OPEN"]
@@ -69,7 +75,7 @@ def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff
     assert moves["data"]["allowedMoves"] == []  # anonymous readers move nothing
     hidden = gql(client, "query C($id: ID!) { challenge(id: $id) { id } }", {"id": draft["id"]})
     assert hidden["errors"][0]["extensions"]["code"] == "NOT_FOUND"
-    staff_only = gql(client, "{ ideas { id } }", status=401)
+    staff_only = gql(client, "{ ideas { totalCount } }", status=401)
     assert staff_only["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
 
 
@@ -132,9 +138,9 @@ def test_pilot_and_gate_reads(client: FlaskClient, graph: Graph, staff: Actor) -
 
     proposal_id, _ = selected_proposal(graph, staff)
     pilot = pilots.start(graph, staff, proposal_id, title="Job bus pilot")
-    body = gql(client, """query P($id: ID!) { pilot(id: $id) { title status partners { role }
-      measures { name } } stageGate(pilotId: $id, stage: "PILOT") { unmet
+    body = gql(client, """query P($id: ID!) { pilot(id: $id) { title status partners { edges { role } }
+      measures { nodes { name } } } stageGate(pilotId: $id, stage: "PILOT") { unmet
       conditions { condition met } } }""", {"id": pilot["id"]})
-    assert body["data"]["pilot"]["partners"] == [{"role": "LEAD"}]
+    assert body["data"]["pilot"]["partners"] == {"edges": [{"role": "LEAD"}]}
     assert body["data"]["stageGate"]["unmet"] == [
         "has_outcome_measures", "every_measure_has_baseline", "sponsor_signed_off"]

@@ -148,11 +148,11 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
 
     # The public follows the result and its history without signing in.
     seen = ok(client, """query P($id: ID!) { pilot(id: $id) { status fundingMethod
-      partners { role } } labHistory(kind: PILOT, id: $id) { toStatus } }""",
+      partners { edges { role } } } labHistory(kind: PILOT, id: $id) { toStatus } }""",
               {"id": pilot["id"]})
     assert seen["pilot"]["status"] == "MAINSTREAMED"
     assert seen["pilot"]["fundingMethod"] == "MATCHED_CROWDFUNDING"
-    assert {p["role"] for p in seen["pilot"]["partners"]} == {"LEAD", "FUNDER"}
+    assert {p["role"] for p in seen["pilot"]["partners"]["edges"]} == {"LEAD", "FUNDER"}
     assert [e["toStatus"] for e in seen["labHistory"]] == [
         "PROOF_OF_CONCEPT", "PILOT", "SCALING", "MAINSTREAMED"]
     figures = ok(client, "{ labFigures { externalShare conversion { ideas pilots } } }")

@@ -59,6 +59,16 @@ class Prop:
     hint: str = ""
     choices: tuple[str, ...] = ()
     minimum: float | None = None
+    count_of: str = ""
+    """A figure no write stores: the live count of the (visible) records of the relationship
+    field of this name, computed by the statement that reads, filters or orders by it."""
+    expr: str = ""
+    """A value computed in the read (``{v}`` is the node's variable) rather than stored."""
+    many: bool = False
+    """A list of scalars (a pilot's involved parties)."""
+    deprecated: str = ""
+    """Why a field is on its way out (a raw id beside its relationship), shown in the schema."""
+    description: str = ""
 
     @property
     def rules(self) -> Rules:
@@ -87,17 +97,27 @@ class Rel:
     target: str
     many: bool = True
     description: str = ""
+    connection: bool = False
+    """Served as a connection (edges with the relationship's properties, totalCount, pages)."""
+    edge: tuple[Prop, ...] = ()
+    """The relationship's own properties, on each edge (a pilot partner's ``role``)."""
+    order: tuple[str, ...] = ()
+    """The default order of a nested connection, when not the target's own."""
 
-    def pattern(self, source: str, target_var: str, target_label: str) -> str:
+    def pattern(self, source: str, target_var: str, target_label: str,
+                rel_var: str = "") -> str:
         left = "<-" if self.direction == "in" else "-"
         right = "->" if self.direction == "out" else "-"
-        return f"({source}){left}[:{self.rel_type}]{right}({target_var}:{target_label})"
+        return (f"({source}){left}[{rel_var}:{self.rel_type}]{right}"
+                f"({target_var}:{target_label})")
 
 
 @dataclass(frozen=True)
 class RelFilter:
     """A filter on a relationship: in ``cypher``, ``{v}`` is replaced by the node's variable and
-    ``{p}`` by the parameter (plain replacement, so Cypher's own braces stay single)."""
+    ``{p}`` by the parameter (plain replacement, so Cypher's own braces stay single), and
+    ``{seen:x}`` by the caller's visibility test of the related record ``x`` (so a TEST-mode
+    record a caller cannot see never makes a filter match)."""
 
     name: str
     kind: str
@@ -117,6 +137,13 @@ class NodeType:
     description: str = ""
     ordered: tuple[tuple[str, str], ...] = ()
     """Pairs (low, high) of properties a write may not give the wrong way round."""
+    guard: str = ""
+    """Who may see a node of this type, as a Cypher predicate on ``{v}`` that reads the
+    caller's parameters (``$staff``, ``$expert``, ``$callerOrganisation``, ``$callerPerson``,
+    ``$admin``: ``compiler.visibility``) and the constants in ``params``. The compiler adds it to
+    every match of the label, root or nested, so a hidden node is never reached through another."""
+    params: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    """Constant parameters the guard and computed fields read (status sets of a lifecycle)."""
 
     def prop(self, name: str) -> Prop | None:
         return next((p for p in self.props if p.name == name), None)
@@ -159,14 +186,21 @@ ORGANISATION = NodeType(
      Prop("name", required=True, order=True), Prop("kind", KIND, required=True, order=True),
      Prop("region", required=True, order=True, max_length=100),
      Prop("description", max_length=LONG_TEXT_MAX), Prop("website"), Prop("businessId"),
-     Prop("partnerCount", INT, order=True, read_only=True)),
+     Prop("partnerCount", INT, order=True, read_only=True, count_of="partners")),
     (Rel("partners", "PARTNERS_WITH", "both", "Organisation"),
      Rel("vacancies", "OFFERED_BY", "in", "Vacancy"),
      Rel("trainingCourses", "OFFERED_BY", "in", "TrainingCourse"),
      Rel("services", "OFFERED_BY", "in", "Service"),
      Rel("fields", "IN_FIELD", "out", "Field", description="Fields of expertise it works in."),
      Rel("skills", "HAS_SKILL", "out", "Skill", description="Skills it has capability in."),
-     Rel("platforms", "OPERATES", "out", "PartnerPlatform")),
+     Rel("platforms", "OPERATES", "out", "PartnerPlatform"),
+     Rel("challenges", "POSTED_BY", "in", "Challenge", connection=True,
+         description="Challenges it posted to the lab."),
+     Rel("proposals", "SUBMITTED_BY", "in", "Proposal", connection=True,
+         description="Proposals it made to the lab's challenges."),
+     Rel("pilots", "INVOLVES", "in", "Pilot", connection=True,
+         edge=(Prop("role", required=True),),
+         description="Pilots it is involved in, with its role in each.")),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
                "Works in the field with this code."),
      RelFilter("skill", STRING, "EXISTS { ({v})-[:HAS_SKILL]->(:Skill {uri: {p}}) }",
@@ -176,11 +210,14 @@ ORGANISATION = NodeType(
                "EXISTS { ({v})-[:HAS_SKILL]->(s:Skill) WHERE s.uri IN {p}.skills })",
                "Works in any of these fields or has any of these skills."),
      RelFilter("partnerOf", ID,
-               "EXISTS { ({v})-[:PARTNERS_WITH]-(:Organisation {id: {p}}) }",
+               "EXISTS { ({v})-[:PARTNERS_WITH]-({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Is a direct partner of the organisation with this id."),
-     RelFilter("hasPartners", "Boolean", _exists("({v})-[:PARTNERS_WITH]-(:Organisation)"),
+     RelFilter("hasPartners", "Boolean", _exists("({v})-[:PARTNERS_WITH]-({v}_r:Organisation) "
+                                                 "WHERE {seen:{v}_r}"),
                "Has (true) or has no (false) partners."),
-     RelFilter("hasVacancies", "Boolean", _exists("({v})<-[:OFFERED_BY]-(:Vacancy)"),
+     RelFilter("hasVacancies", "Boolean", _exists("({v})<-[:OFFERED_BY]-({v}_r:Vacancy) "
+                                                  "WHERE {seen:{v}_r}"),
                "Offers (true) or offers no (false) vacancies.")),
     fulltext_index="organisation_text",
     description="An organisation of the ecosystem; `kind` names which one.",
@@ -234,7 +271,8 @@ VACANCY = NodeType(
     (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
      Rel("skills", "REQUIRES", "out", "Skill")),
-    (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
+    (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id."),
      RelFilter("skill", STRING, "EXISTS { ({v})-[:REQUIRES]->(:Skill {uri: {p}}) }",
                "Requires the skill with this URI."),
@@ -257,7 +295,8 @@ TRAINING_COURSE = NodeType(
      Rel("skills", "TEACHES", "out", "Skill")),
     (RelFilter("skill", STRING, "EXISTS { ({v})-[:TEACHES]->(:Skill {uri: {p}}) }",
                "Teaches the skill with this URI."),
-     RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
+     RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id.")),
     default_order=("title",),
     description="A training course offered by an organisation.",
@@ -279,3 +318,15 @@ TYPES: dict[str, NodeType] = {
     t.name: t for t in (ORGANISATION, FIELD, SKILL, OCCUPATION, PARTNER_PLATFORM, VACANCY,
                         TRAINING_COURSE, SERVICE)
 }
+
+PARTNER_GRAPH_TYPES = tuple(TYPES)
+"""The partner graph's own types (its create/update/delete mutations are per type)."""
+
+# The other domains' declarations use the classes above, so they join the table last.
+from civicgraph.compiler.domains import DOMAIN_TYPES  # noqa: E402
+
+TYPES.update({t.name: t for t in DOMAIN_TYPES})
+
+PARAMS: dict[str, list[str]] = {
+    name: list(values) for t in TYPES.values() for name, values in t.params}
+"""Every guard's constant parameters, sent with every compiled statement."""

@@ -12,6 +12,7 @@ from civicgraph.core.access import GRAPH_READ, LAB_WRITE, PUBLIC, Rule, needs
 
 POLICY: dict[str, Rule] = {
     "Query.challenges": PUBLIC,
+    "Query.pilots": PUBLIC,
     "Query.challenge": PUBLIC,
     "Query.pilot": PUBLIC,
     "Query.stageGate": PUBLIC,

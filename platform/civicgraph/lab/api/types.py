@@ -6,6 +6,7 @@ from typing import Any
 
 import graphene
 
+from civicgraph.api.model_types import OBJECTS
 from civicgraph.lab.service import pilots
 from civicgraph.lab.service.lifecycles import LIFECYCLES
 
@@ -19,20 +20,22 @@ Involved = graphene.Enum("InvolvedParty", [(v, v) for v in pilots.INVOLVED])
 MeasureDirection = graphene.Enum("MeasureDirection", [(v, v) for v in pilots.DIRECTIONS])
 
 
+# The lab's records are the model's types (compiler.domains.lab), like every other record.
+Idea = OBJECTS["Idea"]
+Challenge = OBJECTS["Challenge"]
+Criterion = OBJECTS["Criterion"]
+Proposal = OBJECTS["Proposal"]
+Team = OBJECTS["Team"]
+Pilot = OBJECTS["Pilot"]
+OutcomeMeasure = OBJECTS["OutcomeMeasure"]
+Measurement = OBJECTS["Measurement"]
+LabSession = OBJECTS["LabSession"]
+LifecycleEvent = OBJECTS["LifecycleEvent"]
+
+
 def plain(value: Any) -> Any:
     """An enum argument as the service's plain value (graphene may hand over the enum member)."""
     return getattr(value, "value", value)
-
-
-class LifecycleEvent(graphene.ObjectType):
-    """One step in a lab record's history (``fromStatus`` is null for its creation)."""
-
-    id = graphene.ID(required=True)
-    actor = graphene.String(required=True)
-    from_status = graphene.String()
-    to_status = graphene.String(required=True)
-    reason = graphene.String()
-    at = graphene.String(required=True)
 
 
 class TransitionResult(graphene.ObjectType):
@@ -53,81 +56,9 @@ class SimilarIdea(graphene.ObjectType):
     score = graphene.Float(required=True, description="Full-text relevance; higher is closer.")
 
 
-class Idea(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    title = graphene.String(required=True)
-    description = graphene.String(required=True)
-    origin = graphene.String(required=True, description="INTERNAL or EXTERNAL.")
-    status = graphene.String(required=True)
-    version = graphene.Int(required=True)
-    submitted_by = graphene.String()
-    created_at = graphene.String()
-    merged_into = graphene.ID()
-    became_challenge = graphene.ID()
-    became_proposal = graphene.ID()
-
-
 class IdeaSubmission(graphene.ObjectType):
     idea = graphene.Field(Idea, required=True)
     likely_duplicates = graphene.List(graphene.NonNull(SimilarIdea), required=True)
-
-
-class Ref(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String()
-
-
-class FieldRef(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    code = graphene.String(required=True)
-    name = graphene.String()
-
-
-class Criterion(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    weight = graphene.Float(required=True)
-    description = graphene.String()
-    position = graphene.Int()
-
-
-class Challenge(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    title = graphene.String(required=True)
-    description = graphene.String(required=True)
-    eligibility = graphene.String()
-    status = graphene.String(required=True)
-    version = graphene.Int(required=True)
-    deadline = graphene.String()
-    posted_by = graphene.Field(Ref)
-    fields = graphene.List(graphene.NonNull(FieldRef), required=True)
-    criteria = graphene.List(graphene.NonNull(Criterion), required=True)
-    from_idea = graphene.ID()
-    proposal_count = graphene.Int(required=True)
-    created_at = graphene.String()
-
-
-class Proposer(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String()
-    kind = graphene.String(required=True, description="ORGANISATION or TEAM.")
-
-
-class Proposal(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    title = graphene.String(required=True)
-    summary = graphene.String(required=True)
-    status = graphene.String(required=True)
-    version = graphene.Int(required=True)
-    challenge_id = graphene.ID(required=True)
-    proposer = graphene.Field(Proposer)
-    created_at = graphene.String()
-
-
-class Team(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    members = graphene.List(graphene.NonNull(graphene.ID), required=True)
 
 
 class Exclusion(graphene.ObjectType):
@@ -187,53 +118,6 @@ class ExpertPanel(graphene.ObjectType):
     exclusions = graphene.List(graphene.NonNull(PanelExclusions), required=True)
 
 
-class Measurement(graphene.ObjectType):
-    value = graphene.Float(required=True)
-    at = graphene.String(required=True)
-
-
-class OutcomeMeasure(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    unit = graphene.String(required=True)
-    baseline = graphene.Float()
-    target = graphene.Float(required=True)
-    direction = graphene.String(required=True)
-    every_days = graphene.Int()
-    measurements = graphene.List(graphene.NonNull(Measurement))
-
-
-class PilotPartner(graphene.ObjectType):
-    organisation_id = graphene.ID(required=True)
-    name = graphene.String()
-    role = graphene.String(required=True)
-
-
-class SignOff(graphene.ObjectType):
-    stage = graphene.String(required=True)
-    by = graphene.ID(required=True)
-    at = graphene.String(required=True)
-
-
-class Pilot(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    title = graphene.String(required=True)
-    status = graphene.String(required=True)
-    version = graphene.Int(required=True)
-    proposal_id = graphene.ID()
-    sponsor_id = graphene.ID()
-    involved = graphene.List(graphene.NonNull(graphene.String))
-    relationship = graphene.String()
-    ownership = graphene.String()
-    funding_method = graphene.String()
-    power_sits = graphene.String()
-    public_role = graphene.String()
-    overdue_measures = graphene.List(graphene.NonNull(graphene.String))
-    partners = graphene.List(graphene.NonNull(PilotPartner), required=True)
-    sign_offs = graphene.List(graphene.NonNull(SignOff), required=True)
-    measures = graphene.List(graphene.NonNull(OutcomeMeasure), required=True)
-
-
 class GateCondition(graphene.ObjectType):
     condition = graphene.String(required=True)
     met = graphene.Boolean(required=True)
@@ -243,20 +127,6 @@ class StageGate(graphene.ObjectType):
     stage = graphene.String(required=True)
     conditions = graphene.List(graphene.NonNull(GateCondition), required=True)
     unmet = graphene.List(graphene.NonNull(graphene.String), required=True)
-
-
-class LabSession(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    title = graphene.String(required=True)
-    kind = graphene.String(required=True)
-    description = graphene.String()
-    location = graphene.String()
-    capacity = graphene.Int()
-    starts_at = graphene.String(required=True)
-    ends_at = graphene.String(required=True)
-    fields = graphene.List(graphene.NonNull(graphene.String), required=True)
-    experts = graphene.List(graphene.NonNull(Ref), required=True)
-    participant_count = graphene.Int(required=True)
 
 
 class IdeasInPeriod(graphene.ObjectType):

@@ -14,7 +14,7 @@ import graphene
 from civicgraph.api.compiled import compiled
 from civicgraph.api.context import ctx
 from civicgraph.api.selection import root_selection
-from civicgraph.compiler.model import DATE, FLOAT, ID, INT, KIND, TYPES
+from civicgraph.compiler.model import DATE, FLOAT, ID, INT, KIND, PARTNER_GRAPH_TYPES
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind
 from civicgraph.partner_graph.service import writes
 
@@ -95,7 +95,7 @@ def _fields(type_name: str) -> dict[str, Any]:
 
 
 _ALL: dict[str, Any] = {}
-for _name in TYPES:
+for _name in PARTNER_GRAPH_TYPES:
     _ALL.update(_fields(_name))
 
 PartnerGraphMutations = type("PartnerGraphMutations", (graphene.ObjectType,), _ALL)

@@ -14,14 +14,14 @@ from civicgraph.compiler.discovery import MAX_CHAIN, MAX_HOPS
 from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import PUBLIC, Visibility
-from civicgraph.core.access import ADMIN, Principal
+from civicgraph.core.access import ADMIN, EXPERT, STAFF, Principal
+from civicgraph.core.actor import actor_for
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.cypher import reads as repo
 
 Page = repo.Page
 SEARCH_MAX = 200
-encode_cursor = cursors.encode_cursor
 
 
 def viewer_for(principal: Principal) -> Visibility:
@@ -29,11 +29,16 @@ def viewer_for(principal: Principal) -> Visibility:
     own platform's records (matched by client id inside the read itself)."""
     if not principal.authenticated:
         return PUBLIC
-    return Visibility(admin=ADMIN in principal.scopes, client_id=principal.client_id)
+    actor = actor_for(principal)
+    return Visibility(admin=ADMIN in principal.scopes, client_id=principal.client_id,
+                      staff=actor.has_any(STAFF), expert=EXPERT in actor.roles,
+                      organisation_id=actor.organisation_id, person_id=principal.person_id)
 
 
 def check_page_args(args: Mapping[str, Any], page_max: int) -> None:
-    """Page sizes within 0..page_max, and cursors this API gave out."""
+    """Page sizes within 0..page_max and a consistent pair of page arguments; the cursor itself
+    is decoded (and refused when forged or from another list) as the statement's parameters
+    are filled, before anything runs."""
     for name in ("first", "last"):
         value = args.get(name)
         if value is not None and not 0 <= int(value) <= page_max:
@@ -75,29 +80,31 @@ def _hops(args: Mapping[str, Any], name: str, high: int) -> None:
 
 
 def reach(graph: Graph, root: Selection, page_max: int,
-          document: Hashable | None = None) -> list[dict[str, Any]]:
+          document: Hashable | None = None, viewer: Visibility = PUBLIC) -> list[dict[str, Any]]:
     _hops(root.args, "hops", MAX_HOPS)
     check_page_args(root.args, page_max)
-    found = repo.reach(graph, root, document)
+    found = repo.reach(graph, root, document, viewer)
     if found is None:
         raise NotFound(f"no organisation with id {root.args.get('id')}", field="id")
     return found
 
 
-def chain(graph: Graph, root: Selection, document: Hashable | None = None) -> dict[str, Any] | None:
+def chain(graph: Graph, root: Selection, document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
     _hops(root.args, "maxHops", MAX_CHAIN)
     if root.args.get("from") == root.args.get("to"):
         raise BadInput("from and to are the same organisation", field="to")
-    exists, found = repo.chain(graph, root, document)
+    exists, found = repo.chain(graph, root, document, viewer)
     if not exists:
         raise NotFound("from or to names no organisation", field="from")
     return found
 
 
 def similar(graph: Graph, root: Selection, page_max: int,
-            document: Hashable | None = None) -> list[dict[str, Any]]:
+            document: Hashable | None = None,
+            viewer: Visibility = PUBLIC) -> list[dict[str, Any]]:
     check_page_args(root.args, page_max)
-    found = repo.similar(graph, root, document)
+    found = repo.similar(graph, root, document, viewer)
     if found is None:
         raise NotFound(f"no organisation with id {root.args.get('id')}", field="id")
     return found

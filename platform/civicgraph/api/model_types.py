@@ -1,0 +1,284 @@
+"""GraphQL types of the whole graph, built from the compiler's model so the two cannot drift.
+
+Every domain's declared type (the partner graph's, the lab's, ...: ``compiler.model.TYPES``)
+gets its object type (implementing ``Node``), a ``…Where`` filter input (one operator input per
+scalar, plus its relationship filters), a ``…Sort`` input and its sort-field enum, and a Relay
+connection with ``edges``, ``nodes``, ``pageInfo`` and ``totalCount``. A relationship declared
+as a connection gets one too, with the relationship's own properties on its edges (its own
+``<Owner><Field>Connection`` when it has any, else the target's connection).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import graphene
+
+from civicgraph.compiler import nested
+from civicgraph.compiler.model import (
+    DATE,
+    DATETIME,
+    FLOAT,
+    ID,
+    INT,
+    KIND,
+    KIND_LABELS,
+    STRING,
+    TYPES,
+    NodeType,
+    Prop,
+    Rel,
+)
+
+OrganisationKind = graphene.Enum(
+    "OrganisationKind", [(value, value) for value in KIND_LABELS]
+)
+SortDirection = graphene.Enum("SortDirection", [("ASC", "ASC"), ("DESC", "DESC")])
+
+
+class Node(graphene.Interface):
+    """Anything with an id; `node(id:)` finds it whatever its type."""
+
+    id = graphene.ID(required=True)
+
+    @classmethod
+    def resolve_type(cls, instance: Any, info: Any) -> Any:
+        return OBJECTS[instance["__type"]]
+
+
+class PageInfo(graphene.ObjectType):
+    has_next_page = graphene.Boolean(required=True)
+    has_previous_page = graphene.Boolean(required=True)
+    start_cursor = graphene.String()
+    end_cursor = graphene.String()
+
+
+class StringFilter(graphene.InputObjectType):
+    eq = graphene.String()
+    in_ = graphene.List(graphene.NonNull(graphene.String), name="in")
+    contains = graphene.String()
+    startsWith = graphene.String()
+    endsWith = graphene.String()
+
+
+class IDFilter(graphene.InputObjectType):
+    eq = graphene.ID()
+    in_ = graphene.List(graphene.NonNull(graphene.ID), name="in")
+
+
+class IntFilter(graphene.InputObjectType):
+    eq = graphene.Int()
+    in_ = graphene.List(graphene.NonNull(graphene.Int), name="in")
+    gt = graphene.Int()
+    gte = graphene.Int()
+    lt = graphene.Int()
+    lte = graphene.Int()
+
+
+class FloatFilter(graphene.InputObjectType):
+    eq = graphene.Float()
+    gt = graphene.Float()
+    gte = graphene.Float()
+    lt = graphene.Float()
+    lte = graphene.Float()
+
+
+class DateFilter(graphene.InputObjectType):
+    eq = graphene.Date()
+    gt = graphene.Date()
+    gte = graphene.Date()
+    lt = graphene.Date()
+    lte = graphene.Date()
+
+
+class KindFilter(graphene.InputObjectType):
+    eq = OrganisationKind()
+    in_ = graphene.List(graphene.NonNull(OrganisationKind), name="in")
+
+
+class CapabilityFilter(graphene.InputObjectType):
+    fields = graphene.List(graphene.NonNull(graphene.String), default_value=[],
+                           description="Field codes.")
+    skills = graphene.List(graphene.NonNull(graphene.String), default_value=[],
+                           description="Skill URIs.")
+
+
+_OUTPUT = {STRING: graphene.String, INT: graphene.Int, FLOAT: graphene.Float,
+           DATE: graphene.String, DATETIME: graphene.String, ID: graphene.ID,
+           KIND: graphene.String}
+_FILTERS: dict[str, type] = {STRING: StringFilter, INT: IntFilter, FLOAT: FloatFilter,
+                             DATE: DateFilter, ID: IDFilter, KIND: KindFilter}
+_REL_FILTER_TYPES: dict[str, Any] = {STRING: graphene.String, ID: graphene.ID,
+                                     "Boolean": graphene.Boolean, "Capability": CapabilityFilter}
+
+
+def _output(prop: Prop) -> Any:
+    scalar = _OUTPUT[prop.kind]
+    description = prop.description or (
+        "ISO-8601 text." if prop.kind in (DATE, DATETIME) else None)
+    deprecation = prop.deprecated or None
+    if prop.many:
+        return graphene.List(graphene.NonNull(scalar), description=description,
+                             deprecation_reason=deprecation)
+    return scalar(required=prop.required and not prop.deprecated, description=description,
+                  deprecation_reason=deprecation)
+
+
+def _snake_upper(name: str) -> str:
+    return "".join("_" + c if c.isupper() else c.upper() for c in name).lstrip("_")
+
+
+def _where(t: NodeType) -> Any:
+    attrs: dict[str, Any] = {"__doc__": f"Filters on {t.name}; every given condition must hold."}
+    for prop in t.props:
+        if prop.filter and not prop.many and not prop.expr and prop.kind in _FILTERS:
+            attrs[prop.name] = graphene.InputField(_FILTERS[prop.kind])
+    for rel_filter in t.rel_filters:
+        attrs[rel_filter.name] = graphene.InputField(
+            _REL_FILTER_TYPES[rel_filter.kind], description=rel_filter.description)
+    return type(f"{t.name}Where", (graphene.InputObjectType,), attrs)
+
+
+def _sort(t: NodeType) -> Any:
+    enum = graphene.Enum(f"{t.name}SortField",
+                         [(_snake_upper(p.name), p.name) for p in t.props if p.order])
+    attrs = {"field": graphene.InputField(enum, required=True),
+             "direction": graphene.InputField(SortDirection, default_value="ASC")}
+    return type(f"{t.name}Sort", (graphene.InputObjectType,), attrs)
+
+
+WHERE: dict[str, Any] = {name: _where(t) for name, t in TYPES.items()}
+SORT: dict[str, Any] = {name: _sort(t) for name, t in TYPES.items()}
+
+
+def list_args(type_name: str) -> dict[str, Any]:
+    return {
+        "first": graphene.Int(description="How many, 0 to the page-size limit (100)."),
+        "where": WHERE[type_name](),
+        "order_by": graphene.List(graphene.NonNull(SORT[type_name])),
+    }
+
+
+def connection_args(type_name: str) -> dict[str, Any]:
+    args = list_args(type_name)
+    args.update(
+        after=graphene.String(description="An endCursor: the page after it."),
+        last=graphene.Int(description="The last items (of the whole list, or before `before`)."),
+        before=graphene.String(description="A startCursor: the page before it."),
+    )
+    if TYPES[type_name].fulltext_index:
+        args["search"] = graphene.String(
+            description="Full-text search over name and description (best match first).")
+    return args
+
+
+def nested_args(type_name: str) -> dict[str, Any]:
+    args = list_args(type_name)
+    args.update(
+        after=graphene.String(description="An endCursor of this list: the page after it."),
+        last=graphene.Int(description="The last items (of the whole list, or before `before`)."),
+        before=graphene.String(description="A startCursor of this list: the page before it."),
+    )
+    args["first"] = graphene.Int(
+        description=f"How many, 0 to {nested.NESTED_MAX} (default {nested.DEFAULT}).")
+    return args
+
+
+def _as_connection(root: Any, info: Any, **kwargs: Any) -> Any:
+    """A compiled read gives the connection as it is; a service's record (a mutation's answer)
+    gives the related records as a list, served here as one whole page."""
+    value = root.get(info.path.key, root.get(info.field_name)) if isinstance(root, dict) else None
+    if not isinstance(value, list):
+        return value
+    edges = [{"cursor": nested.encode(i), "node": item, **item} for i, item in enumerate(value)]
+    return {"edges": edges, "nodes": value, "totalCount": len(value),
+            "pageInfo": {"hasNextPage": False, "hasPreviousPage": False,
+                         "startCursor": edges[0]["cursor"] if edges else None,
+                         "endCursor": edges[-1]["cursor"] if edges else None}}
+
+
+def _many(root: Any, info: Any, **kwargs: Any) -> Any:
+    value = root.get(info.path.key, root.get(info.field_name)) if isinstance(root, dict) else None
+    return value or []
+
+
+def _object(t: NodeType) -> Any:
+    attrs: dict[str, Any] = {"__doc__": t.description,
+                             "Meta": type("Meta", (), {"interfaces": (Node,)})}
+    for prop in t.props:
+        attrs[prop.name] = _output(prop)
+    for rel in t.rels:
+        target = rel.target
+        if rel.connection:
+            attrs[rel.name] = graphene.Field(
+                graphene.NonNull(lambda t=t, rel=rel: _nested_connection(t, rel)),
+                args=nested_args(target), description=rel.description or None,
+                resolver=_as_connection)
+        elif rel.many:
+            attrs[rel.name] = graphene.Field(
+                graphene.NonNull(graphene.List(graphene.NonNull(
+                    lambda target=target: OBJECTS[target]))),
+                args=list_args(target), description=rel.description or None,
+                resolver=_many)
+        else:
+            attrs[rel.name] = graphene.Field(lambda target=target: OBJECTS[target],
+                                             description=rel.description or None)
+    return type(t.name, (graphene.ObjectType,), attrs)
+
+
+OBJECTS: dict[str, Any] = {name: _object(t) for name, t in TYPES.items()}
+
+
+@dataclass
+class Edge:
+    cursor: str
+    node: Any
+
+
+@dataclass
+class Connection:
+    """What a connection field resolves to; its fields read these attributes."""
+
+    edges: list[Edge]
+    total_count: int
+    page_info: PageInfo
+    nodes: list[Any] = field(default_factory=list)
+
+
+def _connection(t: NodeType) -> Any:
+    edge = type(f"{t.name}Edge", (graphene.ObjectType,), {
+        "cursor": graphene.String(required=True),
+        "node": graphene.Field(OBJECTS[t.name], required=True)})
+    return type(f"{t.name}Connection", (graphene.ObjectType,), {
+        "edges": graphene.List(graphene.NonNull(edge), required=True),
+        "nodes": graphene.List(graphene.NonNull(OBJECTS[t.name]), required=True),
+        "page_info": graphene.Field(PageInfo, required=True),
+        "total_count": graphene.Int(required=True)})
+
+
+CONNECTIONS: dict[str, Any] = {name: _connection(t) for name, t in TYPES.items()}
+_NESTED: dict[tuple[str, str], Any] = {}
+
+
+def _nested_connection(owner: NodeType, rel: Rel) -> Any:
+    """The target's connection, or, when the relationship has properties, its own with them on
+    each edge (``OrganisationPilotsConnection`` with ``role``)."""
+    if not rel.edge:
+        return CONNECTIONS[rel.target]
+    key = (owner.name, rel.name)
+    if key not in _NESTED:
+        name = owner.name + rel.name[:1].upper() + rel.name[1:]
+        edge_attrs: dict[str, Any] = {
+            "__doc__": f"A {rel.target} with the relationship's own properties.",
+            "cursor": graphene.String(required=True),
+            "node": graphene.Field(OBJECTS[rel.target], required=True)}
+        for prop in rel.edge:
+            edge_attrs[prop.name] = _output(prop)
+        edge = type(f"{name}Edge", (graphene.ObjectType,), edge_attrs)
+        _NESTED[key] = type(f"{name}Connection", (graphene.ObjectType,), {
+            "edges": graphene.List(graphene.NonNull(edge), required=True),
+            "nodes": graphene.List(graphene.NonNull(OBJECTS[rel.target]), required=True),
+            "page_info": graphene.Field(PageInfo, required=True),
+            "total_count": graphene.Int(required=True)})
+    return _NESTED[key]

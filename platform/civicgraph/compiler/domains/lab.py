@@ -1,0 +1,229 @@
+"""The innovation lab in the model: ideas, challenges (with their rubric), proposals, teams,
+pilots with their outcome measures and measurements, sessions, and every record's history.
+
+Who sees what is each type's ``guard``, applied by the compiler to every match of the label:
+drafts of challenges and every idea stay with lab staff; a proposal is seen by staff and experts
+once sent, and by the organisation that made it; people are seen by staff, by themselves, and
+when they are the lab's public faces (experts and staff, who facilitate sessions and sponsor
+pilots). Pilots, their measures, sessions and opened challenges are public, as they were.
+
+The status sets the guards read are the lifecycles' (``lab.service.lifecycles`` builds its
+tables from these tuples), so a status is public in one place only.
+"""
+
+from __future__ import annotations
+
+from civicgraph.compiler.model import (
+    _COMMON,
+    DATETIME,
+    FLOAT,
+    INT,
+    STRING,
+    NodeType,
+    Prop,
+    Rel,
+    RelFilter,
+)
+
+TITLE_MAX = 200
+TEXT_MAX = 8000
+
+CHALLENGE_PUBLIC = ("OPEN", "EVALUATION", "DECIDED", "CLOSED")
+"""A challenge's statuses anyone may read; the rest (drafts, cancelled) are staff's."""
+PROPOSAL_SENT = ("SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN")
+"""A proposal's statuses once its proposer sent it."""
+
+_PARAMS = (("challengePublic", CHALLENGE_PUBLIC), ("proposalSent", PROPOSAL_SENT))
+
+
+def _title(name: str = "title") -> Prop:
+    return Prop(name, required=True, order=True, max_length=TITLE_MAX)
+
+
+def _text(name: str, required: bool = False) -> Prop:
+    return Prop(name, required=required, max_length=TEXT_MAX)
+
+
+def _status() -> Prop:
+    return Prop("status", required=True, order=True, read_only=True)
+
+
+def _history() -> Rel:
+    return Rel("history", "HAPPENED_TO", "in", "LifecycleEvent", connection=True,
+               order=("at",), description="Every change of status, oldest first.")
+
+
+def _raw_id(name: str, pattern: str, use: str) -> Prop:
+    return Prop(name, "ID", filter=False, read_only=True,
+                expr="COLLECT { MATCH " + pattern + " RETURN x.id }[0]",
+                deprecated=f"Use {use}, the record itself.")
+
+
+IDEA = NodeType(
+    "Idea", "Idea",
+    (*_COMMON, _title(), _text("description", required=True),
+     Prop("origin", read_only=True, description="INTERNAL or EXTERNAL."), _status()),
+    (Rel("mergedInto", "MERGED_INTO", "out", "Idea", many=False),
+     Rel("becameChallenge", "FROM_IDEA", "in", "Challenge", many=False),
+     Rel("becameProposal", "FROM_IDEA", "in", "Proposal", many=False),
+     Rel("submitter", "SUBMITTED_BY", "out", "Person", many=False),
+     _history()),
+    default_order=("createdAt",),
+    guard="$staff",
+    description="An idea sent to the lab; lab staff review it.",
+)
+
+CRITERION = NodeType(
+    "Criterion", "Criterion",
+    (*_COMMON, Prop("name", required=True, max_length=TITLE_MAX), _text("description"),
+     Prop("weight", FLOAT, read_only=True), Prop("position", INT, order=True, read_only=True)),
+    (Rel("challenge", "HAS_CRITERION", "in", "Challenge", many=False),),
+    default_order=("position",),
+    description="One criterion of a challenge's rubric, with its weight.",
+)
+
+CHALLENGE = NodeType(
+    "Challenge", "Challenge",
+    (*_COMMON, _title(), _text("description", required=True), _text("eligibility"),
+     _status(), Prop("deadline", DATETIME, order=True, read_only=True),
+     Prop("proposalCount", INT, filter=False, read_only=True,
+          expr="COUNT { (x:Proposal)-[:RESPONDS_TO]->({v}) WHERE x.status IN $proposalSent }",
+          description="Proposals sent in answer."),
+     _raw_id("fromIdeaId", "({v})-[:FROM_IDEA]->(x:Idea)", "fromIdea")),
+    (Rel("postedBy", "POSTED_BY", "out", "Organisation", many=False,
+         description="The organisation that posted it (none: the lab itself)."),
+     Rel("fields", "IN_FIELD", "out", "Field", connection=True, order=("code",)),
+     Rel("criteria", "HAS_CRITERION", "out", "Criterion", connection=True),
+     Rel("fromIdea", "FROM_IDEA", "out", "Idea", many=False),
+     Rel("proposals", "RESPONDS_TO", "in", "Proposal", connection=True,
+         description="Proposals in answer to it that you may see."),
+     _history()),
+    default_order=("deadline",),
+    guard="($staff OR {v}.status IN $challengePublic)",
+    params=_PARAMS,
+    description="A problem the lab asks partners to propose solutions to.",
+)
+
+PROPOSAL = NodeType(
+    "Proposal", "Proposal",
+    (*_COMMON, _title(), _text("summary", required=True), _status(),
+     _raw_id("challengeId", "({v})-[:RESPONDS_TO]->(x:Challenge)", "challenge")),
+    (Rel("challenge", "RESPONDS_TO", "out", "Challenge", many=False),
+     Rel("proposer", "SUBMITTED_BY", "out", "Organisation", many=False,
+         description="The organisation that made it (null when a team did)."),
+     Rel("team", "SUBMITTED_BY", "out", "Team", many=False,
+         description="The team that made it (null when an organisation did)."),
+     Rel("fromIdea", "FROM_IDEA", "out", "Idea", many=False),
+     Rel("pilots", "PILOTS", "in", "Pilot", connection=True),
+     _history()),
+    (RelFilter("challenge", "ID",
+               "EXISTS { ({v})-[:RESPONDS_TO]->(:Challenge {id: {p}}) }",
+               "In answer to the challenge with this id."),),
+    default_order=("title",),
+    guard=("((($staff OR $expert) AND {v}.status IN $proposalSent) OR EXISTS { ({v})"
+           "-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) })"),
+    params=_PARAMS,
+    description="An answer to a challenge, by an organisation or a team.",
+)
+
+TEAM = NodeType(
+    "Team", "Team",
+    (*_COMMON, Prop("name", required=True, order=True, max_length=TITLE_MAX)),
+    (Rel("members", "MEMBER_OF", "in", "Person", connection=True, edge=(Prop("role"),)),
+     Rel("proposals", "SUBMITTED_BY", "in", "Proposal", connection=True)),
+    guard=("($staff OR $expert OR EXISTS { (:Person {id: $callerPerson})-[:MEMBER_OF]->"
+           "({v}) })"),
+    description="People proposing together.",
+)
+
+PERSON = NodeType(
+    "Person", "Person",
+    (*_COMMON, Prop("name", required=True, order=True)),
+    (Rel("organisations", "MEMBER_OF", "out", "Organisation", connection=True),),
+    guard="($staff OR {v}.id = $callerPerson OR {v}:Expert OR {v}:LabStaff)",
+    description="A person, as far as you may see them: lab staff and experts are public, "
+                "others only to lab staff and to themselves.",
+)
+
+PILOT = NodeType(
+    "Pilot", "Pilot",
+    (*_COMMON, _title(), _status(),
+     Prop("involved", many=True, filter=False, read_only=True),
+     Prop("relationship", read_only=True), Prop("ownership", read_only=True),
+     Prop("fundingMethod", read_only=True), Prop("powerSits", read_only=True),
+     Prop("publicRole", read_only=True),
+     Prop("overdueMeasures", many=True, filter=False, read_only=True),
+     _raw_id("proposalId", "({v})-[:PILOTS]->(x:Proposal)", "proposal"),
+     _raw_id("sponsorId", "({v})-[:SPONSORED_BY]->(x:Person)", "sponsor")),
+    (Rel("proposal", "PILOTS", "out", "Proposal", many=False),
+     Rel("sponsor", "SPONSORED_BY", "out", "Person", many=False),
+     Rel("partners", "INVOLVES", "out", "Organisation", connection=True,
+         edge=(Prop("role", required=True),),
+         description="Organisations involved, with the role of each."),
+     Rel("signOffs", "SIGNED_OFF", "in", "Person", connection=True,
+         edge=(Prop("stage", required=True), Prop("at", DATETIME, required=True)),
+         order=("name",), description="Who signed off which stage."),
+     Rel("measures", "MEASURES", "in", "OutcomeMeasure", connection=True),
+     _history()),
+    default_order=("createdAt",),
+    description="A proposal being tried out, through its stage gates.",
+)
+
+OUTCOME_MEASURE = NodeType(
+    "OutcomeMeasure", "OutcomeMeasure",
+    (*_COMMON, Prop("name", required=True, order=True, max_length=TITLE_MAX),
+     Prop("unit", required=True, max_length=50),
+     Prop("baseline", FLOAT, read_only=True), Prop("target", FLOAT, read_only=True),
+     Prop("direction", read_only=True), Prop("everyDays", INT, read_only=True)),
+    (Rel("pilot", "MEASURES", "out", "Pilot", many=False),
+     Rel("measurements", "OF", "in", "Measurement", connection=True)),
+    description="What a pilot is judged by, with its target.",
+)
+
+MEASUREMENT = NodeType(
+    "Measurement", "Measurement",
+    (*_COMMON, Prop("value", FLOAT, required=True, order=True, read_only=True),
+     Prop("at", DATETIME, required=True, order=True, read_only=True)),
+    (Rel("measure", "OF", "out", "OutcomeMeasure", many=False),),
+    default_order=("at",),
+    description="One value of an outcome measure, as measured at a time.",
+)
+
+SESSION = NodeType(
+    "LabSession", "Session",
+    (*_COMMON, _title(), _text("description"), Prop("location", max_length=TITLE_MAX),
+     Prop("kind", read_only=True), Prop("capacity", INT, read_only=True),
+     Prop("startsAt", DATETIME, required=True, order=True, read_only=True),
+     Prop("endsAt", DATETIME, required=True, order=True, read_only=True),
+     Prop("participantCount", INT, filter=False, read_only=True,
+          expr="COUNT { (:Person)-[:PARTICIPATES_IN]->({v}) }")),
+    (Rel("fields", "IN_FIELD", "out", "Field", connection=True, order=("code",)),
+     Rel("experts", "FACILITATES", "in", "Person", connection=True)),
+    (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
+               "In the field with this code."),),
+    default_order=("startsAt",),
+    description="A workshop, hackathon or clinic of the lab.",
+)
+
+LIFECYCLE_EVENT = NodeType(
+    "LifecycleEvent", "LifecycleEvent",
+    (*_COMMON, Prop("actor", read_only=True), Prop("fromStatus", read_only=True),
+     Prop("toStatus", required=True, read_only=True), Prop("reason", read_only=True),
+     Prop("at", DATETIME, required=True, order=True, read_only=True)),
+    (),
+    default_order=("at",),
+    description="One step in a lab record's history (fromStatus is null for its creation).",
+)
+
+EVALUATION = NodeType(
+    "Evaluation", "Evaluation",
+    (*_COMMON, _text("comment")),
+    (Rel("proposal", "EVALUATES", "out", "Proposal", many=False),
+     Rel("expert", "BY", "out", "Person", many=False)),
+    default_order=("createdAt",),
+    guard="$staff",
+    description="An expert's scores of a proposal; lab staff only.",
+)
+
+TYPES = (IDEA, CRITERION, CHALLENGE, PROPOSAL, TEAM, PERSON, PILOT, OUTCOME_MEASURE,
+         MEASUREMENT, SESSION, LIFECYCLE_EVENT, EVALUATION)

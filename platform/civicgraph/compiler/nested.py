@@ -1,0 +1,140 @@
+"""A nested relationship served as a connection, inside its owner's projection.
+
+The related nodes are matched once (under the target type's visibility and guard, and the
+client's ``where``), ordered, and collected with their relationships; the page is a slice of
+that list, so ``totalCount``, ``pageInfo`` and the edges come from the one match, and each edge
+carries the relationship's own properties. Nested lists are bounded by one node's relationships,
+so the slice costs what the old ``LIMIT`` did while giving exact counts and both directions of
+paging (``first/after``, ``last/before``).
+
+Cursors are positions in the ordered list (``n:<position>``), checked on the way in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from civicgraph.compiler import cypher
+from civicgraph.compiler.model import TYPES, NodeType, Rel
+from civicgraph.compiler.selection import Selection
+from civicgraph.core.errors import BadInput
+
+NESTED_MAX = 100
+DEFAULT = 20
+_PREFIX = "n:"
+
+
+def encode(position: int) -> str:
+    return f"{_PREFIX}{position}"
+
+
+def decode(cursor: Any, field: str) -> int:
+    text = str(cursor)
+    number = text[len(_PREFIX):]
+    if not text.startswith(_PREFIX) or not number.isdigit() or len(number) > 9:
+        raise BadInput("the cursor is not one this list gave out", field=field)
+    return int(number)
+
+
+def _size(value: Any, field: str) -> int | None:
+    if value is None:
+        return None
+    if not 0 <= int(value) <= NESTED_MAX:
+        raise BadInput(f"{field} must be between 0 and {NESTED_MAX}", field=field,
+                       limit="pageSize", max=NESTED_MAX)
+    return int(value)
+
+
+def _first(args: Mapping[str, Any]) -> int:
+    if args.get("first") is not None and args.get("last") is not None:
+        raise BadInput("give first or last, not both", field="last")
+    first = _size(args.get("first"), "first")
+    return DEFAULT if first is None else first
+
+
+def _start(args: Mapping[str, Any]) -> int:
+    after = args.get("after")
+    return 0 if after is None else decode(after, "after") + 1
+
+
+def _last(args: Mapping[str, Any]) -> int | None:
+    return _size(args.get("last"), "last")
+
+
+def _before(args: Mapping[str, Any]) -> int | None:
+    before = args.get("before")
+    return None if before is None else decode(before, "before")
+
+
+def connection(b: cypher.Builder, owner: str, t: NodeType, rel: Rel, sel: Selection,
+               path: cypher.Path) -> str:
+    target = TYPES[rel.target]
+    var, rvar = b.var(), b.var()
+    where = cypher.compile_where(b, target, var, sel.args.get("where"), path)
+    match = "MATCH " + rel.pattern(owner, var, target.label, rvar)
+    if where:
+        match += " WHERE " + where
+    order = cypher.order_by(target, var, sel.args.get("orderBy"), default=rel.order)
+    first = b.param(path, (), _first)
+    start = b.param(path, (), _start)
+    last = b.param(path, (), _last)
+    before = b.param(path, (), _before)
+    result: list[str] = []
+    # Each level's names carry its node variable: Neo4j refuses a subquery's variable that
+    # shadows one of an enclosing level.
+    window = (f"UNWIND range(lo_{var}, hi_{var} - 1) AS i_{var} "
+              f"WITH rows_{var}[i_{var}][0] AS {var}, rows_{var}[i_{var}][1] AS {rvar}, "
+              f"i_{var} RETURN")
+    for child, child_path in cypher.kids(sel, path):
+        if child.field == "edges":
+            edge = _edge(b, target, rel, var, rvar, child, child_path)
+            result.append(f"`{child.key}`: COLLECT {{ {window} {edge} }}")
+        elif child.field == "nodes":
+            projection = cypher.project(b, target, var, cypher.kids(child, child_path))
+            result.append(f"`{child.key}`: COLLECT {{ {window} {projection} }}")
+        elif child.field == "totalCount":
+            result.append(f"`{child.key}`: size(rows_{var})")
+        elif child.field == "pageInfo":
+            result.append(f"`{child.key}`: {_page_info(child, var)}")
+    # Subquery expressions (COLLECT) rather than aggregations: an aggregation anywhere inside
+    # a projection makes Neo4j treat the owner's other keys as grouping keys and refuse them.
+    return (
+        f"head(COLLECT {{ UNWIND [COLLECT {{ {match} WITH {var}, {rvar} ORDER BY {order} "
+        f"RETURN [{var}, {rvar}] }}] AS rows_{var} "
+        f"WITH rows_{var}, coalesce({before}, size(rows_{var})) AS stop_{var} "
+        f"WITH rows_{var}, CASE WHEN {last} IS NULL THEN {start} "
+        f"WHEN stop_{var} - {last} < 0 THEN 0 ELSE stop_{var} - {last} END AS lo_{var}, "
+        f"CASE WHEN {last} IS NULL THEN {start} + {first} ELSE stop_{var} END AS hi_{var} "
+        f"WITH rows_{var}, lo_{var}, CASE WHEN hi_{var} > size(rows_{var}) "
+        f"THEN size(rows_{var}) ELSE hi_{var} END AS hi_{var} "
+        f"RETURN {{{', '.join(result)}}} }})"
+    )
+
+
+def _edge(b: cypher.Builder, target: NodeType, rel: Rel, var: str, rvar: str,
+          sel: Selection, path: cypher.Path) -> str:
+    entries: list[str] = []
+    for child, child_path in cypher.kids(sel, path):
+        if child.field == "cursor":
+            entries.append(f"`{child.key}`: '{_PREFIX}' + toString(i_{var})")
+        elif child.field == "node":
+            entries.append(f"`{child.key}`: "
+                           f"{cypher.project(b, target, var, cypher.kids(child, child_path))}")
+        else:
+            prop = next((p for p in rel.edge if p.name == child.field), None)
+            if prop is not None:
+                entries.append(f"`{child.key}`: {cypher.scalar(prop, rvar)}")
+    return "{" + ", ".join(entries) + "}"
+
+
+def _page_info(sel: Selection, var: str) -> str:
+    some = f"CASE WHEN hi_{var} > lo_{var} THEN '{_PREFIX}' + toString"
+    values = {
+        "hasNextPage": f"hi_{var} < size(rows_{var})",
+        "hasPreviousPage": f"lo_{var} > 0",
+        "startCursor": f"{some}(lo_{var}) END",
+        "endCursor": f"{some}(hi_{var} - 1) END",
+    }
+    entries = [f"`{c.key}`: {values[c.field]}" for c in sel.children if c.field in values]
+    return "{" + ", ".join(entries) + "}"
