@@ -78,7 +78,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     assert unmet["unmetConditions"] == ["has_field", "has_rubric", "deadline_in_future"]
     challenge = ok(staff, """mutation U($id: ID!, $c: [CriterionInput!], $d: String) {
       updateChallenge(id: $id, version: 1, deadline: $d, fields: ["employment"], criteria: $c)
-      { version criteria { id name } } }""", {
+      { version criteria { nodes { id name } } } }""", {
         "id": challenge_id, "d": FUTURE,
         "c": [{"name": "impact", "weight": 2}, {"name": "cost", "weight": 1}]})["updateChallenge"]
     move(staff, "CHALLENGE", challenge_id, "OPEN", challenge["version"])

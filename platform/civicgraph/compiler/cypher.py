@@ -57,9 +57,16 @@ class Plan:
     bindings: tuple[Binding, ...]
     extra_params: tuple[tuple[str, Any], ...] = ()
 
+    def with_caller(self, root: Selection, caller: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameters to send: the selection's values and those of the caller's
+        (``Visibility.params``) that this statement reads; a guard of a type the statement
+        never matches sends nothing."""
+        values = self.params(root)
+        values.update((k, v) for k, v in caller.items() if f"${k}" in self.cypher)
+        return values
+
     def params(self, root: Selection) -> dict[str, Any]:
         values: dict[str, Any] = {b.name: b.value(root) for b in self.bindings}
-        values.update(PARAMS)
         values.update(self.extra_params)
         return values
 
@@ -80,7 +87,11 @@ class Builder:
         return f"n{self.count}"
 
     def plan(self, cypher: str) -> Plan:
-        return Plan(cypher, tuple(self.bindings))
+        """The statement with its bindings and the model's constants it reads (a guard's
+        status sets), which travel as parameters like every value."""
+        constants = tuple((name, value) for name, value in PARAMS.items()
+                          if f"${name}" in cypher)
+        return Plan(cypher, tuple(self.bindings), constants)
 
 
 def kids(sel: Selection, path: Path) -> Fields:

@@ -171,6 +171,20 @@ _COMMON = (
 )
 
 
+SOURCE_EDGE = (
+    Prop("key", required=True, description="The record's key in the platform's feed."),
+    Prop("fetchedAt", DATETIME, required=True),
+    Prop("hash", required=True, description="sha256 of the mapped record's canonical JSON."),
+    Prop("withdrawnAt", DATETIME, description="When the feed stopped listing it."),
+)
+
+
+def _sources() -> Rel:
+    """Provenance: which platforms said this, under which key, when, with which hash."""
+    return Rel("sources", "SOURCED_FROM", "out", "PartnerPlatform", connection=True,
+               edge=SOURCE_EDGE, description="The partner platforms whose feeds sent it.")
+
+
 def _exists(pattern: str) -> str:
     return "EXISTS { " + pattern + " } = {p}"
 
@@ -195,7 +209,8 @@ ORGANISATION = NodeType(
          description="Proposals it made to the lab's challenges."),
      Rel("pilots", "INVOLVES", "in", "Pilot", connection=True,
          edge=(Prop("role", required=True),),
-         description="Pilots it is involved in, with its role in each.")),
+         description="Pilots it is involved in, with its role in each."),
+     _sources()),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
                "Works in the field with this code."),
      RelFilter("skill", STRING, "EXISTS { ({v})-[:HAS_SKILL]->(:Skill {uri: {p}}) }",
@@ -247,8 +262,16 @@ PARTNER_PLATFORM = NodeType(
     (*_COMMON,
      Prop("name", required=True, order=True, pattern=r"[a-z0-9][a-z0-9-]{1,62}",
           hint="2-63 lower-case letters, digits or dashes"),
-     Prop("kind", choices=PLATFORM_KINDS), Prop("mode", choices=("TEST", "PRODUCTION"))),
-    (Rel("operators", "OPERATES", "in", "Organisation"),),
+     Prop("kind", choices=PLATFORM_KINDS), Prop("mode", choices=("TEST", "PRODUCTION")),
+     Prop("connector", read_only=True), Prop("transport", read_only=True),
+     Prop("allowedRecordTypes", many=True, filter=False, read_only=True),
+     Prop("clientId", read_only=True, description="The OAuth client it acts through."),
+     Prop("scheduleSeconds", INT, read_only=True),
+     Prop("nextSyncAt", DATETIME, order=True, read_only=True),
+     Prop("promotedAt", DATETIME, read_only=True)),
+    (Rel("operators", "OPERATES", "in", "Organisation"),
+     Rel("syncRuns", "SYNCS", "in", "SyncRun", connection=True, order=("requestedAt",),
+         description="Its feed's sync runs, oldest first.")),
     description="Another organisation's system whose feed joins the graph.",
 )
 
@@ -262,7 +285,7 @@ VACANCY = NodeType(
      Prop("status", order=True, choices=("OPEN", "CLOSED", "WITHDRAWN"))),
     (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
-     Rel("skills", "REQUIRES", "out", "Skill")),
+     Rel("skills", "REQUIRES", "out", "Skill"), _sources()),
     (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
                "Offered by the organisation with this id."),
      RelFilter("skill", STRING, "EXISTS { ({v})-[:REQUIRES]->(:Skill {uri: {p}}) }",
@@ -283,7 +306,7 @@ TRAINING_COURSE = NodeType(
      Prop("durationHours", INT, order=True, minimum=0),
      Prop("startDate", DATE, order=True), Prop("cost", FLOAT, order=True, minimum=0)),
     (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
-     Rel("skills", "TEACHES", "out", "Skill")),
+     Rel("skills", "TEACHES", "out", "Skill"), _sources()),
     (RelFilter("skill", STRING, "EXISTS { ({v})-[:TEACHES]->(:Skill {uri: {p}}) }",
                "Teaches the skill with this URI."),
      RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
@@ -313,9 +336,9 @@ PARTNER_GRAPH_TYPES = tuple(TYPES)
 """The partner graph's own types (its create/update/delete mutations are per type)."""
 
 # The other domains' declarations use the classes above, so they join the table last.
-from civicgraph.compiler.domains import DOMAIN_TYPES  # noqa: E402
+from civicgraph.compiler.domains import feeds, lab  # noqa: E402
 
-TYPES.update({t.name: t for t in DOMAIN_TYPES})
+TYPES.update({t.name: t for t in (*lab.TYPES, *feeds.TYPES)})
 
 PARAMS: dict[str, list[str]] = {
     name: list(values) for t in TYPES.values() for name, values in t.params}
