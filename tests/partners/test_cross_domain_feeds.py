@@ -17,7 +17,8 @@ CREATE (o:Organisation:Employer {id: 'org-1', name: 'Rail Works', kind: 'EMPLOYE
 CREATE (p:PartnerPlatform {id: 'pf-1', name: 'north-jobs', kind: 'JOB_BOARD',
   mode: 'PRODUCTION', connector: 'schema-org-jobposting', transport: 'HTTP', version: 1})
 CREATE (v:Vacancy {id: 'vac-1', title: 'Welder', status: 'OPEN', version: 1})-[:OFFERED_BY]->(o)
-CREATE (v)-[:SOURCED_FROM {key: 'job-7', hash: 'abc', fetchedAt: datetime('2026-01-02T03:04:05Z')}]->(p)
+CREATE (v)-[:SOURCED_FROM {key: 'job-7', hash: 'abc',
+  fetchedAt: datetime('2026-01-02T03:04:05Z')}]->(p)
 CREATE (r:SyncRun {id: 'run-1', status: 'SUCCEEDED', seen: 3, quarantined: 1,
   requestedAt: datetime('2026-01-02T03:00:00Z'), version: 1})-[:SYNCS]->(p)
 CREATE (r)-[:QUARANTINED]->(:QuarantinedRecord {id: 'q-1', key: 'job-9', reason: 'no title',

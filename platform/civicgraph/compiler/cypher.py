@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from civicgraph.compiler import cursors, nested
+from civicgraph.compiler import where as where_clause
 from civicgraph.compiler.model import DATE, DATETIME, PARAMS, TYPES, NodeType, Prop
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import SOURCED_LABELS, visible
@@ -36,7 +37,7 @@ class Binding:
 
     name: str
     path: Path
-    arg_path: tuple[str, ...]
+    arg_path: tuple[Any, ...]
     transform: Callable[[Any], Any] | None = None
 
     def value(self, root: Selection) -> Any:
@@ -45,7 +46,10 @@ class Binding:
             sel = sel.children[index]
         value: Any = sel.args
         for key in self.arg_path:
-            value = value.get(key) if isinstance(value, Mapping) else None
+            if isinstance(key, int):
+                value = value[key] if isinstance(value, list) and key < len(value) else None
+            else:
+                value = value.get(key) if isinstance(value, Mapping) else None
         return self.transform(value) if self.transform else value
 
 
@@ -76,7 +80,7 @@ class Builder:
     bindings: list[Binding] = field(default_factory=list)
     count: int = 0
 
-    def param(self, path: Path, arg_path: tuple[str, ...],
+    def param(self, path: Path, arg_path: tuple[Any, ...],
               transform: Callable[[Any], Any] | None = None) -> str:
         name = f"p{len(self.bindings)}"
         self.bindings.append(Binding(name, path, arg_path, transform))
@@ -154,30 +158,8 @@ def _nested_first(value: Any) -> int:
 
 
 def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path) -> str:
-    """AND of one predicate per operator given (the values are parameters), and, for records
-    partner feeds write, the visibility rule of TEST-mode platforms (compiler/visibility)."""
-    predicates: list[str] = [visible(var)] if t.label in SOURCED_LABELS else []
-    if t.guard:
-        predicates.append(t.guard.replace("{v}", var))
-    if not isinstance(where, Mapping):
-        return " AND ".join(predicates)
-    for key in sorted(where):
-        value = where[key]
-        if value is None:
-            continue
-        prop = t.prop(key)
-        if prop is not None and isinstance(value, Mapping):
-            for op in sorted(value):
-                if value[op] is None or op not in _OPERATORS:
-                    continue
-                param = b.param(path, ("where", key, op))
-                predicates.append(f"{var}.{prop.property} {_OPERATORS[op]} {param}")
-            continue
-        rel_filter = t.rel_filter(key)
-        if rel_filter is not None:
-            param = b.param(path, ("where", key))
-            predicates.append(rel_filter.cypher.replace("{v}", var).replace("{p}", param))
-    return " AND ".join(predicates)
+    """Visibility, the type's guard and the client's ``where``: ``compiler.where``."""
+    return where_clause.compile_where(b, t, var, where, path)
 
 
 def order_by(t: NodeType, var: str, order: Any, reverse: bool = False,
