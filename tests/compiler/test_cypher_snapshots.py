@@ -55,7 +55,7 @@ query Filtered($region: String!, $skills: [String!]) {
       capableIn: {fields: ["employment-services"], skills: $skills},
       hasVacancies: false}) {
     nodes { name
-      vacancies(where: {status: {eq: "OPEN"}, salaryMin: {gte: 25000}}) { title } }
+      vacancies(where: {status: {eq: OPEN}, salaryMin: {gte: 25000}}) { title } }
   }
 }
 """

@@ -163,8 +163,32 @@ _REL_FILTER_TYPES: dict[str, Any] = {STRING: graphene.String, ID: graphene.ID,
                                      "Boolean": graphene.Boolean, "Capability": CapabilityFilter}
 
 
-def _output(prop: Prop) -> Any:
+_ENUMS: dict[str, Any] = {}
+
+
+def closed_set(type_name: str, prop: Prop) -> Any:
+    """The enum of a property with a closed set of values, described from the model's table
+    (``choices`` and their ``meanings``); an organisation's kind is ``OrganisationKind``."""
+    if prop.kind == KIND:
+        return OrganisationKind
+    name = type_name + prop.name[:1].upper() + prop.name[1:]
+    if name not in _ENUMS:
+        meanings = dict(zip(prop.choices, prop.meanings, strict=False))
+
+        def describe(value: Any, meanings: dict[str, str] = meanings,
+                     whole: str = f"The values of {type_name}.{prop.name}.") -> str | None:
+            # graphene asks with None for the enum itself, with each member for its value.
+            if value is None:
+                return whole
+            return meanings.get(value.value, None)
+        _ENUMS[name] = graphene.Enum(name, [(c, c) for c in prop.choices], description=describe)
+    return _ENUMS[name]
+
+
+def _output(prop: Prop, type_name: str = "") -> Any:
     scalar = _OUTPUT[prop.kind]
+    if type_name and (prop.choices or prop.kind == KIND):
+        scalar = closed_set(type_name, prop)
     description = prop.description or None
     deprecation = prop.deprecated or None
     if prop.many:
@@ -178,10 +202,26 @@ def _snake_upper(name: str) -> str:
     return "".join("_" + c if c.isupper() else c.upper() for c in name).lstrip("_")
 
 
-def _scalar_filters(props: tuple[Prop, ...], attrs: dict[str, Any]) -> None:
+def _scalar_filters(props: tuple[Prop, ...], attrs: dict[str, Any], type_name: str = "") -> None:
     for prop in props:
-        if prop.filter and not prop.many and not prop.expr and prop.kind in _FILTERS:
+        if not prop.filter or prop.many or prop.expr:
+            continue
+        if type_name and prop.choices:
+            attrs[prop.name] = graphene.InputField(_choice_filter(type_name, prop))
+        elif prop.kind in _FILTERS:
             attrs[prop.name] = graphene.InputField(_FILTERS[prop.kind])
+
+
+_CHOICE_FILTERS: dict[str, Any] = {}
+
+
+def _choice_filter(type_name: str, prop: Prop) -> Any:
+    enum = closed_set(type_name, prop)
+    name = f"{enum._meta.name}Filter"
+    if name not in _CHOICE_FILTERS:
+        _CHOICE_FILTERS[name] = type(name, (graphene.InputObjectType,), {
+            "eq": enum(), "in_": graphene.List(graphene.NonNull(enum), name="in")})
+    return _CHOICE_FILTERS[name]
 
 
 def _quantifier(owner: NodeType, rel: Rel) -> Any:
@@ -221,7 +261,7 @@ _QUANTIFIERS: dict[str, Any] = {}
 
 def _where(t: NodeType) -> Any:
     attrs: dict[str, Any] = {"__doc__": f"Filters on {t.name}; every given condition must hold."}
-    _scalar_filters(t.props, attrs)
+    _scalar_filters(t.props, attrs, t.name)
     for rel_filter in t.rel_filters:
         attrs[rel_filter.name] = graphene.InputField(
             _REL_FILTER_TYPES[rel_filter.kind], description=rel_filter.description)
@@ -311,7 +351,7 @@ def _object(t: NodeType) -> Any:
     attrs: dict[str, Any] = {"__doc__": t.description,
                              "Meta": type("Meta", (), {"interfaces": (Node,)})}
     for prop in t.props:
-        attrs[prop.name] = _output(prop)
+        attrs[prop.name] = _output(prop, t.name)
     for rel in t.rels:
         target = rel.target
         if rel.connection:

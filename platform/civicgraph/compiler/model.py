@@ -36,6 +36,9 @@ KIND_LABELS: dict[str, str] = {
 }
 PLATFORM_KINDS = ("JOB_BOARD", "TRAINING_CATALOGUE", "COMPANY_REGISTER", "SERVICE_DIRECTORY",
                   "OTHER")
+PLATFORM_KIND_MEANINGS = ("Publishes vacancies.", "Publishes training courses.",
+                          "A register of companies (legal facts).",
+                          "Publishes public or partner services.", "Anything else.")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Prop:
     hint: str = ""
     choices: tuple[str, ...] = ()
     minimum: float | None = None
+    meanings: tuple[str, ...] = ()
+    """What each of ``choices`` means, in order: the enum's value descriptions."""
     expr: str = ""
     """A value computed in the read (``{v}`` is the node's variable) rather than stored."""
     many: bool = False
@@ -262,7 +267,10 @@ PARTNER_PLATFORM = NodeType(
     (*_COMMON,
      Prop("name", required=True, order=True, pattern=r"[a-z0-9][a-z0-9-]{1,62}",
           hint="2-63 lower-case letters, digits or dashes"),
-     Prop("kind", choices=PLATFORM_KINDS), Prop("mode", choices=("TEST", "PRODUCTION")),
+     Prop("kind", choices=PLATFORM_KINDS, meanings=PLATFORM_KIND_MEANINGS),
+     Prop("mode", choices=("TEST", "PRODUCTION"), meanings=(
+         "Onboarding: its records are seen by its own client and admins only.",
+         "Promoted by an admin: its records are public.")),
      Prop("connector", read_only=True), Prop("transport", read_only=True),
      Prop("allowedRecordTypes", many=True, filter=False, read_only=True),
      Prop("clientId", read_only=True, description="The OAuth client it acts through."),
@@ -282,7 +290,9 @@ VACANCY = NodeType(
      Prop("region", order=True), Prop("postedAt", DATE, order=True),
      Prop("closesAt", DATE, order=True), Prop("contractType"),
      Prop("salaryMin", INT, order=True, minimum=0), Prop("salaryMax", INT, order=True, minimum=0),
-     Prop("status", order=True, choices=("OPEN", "CLOSED", "WITHDRAWN"))),
+     Prop("status", order=True, choices=("OPEN", "CLOSED", "WITHDRAWN"), meanings=(
+         "Taking applications.", "No longer taking applications.",
+         "No partner feed lists it any more."))),
     (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
      Rel("skills", "REQUIRES", "out", "Skill"), _sources()),
@@ -302,7 +312,8 @@ TRAINING_COURSE = NodeType(
     "TrainingCourse", "TrainingCourse",
     (*_COMMON, Prop("title", required=True, order=True),
      Prop("description", max_length=LONG_TEXT_MAX), Prop("region", order=True),
-     Prop("mode", choices=("IN_PERSON", "ONLINE", "BLENDED")),
+     Prop("mode", choices=("IN_PERSON", "ONLINE", "BLENDED"), meanings=(
+         "Taught in a classroom.", "Taught online.", "Partly in a classroom, partly online.")),
      Prop("durationHours", INT, order=True, minimum=0),
      Prop("startDate", DATE, order=True), Prop("cost", FLOAT, order=True, minimum=0)),
     (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
