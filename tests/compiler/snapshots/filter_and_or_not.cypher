@@ -6,7 +6,7 @@
 //         capableIn: {fields: ["employment-services"], skills: $skills},
 //         hasVacancies: false}) {
 //       nodes { name
-//         vacancies(where: {status: {eq: "OPEN"}, salaryMin: {gte: 25000}}) { title } }
+//         vacancies(where: {status: {eq: OPEN}, salaryMin: {gte: 25000}}) { title } }
 //     }
 //   }
 // Variables: {"region": "North' OR true //", "skills": ["http://data.europa.eu/esco/skill/python"]}
