@@ -100,7 +100,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     panel = ok(staff, "mutation E($c: ID!) { assignExperts(challengeId: $c) "
                       "{ judges { name } } }", {"c": challenge_id})
     assert [j["name"] for j in panel["assignExperts"]["judges"]] == ["Jo Judge"]
-    scores = [{"criterionId": k["id"], "score": 8} for k in challenge["criteria"]]
+    scores = [{"criterionId": k["id"], "score": 8} for k in challenge["criteria"]["nodes"]]
     ok(expert, """mutation S($p: ID!, $s: [ScoreInput!]!) { scoreProposal(proposalId: $p,
       scores: $s) { saved } }""", {"p": proposal["id"], "s": scores})
     results = ok(staff, """query R($c: ID!) { evaluationResults(challengeId: $c) {
