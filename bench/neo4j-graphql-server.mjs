@@ -1,5 +1,6 @@
 // The benchmark's peer: the Neo4j GraphQL Library serving the same graph as CivicGraph, with type
-// definitions equivalent to ours for the benchmarked read. Usage:
+// definitions equivalent to ours for the benchmarked reads (the partner graph's nested read and
+// the cross-domain read from the lab's challenges to their proposers' partners' vacancies). Usage:
 //   node neo4j-graphql-server.mjs <port> <bolt-uri>
 import { ApolloServer } from "@apollo/server";
 import { startStandaloneServer } from "@apollo/server/standalone";
@@ -27,6 +28,20 @@ const typeDefs = /* GraphQL */ `
     status: String
     organisation: [Organisation!]! @relationship(type: "OFFERED_BY", direction: OUT)
     skills: [Skill!]! @relationship(type: "REQUIRES", direction: OUT)
+  }
+
+  type Challenge @node(labels: ["Challenge"]) {
+    id: ID!
+    title: String!
+    status: String!
+    proposals: [Proposal!]! @relationship(type: "RESPONDS_TO", direction: IN)
+  }
+
+  type Proposal @node(labels: ["Proposal"]) {
+    id: ID!
+    title: String!
+    status: String!
+    proposer: [Organisation!]! @relationship(type: "SUBMITTED_BY", direction: OUT)
   }
 
   type Skill @node(labels: ["Skill"]) {

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, LiteralString
 
+from civicgraph.compiler.visibility import mark_published, publish_platform
 from civicgraph.core.envelope import touched
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.cypher import writers
@@ -77,6 +78,7 @@ def promote(graph: Graph, platform_id: str) -> dict[str, Any] | None:
         # The envelope first: whether this is a change is read before the mode is set.
         "SET " + touched("p", unless="p.mode = 'PRODUCTION'") + ", "
         "p.promotedAt = coalesce(p.promotedAt, datetime()), p.mode = 'PRODUCTION' "
+        + publish_platform("p") +
         "RETURN " + _PLATFORM + " AS platform",
         {"id": platform_id},
         write=True,
@@ -228,6 +230,7 @@ def _record_statement(label: LiteralString, skill_rel: LiteralString) -> Literal
         "    MERGE (n)-[s:SOURCED_FROM]->(p) "
         "    SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
         "      s.page = row.page, s.withdrawnAt = null "
+        + mark_published("n", "p") +
         "    WITH n, row, outcome "
         "    CALL (n, outcome) { WITH * WHERE outcome = 'updated' "
         "      MATCH (n)-[x:" + skill_rel + "|FOR_OCCUPATION|OFFERED_BY]->() DELETE x } "
@@ -274,6 +277,7 @@ _ORGANISATION_STATEMENT: LiteralString = (
     "    MERGE (o)-[s:SOURCED_FROM]->(p) "
     "    SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
     "      s.page = row.page, s.withdrawnAt = null "
+    + mark_published("o", "p") +
     "  } "
     "  RETURN count(CASE outcome WHEN 'created' THEN 1 END) AS created, "
     "    count(CASE outcome WHEN 'updated' THEN 1 END) AS updated, "

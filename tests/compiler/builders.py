@@ -31,7 +31,7 @@ from civicgraph.compiler import discovery
 from civicgraph.compiler.cypher import Plan, compile_by_id, compile_connection, compile_node
 from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection
-from civicgraph.compiler.visibility import PUBLIC
+from civicgraph.compiler.visibility import PUBLIC, Scope
 from civicgraph.core.access import ANONYMOUS, Principal
 from civicgraph.gateway.schema import schema
 from civicgraph.partner_graph.api.queries import ROOTS
@@ -45,14 +45,13 @@ def _camel(name: str) -> str:
 
 # Root field (as the schema spells it) -> the node type of its connection.
 CONNECTIONS = {_camel(name): type_name for name, type_name in ROOTS.items()}
-# The other reads, each with its compiler entry point; only these three take the caller's
-# visibility (partner_graph.service.reads passes none to the discovery reads).
-OTHER_READS: dict[str, tuple[Callable[[Selection], Plan], bool]] = {
+# The other reads, each with its compiler entry point; every one takes the caller's visibility.
+OTHER_READS: dict[str, tuple[Callable[[Selection, Scope], Plan], bool]] = {
     "node": (compile_node, True),
-    "organisation": (lambda root: compile_by_id(TYPES["Organisation"], root), True),
-    "partnersOfPartners": (discovery.compile_reach, False),
-    "partnershipChain": (discovery.compile_chain, False),
-    "similarOrganisations": (discovery.compile_similar, False),
+    "organisation": (lambda root, scope: compile_by_id(TYPES["Organisation"], root, scope), True),
+    "partnersOfPartners": (discovery.compile_reach, True),
+    "partnershipChain": (discovery.compile_chain, True),
+    "similarOrganisations": (discovery.compile_similar, True),
 }
 
 
@@ -90,10 +89,10 @@ def compiled(query: str, variables: Mapping[str, Any] | None = None,
              principal: Principal = ANONYMOUS) -> Compiled:
     root = selection(query, variables)
     if root.field in CONNECTIONS:
-        plan = compile_connection(TYPES[CONNECTIONS[root.field]], root)
-        sees = True
+        viewer = viewer_for(principal)
+        plan = compile_connection(TYPES[CONNECTIONS[root.field]], root, viewer.scope)
     else:
         compile_plan, sees = OTHER_READS[root.field]
-        plan = compile_plan(root)
-    viewer = viewer_for(principal) if sees else PUBLIC
+        viewer = viewer_for(principal) if sees else PUBLIC
+        plan = compile_plan(root, viewer.scope)
     return Compiled(plan.cypher, plan.with_caller(root, viewer.params()))

@@ -22,8 +22,10 @@ from typing import Any
 
 import pytest
 
-from civicgraph.compiler.cursors import encode_cursor
+from bench.graph_bench import OUR_QUERY
+from civicgraph.compiler import cursors
 from civicgraph.core.access import ANONYMOUS, Principal
+from civicgraph.core.errors import BadInput
 from tests.compiler.builders import Compiled, compiled
 
 SNAPSHOTS = Path(__file__).resolve().parent / "snapshots"
@@ -84,16 +86,49 @@ ORDERED = """
 
 VISIBLE = "{ vacancies(first: 5) { nodes { title organisation { name } } } }"
 
+BEFORE = """
+query Back($before: String) {
+  organisations(last: 3, before: $before, orderBy: [{field: REGION, direction: DESC}]) {
+    pageInfo { hasPreviousPage hasNextPage }
+    nodes { name region }
+  }
+}
+"""
+
+REACH = """query R($id: ID!) { partnersOfPartners(id: $id, hops: 2) { distance
+  organisation { name } } }"""
+CHAIN = """query C($a: ID!, $z: ID!) { partnershipChain(from: $a, to: $z) { length
+  organisations { name } } }"""
+
+# A platform client's token and an admin's: the visibility predicate is written per scope.
+ADMIN = Principal(subject="admin", client_id="console", scopes=frozenset({"admin"}))
+
+
+def cursor(field: str, values: list[Any], **args: Any) -> str:
+    """A cursor as the API gives one out for an item with these sort-key values."""
+    return cursors.encode(cursors.fingerprint(field, args), values)
+
+
+AFTER_B = cursor("organisations", ["Org B", "00000000-0000-0000-0000-00000000000b"])
+BEFORE_M = cursor("organisations", ["North", "00000000-0000-0000-0000-00000000000m"],
+                  orderBy=[{"field": "region", "direction": "DESC"}])
+
 CASES: dict[str, tuple[str, dict[str, Any], Principal]] = {
     "nested_read": (NESTED, {}, ANONYMOUS),
     "filter_and_or_not": (FILTER, {"region": "North' OR true //",
                                    "skills": ["http://data.europa.eu/esco/skill/python"]},
                           ANONYMOUS),
-    "connection_first_after": (PAGE, {"after": encode_cursor(1)}, ANONYMOUS),
+    "connection_first_after": (PAGE, {"after": AFTER_B}, ANONYMOUS),
+    "connection_last_before": (BEFORE, {"before": BEFORE_M}, ANONYMOUS),
+    "benchmark_nested_read": (OUR_QUERY, {}, ANONYMOUS),
     "connection_last": (LAST, {}, ANONYMOUS),
     "ordering": (ORDERED, {}, ANONYMOUS),
     "visibility_anonymous": (VISIBLE, {}, ANONYMOUS),
     "visibility_partner_client": (VISIBLE, {}, PARTNER_CLIENT),
+    "visibility_admin": (VISIBLE, {}, ADMIN),
+    "discovery_reach": (REACH, {"id": "00000000-0000-0000-0000-00000000000a"}, ANONYMOUS),
+    "discovery_chain": (CHAIN, {"a": "00000000-0000-0000-0000-00000000000a",
+                                "z": "00000000-0000-0000-0000-00000000000z"}, PARTNER_CLIENT),
 }
 
 _CLAUSES = ("MATCH", "WHERE", "WITH", "RETURN", "CALL", "UNION")
@@ -189,8 +224,19 @@ def test_the_layout_changes_nothing_but_spaces(case: str) -> None:
 def test_a_whole_nested_read_is_one_statement_with_values_as_parameters() -> None:
     read = compiled(NESTED)
     assert read.cypher.count("COLLECT {") == 3  # partners, their vacancies, their skills
-    assert read.params["p1"] == 2  # first: 2 is the page's LIMIT, not text
-    assert "LIMIT 2" not in read.cypher
+    assert read.params["p0"] == 3  # first: 2 is the page's LIMIT (one more tells hasNextPage)
+    assert "LIMIT 2" not in read.cypher and "LIMIT 3" not in read.cypher
+
+
+def test_the_total_is_counted_only_when_selected() -> None:
+    without = compiled("{ organisations(first: 2) { nodes { name } } }")
+    assert "count(" not in without.cypher
+    counted = compiled("{ organisations(first: 2) { totalCount nodes { name } } }")
+    # Nothing but visibility narrows the list: the count store, less the unpublished ones.
+    assert "MATCH (u:Organisation:Unpublished)" in counted.cypher
+    filtered = compiled('{ organisations(where: {region: {eq: "North"}}) { totalCount } }')
+    assert "Unpublished)" not in filtered.cypher
+    assert "NOT n:Unpublished" in filtered.cypher
 
 
 def test_values_that_look_like_cypher_stay_parameters() -> None:
@@ -202,21 +248,41 @@ def test_values_that_look_like_cypher_stay_parameters() -> None:
 
 
 def test_a_cursor_moves_the_page_by_parameters_only() -> None:
-    first = compiled(PAGE, {"after": None})
-    after = compiled(PAGE, {"after": encode_cursor(1)})
-    assert first.cypher == after.cypher
-    assert (first.params["p0"], after.params["p0"]) == (0, 2)  # SKIP: the item after offset 1
+    after_b = compiled(PAGE, {"after": AFTER_B})
+    other = cursor("organisations", ["Org Q", "00000000-0000-0000-0000-00000000000q"])
+    after_q = compiled(PAGE, {"after": other})
+    assert after_b.cypher == after_q.cypher
+    assert "Org Q" in after_q.params.values() and "Org Q" not in after_q.cypher
+    # Keyset, not offset: the page starts from the cursor's name by a bound the index seeks.
+    assert "n.name >= $p0 AND (n.name > $p0 OR (n.name = $p0 AND n.id > $p1))" in after_b.cypher
+    assert "SKIP" not in after_b.cypher
 
 
-def test_a_partner_client_gets_the_same_statement_with_its_own_client_id() -> None:
+@pytest.mark.parametrize("variables", [
+    {"after": cursor("vacancies", ["Org B", "x"])},  # another field's cursor
+    {"after": cursor("organisations", ["Org B", "x"], where={"region": {"eq": "North"}})},
+    {"after": cursor("organisations", ["Org B", "x"],
+                     orderBy=[{"field": "region", "direction": "ASC"}])},
+    {"after": cursor("organisations", ["Org B", 10**20, "x"])},  # wrong number of keys
+    {"after": cursor("organisations", [10**20, "x"])},  # beyond int64
+    {"after": cursors.encode("0" * 16, ["Org B", "x"])},
+    {"after": "b2Zmc2V0OjEwMDAwMDAwMDAwMDAwMDAwMDAwMA=="},  # an old offset cursor, 10^20
+    {"after": "not a cursor"}, {"after": "x" * 5000}, {"after": ""},
+])
+def test_a_cursor_from_another_list_or_forged_is_bad_user_input(variables: Any) -> None:
+    with pytest.raises(BadInput):
+        compiled(PAGE, variables)
+
+
+def test_each_scope_gets_its_own_visibility_predicate() -> None:
     anonymous: Compiled = compiled(VISIBLE)
     partner: Compiled = compiled(VISIBLE, principal=PARTNER_CLIENT)
-    assert partner.cypher == anonymous.cypher
+    admin: Compiled = compiled(VISIBLE, principal=ADMIN)
     # Vacancies and the organisations offering them are both records partner feeds write: the
-    # rule holds in the total, in the page and on each vacancy's organisation.
-    assert anonymous.cypher.count("vp.clientId = $callerClient") == 3
-    changed = {k for k in anonymous.params if anonymous.params[k] != partner.params[k]}
-    assert changed == {"callerClient"}
-    assert (anonymous.params["callerClient"], partner.params["callerClient"]) == \
-        (None, "partner-client")
-    assert partner.params["admin"] is False
+    # rule holds in the page and on each vacancy's organisation, as a label test.
+    assert anonymous.cypher.count(":Unpublished") == 2
+    assert "EXISTS" not in anonymous.cypher and "SOURCED_FROM" not in anonymous.cypher
+    assert partner.cypher.count("vp.clientId = $callerClient") == 2
+    assert partner.params["callerClient"] == "partner-client"
+    assert "Unpublished" not in admin.cypher
+    assert "$admin" not in partner.cypher and "admin" not in partner.params

@@ -11,9 +11,19 @@ a compiled object is the database's, not the selection's (JSON objects are unord
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from functools import partial
 from typing import Any
 
 from graphql import ExecutionContext
+
+from civicgraph.api.context import ctx
+from civicgraph.api.selection import document_key, root_selection
+from civicgraph.compiler.cache import PLANS
+from civicgraph.compiler.cypher import compile_by_id
+from civicgraph.compiler.model import TYPES
+from civicgraph.compiler.selection import Selection, shape
+from civicgraph.compiler.visibility import Visibility
 
 
 class Compiled(dict[str, Any]):
@@ -24,6 +34,7 @@ def compiled(item: dict[str, Any] | None) -> Compiled | None:
     if item is None:
         return None
     item.pop("__type", None)
+    item.pop("__keys", None)
     return Compiled(item)
 
 
@@ -37,3 +48,34 @@ class CompiledExecutionContext(ExecutionContext):
 
 def compiled_all(items: list[dict[str, Any]]) -> list[Compiled]:
     return [Compiled(item) for item in items]
+
+
+def payload_records(info: Any, viewer: Visibility, type_name: str,
+                    ids: Mapping[str, str | None]) -> dict[str, Compiled | None]:
+    """A mutation payload's records compiled from the client's selection, like any read.
+
+    ``ids`` maps each payload field naming a record (``organisation``, ``a``) to the id of the
+    record the mutation wrote; every selection of such a field (aliases each get their own)
+    becomes a by-id read of ``type_name`` projected from that selection, under the caller's
+    visibility, and the result is keyed by response key, which ``resolvers`` reads first. So a
+    payload answers whatever the client selected (``businessId``, ``partners { name }``), not
+    a fixed projection. Each record is one statement, run after the write has committed.
+    """
+    root = root_selection(info)
+    document = document_key(info)
+    graph = ctx(info).graph
+    out: dict[str, Compiled | None] = {}
+    for sel in root.children:
+        if sel.field not in ids:
+            continue
+        node_id = ids[sel.field]
+        if node_id is None:
+            out[sel.key] = None
+            continue
+        read = Selection(sel.field, sel.key, {"id": node_id}, sel.children, sel.on_type)
+        key = None if document is None else (
+            document, "payload", type_name, viewer.scope, sel.key, shape(read))
+        plan = PLANS.get(key, partial(compile_by_id, TYPES[type_name], read, viewer.scope))
+        records = graph.run(plan.cypher, {**plan.params(read), **viewer.params()})
+        out[sel.key] = compiled(dict(records[0]["item"])) if records else None
+    return out

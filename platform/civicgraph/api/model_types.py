@@ -180,7 +180,7 @@ def closed_set(type_name: str, prop: Prop) -> Any:
             # graphene asks with None for the enum itself, with each member for its value.
             if value is None:
                 return whole
-            return meanings.get(value.value, None)
+            return meanings.get(value.value)
         _ENUMS[name] = graphene.Enum(name, [(c, c) for c in prop.choices], description=describe)
     return _ENUMS[name]
 

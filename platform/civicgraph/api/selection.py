@@ -43,7 +43,10 @@ def _plain(value: Any) -> Any:
 
 
 def _collect(info: GraphQLResolveInfo, parent: Any, selection_set: SelectionSetNode | None,
-             on_type: str | None, out: dict[str, Selection]) -> None:
+             on_type: str | None, out: dict[tuple[str, str | None], Selection]) -> None:
+    """Fields by (response key, type condition): ``... on Vacancy { title }`` and
+    ``... on TrainingCourse { title }`` share a key but are two selections, one per type, so
+    the compiler projects each type's own (repeats under one condition merge)."""
     if selection_set is None:
         return
     for node in selection_set.selections:
@@ -54,11 +57,11 @@ def _collect(info: GraphQLResolveInfo, parent: Any, selection_set: SelectionSetN
         if isinstance(node, FieldNode):
             key = node.alias.value if node.alias else node.name.value
             built = _field(info, parent, node, on_type)
-            earlier = out.get(key)
+            earlier = out.get((key, on_type))
             if earlier is not None:
                 built = Selection(earlier.field, key, earlier.args,
                                   earlier.children + built.children, earlier.on_type)
-            out[key] = built
+            out[(key, on_type)] = built
             continue
         if isinstance(node, FragmentSpreadNode):
             fragment = info.fragments[node.name.value]
@@ -87,7 +90,7 @@ def _field(info: GraphQLResolveInfo, parent: Any, node: FieldNode,
     if definition is None:  # __typename and other introspection fields
         return Selection(name, key, {}, (), on_type)
     args = _plain(get_argument_values(definition, node, info.variable_values))
-    children: dict[str, Selection] = {}
+    children: dict[tuple[str, str | None], Selection] = {}
     _collect(info, get_named_type(definition.type), node.selection_set, None, children)
     return Selection(name, key, args, tuple(children.values()), on_type)
 

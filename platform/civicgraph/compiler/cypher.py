@@ -11,15 +11,16 @@ projections, so a whole tree (organisations → partners → vacancies → skill
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NamedTuple
 
 from civicgraph.compiler import cursors, nested
 from civicgraph.compiler import where as where_clause
-from civicgraph.compiler.model import DATE, DATETIME, PARAMS, TYPES, NodeType, Prop
+from civicgraph.compiler.model import DATE, DATETIME, INT, PARAMS, TYPES, NodeType, Prop
 from civicgraph.compiler.selection import Selection
-from civicgraph.compiler.visibility import SOURCED_LABELS, visible
+from civicgraph.compiler.visibility import SOURCED_LABELS, Scope, predicate
 
 Path = tuple[int, ...]
 Fields = list[tuple[Selection, Path]]
@@ -29,6 +30,7 @@ _OPERATORS = {
     "endsWith": "ENDS WITH", "gt": ">", "gte": ">=", "lt": "<", "lte": "<=",
 }
 NESTED_DEFAULT = 20
+_SEEN = re.compile(r"\{seen:(\w+)\}")
 
 
 @dataclass(frozen=True)
@@ -77,8 +79,12 @@ class Plan:
 
 @dataclass
 class Builder:
+    """Collects a statement's parameter bindings; ``scope`` is whose visibility of TEST-mode
+    feeds the statement applies (compiler/visibility), part of the plan's cache key."""
+
     bindings: list[Binding] = field(default_factory=list)
     count: int = 0
+    scope: Scope = "public"
 
     def param(self, path: Path, arg_path: tuple[Any, ...],
               transform: Callable[[Any], Any] | None = None) -> str:
@@ -102,16 +108,55 @@ def kids(sel: Selection, path: Path) -> Fields:
     return [(child, (*path, i)) for i, child in enumerate(sel.children)]
 
 
-def scalar(prop: Prop, var: str) -> str:
+def visibility(b: Builder, t: NodeType, var: str) -> str:
+    """The caller's visibility test for a node of ``t`` ('' for types feeds never write)."""
+    return predicate(var, b.scope) if t.label in SOURCED_LABELS else ""
+
+
+def prop_expr(t: NodeType, prop: Prop, var: str, scope: Scope) -> str:
+    """The stored property, or for a counted figure (``count_of``) the live count of the
+    related records this caller can see, so the figure always matches the list."""
     if prop.expr:
         return prop.expr.replace("{v}", var)
+    if not prop.count_of:
+        return f"{var}.{prop.property}"
+    rel = t.rel(prop.count_of)
+    assert rel is not None, prop.count_of
+    target = TYPES[rel.target]
+    other = f"{var}_{prop.name}"
+    test = predicate(other, scope) if target.label in SOURCED_LABELS else ""
+    return ("COUNT { " + rel.pattern(var, other, target.label)
+            + (f" WHERE {test}" if test else "") + " }")
+
+
+def scalar(prop: Prop, var: str) -> str:
+    """A property of a relationship (no counted figures there), as the answer carries it."""
+    return _output(prop, prop.expr.replace("{v}", var) if prop.expr else f"{var}.{prop.property}")
+
+
+def _scalar(t: NodeType, prop: Prop, var: str, scope: Scope) -> str:
+    """What the answer carries: temporal values as ISO text, and Int fields as integers (a
+    feed or an import may have stored 19000.0; the compiled answer bypasses GraphQL's own
+    serialisation, so the statement makes it an integer)."""
+    return _output(prop, prop_expr(t, prop, var, scope))
+
+
+def _output(prop: Prop, expr: str) -> str:
+    if prop.many:
+        return expr
     if prop.kind in (DATE, DATETIME):
-        return f"toString({var}.{prop.property})"
-    return f"{var}.{prop.property}"
+        return f"toString({expr})"
+    if prop.kind == INT and not prop.count_of:
+        return f"toInteger({expr})"
+    return expr
 
 
 def project(b: Builder, t: NodeType, var: str, fields: Fields, typed: bool = False) -> str:
-    """``var {key: expr, ...}`` for the selected fields of type ``t``, keyed by response key."""
+    """``var {key: expr, ...}`` for the selected fields of type ``t``, keyed by response key.
+
+    A field selected under a type condition for another type (``... on Vacancy``) is left out;
+    the first selection of a response key that applies to ``t`` wins (the GraphQL layer has
+    merged repeated selections of one key under one condition already)."""
     entries = [f"`__type`: '{t.name}'"] if typed else []
     seen: set[str] = set()
     for sel, path in fields:
@@ -124,7 +169,7 @@ def project(b: Builder, t: NodeType, var: str, fields: Fields, typed: bool = Fal
         prop = t.prop(sel.field)
         rel = t.rel(sel.field)
         if prop is not None:
-            entries.append(f"`{sel.key}`: {scalar(prop, var)}")
+            entries.append(f"`{sel.key}`: {_scalar(t, prop, var, b.scope)}")
         elif rel is not None and rel.connection:
             entries.append(f"`{sel.key}`: {nested.connection(b, var, t, rel, sel, path)}")
         elif rel is not None:
@@ -148,7 +193,7 @@ def relation(b: Builder, owner: str, t: NodeType, sel: Selection, path: Path) ->
     if not rel.many:
         return f"head(COLLECT {{ {text} RETURN {projection} LIMIT 1 }})"
     limit = b.param(path, ("first",), _nested_first)
-    order = order_by(target, var, sel.args.get("orderBy"))
+    order = order_by(target, var, sel.args.get("orderBy"), scope=b.scope)
     return (f"COLLECT {{ {text} WITH {var} ORDER BY {order} LIMIT {limit} "
             f"RETURN {projection} }}")
 
@@ -158,27 +203,85 @@ def _nested_first(value: Any) -> int:
 
 
 def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path) -> str:
-    """Visibility, the type's guard and the client's ``where``: ``compiler.where``."""
+    """Visibility (the caller's scope of TEST-mode feeds), the type's own guard (the lab's
+    drafts, ...) and the client's ``where``: ``compiler.where``."""
     return where_clause.compile_where(b, t, var, where, path)
 
 
-def order_by(t: NodeType, var: str, order: Any, reverse: bool = False,
-             score: bool = False, default: tuple[str, ...] = ()) -> str:
-    """ORDER BY from the (validated) enum values; the id breaks ties so pages are stable."""
-    parts: list[tuple[str, str]] = []
+class Key(NamedTuple):
+    """One sort key of a list: its expression, direction and whether it is never null."""
+
+    expr: str
+    direction: str
+    required: bool
+
+    def flipped(self) -> Key:
+        return self._replace(direction="DESC" if self.direction == "ASC" else "ASC")
+
+
+def sort_keys(t: NodeType, var: str, order: Any, score: bool = False,
+              scope: Scope = "public", default: tuple[str, ...] = ()) -> list[Key]:
+    """The keys of ORDER BY from the (validated) enum values; the id last breaks ties, so
+    every item has one place in the order (what keyset cursors rely on)."""
+    keys: list[Key] = []
     for item in order or []:
         prop = t.prop(str(item.get("field")))
         if prop is None or not prop.order:
             continue
         direction = "DESC" if item.get("direction") == "DESC" else "ASC"
-        parts.append((f"{var}.{prop.property}", direction))
-    if not parts:
+        keys.append(Key(prop_expr(t, prop, var, scope), direction,
+                        prop.required or bool(prop.count_of)))
+    if not keys:
         if score:
-            parts.append(("score", "DESC"))
-        parts += [(f"{var}.{name}", "ASC") for name in default or t.default_order]
-    parts.append((f"{var}.id", "ASC"))
-    flip = {"ASC": "DESC", "DESC": "ASC"}
-    return ", ".join(f"{expr} {flip[d] if reverse else d}" for expr, d in parts)
+            keys.append(Key("score", "DESC", True))
+        for name in default or t.default_order:
+            prop = t.prop(name)
+            keys.append(Key(f"{var}.{name}", "ASC", prop is not None and prop.required))
+    keys.append(Key(f"{var}.id", "ASC", True))
+    return keys
+
+
+def order_by(t: NodeType, var: str, order: Any, reverse: bool = False,
+             score: bool = False, scope: Scope = "public", default: tuple[str, ...] = ()) -> str:
+    keys = sort_keys(t, var, order, score, scope, default)
+    return ", ".join(f"{k.expr} {k.flipped().direction if reverse else k.direction}"
+                     for k in keys)
+
+
+def _beyond(key: Key, value: str, inclusive: bool) -> str:
+    """``key`` comes after ``value`` in its direction (Cypher sorts nulls last ascending and
+    first descending, so a null is after every value ascending and before it descending)."""
+    if key.required:
+        op = {"ASC": ">", "DESC": "<"}[key.direction] + ("=" if inclusive else "")
+        return f"{key.expr} {op} {value}"
+    if key.direction == "ASC":
+        return f"({key.expr} > {value} OR ({key.expr} IS NULL AND {value} IS NOT NULL))"
+    return f"({key.expr} < {value} OR ({key.expr} IS NOT NULL AND {value} IS NULL))"
+
+
+def _equal(key: Key, value: str) -> str:
+    if key.required:
+        return f"{key.expr} = {value}"
+    return f"({key.expr} = {value} OR ({key.expr} IS NULL AND {value} IS NULL))"
+
+
+def keyset(keys: list[Key], values: list[str], inclusive: bool = False) -> str:
+    """The items beyond the cursor's values in this order (at or beyond when ``inclusive``):
+    lexicographic over the keys, led by a plain bound on the first key when it is never null,
+    so the planner can seek its ordering index to the cursor instead of reading from the
+    start."""
+    terms: list[str] = []
+    for i, key in enumerate(keys):
+        last = i == len(keys) - 1
+        parts = [_equal(k, v) for k, v in zip(keys[:i], values[:i], strict=True)]
+        parts.append(_beyond(key, values[i], inclusive and last))
+        terms.append(" AND ".join(parts))
+    text = "(" + " OR ".join(f"({term})" if " AND " in term else term for term in terms) + ")"
+    lead = keys[0]
+    if lead.required and lead.expr != "score" and len(keys) > 1:
+        op = {"ASC": ">=", "DESC": "<="}[lead.direction]
+        text = f"{lead.expr} {op} {values[0]} AND {text}"
+    return text
 
 
 def _leading_required(t: NodeType, order: Any) -> str | None:
@@ -190,7 +293,7 @@ def _leading_required(t: NodeType, order: Any) -> str | None:
     """
     first = (order or [{}])[0].get("field") if order else t.default_order[0]
     prop = t.prop(str(first))
-    return prop.property if prop is not None and prop.required else None
+    return prop.property if prop is not None and prop.required and not prop.count_of else None
 
 
 def lucene_query(text: Any) -> str:
@@ -201,73 +304,134 @@ def lucene_query(text: Any) -> str:
     return " ".join(words) or '""'
 
 
-def compile_connection(t: NodeType, root: Selection) -> Plan:
-    """Total and one page in one statement: two ``CALL () {}`` subqueries over the same match."""
-    b = Builder()
+def _has_filter(where: Any) -> bool:
+    return isinstance(where, Mapping) and any(v is not None for v in where.values())
+
+
+def _cursor_value(field: str, index: int, count: int) -> Callable[[Any], Any]:
+    def value(args: Any) -> Any:
+        win = cursors.window(args)
+        assert win.cursor is not None
+        bound = cursors.fingerprint(field, args)
+        return cursors.decode(args.get(win.cursor), bound, count, win.cursor)[index]
+    return value
+
+
+def _page_size(args: Any) -> int:
+    return cursors.window(args).size + 1
+
+
+def _total(b: Builder, t: NodeType, source: str, filtered: bool) -> str:
+    """``total``: from the count store when nothing but visibility narrows the list (all
+    nodes of the label less the unpublished ones the caller may not see), else counted."""
+    if filtered:
+        return f"CALL () {{ {source} RETURN count(n) AS total }} "
+    if b.scope == "all" or t.label not in SOURCED_LABELS:
+        return f"CALL () {{ MATCH (n:{t.label}) RETURN count(n) AS total }} "
+    hidden = "" if b.scope == "public" else f" WHERE NOT {predicate('u', b.scope)}"
+    return (f"CALL () {{ MATCH (n:{t.label}) WITH count(n) AS labelled "
+            f"OPTIONAL MATCH (u:{t.label}:Unpublished){hidden} "
+            "WITH labelled, count(u) AS hidden RETURN labelled - hidden AS total } ")
+
+
+def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") -> Plan:
+    """One page (one row over, to tell whether there are more) and, only when selected, the
+    total and whether items lie on the cursor's other side, in one statement.
+
+    Each item carries ``__keys``, its sort-key values, from which the service makes its cursor;
+    each ``edges``/``nodes`` selection (under its response key) has its own projection."""
+    b = Builder(scope=scope)
     var = "n"
     args = root.args
     where = compile_where(b, t, var, args.get("where"), ())
     searching = args.get("search") is not None and t.fulltext_index is not None
+    win = cursors.window(args)
+    keys = sort_keys(t, var, args.get("orderBy"), searching, scope)
+    walk = [k.flipped() for k in keys] if win.reversed else keys
     if searching:
         query = b.param((), ("search",), lucene_query)
-        source = (f"CALL db.index.fulltext.queryNodes('{t.fulltext_index}', {query}) "
-                  f"YIELD node AS {var}, score WHERE {var}:{t.label}")
-        if where:
-            source += " AND " + where
-        page_source = source
+        head = (f"CALL db.index.fulltext.queryNodes('{t.fulltext_index}', {query}) "
+                f"YIELD node AS {var}, score WHERE {var}:{t.label}")
+        conditions = [where] if where else []
+        carried = f"{var}, score"
     else:
-        source = f"MATCH ({var}:{t.label})" + (f" WHERE {where}" if where else "")
+        head = f"MATCH ({var}:{t.label})"
         lead = _leading_required(t, args.get("orderBy"))
-        ordered = " AND ".join(x for x in (f"{var}.{lead} IS NOT NULL" if lead else "", where)
-                               if x)
-        page_source = f"MATCH ({var}:{t.label})" + (f" WHERE {ordered}" if ordered else "")
-    reverse = args.get("last") is not None and args.get("before") is None
-    order = order_by(t, var, args.get("orderBy"), reverse=reverse, score=searching)
-    skip = b.param((), (), cursors.window_skip)
-    limit = b.param((), (), cursors.window_limit)
-    node_fields: Fields = []
-    for edge_sel, edge_path in kids(root, ()):
-        if edge_sel.field == "edges":
-            for node_sel, node_path in kids(edge_sel, edge_path):
-                if node_sel.field == "node":
-                    node_fields += kids(node_sel, node_path)
-        elif edge_sel.field == "nodes":
-            node_fields += kids(edge_sel, edge_path)
-    projection = project(b, t, var, node_fields)
-    cypher = (
-        f"CALL () {{ {source} RETURN count({var}) AS total }} "
-        f"CALL () {{ {page_source} WITH {var}{', score' if searching else ''} ORDER BY {order} "
-        f"SKIP {skip} LIMIT {limit} RETURN collect({projection}) AS items }} "
-        "RETURN total, items"
+        conditions = [c for c in (f"{var}.{lead} IS NOT NULL" if lead else "", where) if c]
+        carried = var
+
+    def source(*extra: str) -> str:
+        both = [*conditions, *extra]
+        if not both:
+            return head
+        return head + (" AND " if searching else " WHERE ") + " AND ".join(both)
+
+    values: list[str] = []
+    if win.cursor is not None:
+        values = [b.param((), (), _cursor_value(root.field, i, len(keys)))
+                  for i in range(len(keys))]
+    page_source = source(keyset(walk, values)) if values else source()
+    limit = b.param((), (), _page_size)
+    order = ", ".join(f"{k.expr} {k.direction}" for k in walk)
+    item = _item(b, t, var, root, keys)
+    cypher = ""
+    if root.selects("totalCount"):
+        cypher += _total(b, t, source(), _has_filter(args.get("where")) or searching)
+    other = "null"
+    if values and root.selects("pageInfo"):
+        back = [k.flipped() for k in walk]
+        cypher += (f"CALL () {{ {source(keyset(back, values, inclusive=True))} "
+                   f"WITH {var} LIMIT 1 RETURN count({var}) > 0 AS other }} ")
+        other = "other"
+    cypher += (
+        f"CALL () {{ {page_source} WITH {carried} ORDER BY {order} LIMIT {limit} "
+        f"RETURN collect({item}) AS items }} "
+        f"RETURN {'total' if root.selects('totalCount') else 'null AS total'}, items, "
+        f"{other} AS other"
     )
     return b.plan(cypher)
 
 
-def _visible_where(t: NodeType, var: str) -> str:
-    rules = ([visible(var)] if t.label in SOURCED_LABELS else []) + (
-        [t.guard.replace("{v}", var)] if t.guard else [])
+def _item(b: Builder, t: NodeType, var: str, root: Selection, keys: list[Key]) -> str:
+    """One page item: its sort-key values, then a projection per ``nodes`` selection and per
+    ``node`` under each ``edges`` selection, each under its response key, so that aliases and
+    nested arguments of one never leak into another."""
+    entries = ["`__keys`: [" + ", ".join(k.expr for k in keys) + "]"]
+    for sel, path in kids(root, ()):
+        if sel.field == "nodes":
+            entries.append(f"`{sel.key}`: {project(b, t, var, kids(sel, path))}")
+        elif sel.field == "edges":
+            inner = [f"`{node.key}`: {project(b, t, var, kids(node, node_path))}"
+                     for node, node_path in kids(sel, path) if node.field == "node"]
+            entries.append(f"`{sel.key}`: {{{', '.join(inner)}}}")
+    return "{" + ", ".join(entries) + "}"
+
+
+def _visible_where(b: Builder, t: NodeType, var: str) -> str:
+    rules = [r for r in (visibility(b, t, var), t.guard.replace("{v}", var)) if r]
     return " WHERE " + " AND ".join(rules) if rules else ""
 
 
-def compile_by_id(t: NodeType, root: Selection) -> Plan:
-    b = Builder()
+def compile_by_id(t: NodeType, root: Selection, scope: Scope = "public") -> Plan:
+    b = Builder(scope=scope)
     node_id = b.param((), ("id",))
     projection = project(b, t, "n", kids(root, ()))
-    return b.plan(f"MATCH (n:{t.label} {{id: {node_id}}}){_visible_where(t, 'n')} "
+    return b.plan(f"MATCH (n:{t.label} {{id: {node_id}}}){_visible_where(b, t, 'n')} "
                   f"RETURN {projection} AS item")
 
 
-def compile_node(root: Selection) -> Plan:
+def compile_node(root: Selection, scope: Scope = "public") -> Plan:
     """Any type by id: one lookup per label (each on its id constraint), then a projection
     per label, so the node's type is found in the same statement that reads it."""
-    b = Builder()
+    b = Builder(scope=scope)
     node_id = b.param((), ("id",))
-    lookups = " UNION ".join(
-        f"MATCH (n:{t.label} {{id: {node_id}}}){_visible_where(t, 'n')} RETURN n"
-        for t in TYPES.values()
-    )
+    lookups = []
+    for t in TYPES.values():
+        lookups.append(f"MATCH (n:{t.label} {{id: {node_id}}}){_visible_where(b, t, 'n')} "
+                       "RETURN n")
     branches = " ".join(
         f"WHEN n:{t.label} THEN {project(b, t, 'n', kids(root, ()), typed=True)}"
         for t in TYPES.values()
     )
-    return b.plan(f"CALL () {{ {lookups} }} RETURN CASE {branches} END AS item LIMIT 1")
+    return b.plan(f"CALL () {{ {' UNION '.join(lookups)} }} "
+                  f"RETURN CASE {branches} END AS item LIMIT 1")

@@ -1,12 +1,17 @@
 """Discovery reads compiled like the rest: partners of partners, the shortest chain of
 partnerships, organisations similar to one. Each is one statement; the organisations in the
-answer are projected from the client's selection like any other read."""
+answer are projected from the client's selection like any other read.
+
+Visibility holds here as in every read: an organisation the caller may not see (synced only
+from a TEST-mode platform) is neither a start, an answer, nor a step or a shared partner on the
+way to one, so a hidden record changes no answer the caller can see."""
 
 from __future__ import annotations
 
 from civicgraph.compiler.cypher import Builder, Fields, Plan, kids, project
 from civicgraph.compiler.model import ORGANISATION
 from civicgraph.compiler.selection import Selection
+from civicgraph.compiler.visibility import Scope, predicate
 
 MAX_HOPS = 4
 MAX_CHAIN = 8
@@ -33,61 +38,78 @@ def _clamp(value: object, default: int, high: int) -> int:
     return max(1, min(high, number))
 
 
-def compile_reach(root: Selection) -> Plan:
+def _seen(var: str, scope: Scope, lead: str = " WHERE ") -> str:
+    test = predicate(var, scope)
+    return lead + test if test else ""
+
+
+def _path_seen(scope: Scope) -> str:
+    """Every organisation on ``path`` visible ('' when the caller sees all)."""
+    test = predicate("x", scope)
+    return f" AND all(x IN nodes(path) WHERE {test})" if test else ""
+
+
+def compile_reach(root: Selection, scope: Scope = "public") -> Plan:
     """Organisations within ``hops`` partnerships, each at its smallest distance."""
-    b = Builder()
+    b = Builder(scope=scope)
     start = b.param((), ("id",))
     hops = _clamp(root.args.get("hops"), 2, MAX_HOPS)
     limit = b.param((), ("first",), lambda v: 20 if v is None else int(v))
     item = _wrap(b, kids(root, ()), {"distance": "distance"}, "organisation", "n")
     return b.plan(
-        f"MATCH (o:Organisation {{id: {start}}}) "
-        f"MATCH path = (o)-[:PARTNERS_WITH*1..{hops}]-(n:Organisation) WHERE n <> o "
-        "WITH n, min(length(path)) AS distance "
+        f"MATCH (o:Organisation {{id: {start}}}){_seen('o', scope)} "
+        "CALL (o) { "
+        f"OPTIONAL MATCH path = (o)-[:PARTNERS_WITH*1..{hops}]-(n:Organisation) "
+        f"WHERE n <> o{_path_seen(scope)} "
+        "WITH n, min(length(path)) AS distance WHERE n IS NOT NULL "
         f"ORDER BY distance, n.name, n.id LIMIT {limit} "
-        f"RETURN collect({item}) AS items, true AS found"
+        f"RETURN collect({item}) AS items }} "
+        "RETURN items, true AS found"
     )
 
 
-def compile_chain(root: Selection) -> Plan:
+def compile_chain(root: Selection, scope: Scope = "public") -> Plan:
     """The shortest chain of partnerships (Cypher's shortestPath; no GDS needed)."""
-    b = Builder()
+    b = Builder(scope=scope)
     a = b.param((), ("from",))
     z = b.param((), ("to",))
     hops = _clamp(root.args.get("maxHops"), 6, MAX_CHAIN)
     item = _wrap(b, kids(root, ()), {"length": "length(path)"}, "organisations", "n",
                  list_of="nodes(path)")
     return b.plan(
-        f"MATCH (a:Organisation {{id: {a}}}) MATCH (z:Organisation {{id: {z}}}) "
-        f"OPTIONAL MATCH path = shortestPath((a)-[:PARTNERS_WITH*..{hops}]-(z)) "
+        f"MATCH (a:Organisation {{id: {a}}}){_seen('a', scope)} "
+        f"MATCH (z:Organisation {{id: {z}}}){_seen('z', scope)} "
+        f"OPTIONAL MATCH path = shortestPath((a)-[:PARTNERS_WITH*..{hops}]-(z))"
+        f"{_path_seen(scope).replace(' AND ', ' WHERE ', 1)} "
         f"RETURN CASE WHEN path IS NULL THEN null ELSE {item} END AS item"
     )
 
 
-def compile_similar(root: Selection) -> Plan:
+def compile_similar(root: Selection, scope: Scope = "public") -> Plan:
     """Organisations sharing fields, skills or partners with one, best score first.
 
     score = 2 x shared fields + 1 x shared skills + 1.5 x shared partners: a field is a broad
     capability, a skill a narrow one, a shared partner a sign of working in the same circle."""
-    b = Builder()
+    b = Builder(scope=scope)
     start = b.param((), ("id",))
     limit = b.param((), ("first",), lambda v: 10 if v is None else int(v))
     scalars = {"score": "score", "sharedFields": "f", "sharedSkills": "s",
                "sharedPartners": "p"}
     item = _wrap(b, kids(root, ()), scalars, "organisation", "n")
     return b.plan(
-        f"MATCH (o:Organisation {{id: {start}}}) "
-        "CALL (o) { "
+        f"MATCH (o:Organisation {{id: {start}}}){_seen('o', scope)} "
+        "CALL (o) { CALL (o) { "
         "MATCH (o)-[:IN_FIELD]->(:Field)<-[:IN_FIELD]-(n:Organisation) RETURN n, 'f' AS why "
         "UNION ALL "
         "MATCH (o)-[:HAS_SKILL]->(:Skill)<-[:HAS_SKILL]-(n:Organisation) RETURN n, 's' AS why "
         "UNION ALL "
         "MATCH (o)-[:PARTNERS_WITH]-(m:Organisation)-[:PARTNERS_WITH]-(n:Organisation) "
-        "WHERE m <> n RETURN n, 'p' AS why } "
-        "WITH o, n, why WHERE n <> o "
+        f"WHERE m <> n{_seen('m', scope, ' AND ')} RETURN n, 'p' AS why }} "
+        f"WITH o, n, why WHERE n <> o{_seen('n', scope, ' AND ')} "
         "WITH n, count(CASE WHEN why = 'f' THEN 1 END) AS f, "
         "count(CASE WHEN why = 's' THEN 1 END) AS s, count(CASE WHEN why = 'p' THEN 1 END) AS p "
         "WITH n, f, s, p, 2.0 * f + 1.0 * s + 1.5 * p AS score "
         f"ORDER BY score DESC, n.name, n.id LIMIT {limit} "
-        f"RETURN collect({item}) AS items, true AS found"
+        f"RETURN collect({item}) AS items }} "
+        "RETURN items, true AS found"
     )

@@ -64,6 +64,9 @@ class Prop:
     minimum: float | None = None
     meanings: tuple[str, ...] = ()
     """What each of ``choices`` means, in order: the enum's value descriptions."""
+    count_of: str = ""
+    """A figure no write stores: the live count of the (visible) records of the relationship
+    field of this name, computed by the statement that reads, filters or orders by it."""
     expr: str = ""
     """A value computed in the read (``{v}`` is the node's variable) rather than stored."""
     many: bool = False
@@ -117,7 +120,9 @@ class Rel:
 @dataclass(frozen=True)
 class RelFilter:
     """A filter on a relationship: in ``cypher``, ``{v}`` is replaced by the node's variable and
-    ``{p}`` by the parameter (plain replacement, so Cypher's own braces stay single)."""
+    ``{p}`` by the parameter (plain replacement, so Cypher's own braces stay single), and
+    ``{seen:x}`` by the caller's visibility test of the related record ``x`` (so a TEST-mode
+    record a caller cannot see never makes a filter match)."""
 
     name: str
     kind: str
@@ -200,7 +205,7 @@ ORGANISATION = NodeType(
      Prop("name", required=True, order=True), Prop("kind", KIND, required=True, order=True),
      Prop("region", required=True, order=True, max_length=100),
      Prop("description", max_length=LONG_TEXT_MAX), Prop("website"), Prop("businessId"),
-     Prop("partnerCount", INT, order=True, read_only=True)),
+     Prop("partnerCount", INT, order=True, read_only=True, count_of="partners")),
     (Rel("partners", "PARTNERS_WITH", "both", "Organisation"),
      Rel("vacancies", "OFFERED_BY", "in", "Vacancy"),
      Rel("trainingCourses", "OFFERED_BY", "in", "TrainingCourse"),
@@ -225,11 +230,14 @@ ORGANISATION = NodeType(
                "EXISTS { ({v})-[:HAS_SKILL]->(s:Skill) WHERE s.uri IN {p}.skills })",
                "Works in any of these fields or has any of these skills."),
      RelFilter("partnerOf", ID,
-               "EXISTS { ({v})-[:PARTNERS_WITH]-(:Organisation {id: {p}}) }",
+               "EXISTS { ({v})-[:PARTNERS_WITH]-({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Is a direct partner of the organisation with this id."),
-     RelFilter("hasPartners", "Boolean", _exists("({v})-[:PARTNERS_WITH]-(:Organisation)"),
+     RelFilter("hasPartners", "Boolean", _exists("({v})-[:PARTNERS_WITH]-({v}_r:Organisation) "
+                                                 "WHERE {seen:{v}_r}"),
                "Has (true) or has no (false) partners."),
-     RelFilter("hasVacancies", "Boolean", _exists("({v})<-[:OFFERED_BY]-(:Vacancy)"),
+     RelFilter("hasVacancies", "Boolean", _exists("({v})<-[:OFFERED_BY]-({v}_r:Vacancy) "
+                                                  "WHERE {seen:{v}_r}"),
                "Offers (true) or offers no (false) vacancies.")),
     fulltext_index="organisation_text",
     description="An organisation of the ecosystem; `kind` names which one.",
@@ -296,7 +304,8 @@ VACANCY = NodeType(
     (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
      Rel("skills", "REQUIRES", "out", "Skill"), _sources()),
-    (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
+    (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id."),
      RelFilter("skill", STRING, "EXISTS { ({v})-[:REQUIRES]->(:Skill {uri: {p}}) }",
                "Requires the skill with this URI."),
@@ -320,7 +329,8 @@ TRAINING_COURSE = NodeType(
      Rel("skills", "TEACHES", "out", "Skill"), _sources()),
     (RelFilter("skill", STRING, "EXISTS { ({v})-[:TEACHES]->(:Skill {uri: {p}}) }",
                "Teaches the skill with this URI."),
-     RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->(:Organisation {id: {p}}) }",
+     RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
+               "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id.")),
     default_order=("title",),
     description="A training course offered by an organisation.",

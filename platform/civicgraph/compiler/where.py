@@ -21,7 +21,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from civicgraph.compiler.model import TYPES, NodeType, Prop, Rel
-from civicgraph.compiler.visibility import SOURCED_LABELS, visible
+from civicgraph.compiler.visibility import predicate
 
 if TYPE_CHECKING:
     from civicgraph.compiler.cypher import Builder, Path
@@ -35,19 +35,29 @@ COUNT_SUFFIX = "Count"
 SINGLE_SUFFIX = "Where"
 
 
-def access(t: NodeType, var: str) -> list[str]:
-    """Who may see a node of ``t``: the feeds' visibility and the type's guard."""
-    rules = [visible(var)] if t.label in SOURCED_LABELS else []
+def access(b: Builder, t: NodeType, var: str) -> list[str]:
+    """Who may see a node of ``t``: the caller's visibility of feeds and the type's guard."""
+    from civicgraph.compiler import cypher  # the statement builder imports this module
+
+    shown = cypher.visibility(b, t, var)
+    rules = [shown] if shown else []
     if t.guard:
         rules.append(t.guard.replace("{v}", var))
     return rules
+
+
+def _seen(b: Builder, text: str) -> str:
+    """A hand-written relationship filter's ``{seen:var}``: the caller's visibility there."""
+    from civicgraph.compiler import cypher
+
+    return cypher._SEEN.sub(lambda m: predicate(m[1], b.scope) or "true", text)
 
 
 def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path,
                   at: tuple[Any, ...] = ("where",)) -> str:
     """The access rules of ``t`` AND the client's ``where`` (found at ``at`` in the
     arguments of the selection at ``path``)."""
-    return " AND ".join(access(t, var) + _conditions(b, t, var, where, path, at))
+    return " AND ".join(access(b, t, var) + _conditions(b, t, var, where, path, at))
 
 
 def _conditions(b: Builder, t: NodeType, var: str, where: Any, path: Path,
@@ -73,11 +83,15 @@ def _conditions(b: Builder, t: NodeType, var: str, where: Any, path: Path,
             continue
         prop = _prop(t, key, props)
         if prop is not None and isinstance(value, Mapping):
+            from civicgraph.compiler import cypher
+
+            expr = (f"{var}.{prop.property}" if props is not None
+                    else cypher.prop_expr(t, prop, var, b.scope))
             for op in sorted(value):
                 if value[op] is None or op not in OPERATORS:
                     continue
                 param = b.param(path, (*here, op))
-                predicates.append(f"{var}.{prop.property} {OPERATORS[op]} {param}")
+                predicates.append(f"{expr} {OPERATORS[op]} {param}")
             continue
         if props is not None:
             continue
@@ -88,7 +102,7 @@ def _conditions(b: Builder, t: NodeType, var: str, where: Any, path: Path,
 def _prop(t: NodeType, key: str, props: tuple[Prop, ...] | None) -> Prop | None:
     found = (next((p for p in props if p.name == key), None) if props is not None
              else t.prop(key))
-    if found is None or found.expr or found.many or not found.filter:
+    if found is None or found.many or not found.filter:
         return None
     return found
 
@@ -110,7 +124,7 @@ def _relationship(b: Builder, t: NodeType, var: str, key: str, value: Any, path:
     rel_filter = t.rel_filter(key)
     if rel_filter is not None:
         param = b.param(path, here)
-        return [rel_filter.cypher.replace("{v}", var).replace("{p}", param)]
+        return [_seen(b, rel_filter.cypher.replace("{v}", var).replace("{p}", param))]
     return []
 
 
@@ -132,7 +146,7 @@ def _quantified(b: Builder, rel: Rel, owner: str, quantifier: str, value: Any, p
     else:
         condition = _conditions(b, target, var, value, path, here)
     matched = " AND ".join(condition) or "true"
-    seen = " AND ".join(access(target, var)) or "true"
+    seen = " AND ".join(access(b, target, var)) or "true"
     if quantifier == "some":
         return f"EXISTS {{ MATCH {pattern} WHERE {seen} AND {matched} }}"
     if quantifier == "none":
@@ -149,7 +163,7 @@ def _count(b: Builder, rel: Rel, owner: str, value: Mapping[str, Any], path: Pat
         if value[op] is None or op not in OPERATORS:
             continue
         pattern, var, _rvar, target = _match(b, rel, owner)
-        seen = " AND ".join(access(target, var)) or "true"
+        seen = " AND ".join(access(b, target, var)) or "true"
         param = b.param(path, (*here, op))
         predicates.append(f"COUNT {{ MATCH {pattern} WHERE {seen} }} {OPERATORS[op]} {param}")
     return predicates

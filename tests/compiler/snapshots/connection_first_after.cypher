@@ -6,16 +6,22 @@
 //       edges { cursor node { name } }
 //     }
 //   }
-// Variables: {"after": "b2Zmc2V0OjE="}
+// Variables: {"after": "WzEsImVlZTFkYjY4YzIxMWNlNzciLFsiT3JnIEIiLCIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMGIiXV0"}
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerPlatform": null, "p0": 2, "p1": 2}
+// Parameters: {"p0": "Org B", "p1": "00000000-0000-0000-0000-00000000000b", "p2": 3}
 CALL () {
   MATCH (n:Organisation)
-  WHERE ($admin OR NOT EXISTS { (n)-[:SOURCED_FROM]->(:PartnerPlatform) } OR EXISTS { (n)-[:SOURCED_FROM]->(vp:PartnerPlatform) WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform OR vp.clientId = $callerClient })
-  RETURN count(n) AS total }
+  WITH count(n) AS labelled OPTIONAL MATCH (u:Organisation:Unpublished)
+  WITH labelled, count(u) AS hidden
+  RETURN labelled - hidden AS total }
 CALL () {
   MATCH (n:Organisation)
-  WHERE n.name IS NOT NULL AND ($admin OR NOT EXISTS { (n)-[:SOURCED_FROM]->(:PartnerPlatform) } OR EXISTS { (n)-[:SOURCED_FROM]->(vp:PartnerPlatform) WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform OR vp.clientId = $callerClient })
-  WITH n ORDER BY n.name ASC, n.id ASC SKIP $p0 LIMIT $p1
-  RETURN collect(n {`name`: n.name}) AS items }
-RETURN total, items
+  WHERE n.name IS NOT NULL AND NOT n:Unpublished AND n.name <= $p0 AND (n.name < $p0 OR (n.name = $p0 AND n.id <= $p1))
+  WITH n LIMIT 1
+  RETURN count(n) > 0 AS other }
+CALL () {
+  MATCH (n:Organisation)
+  WHERE n.name IS NOT NULL AND NOT n:Unpublished AND n.name >= $p0 AND (n.name > $p0 OR (n.name = $p0 AND n.id > $p1))
+  WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p2
+  RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`name`: n.name}}}) AS items }
+RETURN total, items, other AS other

@@ -7,21 +7,18 @@
 //     }
 //   }
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerPlatform": null, "p0": 0, "p1": 5, "p2": 20}
+// Parameters: {"p0": 6, "p1": 20}
 CALL () {
   MATCH (n:Vacancy)
-  WHERE ($admin OR NOT EXISTS { (n)-[:SOURCED_FROM]->(:PartnerPlatform) } OR EXISTS { (n)-[:SOURCED_FROM]->(vp:PartnerPlatform) WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform OR vp.clientId = $callerClient })
-  RETURN count(n) AS total }
-CALL () {
-  MATCH (n:Vacancy)
-  WHERE ($admin OR NOT EXISTS { (n)-[:SOURCED_FROM]->(:PartnerPlatform) } OR EXISTS { (n)-[:SOURCED_FROM]->(vp:PartnerPlatform) WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform OR vp.clientId = $callerClient })
-  WITH n ORDER BY n.salaryMax DESC, n.postedAt ASC, n.id ASC SKIP $p0 LIMIT $p1
-  RETURN collect(n {`title`: n.title, `salaryMax`: n.salaryMax, `postedAt`: toString(n.postedAt), `organisation`: head(COLLECT {
-      MATCH (n)-[:OFFERED_BY]->(n1:Organisation)
-      WHERE ($admin OR NOT EXISTS { (n1)-[:SOURCED_FROM]->(:PartnerPlatform) } OR EXISTS { (n1)-[:SOURCED_FROM]->(vp:PartnerPlatform) WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform OR vp.clientId = $callerClient })
-      RETURN n1 {`name`: n1.name, `partners`: COLLECT {
-          MATCH (n1)-[:PARTNERS_WITH]-(n2:Organisation)
-          WHERE ($admin OR NOT EXISTS { (n2)-[:SOURCED_FROM]->(:PartnerPlatform) } OR EXISTS { (n2)-[:SOURCED_FROM]->(vp:PartnerPlatform) WHERE vp.mode = 'PRODUCTION' OR vp.id = $callerPlatform OR vp.clientId = $callerClient })
-          WITH n2 ORDER BY n2.partnerCount DESC, n2.id ASC LIMIT $p2
-          RETURN n2 {`name`: n2.name} }} LIMIT 1 })}) AS items }
-RETURN total, items
+  WHERE NOT n:Unpublished
+  WITH n ORDER BY n.salaryMax DESC, n.postedAt ASC, n.id ASC LIMIT $p0
+  RETURN collect({`__keys`: [n.salaryMax, n.postedAt, n.id], `nodes`: n {`title`: n.title, `salaryMax`: toInteger(n.salaryMax), `postedAt`: toString(n.postedAt), `organisation`: head(COLLECT {
+        MATCH (n)-[:OFFERED_BY]->(n1:Organisation)
+        WHERE NOT n1:Unpublished
+        RETURN n1 {`name`: n1.name, `partners`: COLLECT {
+            MATCH (n1)-[:PARTNERS_WITH]-(n2:Organisation)
+            WHERE NOT n2:Unpublished
+            WITH n2 ORDER BY COUNT { (n2)-[:PARTNERS_WITH]-(n2_partnerCount:Organisation)
+              WHERE NOT n2_partnerCount:Unpublished } DESC, n2.id ASC LIMIT $p1
+            RETURN n2 {`name`: n2.name} }} LIMIT 1 })}}) AS items }
+RETURN null AS total, items, null AS other

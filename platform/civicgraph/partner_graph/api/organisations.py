@@ -7,9 +7,11 @@ from typing import Any
 
 import graphene
 
+from civicgraph.api.compiled import payload_records
 from civicgraph.api.context import ctx
 from civicgraph.api.model_types import Date
 from civicgraph.api.tasks import TaskRun, task_run
+from civicgraph.partner_graph.api.queries import viewer
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind
 from civicgraph.partner_graph.service import organisations as service
 
@@ -30,7 +32,7 @@ class RegisterOrganisation(graphene.Mutation):
     organisation = graphene.Field(Organisation, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> RegisterOrganisation:
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         kind = input.get("kind")
         organisation = service.register(
             ctx(info).graph,
@@ -39,7 +41,9 @@ class RegisterOrganisation(graphene.Mutation):
             region=input.get("region"),
             description=input.get("description"),
         )
-        return RegisterOrganisation(organisation=organisation)
+        # The answer is compiled from the client's selection (api.compiled.payload_records).
+        return payload_records(info, viewer(info), "Organisation",
+                               {"organisation": organisation["id"]})
 
 
 class LinkPartners(graphene.Mutation):
@@ -56,10 +60,12 @@ class LinkPartners(graphene.Mutation):
     created = graphene.Boolean(required=True, description="False when they were already partners.")
 
     @staticmethod
-    def mutate(root: Any, info: Any, a: str, b: str, since: Any = None) -> LinkPartners:
+    def mutate(root: Any, info: Any, a: str, b: str, since: Any = None) -> dict[str, Any]:
         context = ctx(info)
         linked = service.link_partners(context.graph, a, b, since, principal=context.principal)
-        return LinkPartners(**linked)
+        records = payload_records(info, viewer(info), "Organisation",
+                                  {"a": linked["a"]["id"], "b": linked["b"]["id"]})
+        return {**linked, **records}
 
 
 class OrganisationMutations(graphene.ObjectType):

@@ -11,15 +11,13 @@ from civicgraph.api.compiled import Compiled, compiled, compiled_all
 from civicgraph.api.context import ctx
 from civicgraph.api.limits import page_max
 from civicgraph.api.selection import document_key, root_selection
+from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import Visibility
 from civicgraph.core.errors import NotFound
 from civicgraph.partner_graph.api.types import (
     CONNECTIONS,
     OBJECTS,
-    Connection,
-    Edge,
     Node,
-    PageInfo,
     connection_args,
 )
 from civicgraph.partner_graph.service import reads as service
@@ -36,24 +34,34 @@ def viewer(info: Any) -> Visibility:
     return service.viewer_for(ctx(info).principal)
 
 
-def to_connection(page: service.Page) -> Connection:
-    items = compiled_all(page.items)
-    edges = [Edge(service.encode_cursor(page.offset + i), item)
-             for i, item in enumerate(items)]
-    info = PageInfo(
-        has_next_page=page.offset + len(page.items) < page.total,
-        has_previous_page=page.offset > 0,
-        start_cursor=edges[0].cursor if edges else None,
-        end_cursor=edges[-1].cursor if edges else None,
-    )
-    return Connection(edges=edges, total_count=page.total, page_info=info, nodes=items)
+def to_connection(root: Selection, page: service.Page) -> dict[str, Any]:
+    """The connection keyed by the client's response keys: each ``edges`` and ``nodes``
+    selection gets the projection the statement made for it (compiler.cypher._item)."""
+    out: dict[str, Any] = {}
+    for sel in root.children:
+        if sel.field == "edges":
+            nodes = [n.key for n in sel.children if n.field == "node"]
+            out[sel.key] = [{"cursor": mark, **{key: Compiled(item[sel.key][key])
+                                                 for key in nodes}}
+                            for mark, item in zip(page.cursors, page.items, strict=True)]
+        elif sel.field == "nodes":
+            out[sel.key] = [Compiled(item[sel.key]) for item in page.items]
+        elif sel.field == "pageInfo":
+            out[sel.key] = {
+                "hasNextPage": page.has_next, "hasPreviousPage": page.has_previous,
+                "startCursor": page.cursors[0] if page.cursors else None,
+                "endCursor": page.cursors[-1] if page.cursors else None}
+        elif sel.field == "totalCount":
+            out[sel.key] = page.total
+    return out
 
 
 def _connection_resolver(type_name: str) -> Any:
-    def resolve(root: Any, info: Any, **kwargs: Any) -> Connection:
-        page = service.connection(ctx(info).graph, type_name, root_selection(info),
+    def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
+        selection = root_selection(info)
+        page = service.connection(ctx(info).graph, type_name, selection,
                                   page_max(info), document_key(info), viewer(info))
-        return to_connection(page)
+        return to_connection(selection, page)
     return resolve
 
 
@@ -147,14 +155,17 @@ class PartnerGraphQueries(graphene.ObjectType):
     @staticmethod
     def resolve_partners_of_partners(root: Any, info: Any, **kwargs: Any) -> list[Compiled]:
         return compiled_all(service.reach(
-            ctx(info).graph, root_selection(info), page_max(info), document_key(info)))
+            ctx(info).graph, root_selection(info), page_max(info), document_key(info),
+            viewer(info)))
 
     @staticmethod
     def resolve_partnership_chain(root: Any, info: Any, **kwargs: Any) -> dict[str, Any] | None:
-        return compiled(service.chain(ctx(info).graph, root_selection(info), document_key(info)))
+        return compiled(service.chain(ctx(info).graph, root_selection(info), document_key(info),
+                                      viewer(info)))
 
     @staticmethod
     def resolve_similar_organisations(root: Any, info: Any,
                                       **kwargs: Any) -> list[Compiled]:
         return compiled_all(service.similar(
-            ctx(info).graph, root_selection(info), page_max(info), document_key(info)))
+            ctx(info).graph, root_selection(info), page_max(info), document_key(info),
+            viewer(info)))

@@ -21,16 +21,20 @@ from civicgraph.core.graph import Graph
 
 @dataclass(frozen=True)
 class Page:
-    """A page of a connection: items in order and the offset of the first one."""
+    """A page of a connection: its items in order, each with its cursor; the total when it was
+    selected (None otherwise: it is not computed); whether items lie before and after it."""
 
-    total: int
+    total: int | None
     items: list[dict[str, Any]]
-    offset: int
+    cursors: list[str]
+    has_previous: bool
+    has_next: bool
 
 
 def _plan(kind: str, root: Selection, document: Hashable | None,
-          compile_plan: Callable[[], Plan]) -> Plan:
-    key = None if document is None else (document, kind, root.key, shape(root))
+          compile_plan: Callable[[], Plan], viewer: Visibility = PUBLIC) -> Plan:
+    # The visibility predicate's text depends on the caller's scope: one plan per scope.
+    key = None if document is None else (document, kind, viewer.scope, root.key, shape(root))
     return PLANS.get(key, compile_plan)
 
 
@@ -41,32 +45,39 @@ def _run(graph: Graph, plan: Plan, root: Selection, viewer: Visibility) -> list[
 
 def connection(graph: Graph, type_name: str, root: Selection,
                document: Hashable | None = None,
-          viewer: Visibility = PUBLIC) -> Page:
+               viewer: Visibility = PUBLIC) -> Page:
     node_type = TYPES[type_name]
     window = cursors.window(root.args)
     plan = _plan("connection:" + type_name, root, document,
-                 lambda: compile_connection(node_type, root))
+                 lambda: compile_connection(node_type, root, viewer.scope), viewer)
     row = _run(graph, plan, root, viewer)[0]
-    total = int(row["total"])
     items = [dict(item) for item in row["items"]]
+    more = len(items) > window.size
+    items = items[:window.size]
     if window.reversed:
         items.reverse()
-        return Page(total, items, max(0, total - len(items)))
-    return Page(total, items, window.skip)
+    other = bool(row["other"]) if window.cursor is not None else False
+    bound = cursors.fingerprint(root.field, root.args)
+    marks = [cursors.encode(bound, item.pop("__keys")) for item in items]
+    total = None if row["total"] is None else int(row["total"])
+    if window.reversed:
+        return Page(total, items, marks, has_previous=more, has_next=other)
+    return Page(total, items, marks, has_previous=other, has_next=more)
 
 
 def by_id(graph: Graph, type_name: str, root: Selection,
           document: Hashable | None = None,
           viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
     node_type = TYPES[type_name]
-    plan = _plan("id:" + type_name, root, document, lambda: compile_by_id(node_type, root))
+    plan = _plan("id:" + type_name, root, document,
+                 lambda: compile_by_id(node_type, root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     return dict(records[0]["item"]) if records else None
 
 
 def node(graph: Graph, root: Selection, document: Hashable | None = None,
          viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
-    plan = _plan("node", root, document, lambda: compile_node(root))
+    plan = _plan("node", root, document, lambda: compile_node(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     return dict(records[0]["item"]) if records and records[0]["item"] is not None else None
 
@@ -75,7 +86,8 @@ def reach(graph: Graph, root: Selection,
           document: Hashable | None = None,
           viewer: Visibility = PUBLIC) -> list[dict[str, Any]] | None:
     """Partners of partners; None when the starting organisation does not exist."""
-    plan = _plan("reach", root, document, lambda: discovery.compile_reach(root))
+    plan = _plan("reach", root, document,
+                 lambda: discovery.compile_reach(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     return [dict(i) for i in records[0]["items"]] if records else None
 
@@ -84,7 +96,8 @@ def chain(graph: Graph, root: Selection,
           document: Hashable | None = None,
           viewer: Visibility = PUBLIC) -> tuple[bool, dict[str, Any] | None]:
     """(both organisations exist, the chain or None when they are not connected)."""
-    plan = _plan("chain", root, document, lambda: discovery.compile_chain(root))
+    plan = _plan("chain", root, document,
+                 lambda: discovery.compile_chain(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     if not records:
         return False, None
@@ -95,6 +108,7 @@ def chain(graph: Graph, root: Selection,
 def similar(graph: Graph, root: Selection,
             document: Hashable | None = None,
           viewer: Visibility = PUBLIC) -> list[dict[str, Any]] | None:
-    plan = _plan("similar", root, document, lambda: discovery.compile_similar(root))
+    plan = _plan("similar", root, document,
+                 lambda: discovery.compile_similar(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     return [dict(i) for i in records[0]["items"]] if records else None

@@ -22,7 +22,6 @@ from civicgraph.partner_graph.cypher import reads as repo
 
 Page = repo.Page
 SEARCH_MAX = 200
-encode_cursor = cursors.encode_cursor
 
 
 def viewer_for(principal: Principal) -> Visibility:
@@ -37,7 +36,9 @@ def viewer_for(principal: Principal) -> Visibility:
 
 
 def check_page_args(args: Mapping[str, Any], page_max: int) -> None:
-    """Page sizes within 0..page_max, and cursors this API gave out."""
+    """Page sizes within 0..page_max and a consistent pair of page arguments; the cursor itself
+    is decoded (and refused when forged or from another list) as the statement's parameters
+    are filled, before anything runs."""
     for name in ("first", "last"):
         value = args.get(name)
         if value is not None and not 0 <= int(value) <= page_max:
@@ -79,29 +80,31 @@ def _hops(args: Mapping[str, Any], name: str, high: int) -> None:
 
 
 def reach(graph: Graph, root: Selection, page_max: int,
-          document: Hashable | None = None) -> list[dict[str, Any]]:
+          document: Hashable | None = None, viewer: Visibility = PUBLIC) -> list[dict[str, Any]]:
     _hops(root.args, "hops", MAX_HOPS)
     check_page_args(root.args, page_max)
-    found = repo.reach(graph, root, document)
+    found = repo.reach(graph, root, document, viewer)
     if found is None:
         raise NotFound(f"no organisation with id {root.args.get('id')}", field="id")
     return found
 
 
-def chain(graph: Graph, root: Selection, document: Hashable | None = None) -> dict[str, Any] | None:
+def chain(graph: Graph, root: Selection, document: Hashable | None = None,
+          viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
     _hops(root.args, "maxHops", MAX_CHAIN)
     if root.args.get("from") == root.args.get("to"):
         raise BadInput("from and to are the same organisation", field="to")
-    exists, found = repo.chain(graph, root, document)
+    exists, found = repo.chain(graph, root, document, viewer)
     if not exists:
         raise NotFound("from or to names no organisation", field="from")
     return found
 
 
 def similar(graph: Graph, root: Selection, page_max: int,
-            document: Hashable | None = None) -> list[dict[str, Any]]:
+            document: Hashable | None = None,
+            viewer: Visibility = PUBLIC) -> list[dict[str, Any]]:
     check_page_args(root.args, page_max)
-    found = repo.similar(graph, root, document)
+    found = repo.similar(graph, root, document, viewer)
     if found is None:
         raise NotFound(f"no organisation with id {root.args.get('id')}", field="id")
     return found
