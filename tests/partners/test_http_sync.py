@@ -172,6 +172,43 @@ def test_a_killed_worker_resumes_from_its_cursor_without_duplicates(
             assert server.answers(f"/big?page={page}") == [200]
 
 
+def test_beat_resumes_a_sync_whose_worker_died_without_a_trigger(
+        graph: Graph, services: dict[str, Any], worker: devstack.Service) -> None:
+    """A worker killed mid-sync: once its heartbeat is older than RESUME_AFTER, beat's
+    due-feeds check (sent to the real worker, as beat sends it every minute) resumes the run
+    under a new lease, from its cursor, with no one asking."""
+    queue = f"partners-resume-{os.getpid()}"
+    with serving() as server:
+        server.feeds["resume"] = [[posting(p * 5 + i) for i in range(5)] for p in range(6)]
+        server.delay = 0.8
+        platform = partner_platforms.register(
+            graph, name="resume-board", kind="JOB_BOARD", connector="schemaorg-jobposting",
+            transport="HTTP", location=server.url("resume"), schedule_seconds=0)
+        doomed = own_worker(services, queue, "resume-a")
+        try:
+            run = partner_sync.request_sync(graph, queue_on(queue), "resume-board")
+            wait_for(lambda: run_row(graph, run["id"])["created"] >= 10, timeout=60)
+            doomed.kill()
+        finally:
+            doomed.stop()
+        assert run_row(graph, run["id"])["status"] == "RUNNING"
+        server.delay = 0.0
+        # Time passes: the dead worker's heartbeat is now older than RESUME_AFTER.
+        graph.run("MATCH (r:SyncRun {id: $id}) SET r.heartbeatAt = r.heartbeatAt - $age",
+                  {"id": run["id"], "age": partner_sync.RESUME_AFTER + dt.timedelta(seconds=5)},
+                  write=True)
+        started = create_celery(load_settings()).send_task(SYNC_DUE_PARTNER_FEEDS).get(timeout=60)
+        assert started == [run["id"]]
+        wait_for(lambda: run_row(graph, run["id"])["status"] == "SUCCEEDED", timeout=90)
+        final = run_row(graph, run["id"])
+        assert (final["created"], final["seen"], final["lease"], final["attempts"]) == (
+            30, 30, 2, 2)
+        keys = graph.run("MATCH (v:Vacancy)-[:SOURCED_FROM]->(:PartnerPlatform {id: $id}) "
+                         "RETURN count(v) AS n, count(DISTINCT v.syncKey) AS distinct",
+                         {"id": platform["id"]})[0]
+        assert (keys["n"], keys["distinct"]) == (30, 30)
+
+
 def test_beat_task_syncs_due_platforms(graph: Graph, worker: devstack.Service) -> None:
     from civicgraph.workers.celery_app import celery_app
 

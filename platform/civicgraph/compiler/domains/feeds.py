@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from civicgraph.compiler.model import _COMMON, DATETIME, INT, NodeType, Prop, Rel
 
-RUN_STATUSES = ("QUEUED", "RUNNING", "SUCCEEDED", "FAILED")
+RUN_STATUSES = ("QUEUED", "RUNNING", "SUCCEEDED", "PARTIAL", "FAILED")
 TRIGGERS = ("MANUAL", "SCHEDULE", "PUSH")
 
 
@@ -24,12 +24,18 @@ SYNC_RUN = NodeType(
     (*_COMMON,
      Prop("status", required=True, order=True, read_only=True, choices=RUN_STATUSES,
           meanings=("Asked for; no worker has started it.", "A worker is syncing it.",
-                    "Finished: every page read.", "Stopped with an error (see error).")),
+                    "Finished: every page read.",
+                    "Stopped after some batches landed (see error).",
+                    "Stopped with an error (see error).")),
      Prop("trigger", read_only=True, choices=TRIGGERS,
           meanings=("Asked for by a person or client.", "Started by the schedule.",
                     "Records pushed to the webhook.")),
      _count("seen"), _count("created"), _count("updated"), _count("unchanged"),
      _count("withdrawn"), _count("quarantined"), _count("pagesNotModified"),
+     _count("duplicates", "Records whose key appeared again in the feed."),
+     _count("warnings", "Values cut to the model's limit (see notes)."),
+     Prop("notes", many=True, filter=False, read_only=True,
+          description="The first 50 duplicate keys and cut values, in words."),
      _count("durationMs"),
      _count("attempts", "More than 1 when resumed after a crash."),
      Prop("error", read_only=True, filter=False),
@@ -50,7 +56,9 @@ QUARANTINED_RECORD = NodeType(
     (*_COMMON, Prop("key", read_only=True), Prop("reason", required=True, read_only=True),
      Prop("raw", required=True, read_only=True, filter=False,
           description="The record as received, as JSON."),
-     Prop("at", DATETIME, order=True, read_only=True)),
+     Prop("at", DATETIME, order=True, read_only=True),
+     Prop("runId", "ID", read_only=True, deprecated="Use run { id }."),
+     Prop("platformId", "ID", read_only=True, deprecated="Use run { platform { id } }.")),
     (Rel("run", "QUARANTINED", "in", "SyncRun", many=False),),
     default_order=("at",),
     guard="$admin",
