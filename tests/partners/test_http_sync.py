@@ -34,7 +34,7 @@ SYNC = "mutation S($p: String!) { syncPartnerFeed(platform: $p) { run { id statu
 RUN = """query Q($id: ID!) { syncRun(id: $id) { id status seen created updated unchanged
   withdrawn quarantined pagesNotModified attempts durationMs error } }"""
 VACANCY = """query V($id: ID!) { vacancy(id: $id) { title status
-  sources { platform key fetchedAt hash } } }"""
+  sources(first: 5) { edges { key fetchedAt hash node { name } } } } }"""
 
 
 def finished_run(client: FlaskClient, run_id: str) -> dict[str, Any]:
@@ -89,8 +89,8 @@ def test_http_feed_through_a_worker(client: FlaskClient, admin_client: FlaskClie
         partner_platforms.promote(graph, platform["id"], OPERATOR)
         shown = gql(client, VACANCY, {"id": vacancy_id})["data"]["vacancy"]
         assert shown["title"] == "Job 0" and shown["status"] == "OPEN"
-        [source] = shown["sources"]
-        assert source["platform"] == "feed-board" and source["key"] == "JOB-00000"
+        [source] = shown["sources"]["edges"]
+        assert source["node"]["name"] == "feed-board" and source["key"] == "JOB-00000"
         assert len(source["hash"]) == 64 and source["fetchedAt"]
 
         # Re-sync: every page answers 304 to its ETag; nothing is written.
