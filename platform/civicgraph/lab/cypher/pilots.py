@@ -57,14 +57,17 @@ def get(graph: Graph, pilot_id: str) -> dict[str, Any] | None:
     return dict(records[0]["pilot"]) if records else None
 
 
-def involve(graph: Graph, pilot_id: str, organisation_id: str, role: str) -> bool:
+def involve(graph: Graph, pilot_id: str, organisation_id: str, role: str
+            ) -> dict[str, Any] | None:
+    """Involve the organisation and answer the pilot as it now is, in the same statement."""
     records = graph.run(
         "MATCH (pl:Pilot {id: $pilot}) MATCH (o:Organisation {id: $org}) "
-        "MERGE (pl)-[i:INVOLVES]->(o) SET i.role = $role RETURN true AS ok",
+        "MERGE (pl)-[i:INVOLVES]->(o) SET i.role = $role "
+        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
         {"pilot": pilot_id, "org": organisation_id, "role": role},
         write=True,
     )
-    return bool(records)
+    return dict(records[0]["pilot"]) if records else None
 
 
 def set_operating_model(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
@@ -95,73 +98,50 @@ def add_measure(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
     return dict(records[0]["measure"]) if records else None
 
 
-def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str) -> bool:
+def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str
+                 ) -> dict[str, Any] | None:
+    """Set the baseline and answer the measure's pilot as it now is, in the same statement."""
     records = graph.run(
-        "MATCH (m:OutcomeMeasure {id: $id}) SET m.baseline = $baseline, "
-        + touched("m", AT) + " RETURN true AS ok",
+        "MATCH (m:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) SET m.baseline = $baseline, "
+        + touched("m", AT) + " RETURN " + PILOT + " AS pilot",
         {"id": measure_id, "baseline": baseline, "at": at},
         write=True,
     )
-    return bool(records)
+    return dict(records[0]["pilot"]) if records else None
 
 
-def measure_scope(graph: Graph, measure_id: str, organisation_id: str | None) -> bool | None:
-    """None when the measure does not exist; else whether the organisation is in its pilot."""
+def record_measurement(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """Record a measurement when the caller may (staff, or an organisation the pilot involves).
+
+    The scope is decided in the statement that writes, so one transaction both checks and
+    records. None when the measure does not exist; else whether the caller was involved (nothing
+    is written when not and not staff) and the pilot as it now is.
+    """
     records = graph.run(
-        "MATCH (m:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) "
-        "RETURN EXISTS { (pl)-[:INVOLVES]->(:Organisation {id: $org}) } AS involved",
-        {"id": measure_id, "org": organisation_id},
-    )
-    return bool(records[0]["involved"]) if records else None
-
-
-def record_measurement(graph: Graph, fields: dict[str, Any]) -> bool:
-    records = graph.run(
-        "MATCH (m:OutcomeMeasure {id: $measureId}) "
-        "CREATE (x:Measurement {id: $id, value: $value, at: datetime($measuredAt), "
-        "  recordedBy: $actorId, " + created_map(AT) + "})-[:OF]->(m) RETURN true AS ok",
+        "MATCH (m:OutcomeMeasure {id: $measureId})-[:MEASURES]->(pl:Pilot) "
+        "WITH m, pl, EXISTS { (pl)-[:INVOLVES]->(:Organisation {id: $org}) } AS involved "
+        "CALL (m, involved) { WITH m WHERE involved OR $staff "
+        "  CREATE (x:Measurement {id: $id, value: $value, at: datetime($measuredAt), "
+        "    recordedBy: $actorId, " + created_map(AT) + "})-[:OF]->(m) RETURN count(x) AS made } "
+        "RETURN involved, made, " + PILOT + " AS pilot",
         fields,
         write=True,
     )
-    return bool(records)
+    if not records:
+        return None
+    return {"involved": bool(records[0]["involved"]), "made": records[0]["made"],
+            "pilot": dict(records[0]["pilot"])}
 
 
-def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str) -> bool:
-    """Only the pilot's sponsor can sign off: the match requires SPONSORED_BY."""
+def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str
+             ) -> dict[str, Any] | None:
+    """Only the pilot's sponsor can sign off: the match requires SPONSORED_BY. Answers the
+    pilot as it now is, in the same statement."""
     records = graph.run(
         "MATCH (pl:Pilot {id: $pilot})-[:SPONSORED_BY]->(s:Person {id: $person}) "
         "MERGE (s)-[so:SIGNED_OFF {stage: $stage}]->(pl) ON CREATE SET so.at = datetime($at) "
-        "RETURN true AS ok",
+        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
         {"pilot": pilot_id, "person": person_id, "stage": stage, "at": at},
         write=True,
     )
-    return bool(records)
-
-
-def flag_overdue(graph: Graph, now: str, sets: Mapping[str, list[str]]
-                 ) -> list[dict[str, Any]]:
-    """Store on each live pilot the measures whose next measurement is past due (or none)."""
-    records = graph.run(
-        "MATCH (pl:Pilot) WHERE pl.status IN $pilotLive "
-        "WITH pl, COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(pl) "
-        "  WHERE m.everyDays IS NOT NULL "
-        "  WITH m, COLLECT { MATCH (x:Measurement)-[:OF]->(m) RETURN max(x.at) AS last }[0] "
-        "    AS last "
-        "  WHERE coalesce(last, m.createdAt) + duration({days: m.everyDays}) < datetime($now) "
-        "  WITH m ORDER BY m.name RETURN m.name } AS overdue "
-        "SET pl.overdueMeasures = overdue, pl.measurementsOverdue = size(overdue) > 0 "
-        "RETURN pl.id AS id, overdue",
-        {**sets, "now": now},
-        write=True,
-    )
-    return [dict(r) for r in records]
-
-
-def list_recent(graph: Graph, limit: int) -> list[dict[str, Any]]:
-    """Pilots, newest first: pilots are public records (the lab reports them openly)."""
-    records = graph.run(
-        "MATCH (pl:Pilot) WITH pl ORDER BY pl.createdAt DESC, pl.id LIMIT $limit "
-        "RETURN " + PILOT + " AS pilot",
-        {"limit": limit},
-    )
-    return [dict(r["pilot"]) for r in records]
+    return dict(records[0]["pilot"]) if records else None
