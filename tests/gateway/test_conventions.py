@@ -49,7 +49,7 @@ def is_list(ref: Json) -> bool:
 
 
 def is_required(ref: Json) -> bool:
-    return ref["kind"] == "NON_NULL"
+    return bool(ref["kind"] == "NON_NULL")
 
 
 def objects(types: dict[str, Json]) -> Iterator[Json]:

@@ -38,7 +38,8 @@ def as_principal(app: Flask, graph: Graph, actor: Actor, query: str,
 
 MOVE = """mutation Move($kind: LabRecordKind!, $id: ID!, $to: String!, $version: Int!,
   $reason: String) { moveLabRecord(input: {kind: $kind, id: $id, to: $to,
-  version: $version, reason: $reason}) { status version event { fromStatus toStatus actor } queuedWebhooks } }"""
+  version: $version, reason: $reason}) {
+  status version event { fromStatus toStatus actor } queuedWebhooks } }"""
 
 
 def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff: Actor) -> None:
@@ -74,7 +75,8 @@ def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff
 
 
 def test_mutations_without_a_principal_are_unauthenticated(client: FlaskClient) -> None:
-    body = gql(client, 'mutation { submitIdea(input: {title: "t", description: "d"}) { idea { id } } }',
+    body = gql(client,
+               'mutation { submitIdea(input: {title: "t", description: "d"}) { idea { id } } }',
                status=401)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert body["data"] is None
@@ -83,7 +85,8 @@ def test_mutations_without_a_principal_are_unauthenticated(client: FlaskClient) 
 def test_moves_through_graphql_with_a_principal(app: Flask, graph: Graph, staff: Actor) -> None:
     make_field(graph, "employment")
     citizen = person(graph, "Cleo", {"CITIZEN"})
-    submitted = as_principal(app, graph, citizen, """mutation { submitIdea(input: {title: "Bus job club",
+    submitted = as_principal(app, graph, citizen, """mutation {
+      submitIdea(input: {title: "Bus job club",
       description: "advisers on a bus"}) { idea { id origin status version } } }""", {})
     idea = submitted["data"]["submitIdea"]["idea"]
     assert (idea["origin"], idea["status"]) == ("EXTERNAL", "SUBMITTED")

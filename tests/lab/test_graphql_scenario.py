@@ -81,7 +81,8 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
       updateChallenge(input: {id: $id, version: 1, deadline: $d, fields: ["employment"],
       criteria: $c}) { challenge { version criteria { id name } } } }""", {
         "id": challenge_id, "d": FUTURE,
-        "c": [{"name": "impact", "weight": 2}, {"name": "cost", "weight": 1}]})["updateChallenge"]["challenge"]
+        "c": [{"name": "impact", "weight": 2}, {"name": "cost", "weight": 1}]}
+    )["updateChallenge"]["challenge"]
     move(staff, "CHALLENGE", challenge_id, "OPEN", challenge["version"])
     public = ok(client, "query C($id: ID!) { challenge(id: $id) { status } }",
                 {"id": challenge_id})
@@ -118,7 +119,8 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
 
     # The pilot: partners, measures, gates that refuse, then pass, to mainstream.
     pilot = ok(staff, """mutation S($p: ID!) { startPilot(input: {proposalId: $p,
-      title: "Job bus pilot"}) { pilot { id version } } }""", {"p": proposal["id"]})["startPilot"]["pilot"]
+      title: "Job bus pilot"}) { pilot { id version } } }""",
+               {"p": proposal["id"]})["startPilot"]["pilot"]
     ok(staff, """mutation I($p: ID!, $o: ID!) { involvePartner(input: {pilotId: $p,
       organisationId: $o, role: "FUNDER"}) { pilot { id } } }""", {"p": pilot["id"], "o": council})
     measure = ok(staff, """mutation M($p: ID!) { addOutcomeMeasure(input: {pilotId: $p,

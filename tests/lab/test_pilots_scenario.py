@@ -9,6 +9,7 @@ import pytest
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Forbidden
 from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import transitions
 from civicgraph.lab.service import (
     challenges,
     evaluation,
@@ -186,7 +187,7 @@ def test_a_gate_condition_falsified_after_the_check_cannot_let_the_move_through(
     assert measure["baseline"] == 10
     pilots.sign_off(graph, staff, pilot["id"], "PILOT")
     assert pilots.gate(graph, pilot["id"], "PILOT")["unmet"] == []
-    read_facts = machine.repo.facts
+    read_facts = transitions.facts
 
     def facts_then_withdrawn(*args: Any, **kwargs: Any) -> Any:
         found = read_facts(*args, **kwargs)
@@ -194,7 +195,7 @@ def test_a_gate_condition_falsified_after_the_check_cannot_let_the_move_through(
                   "DELETE s", {"id": pilot["id"]}, write=True)
         return found
 
-    monkeypatch.setattr(machine.repo, "facts", facts_then_withdrawn)
+    monkeypatch.setattr(transitions, "facts", facts_then_withdrawn)
     with pytest.raises(BadInput) as refused:
         pilots.advance(graph, staff, pilot["id"], "PILOT", 1)
     assert refused.value.details["unmetConditions"] == ["sponsor_signed_off"]

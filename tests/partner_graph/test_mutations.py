@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask.testing import FlaskClient
 
 from tests.builders import gql
@@ -14,7 +16,7 @@ DELETE_VACANCY = """mutation D($id: ID!, $version: Int) {
   deleteVacancy(input: {id: $id, version: $version}) { deletedId } }"""
 
 
-def update(record_id: str, version: int, values: dict[str, object]) -> dict[str, object]:
+def update(record_id: str, version: int, values: Mapping[str, object]) -> dict[str, object]:
     """The variables of an update: the record, the version read and the new values."""
     return {"input": {"id": record_id, "version": version, **values}}
 
@@ -66,7 +68,8 @@ def test_update_and_delete_errors(client: FlaskClient) -> None:
     assert code(gql(client, DELETE_VACANCY, {"id": ids["welder"]})) == "NOT_FOUND"
     assert ok(client, "{ vacancies { totalCount } }")["vacancies"]["totalCount"] == 2
     # An organisation still offering vacancies is kept: they would be offered by no one.
-    busy = gql(client, "mutation D($id: ID!) { deleteOrganisation(input: {id: $id}) { deletedId } }",
+    busy = gql(client,
+               "mutation D($id: ID!) { deleteOrganisation(input: {id: $id}) { deletedId } }",
                {"id": ids["D"]})
     assert code(busy) == "CONFLICT"
     assert "still offers 1" in busy["errors"][0]["message"]

@@ -23,7 +23,7 @@ class Mutation(graphene.Mutation):
         abstract = True
 
     @classmethod
-    def __init_subclass_with_meta__(  # type: ignore[override]
+    def __init_subclass_with_meta__(
         cls, name: str | None = None, _meta: MutationOptions | None = None, **options: Any,
     ) -> None:
         base = name or cls.__name__
@@ -37,7 +37,7 @@ class Mutation(graphene.Mutation):
             name=f"{base}Payload", arguments=arguments, _meta=_meta, **options)
 
     @classmethod
-    def Field(cls, *args: Any, **kwargs: Any) -> graphene.Field:  # noqa: N802 (graphene's name)
+    def Field(cls, *args: Any, **kwargs: Any) -> graphene.Field:
         """Every payload is non-null: a failure is an error, never a null payload."""
         kwargs.setdefault("required", True)
         return super().Field(*args, **kwargs)

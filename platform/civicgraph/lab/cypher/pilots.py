@@ -145,3 +145,32 @@ def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str
         write=True,
     )
     return dict(records[0]["pilot"]) if records else None
+
+
+def flag_overdue(graph: Graph, now: str, sets: Mapping[str, list[str]]
+                 ) -> list[dict[str, Any]]:
+    """Store on each live pilot the measures whose next measurement is past due (or none)."""
+    records = graph.run(
+        "MATCH (pl:Pilot) WHERE pl.status IN $pilotLive "
+        "WITH pl, COLLECT { MATCH (m:OutcomeMeasure)-[:MEASURES]->(pl) "
+        "  WHERE m.everyDays IS NOT NULL "
+        "  WITH m, COLLECT { MATCH (x:Measurement)-[:OF]->(m) RETURN max(x.at) AS last }[0] "
+        "    AS last "
+        "  WHERE coalesce(last, m.createdAt) + duration({days: m.everyDays}) < datetime($now) "
+        "  WITH m ORDER BY m.name RETURN m.name } AS overdue "
+        "SET pl.overdueMeasures = overdue, pl.measurementsOverdue = size(overdue) > 0 "
+        "RETURN pl.id AS id, overdue",
+        {**sets, "now": now},
+        write=True,
+    )
+    return [dict(r) for r in records]
+
+
+def list_recent(graph: Graph, limit: int) -> list[dict[str, Any]]:
+    """Pilots, newest first: pilots are public records (the lab reports them openly)."""
+    records = graph.run(
+        "MATCH (pl:Pilot) WITH pl ORDER BY pl.createdAt DESC, pl.id LIMIT $limit "
+        "RETURN " + PILOT + " AS pilot",
+        {"limit": limit},
+    )
+    return [dict(r["pilot"]) for r in records]

@@ -2,7 +2,8 @@
 
 The write is one statement per change: it takes the record's write lock (``SET r._lock``, as
 Neo4j's docs advise against lost updates under read-committed isolation), THEN compares the
-version the caller read, checks the transition's gate conditions again, moves the status, bumps the version, appends a ``LifecycleEvent`` to the
+version the caller read, checks the transition's gate conditions again, moves the status,
+bumps the version, appends a ``LifecycleEvent`` to the
 record's history chain, queues one ``OutboxEvent`` per matching webhook subscription, and applies
 the transition's effect. All of it commits together or not at all.
 """

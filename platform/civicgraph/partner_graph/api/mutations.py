@@ -94,7 +94,8 @@ def _fields(type_name: str) -> dict[str, Any]:
     # (which starts them in TEST mode and checks their kind).
     if type_name not in ("Organisation", "PartnerPlatform"):
         fields[f"create_{record}"] = graphene.Field(
-            _payload("Create", type_name), required=True, resolver=create, name=f"create{type_name}",
+            _payload("Create", type_name), required=True, resolver=create,
+            name=f"create{type_name}",
             args={"input": graphene.Argument(_input(type_name, True), required=True)})
     fields[f"update_{record}"] = graphene.Field(
         _payload("Update", type_name), required=True, resolver=update, name=f"update{type_name}",
