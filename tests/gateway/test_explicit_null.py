@@ -15,23 +15,26 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.builders import gql
-from tests.partner_graph.builders import build
+from tests.partner_graph.builders import build, create
 
 CASES = [
     ("matchVacancies", 'matchVacancies(skills: ["{skill}"]{arg}) {{ vacancy {{ title }} }}',
      "first", "Int"),
     ("matchVacancies", 'matchVacancies(skills: ["{skill}"]{arg}) {{ vacancy {{ title }} }}',
      "coursesPerVacancy", "Int"),
-    ("careerPaths", 'careerPaths(from: "{occupation}", to: "{occupation}"{arg}) {{ hops }}',
+    ("careerPaths", 'careerPaths(from: "{occupation}", to: "{target}"{arg}) {{ weakestShare }}',
      "maxHops", "Int"),
-    ("partnersOfPartners", 'partnersOfPartners(id: "{org}"{arg}) {{ distance }}', "hops",
-     "Int"),
+]
+# The partner graph's discovery needs graph:read: the same rule, for a signed-in caller.
+SIGNED_IN = [
+    ("partnersOfPartners", 'partnersOfPartners(id: "{org}"{arg}) {{ distance }}', "hops", "Int"),
     ("similarOrganisations", 'similarOrganisations(id: "{org}"{arg}) {{ score }}', "first",
      "Int"),
 ]
 
 SKILL = "http://data.europa.eu/esco/skill/python"
 OCCUPATION = "http://data.europa.eu/esco/occupation/welder"
+TARGET = "http://data.europa.eu/esco/occupation/rail-technician"
 
 
 def documents(template: str, argument: str, kind: str, **values: str) -> dict[str, tuple[str, Any]]:
@@ -52,12 +55,29 @@ def test_a_null_on_a_defaulted_argument_is_the_default_for_anonymous_callers(
         admin_client: FlaskClient, client: FlaskClient, root: str, template: str,
         argument: str, kind: str) -> None:
     ids = build(admin_client)
+    create(admin_client, "Occupation", {"uri": TARGET, "code": "3113", "name": "Rail technician",
+                                        "skillUris": [SKILL]})
     answers = {}
     for name, (query, variables) in documents(template, argument, kind, skill=SKILL,
-                                              occupation=OCCUPATION, org=ids["A"]).items():
+                                              occupation=OCCUPATION, target=TARGET,
+                                              org=ids["A"]).items():
         body = gql(client, query, variables)
         assert "errors" not in body, (name, body)
         answers[name] = body["data"][root]
+    assert answers["literal"] == answers["variable"] == answers["declared"] == answers["absent"]
+
+
+@pytest.mark.parametrize(("root", "template", "argument", "kind"), SIGNED_IN,
+                         ids=[f"{c[0]}.{c[2]}" for c in SIGNED_IN])
+def test_a_null_on_a_defaulted_argument_is_the_default_for_signed_in_callers(
+        admin_client: FlaskClient, root: str, template: str, argument: str, kind: str) -> None:
+    ids = build(admin_client)
+    answers = {}
+    for name, (query, variables) in documents(template, argument, kind, org=ids["A"]).items():
+        body = gql(admin_client, query, variables)
+        assert "errors" not in body, (name, body)
+        answers[name] = body["data"][root]
+    assert answers["absent"]
     assert answers["literal"] == answers["variable"] == answers["declared"] == answers["absent"]
 
 
