@@ -102,8 +102,9 @@ def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str
                  ) -> dict[str, Any] | None:
     """Set the baseline and answer the measure's pilot as it now is, in the same statement."""
     records = graph.run(
-        "MATCH (m:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) SET m.baseline = $baseline, "
-        + touched("m", AT) + " RETURN " + PILOT + " AS pilot",
+        "MATCH (om:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) "
+        "SET om.baseline = $baseline, " + touched("om", AT) + " "
+        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
         {"id": measure_id, "baseline": baseline, "at": at},
         write=True,
     )
@@ -118,12 +119,12 @@ def record_measurement(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] |
     is written when not and not staff) and the pilot as it now is.
     """
     records = graph.run(
-        "MATCH (m:OutcomeMeasure {id: $measureId})-[:MEASURES]->(pl:Pilot) "
-        "WITH m, pl, EXISTS { (pl)-[:INVOLVES]->(:Organisation {id: $org}) } AS involved "
-        "CALL (m, involved) { WITH m WHERE involved OR $staff "
+        "MATCH (om:OutcomeMeasure {id: $measureId})-[:MEASURES]->(pl:Pilot) "
+        "WITH om, pl, EXISTS { (pl)-[:INVOLVES]->(:Organisation {id: $org}) } AS involved "
+        "CALL (om, involved) { WITH om WHERE involved OR $staff "
         "  CREATE (x:Measurement {id: $id, value: $value, at: datetime($measuredAt), "
-        "    recordedBy: $actorId, " + created_map(AT) + "})-[:OF]->(m) RETURN count(x) AS made } "
-        "RETURN involved, made, " + PILOT + " AS pilot",
+        "    recordedBy: $actorId, " + created_map(AT) + "})-[:OF]->(om) RETURN count(x) AS made } "
+        "WITH pl, involved, made RETURN involved, made, " + PILOT + " AS pilot",
         fields,
         write=True,
     )

@@ -10,6 +10,7 @@ the transition's effect. All of it commits together or not at all.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -207,12 +208,19 @@ def _transition_statement(label: str, effect: str) -> str:
 
 _TRANSITIONS = {(label, effect): _transition_statement(label, effect)
                 for label in LABELS for effect in EFFECTS}
+_PARAMS = {s: frozenset(re.findall(r"\$(\w+)", s)) for s in _TRANSITIONS.values()}
 
 
 def transition(graph: Graph, label: str, params: dict[str, Any],
                effect: str = "") -> dict[str, Any] | None:
-    """Apply one move; None when the record is missing or its version or status moved on."""
-    records = graph.run(_TRANSITIONS[(label, effect)], params, write=True)
+    """Apply one move; None when the record is missing, its version or status moved on, or a
+    condition in ``params["conditions"]`` no longer holds. With no conditions named, the gate's
+    other parameters are not needed and default to null."""
+    statement = _TRANSITIONS[(label, effect)]
+    params = {"conditions": [], "now": params.get("at"), "target": params.get("to"), **params}
+    if not params["conditions"]:
+        params = {**dict.fromkeys(_PARAMS[statement]), **params}
+    records = graph.run(statement, params, write=True)
     if not records:
         return None
     row = dict(records[0])
