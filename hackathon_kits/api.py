@@ -8,6 +8,7 @@ import graphene
 from graphene.types.generic import GenericScalar
 
 from civicgraph.api.context import ctx
+from civicgraph.api.mutation import Mutation
 from hackathon_kits import service
 
 
@@ -126,22 +127,22 @@ class KitQueries(graphene.ObjectType):
         return service.get_build(ctx(info).graph, id)
 
 
-class BuildKit(graphene.Mutation):
+class BuildKit(Mutation):
     """Ask a worker to build a new release of a kit; follow it with ``kitBuild(id)``."""
 
-    class Arguments:
+    class Input:
         name = graphene.String(required=True)
 
     build = graphene.Field(KitBuild, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, name: str) -> BuildKit:
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         c = ctx(info)
-        return BuildKit(build=service.request_build(c.graph, c.tasks, c.settings, name))
+        return {"build": service.request_build(c.graph, c.tasks, c.settings, input["name"])}
 
 
 class KitMutations(graphene.ObjectType):
-    build_kit = BuildKit.Field(required=True)
+    build_kit = BuildKit.Field()
 
 
 QUERIES = (KitQueries,)

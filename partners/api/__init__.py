@@ -1,7 +1,8 @@
 """Partner platforms' and career matching's GraphQL."""
 
 from partners.api.careers import CareerQueries
-from partners.api.platforms import PartnerMutations, PartnerQueries
+from partners.api.mutations import PartnerMutations
+from partners.api.platforms import PartnerQueries
 
 QUERIES = (PartnerQueries, CareerQueries)
 MUTATIONS = (PartnerMutations,)

@@ -15,7 +15,7 @@ from civicgraph.gateway.schema import schema
 from civicgraph.partner_graph.service import organisations
 from tests.builders import gql
 
-LINK = "mutation L($a: ID!, $b: ID!) { linkPartners(a: $a, b: $b) { created } }"
+LINK = "mutation L($a: ID!, $b: ID!) { linkPartners(input: {a: $a, b: $b}) { created } }"
 RECOMPUTE = "mutation { recomputePartnerCounts { task { id } } }"
 
 

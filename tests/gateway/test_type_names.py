@@ -32,7 +32,8 @@ def test_no_two_types_share_a_graphql_name() -> None:
         for cls in _subclasses(base):
             if issubclass(cls, InputObjectTypeContainer):
                 continue  # graphene's own per-input container class, not a type of ours
-            name = getattr(getattr(cls, "_meta", None), "name", None)
+            # An abstract base (api.mutation.Mutation) has no _meta of its own and no type.
+            name = getattr(cls.__dict__.get("_meta"), "name", None)
             held = type_map.get(name) if name else None
             owner = getattr(held, "graphene_type", None)
             if owner is not None and owner is not cls and not _graphene_own(cls):

@@ -49,7 +49,7 @@ def many_records(graph: Graph, n: int, batch: int = 50_000) -> None:
             {"start": start, "end": min(start + batch, n)}, write=True)
 
 
-BUILD = "mutation($name: String!) { buildKit(name: $name) { build { id state percent } } }"
+BUILD = "mutation($name: String!) { buildKit(input: {name: $name}) { build { id state percent } } }"
 STATUS = ("query($id: ID!) { kitBuild(id: $id) { id kit state percent stage error "
           "releaseNumber unchanged } }")
 FINISHED = {"SUCCEEDED", "FAILED", "REFUSED", "SKIPPED", "LOST"}

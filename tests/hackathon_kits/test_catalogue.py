@@ -115,5 +115,6 @@ def test_catalogue_is_public_but_building_needs_lab_write(app: Flask) -> None:
     assert anonymous.get("/kits").status_code == 200
     body = gql(anonymous, "{ kits { name } }")
     assert {k["name"] for k in body["data"]["kits"]} >= {"vacancies-by-region-occupation-month"}
-    refused = gql(anonymous, 'mutation { buildKit(name: "x") { build { id } } }', status=401)
+    refused = gql(anonymous, 'mutation { buildKit(input: {name: "x"}) { build { id } } }',
+                  status=401)
     assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

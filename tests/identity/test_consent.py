@@ -28,7 +28,8 @@ mutation Grant($input: GrantConsentInput!) {
   grantConsent(input: $input) { consent { id status purpose categories organisationName } }
 }
 """
-WITHDRAW = "mutation W($id: ID!) { withdrawConsent(id: $id) { consent { id status withdrawnAt } } }"
+WITHDRAW = ("mutation W($id: ID!) { withdrawConsent(input: {id: $id}) "
+            "{ consent { id status withdrawnAt } } }")
 MY_CONSENTS = "{ myConsents { id status purpose categories supersededBy organisationName } }"
 MY_LOG = "{ myAccessLog { organisationName clientId purpose fields at } }"
 PASSWORD = "correct horse battery"

@@ -37,8 +37,9 @@ def as_principal(app: Flask, graph: Graph, actor: Actor, query: str,
 
 
 MOVE = """mutation Move($kind: LabRecordKind!, $id: ID!, $to: String!, $version: Int!,
-  $reason: String) { moveLabRecord(kind: $kind, id: $id, to: $to, version: $version,
-  reason: $reason) { status version event { fromStatus toStatus actor } queuedWebhooks } }"""
+  $reason: String) { moveLabRecord(input: {kind: $kind, id: $id, to: $to,
+  version: $version, reason: $reason}) {
+  status version event { fromStatus toStatus actor } queuedWebhooks } }"""
 
 
 def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff: Actor) -> None:
@@ -80,7 +81,8 @@ def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff
 
 
 def test_mutations_without_a_principal_are_unauthenticated(client: FlaskClient) -> None:
-    body = gql(client, 'mutation { submitIdea(title: "t", description: "d") { idea { id } } }',
+    body = gql(client,
+               'mutation { submitIdea(input: {title: "t", description: "d"}) { idea { id } } }',
                status=401)
     assert body["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"
     assert body["data"] is None
@@ -89,8 +91,9 @@ def test_mutations_without_a_principal_are_unauthenticated(client: FlaskClient) 
 def test_moves_through_graphql_with_a_principal(app: Flask, graph: Graph, staff: Actor) -> None:
     make_field(graph, "employment")
     citizen = person(graph, "Cleo", {"CITIZEN"})
-    submitted = as_principal(app, graph, citizen, """mutation { submitIdea(title: "Bus job club",
-      description: "advisers on a bus") { idea { id origin status version } } }""", {})
+    submitted = as_principal(app, graph, citizen, """mutation {
+      submitIdea(input: {title: "Bus job club",
+      description: "advisers on a bus"}) { idea { id origin status version } } }""", {})
     idea = submitted["data"]["submitIdea"]["idea"]
     assert (idea["origin"], idea["status"]) == ("EXTERNAL", "SUBMITTED")
     refused = as_principal(app, graph, citizen, MOVE, {"kind": "IDEA", "id": idea["id"],
@@ -118,15 +121,16 @@ def test_moves_through_graphql_with_a_principal(app: Flask, graph: Graph, staff:
     via = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"], "to": "ACCEPTED",
                                           "version": 2, "reason": "ok"})
     assert "acceptIdea" in via["errors"][0]["message"]
-    accepted = as_principal(app, graph, staff, """mutation A($id: ID!) { acceptIdea(id: $id,
-      version: 2, into: "CHALLENGE", reason: "good") { status challengeId } }""",
+    accepted = as_principal(app, graph, staff, """mutation A($id: ID!) { acceptIdea(input: {id: $id,
+      version: 2, into: "CHALLENGE", reason: "good"}) { status newChallenge { id } } }""",
                             {"id": idea["id"]})
-    challenge_id = accepted["data"]["acceptIdea"]["challengeId"]
+    challenge_id = accepted["data"]["acceptIdea"]["newChallenge"]["id"]
     completed = as_principal(app, graph, staff, """mutation U($id: ID!, $c: [CriterionInput!]) {
-      updateChallenge(id: $id, version: 1, deadline: "2099-01-01T00:00:00Z",
-      fields: ["employment"], criteria: $c) { version criteria { nodes { name } } } }""",
+      updateChallenge(input: {id: $id, version: 1, deadline: "2099-01-01T00:00:00Z",
+      fields: ["employment"], criteria: $c}) {
+      challenge { version criteria { nodes { name } } } } }""",
                              {"id": challenge_id, "c": RUBRIC})
-    assert completed["data"]["updateChallenge"]["version"] == 2
+    assert completed["data"]["updateChallenge"]["challenge"]["version"] == 2
     opened = as_principal(app, graph, staff, MOVE, {"kind": "CHALLENGE", "id": challenge_id,
                                              "to": "OPEN", "version": 2})
     assert opened["data"]["moveLabRecord"]["status"] == "OPEN"

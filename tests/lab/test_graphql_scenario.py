@@ -22,8 +22,8 @@ from tests.lab.test_graphql_lab import signed_in
 pytestmark = pytest.mark.worker
 
 MOVE = """mutation M($kind: LabRecordKind!, $id: ID!, $to: String!, $version: Int!,
-  $reason: String) { moveLabRecord(kind: $kind, id: $id, to: $to, version: $version,
-  reason: $reason) { status version } }"""
+  $reason: String) { moveLabRecord(input: {kind: $kind, id: $id, to: $to,
+  version: $version, reason: $reason}) { status version } }"""
 
 
 def ok(client: FlaskClient, query: str, variables: dict[str, Any] | None = None) -> Any:
@@ -61,15 +61,16 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     founder = client_with_token(app, graph, ["graph:read", "lab:write"], start_up)
 
     # An idea from outside the agency, reviewed and accepted into a challenge.
-    idea = ok(citizen, """mutation { submitIdea(title: "A job club on a bus",
-      description: "Bring advisers to rural villages") { idea { id origin version } } }"""
+    idea = ok(citizen, """mutation { submitIdea(input: {title: "A job club on a bus",
+      description: "Bring advisers to rural villages"}) { idea { id origin version } } }"""
               )["submitIdea"]["idea"]
     assert idea["origin"] == "EXTERNAL"
     move(staff, "IDEA", idea["id"], "IN_REVIEW", 1)
-    accepted = ok(staff, """mutation A($id: ID!) { acceptIdea(id: $id, version: 2,
-      into: "CHALLENGE", reason: "worth a challenge") { status challengeId } }""",
+    accepted = ok(staff, """mutation A($id: ID!) { acceptIdea(input: {id: $id,
+      version: 2, into: "CHALLENGE", reason: "worth a challenge"}) {
+      status newChallenge { id } } }""",
                   {"id": idea["id"]})["acceptIdea"]
-    challenge_id = accepted["challengeId"]
+    challenge_id = accepted["newChallenge"]["id"]
 
     # The challenge cannot open before it has a field, a rubric and a deadline.
     unmet = refused(staff, MOVE, {"kind": "CHALLENGE", "id": challenge_id, "to": "OPEN",
@@ -77,19 +78,20 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     assert unmet["code"] == "BAD_USER_INPUT"
     assert unmet["unmetConditions"] == ["has_field", "has_rubric", "deadline_in_future"]
     challenge = ok(staff, """mutation U($id: ID!, $c: [CriterionInput!], $d: String) {
-      updateChallenge(id: $id, version: 1, deadline: $d, fields: ["employment"], criteria: $c)
-      { version criteria { nodes { id name } } } }""", {
+      updateChallenge(input: {id: $id, version: 1, deadline: $d, fields: ["employment"],
+      criteria: $c}) { challenge { version criteria { nodes { id name } } } } }""", {
         "id": challenge_id, "d": FUTURE,
-        "c": [{"name": "impact", "weight": 2}, {"name": "cost", "weight": 1}]})["updateChallenge"]
+        "c": [{"name": "impact", "weight": 2}, {"name": "cost", "weight": 1}]}
+    )["updateChallenge"]["challenge"]
     move(staff, "CHALLENGE", challenge_id, "OPEN", challenge["version"])
     public = ok(client, "query C($id: ID!) { challenge(id: $id) { status } }",
                 {"id": challenge_id})
     assert public["challenge"]["status"] == "OPEN"  # the public sees open challenges
 
     # The start-up proposes through its own client; the deadline passes on the worker.
-    proposal = ok(founder, """mutation P($c: ID!) { createProposal(challengeId: $c,
-      title: "Job bus", summary: "A bus with advisers") { id version } }""",
-                  {"c": challenge_id})["createProposal"]
+    proposal = ok(founder, """mutation P($c: ID!) { createProposal(input: {challengeId: $c,
+      title: "Job bus", summary: "A bus with advisers"}) { proposal { id version } } }""",
+                  {"c": challenge_id})["createProposal"]["proposal"]
     move(founder, "PROPOSAL", proposal["id"], "SUBMITTED", 1)
     celery = create_celery(load_settings())
     closed = celery.send_task(lab_tasks.CLOSE_DUE_CHALLENGES,
@@ -97,12 +99,12 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     assert [m["id"] for m in closed["moved"]] == [challenge_id]
 
     # Experts by field score; staff shortlist, select, decide and close.
-    panel = ok(staff, "mutation E($c: ID!) { assignExperts(challengeId: $c) "
+    panel = ok(staff, "mutation E($c: ID!) { assignExperts(input: {challengeId: $c}) "
                       "{ judges { name } } }", {"c": challenge_id})
     assert [j["name"] for j in panel["assignExperts"]["judges"]] == ["Jo Judge"]
     scores = [{"criterionId": k["id"], "score": 8} for k in challenge["criteria"]["nodes"]]
-    ok(expert, """mutation S($p: ID!, $s: [ScoreInput!]!) { scoreProposal(proposalId: $p,
-      scores: $s) { saved } }""", {"p": proposal["id"], "s": scores})
+    ok(expert, """mutation S($p: ID!, $s: [ScoreInput!]!) { scoreProposal(input: {proposalId: $p,
+      scores: $s}) { saved } }""", {"p": proposal["id"], "s": scores})
     results = ok(staff, """query R($c: ID!) { evaluationResults(challengeId: $c) {
       proposals { rawWeightedMean rank } missingScores { __typename } } }""",
                  {"c": challenge_id})["evaluationResults"]
@@ -116,13 +118,14 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     move(staff, "CHALLENGE", challenge_id, "CLOSED", decided["version"])
 
     # The pilot: partners, measures, gates that refuse, then pass, to mainstream.
-    pilot = ok(staff, """mutation S($p: ID!) { startPilot(proposalId: $p,
-      title: "Job bus pilot") { id version } }""", {"p": proposal["id"]})["startPilot"]
-    ok(staff, """mutation I($p: ID!, $o: ID!) { involvePartner(pilotId: $p, organisationId: $o,
-      role: "FUNDER") { id } }""", {"p": pilot["id"], "o": council})
-    measure = ok(staff, """mutation M($p: ID!) { addOutcomeMeasure(pilotId: $p,
-      name: "Job starts", unit: "people", baseline: 4, target: 20, direction: INCREASE)
-      { id } }""", {"p": pilot["id"]})["addOutcomeMeasure"]
+    pilot = ok(staff, """mutation S($p: ID!) { startPilot(input: {proposalId: $p,
+      title: "Job bus pilot"}) { pilot { id version } } }""",
+               {"p": proposal["id"]})["startPilot"]["pilot"]
+    ok(staff, """mutation I($p: ID!, $o: ID!) { involvePartner(input: {pilotId: $p,
+      organisationId: $o, role: "FUNDER"}) { pilot { id } } }""", {"p": pilot["id"], "o": council})
+    measure = ok(staff, """mutation M($p: ID!) { addOutcomeMeasure(input: {pilotId: $p,
+      name: "Job starts", unit: "people", baseline: 4, target: 20, direction: INCREASE})
+      { outcomeMeasure { id } } }""", {"p": pilot["id"]})["addOutcomeMeasure"]["outcomeMeasure"]
     gate = refused(staff, MOVE, {"kind": "PILOT", "id": pilot["id"], "to": "PILOT",
                                  "version": pilot["version"]})
     assert gate["unmetConditions"] == ["sponsor_signed_off"]
@@ -132,18 +135,19 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
              "fundingMethod": "MATCHED_CROWDFUNDING", "powerSits": "COMMUNITIES",
              "publicRole": "ENABLER"}
     for stage in ("PILOT", "SCALING", "MAINSTREAMED"):
-        ok(staff, "mutation O($p: ID!, $s: String!) { signOffStage(pilotId: $p, stage: $s) "
-                  "{ id } }", {"p": pilot["id"], "s": stage})
-        ok(founder, "mutation R($m: ID!) { recordMeasurement(measureId: $m, value: 25) "
-                    "{ ok } }", {"m": measure["id"]})
+        ok(staff, "mutation O($p: ID!, $s: String!) { signOffStage(input: {pilotId: $p, "
+                  "stage: $s}) { pilot { id } } }", {"p": pilot["id"], "s": stage})
+        ok(founder, "mutation R($m: ID!) { recordMeasurement(input: {measureId: $m, "
+                    "value: 25}) { outcomeMeasure { id } } }", {"m": measure["id"]})
         if stage == "MAINSTREAMED":
             incomplete = refused(staff, MOVE, {"kind": "PILOT", "id": pilot["id"],
                                                "to": stage, "version": version})
             assert "operating_model_complete" in incomplete["unmetConditions"]
             version = ok(staff, """mutation OM($p: ID!, $v: Int!, $m: OperatingModelInput!) {
-              setOperatingModel(pilotId: $p, version: $v, model: $m) { version } }""",
+              setOperatingModel(input: {pilotId: $p, version: $v, model: $m})
+              { pilot { version } } }""",
                          {"p": pilot["id"], "v": version, "m": model}
-                         )["setOperatingModel"]["version"]
+                         )["setOperatingModel"]["pilot"]["version"]
         version = move(staff, "PILOT", pilot["id"], stage, version)["version"]
 
     # The public follows the result and its history without signing in.

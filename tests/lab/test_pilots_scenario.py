@@ -9,6 +9,7 @@ import pytest
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Forbidden
 from civicgraph.core.graph import Graph
+from civicgraph.lab.cypher import transitions
 from civicgraph.lab.service import (
     challenges,
     evaluation,
@@ -173,3 +174,32 @@ def test_full_scenario_from_idea_to_mainstreamed_pilot(graph: Graph, staff: Acto
     assert numbers["conversion"]["pilotsMainstreamed"] == 1
     assert numbers["externalShare"] == 1.0
     assert numbers["pilotsByOperatingModel"][0]["fundingMethod"] == "MATCHED_CROWDFUNDING"
+
+
+def test_a_gate_condition_falsified_after_the_check_cannot_let_the_move_through(
+        graph: Graph, staff: Actor, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The gate is checked again inside the write: a sign-off withdrawn between the caller's
+    facts and the write (another transaction, committed in between) refuses the move."""
+    proposal_id, _ = selected_proposal(graph, staff)
+    pilot = pilots.start(graph, staff, proposal_id, title="Job bus pilot")
+    measure = pilots.add_measure(graph, staff, pilot["id"], name="Job starts", unit="people",
+                                 target=50, direction="INCREASE", baseline=10)
+    assert measure["baseline"] == 10
+    pilots.sign_off(graph, staff, pilot["id"], "PILOT")
+    assert pilots.gate(graph, pilot["id"], "PILOT")["unmet"] == []
+    read_facts = transitions.facts
+
+    def facts_then_withdrawn(*args: Any, **kwargs: Any) -> Any:
+        found = read_facts(*args, **kwargs)
+        graph.run("MATCH (:Person)-[s:SIGNED_OFF {stage: 'PILOT'}]->(:Pilot {id: $id}) "
+                  "DELETE s", {"id": pilot["id"]}, write=True)
+        return found
+
+    monkeypatch.setattr(transitions, "facts", facts_then_withdrawn)
+    with pytest.raises(BadInput) as refused:
+        pilots.advance(graph, staff, pilot["id"], "PILOT", 1)
+    assert refused.value.details["unmetConditions"] == ["sponsor_signed_off"]
+    monkeypatch.undo()
+    assert pilots.get(graph, pilot["id"])["status"] == "PROOF_OF_CONCEPT"
+    assert [e["toStatus"] for e in machine.history(graph, "PILOT", pilot["id"])] == [
+        "PROOF_OF_CONCEPT"]

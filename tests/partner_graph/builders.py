@@ -34,13 +34,13 @@ def register(client: FlaskClient, name: str, kind: str, region: str,
 
 
 def update_org(client: FlaskClient, org_id: str, values: dict[str, Any]) -> None:
-    ok(client, """mutation U($id: ID!, $input: UpdateOrganisationInput!) {
-        updateOrganisation(id: $id, version: 1, input: $input) { organisation { id } } }""",
-       {"id": org_id, "input": values})
+    ok(client, """mutation U($input: UpdateOrganisationInput!) {
+        updateOrganisation(input: $input) { organisation { id } } }""",
+       {"input": {"id": org_id, "version": 1, **values}})
 
 
 def link(client: FlaskClient, a: str, b: str) -> None:
-    ok(client, "mutation L($a: ID!, $b: ID!) { linkPartners(a: $a, b: $b) { created } }",
+    ok(client, "mutation L($a: ID!, $b: ID!) { linkPartners(input: {a: $a, b: $b}) { created } }",
        {"a": a, "b": b})
 
 

@@ -167,8 +167,8 @@ def test_cypher_looking_values_are_data_in_every_filter(client: FlaskClient) -> 
         assert body["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     # Stored as data, read back as data.
     weird = 'Evil"}) MATCH (n) DETACH DELETE n // `x`'
-    ok(client, """mutation U($id: ID!, $d: String) { updateOrganisation(id: $id, version: 2,
-        input: {description: $d}) { organisation { id } } }""", {"id": ids["A"], "d": weird})
+    ok(client, """mutation U($id: ID!, $d: String) { updateOrganisation(input: {id: $id,
+        version: 2, description: $d}) { organisation { id } } }""", {"id": ids["A"], "d": weird})
     assert names(client, {"description": {"eq": weird}}) == ["North Employment Agency"]
     assert len(names(client)) == 5
     total = ok(client, "{ vacancies { totalCount } skills { totalCount } }")

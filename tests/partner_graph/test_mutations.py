@@ -2,16 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask.testing import FlaskClient
 
 from tests.builders import gql
 from tests.partner_graph.builders import SKILL, build, create, ok, register
 
-UPDATE_VACANCY = """mutation U($id: ID!, $version: Int!, $input: UpdateVacancyInput!) {
-  updateVacancy(id: $id, version: $version, input: $input) {
+UPDATE_VACANCY = """mutation U($input: UpdateVacancyInput!) {
+  updateVacancy(input: $input) {
     vacancy { id title version salaryMin skills { name } organisation { name } } } }"""
 DELETE_VACANCY = """mutation D($id: ID!, $version: Int) {
-  deleteVacancy(id: $id, version: $version) { id deleted } }"""
+  deleteVacancy(input: {id: $id, version: $version}) { deletedId } }"""
+
+
+def update(record_id: str, version: int, values: Mapping[str, object]) -> dict[str, object]:
+    """The variables of an update: the record, the version read and the new values."""
+    return {"input": {"id": record_id, "version": version, **values}}
 
 
 def code(body: dict[str, object]) -> str:
@@ -23,14 +30,13 @@ def code(body: dict[str, object]) -> str:
 
 def test_update_names_the_version_it_read(client: FlaskClient) -> None:
     ids = build(client)
-    first = ok(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1, "input": {
+    first = ok(client, UPDATE_VACANCY, update(ids["welder"], 1, {
         "title": "Senior Welder", "salaryMin": 32000,
-        "skillUris": [SKILL + "welding", SKILL + "python"]}})["updateVacancy"]["vacancy"]
+        "skillUris": [SKILL + "welding", SKILL + "python"]}))["updateVacancy"]["vacancy"]
     assert first["version"] == 2 and first["title"] == "Senior Welder"
     assert sorted(s["name"] for s in first["skills"]) == ["Python", "Welding"]
     assert first["organisation"] == {"name": "Northern Rail Works"}
-    stale = gql(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1,
-                                         "input": {"title": "Lost update"}})
+    stale = gql(client, UPDATE_VACANCY, update(ids["welder"], 1, {"title": "Lost update"}))
     assert code(stale) == "CONFLICT"
     assert stale["errors"][0]["extensions"]["currentVersion"] == 2
     again = ok(client, "query N($id: ID!) { node(id: $id) { ... on Vacancy { title version } } }",
@@ -40,30 +46,30 @@ def test_update_names_the_version_it_read(client: FlaskClient) -> None:
 
 def test_update_and_delete_errors(client: FlaskClient) -> None:
     ids = build(client)
-    missing = gql(client, UPDATE_VACANCY, {"id": "no-such-id", "version": 1,
-                                           "input": {"title": "x"}})
+    missing = gql(client, UPDATE_VACANCY, update("no-such-id", 1, {"title": "x"}))
     assert code(missing) == "NOT_FOUND"
-    unknown_skill = gql(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1, "input": {
-        "skillUris": [SKILL + "juggling"]}})
+    unknown_skill = gql(client, UPDATE_VACANCY, update(ids["welder"], 1, {
+        "skillUris": [SKILL + "juggling"]}))
     assert code(unknown_skill) == "NOT_FOUND"
     assert "juggling" in unknown_skill["errors"][0]["message"]
     for bad in ({"title": ""}, {"salaryMin": -1}, {"salaryMin": 50000, "salaryMax": 10},
                 {"status": "MAYBE"}, {"title": "t" * 201}, {"description": "d" * 4001}):
-        body = gql(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1, "input": bad})
+        body = gql(client, UPDATE_VACANCY, update(ids["welder"], 1, bad))
         assert code(body) == "BAD_USER_INPUT", (bad, body)
-    body = gql(client, UPDATE_VACANCY, {"id": ids["welder"], "version": 1,
-                                        "input": {"postedAt": "yesterday"}}, status=None)
+    body = gql(client, UPDATE_VACANCY, update(ids["welder"], 1, {"postedAt": "yesterday"}),
+               status=None)
     assert code(body) == "BAD_USER_INPUT"
     # Nothing above changed the vacancy.
     assert ok(client, "query N($id: ID!) { node(id: $id) { ... on Vacancy { version } } }",
               {"id": ids["welder"]})["node"] == {"version": 1}
     assert code(gql(client, DELETE_VACANCY, {"id": ids["welder"], "version": 7})) == "CONFLICT"
     assert ok(client, DELETE_VACANCY, {"id": ids["welder"], "version": 1})["deleteVacancy"] == {
-        "id": ids["welder"], "deleted": True}
+        "deletedId": ids["welder"]}
     assert code(gql(client, DELETE_VACANCY, {"id": ids["welder"]})) == "NOT_FOUND"
     assert ok(client, "{ vacancies { totalCount } }")["vacancies"]["totalCount"] == 2
     # An organisation still offering vacancies is kept: they would be offered by no one.
-    busy = gql(client, "mutation D($id: ID!) { deleteOrganisation(id: $id) { deleted } }",
+    busy = gql(client,
+               "mutation D($id: ID!) { deleteOrganisation(input: {id: $id}) { deletedId } }",
                {"id": ids["D"]})
     assert code(busy) == "CONFLICT"
     assert "still offers 1" in busy["errors"][0]["message"]
@@ -90,21 +96,20 @@ def test_create_validates_and_requires_existing_relations(client: FlaskClient) -
 def test_organisation_update_renames_and_changes_kind(client: FlaskClient) -> None:
     a = register(client, "Alpha", "START_UP", "North")
     register(client, "Beta", "START_UP", "North")
-    query = """mutation U($id: ID!, $v: Int!, $input: UpdateOrganisationInput!) {
-        updateOrganisation(id: $id, version: $v, input: $input) {
+    query = """mutation U($input: UpdateOrganisationInput!) {
+        updateOrganisation(input: $input) {
           organisation { name kind version } } }"""
-    taken = gql(client, query, {"id": a, "v": 1, "input": {"name": "BETA"}})
+    taken = gql(client, query, update(a, 1, {"name": "BETA"}))
     assert code(taken) == "CONFLICT"
-    changed = ok(client, query, {"id": a, "v": 1, "input": {"name": "Gamma",
-                                                            "kind": "EMPLOYER"}})
+    changed = ok(client, query, update(a, 1, {"name": "Gamma", "kind": "EMPLOYER"}))
     assert changed["updateOrganisation"]["organisation"] == {
         "name": "Gamma", "kind": "EMPLOYER", "version": 2}
     employers = ok(client, """{ organisations(where: {kind: {eq: EMPLOYER}}) {
         nodes { name } } }""")
     assert employers["organisations"]["nodes"] == [{"name": "Gamma"}]
-    deleted = ok(client, "mutation D($id: ID!) { deleteOrganisation(id: $id, version: 2) "
-                         "{ deleted } }", {"id": a})
-    assert deleted["deleteOrganisation"]["deleted"] is True
+    deleted = ok(client, "mutation D($id: ID!) { deleteOrganisation(input: {id: $id, version: 2}) "
+                         "{ deletedId } }", {"id": a})
+    assert deleted["deleteOrganisation"]["deletedId"] == a
 
 
 def test_one_region_rule_for_register_and_update(client: FlaskClient) -> None:
@@ -118,9 +123,9 @@ def test_one_region_rule_for_register_and_update(client: FlaskClient) -> None:
     assert registered["errors"][0]["extensions"]["field"] == "region"
     assert "the limit is 100" in registered["errors"][0]["message"]
     org = register(client, "Short Region Agency", "AGENCY", "North")
-    updated = gql(client, """mutation U($id: ID!, $input: UpdateOrganisationInput!) {
-        updateOrganisation(id: $id, version: 1, input: $input) {
-          organisation { region version } } }""", {"id": org, "input": {"region": long_region}})
+    updated = gql(client, """mutation U($input: UpdateOrganisationInput!) {
+        updateOrganisation(input: $input) {
+          organisation { region version } } }""", update(org, 1, {"region": long_region}))
     assert code(updated) == "BAD_USER_INPUT"
     assert updated["errors"][0]["extensions"]["field"] == "region"
     assert "the limit is 100" in updated["errors"][0]["message"]
@@ -129,15 +134,36 @@ def test_one_region_rule_for_register_and_update(client: FlaskClient) -> None:
     assert stored["node"] == {"region": "North", "version": 1}
 
 
+REGISTER_PLATFORM = """mutation R($input: RegisterPartnerPlatformInput!) {
+  registerPartnerPlatform(input: $input) { platform { id name mode } } }"""
+
+
+def platform_input(name: str, kind: str = "JOB_BOARD") -> dict[str, object]:
+    return {"input": {"name": name, "kind": kind, "connector": "schemaorg-jobposting",
+                      "transport": "FILE", "location": "feed.json"}}
+
+
 def test_a_platform_name_obeys_one_rule_for_register_and_update(client: FlaskClient) -> None:
-    platform = create(client, "PartnerPlatform", {"name": "jobs-board", "kind": "JOB_BOARD"})
-    renamed = gql(client, """mutation U($id: ID!, $input: UpdatePartnerPlatformInput!) {
-        updatePartnerPlatform(id: $id, version: 1, input: $input) {
-          partnerPlatform { name } } }""", {"id": platform["id"], "input": {"name": "Jobs Board!"}})
+    platform = ok(client, REGISTER_PLATFORM,
+                  platform_input("jobs-board"))["registerPartnerPlatform"]["platform"]
+    renamed = gql(client, """mutation U($input: UpdatePartnerPlatformInput!) {
+        updatePartnerPlatform(input: $input) {
+          partnerPlatform { name } } }""", update(platform["id"], 1, {"name": "Jobs Board!"}))
     assert code(renamed) == "BAD_USER_INPUT"
     assert "lower-case letters, digits or dashes" in renamed["errors"][0]["message"]
-    unknown_kind = gql(client, """mutation C($input: CreatePartnerPlatformInput!) {
-        createPartnerPlatform(input: $input) { partnerPlatform { id } } }""",
-                       {"input": {"name": "other-board", "kind": "PIRATE_RADIO"}})
+    unknown_kind = gql(client, REGISTER_PLATFORM, platform_input("other-board", "PIRATE_RADIO"))
     assert code(unknown_kind) == "BAD_USER_INPUT"
     assert "JOB_BOARD" in unknown_kind["errors"][0]["message"]
+
+
+def test_a_platform_is_only_added_by_registering_it(client: FlaskClient) -> None:
+    """createPartnerPlatform skipped TEST mode and the kind check, then broke partnerFeeds with
+    INTERNAL_SERVER_ERROR for every caller; registering is now the only way in."""
+    gone = gql(client, """mutation { createPartnerPlatform(input: {name: "side-door",
+        kind: "ANYTHING"}) { partnerPlatform { id } } }""", status=400)
+    assert code(gone) == "GRAPHQL_VALIDATION_FAILED"
+    platform = ok(client, REGISTER_PLATFORM,
+                  platform_input("front-door"))["registerPartnerPlatform"]["platform"]
+    assert platform["mode"] == "TEST"
+    feeds = ok(client, "{ partnerFeeds { name mode kind } }")["partnerFeeds"]
+    assert feeds == [{"name": "front-door", "mode": "TEST", "kind": "JOB_BOARD"}]

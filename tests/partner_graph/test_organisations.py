@@ -24,7 +24,7 @@ mutation Register($input: RegisterOrganisationInput!) {
 """
 LINK = """
 mutation Link($a: ID!, $b: ID!, $since: Date) {
-  linkPartners(a: $a, b: $b, since: $since) { created since a { id } b { id } }
+  linkPartners(input: {a: $a, b: $b, since: $since}) { created since a { id } b { id } }
 }
 """
 LIST = """
@@ -182,7 +182,7 @@ def test_get_serves_queries_but_not_mutations(admin_client: FlaskClient) -> None
     assert response.status_code == 200
     assert response.get_json()["data"]["organisations"]["totalCount"] == 1
     response = client.get("/graphql", query_string={
-        "query": 'mutation { linkPartners(a: "x", b: "y") { created } }'})
+        "query": 'mutation { linkPartners(input: {a: "x", b: "y"}) { created } }'})
     assert response.status_code == 405
     assert error_code(response.get_json()) == "METHOD_NOT_ALLOWED"
 

@@ -22,5 +22,6 @@ def test_anonymous_reads_the_catalogue_but_not_node_discovery_or_writes(
                   status=401)
     assert refused["errors"][0]["extensions"] == {
         "code": "UNAUTHENTICATED", "field": "Query.node", "requiredScope": "graph:read"}
-    write = gql(public, 'mutation { deleteVacancy(id: "x", version: 1) { id } }', status=401)
+    write = gql(public, 'mutation { deleteVacancy(input: {id: "x", version: 1}) { deletedId } }',
+                status=401)
     assert write["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

@@ -124,7 +124,7 @@ def test_test_mode_records_stay_private_until_promotion(
     # Through GraphQL with the platform's own token, its TEST records are visible to it alone.
     mine = gql(own, MATCH, {"skills": profile})
     assert "Secret Python Job" in [m["vacancy"]["title"] for m in mine["data"]["matchVacancies"]]
-    refused = gql(own, "mutation P($id: ID!) { promotePartnerPlatform(id: $id) "
+    refused = gql(own, "mutation P($id: ID!) { promotePartnerPlatform(input: {id: $id}) "
                        "{ platform { mode } } }", {"id": platform["id"]}, status=403)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     partner_platforms.promote(graph, platform["id"], OPERATOR)

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.worker
 
 REGISTER = """mutation R($input: RegisterPartnerPlatformInput!) {
   registerPartnerPlatform(input: $input) { platform { id name mode allowedRecordTypes } } }"""
-SYNC = "mutation S($p: String!) { syncPartnerFeed(platform: $p) { run { id status } } }"
+SYNC = "mutation S($p: String!) { syncPartnerFeed(input: {platform: $p}) { run { id status } } }"
 RUN = """query Q($id: ID!) { syncRun(id: $id) { id status seen created updated unchanged
   withdrawn quarantined pagesNotModified attempts durationMs error } }"""
 VACANCY = """query V($id: ID!) { vacancy(id: $id) { title status

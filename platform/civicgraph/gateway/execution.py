@@ -26,7 +26,7 @@ from civicgraph.api.compiled import CompiledExecutionContext
 from civicgraph.api.context import RequestContext
 from civicgraph.core.errors import DomainError
 from civicgraph.core.outages import unavailable
-from civicgraph.gateway import policy
+from civicgraph.gateway import defaults, policy
 from civicgraph.gateway.schema import schema
 
 log = logging.getLogger(__name__)
@@ -131,6 +131,9 @@ def run(
         if denied is not None:
             return GraphQLResponse(denied.body, denied.status, headers=denied.headers)
 
+    # An explicit null on a defaulted argument means the default (gateway/defaults.py).
+    document = defaults.apply(graphql_schema, query, context.limits.max_tokens * 10, document,
+                              variables)
     result = execute(
         graphql_schema,
         document,

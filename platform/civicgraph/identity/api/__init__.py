@@ -1,7 +1,8 @@
 """Identity's GraphQL: client management and citizens' consents."""
 
-from civicgraph.identity.api.clients import AccessMutations, AccessQueries
-from civicgraph.identity.api.consent import ConsentMutations, ConsentQueries
+from civicgraph.identity.api.clients import AccessQueries
+from civicgraph.identity.api.consent import ConsentQueries
+from civicgraph.identity.api.mutations import AccessMutations, ConsentMutations
 
 QUERIES = (AccessQueries, ConsentQueries)
 MUTATIONS = (AccessMutations, ConsentMutations)

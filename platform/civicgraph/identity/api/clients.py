@@ -36,39 +36,3 @@ class AccessQueries(graphene.ObjectType):
     @staticmethod
     def resolve_oauth_clients(root: Any, info: Any) -> list[dict[str, Any]]:
         return service.list_all(ctx(info).graph)
-
-
-class CreateOAuthClientInput(graphene.InputObjectType):
-    name = graphene.String(required=True)
-    organisation_id = graphene.ID(description="The organisation the client acts for.")
-    scopes = graphene.List(graphene.NonNull(graphene.String), required=True)
-    grant_types = graphene.List(graphene.NonNull(GrantType), required=True)
-    redirect_uris = graphene.List(graphene.NonNull(graphene.String))
-    public = graphene.Boolean(description="No secret (browser or native app with PKCE).")
-
-
-class CreateOAuthClient(graphene.Mutation):
-    """Register a client; its secret is in this answer and nowhere else, ever."""
-
-    class Arguments:
-        input = CreateOAuthClientInput(required=True)
-
-    client = graphene.Field(OAuthClient, required=True)
-    client_secret = graphene.String(description="Null for a public client.")
-
-    @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> CreateOAuthClient:
-        created, secret = service.create(
-            ctx(info).graph,
-            name=input["name"],
-            organisation_id=input.get("organisation_id"),
-            scopes=list(input["scopes"]),
-            grant_types=[getattr(g, "value", g) for g in input["grant_types"]],
-            redirect_uris=list(input.get("redirect_uris") or []),
-            public=bool(input.get("public")),
-        )
-        return CreateOAuthClient(client=created, client_secret=secret)
-
-
-class AccessMutations(graphene.ObjectType):
-    create_o_auth_client = CreateOAuthClient.Field(required=True, name="createOAuthClient")

@@ -9,7 +9,6 @@ import graphene
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import DateTime
 from civicgraph.identity.service import consent as service
 
 DataCategory = graphene.Enum("DataCategory", [(c.upper(), c) for c in service.CATEGORIES])
@@ -140,49 +139,3 @@ class ConsentQueries(graphene.ObjectType):
     @staticmethod
     def resolve_record_of_processing(root: Any, info: Any) -> list[dict[str, Any]]:
         return service.record_of_processing(ctx(info).graph)
-
-
-class GrantConsentInput(graphene.InputObjectType):
-    organisation_id = graphene.ID(required=True)
-    purpose = graphene.String(required=True, description="e.g. job-matching")
-    categories = graphene.List(graphene.NonNull(DataCategory), required=True)
-    expires_at = DateTime(description="365 days from now when omitted; at most 3 years.")
-
-
-class GrantConsent(graphene.Mutation):
-    """Consent to an organisation using some of your data for one purpose, until expiresAt."""
-
-    class Arguments:
-        input = GrantConsentInput(required=True)
-
-    consent = graphene.Field(Consent, required=True)
-
-    @staticmethod
-    def mutate(root: Any, info: Any, input: dict[str, Any]) -> GrantConsent:
-        context = ctx(info)
-        consent = service.grant(
-            context.graph, context.principal, organisation_id=input["organisation_id"],
-            purpose=input["purpose"],
-            categories=[getattr(c, "value", c) for c in input["categories"]],
-            expires_at=input.get("expires_at"),
-        )
-        return GrantConsent(consent=consent)
-
-
-class WithdrawConsent(graphene.Mutation):
-    """Withdraw a consent; it stops allowing reads from the next request on."""
-
-    class Arguments:
-        id = graphene.ID(required=True)
-
-    consent = graphene.Field(Consent, required=True)
-
-    @staticmethod
-    def mutate(root: Any, info: Any, id: str) -> WithdrawConsent:
-        context = ctx(info)
-        return WithdrawConsent(consent=service.withdraw(context.graph, context.principal, id))
-
-
-class ConsentMutations(graphene.ObjectType):
-    grant_consent = GrantConsent.Field(required=True)
-    withdraw_consent = WithdrawConsent.Field(required=True)

@@ -1,7 +1,8 @@
 """The lab's mutations: ideas, challenges, proposals, evaluation, and every status move.
 
-Each resolver takes the actor from ``actor_from_context`` and calls one service. A move that
-queued webhook events asks a worker to deliver them now (the beat would otherwise within 15 s).
+Each resolver takes the actor from ``actor_from_context`` and calls one service; each answers
+with the record it changed, in the one shape of ``civicgraph.api.mutation``. A move that queued
+webhook events asks a worker to deliver them now (the beat would otherwise within 15 s).
 """
 
 from __future__ import annotations
@@ -11,15 +12,46 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.mutation import Mutation, plain
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
 from civicgraph.lab.service import challenges, evaluation, ideas, machine, proposals, webhooks
+from civicgraph.lab.service import pilots as pilot_service
+
+# The record a move changed, read only when the client selects it.
+_GETTERS = {"IDEA": ideas.get, "CHALLENGE": challenges.get, "PROPOSAL": proposals.get,
+            "PILOT": pilot_service.get}
 
 
 def moved(info: Any, result: dict[str, Any]) -> dict[str, Any]:
     if result.get("queuedWebhooks"):
         webhooks.request_outbox_flush(ctx(info).tasks)
     return result
+
+
+def _record(kind: str, key: str = "id") -> Any:
+    def resolve(parent: dict[str, Any], info: Any) -> dict[str, Any] | None:
+        record_id = parent.get(key)
+        if record_id is None or (key == "id" and parent.get("kind") != kind):
+            return None
+        return _GETTERS[kind](ctx(info).graph, str(record_id))
+    return resolve
+
+
+class Moved:
+    """What a status move answers: the record (as its own type), its new status and version."""
+
+    kind = graphene.Field(t.LabRecordKind, required=True)
+    status = graphene.String(required=True)
+    version = graphene.Int(required=True, description="Name this version in the next move.")
+    event = graphene.Field(t.LifecycleEvent, required=True)
+    queued_webhooks = graphene.Int(required=True)
+    idea = graphene.Field(t.Idea, resolver=_record("IDEA"), description="When an idea moved.")
+    challenge = graphene.Field(t.Challenge, resolver=_record("CHALLENGE"),
+                               description="When a challenge moved.")
+    proposal = graphene.Field(t.Proposal, resolver=_record("PROPOSAL"),
+                              description="When a proposal moved.")
+    pilot = graphene.Field(t.Pilot, resolver=_record("PILOT"), description="When a pilot moved.")
 
 
 class CriterionInput(graphene.InputObjectType):
@@ -33,80 +65,79 @@ class ScoreInput(graphene.InputObjectType):
     score = graphene.Float(required=True, description="0 to 10.")
 
 
-class MoveLabRecord(graphene.Mutation):
+class MoveLabRecord(Moved, Mutation):
     """Move an idea, challenge, proposal or pilot to another status, naming the version read.
 
     Answers BAD_USER_INPUT with ``allowedMoves`` for an illegal move and ``unmetConditions`` for
     a refused gate, FORBIDDEN for a role or scope, CONFLICT for a stale version.
     """
 
-    class Arguments:
+    class Input:
         kind = t.LabRecordKind(required=True)
         id = graphene.ID(required=True)
         to = graphene.String(required=True)
         version = graphene.Int(required=True)
         reason = graphene.String()
 
-    Output = t.TransitionResult
-
     @staticmethod
-    def mutate(root: Any, info: Any, kind: Any, id: str, to: str, version: int,
-               reason: str | None = None) -> dict[str, Any]:
-        actor = actor_from_context(info)
-        return moved(info, machine.advance(ctx(info).graph, str(t.plain(kind)), id, to, actor,
-                                           version, reason))
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return moved(info, machine.advance(
+            ctx(info).graph, str(plain(input["kind"])), input["id"], input["to"],
+            actor_from_context(info), input["version"], input.get("reason")))
 
 
-class SubmitIdea(graphene.Mutation):
-    class Arguments:
+class SubmitIdea(Mutation):
+    class Input:
         title = graphene.String(required=True)
         description = graphene.String(required=True)
 
-    Output = t.IdeaSubmission
+    idea = graphene.Field(t.Idea, required=True)
+    likely_duplicates = graphene.List(graphene.NonNull(t.SimilarIdea), required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, title: str, description: str) -> dict[str, Any]:
-        return ideas.submit(ctx(info).graph, actor_from_context(info), title=title,
-                            description=description)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return ideas.submit(ctx(info).graph, actor_from_context(info), title=input["title"],
+                            description=input["description"])
 
 
-class AcceptIdea(graphene.Mutation):
+class AcceptIdea(Moved, Mutation):
     """Accept an idea in review as a new draft challenge, or a draft proposal to an open one."""
 
-    class Arguments:
+    class Input:
         id = graphene.ID(required=True)
         version = graphene.Int(required=True)
         into = graphene.String(required=True, description="CHALLENGE or PROPOSAL")
         reason = graphene.String(required=True)
         challenge_id = graphene.ID()
 
-    Output = t.TransitionResult
+    new_challenge = graphene.Field(t.Challenge, resolver=_record("CHALLENGE", "challengeId"),
+                                   description="Accepted into a challenge: the new draft.")
+    new_proposal = graphene.Field(t.Proposal, resolver=_record("PROPOSAL", "proposalId"),
+                                  description="Accepted into a proposal: the new draft.")
 
     @staticmethod
-    def mutate(root: Any, info: Any, id: str, version: int, into: str, reason: str,
-               challenge_id: str | None = None) -> dict[str, Any]:
-        return ideas.accept(ctx(info).graph, actor_from_context(info), id, version, into=into,
-                            reason=reason, challenge_id=challenge_id)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return ideas.accept(ctx(info).graph, actor_from_context(info), input["id"],
+                            input["version"], into=input["into"], reason=input["reason"],
+                            challenge_id=input.get("challenge_id"))
 
 
-class MergeIdea(graphene.Mutation):
-    class Arguments:
+class MergeIdea(Moved, Mutation):
+    class Input:
         id = graphene.ID(required=True)
         version = graphene.Int(required=True)
         into_idea_id = graphene.ID(required=True)
         reason = graphene.String(required=True)
 
-    Output = t.TransitionResult
-
     @staticmethod
-    def mutate(root: Any, info: Any, id: str, version: int, into_idea_id: str,
-               reason: str) -> dict[str, Any]:
-        return ideas.merge(ctx(info).graph, actor_from_context(info), id, version,
-                           into_idea_id=into_idea_id, reason=reason)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return ideas.merge(ctx(info).graph, actor_from_context(info), input["id"],
+                           input["version"], into_idea_id=input["into_idea_id"],
+                           reason=input["reason"])
 
 
-class CreateChallenge(graphene.Mutation):
-    class Arguments:
+class CreateChallenge(Mutation):
+    class Input:
         title = graphene.String(required=True)
         description = graphene.String(required=True)
         eligibility = graphene.String()
@@ -115,19 +146,20 @@ class CreateChallenge(graphene.Mutation):
         deadline = graphene.String(description="ISO 8601 with a time zone.")
         organisation_id = graphene.ID()
 
-    Output = t.Challenge
+    challenge = graphene.Field(t.Challenge, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, title: str, description: str, **args: Any) -> dict[str, Any]:
-        return challenges.create(
-            ctx(info).graph, actor_from_context(info), title=title, description=description,
-            eligibility=args.get("eligibility"), field_codes=args.get("fields"),
-            criteria=[dict(c) for c in args.get("criteria") or []],
-            deadline=args.get("deadline"), organisation_id=args.get("organisation_id"))
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"challenge": challenges.create(
+            ctx(info).graph, actor_from_context(info), title=input["title"],
+            description=input["description"], eligibility=input.get("eligibility"),
+            field_codes=input.get("fields"),
+            criteria=[dict(c) for c in input.get("criteria") or []],
+            deadline=input.get("deadline"), organisation_id=input.get("organisation_id"))}
 
 
-class UpdateChallenge(graphene.Mutation):
-    class Arguments:
+class UpdateChallenge(Mutation):
+    class Input:
         id = graphene.ID(required=True)
         version = graphene.Int(required=True)
         description = graphene.String()
@@ -136,138 +168,150 @@ class UpdateChallenge(graphene.Mutation):
         fields = graphene.List(graphene.NonNull(graphene.String))
         criteria = graphene.List(graphene.NonNull(CriterionInput))
 
-    Output = t.Challenge
+    challenge = graphene.Field(t.Challenge, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, id: str, version: int, **args: Any) -> dict[str, Any]:
-        criteria = args.get("criteria")
-        return challenges.update(
-            ctx(info).graph, actor_from_context(info), id, version,
-            description=args.get("description"), eligibility=args.get("eligibility"),
-            deadline=args.get("deadline"), field_codes=args.get("fields"),
-            criteria=[dict(c) for c in criteria] if criteria is not None else None)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        criteria = input.get("criteria")
+        return {"challenge": challenges.update(
+            ctx(info).graph, actor_from_context(info), input["id"], input["version"],
+            description=input.get("description"), eligibility=input.get("eligibility"),
+            deadline=input.get("deadline"), field_codes=input.get("fields"),
+            criteria=[dict(c) for c in criteria] if criteria is not None else None)}
 
 
-class CreateTeam(graphene.Mutation):
-    class Arguments:
+class CreateTeam(Mutation):
+    class Input:
         name = graphene.String(required=True)
         member_ids = graphene.List(graphene.NonNull(graphene.ID))
 
-    Output = t.Team
+    team = graphene.Field(t.Team, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, name: str,
-               member_ids: list[str] | None = None) -> dict[str, Any]:
-        return proposals.create_team(ctx(info).graph, actor_from_context(info), name=name,
-                                     member_ids=member_ids or [])
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"team": proposals.create_team(ctx(info).graph, actor_from_context(info),
+                                              name=input["name"],
+                                              member_ids=input.get("member_ids") or [])}
 
 
-class CreateProposal(graphene.Mutation):
-    class Arguments:
+class CreateProposal(Mutation):
+    class Input:
         challenge_id = graphene.ID(required=True)
         title = graphene.String(required=True)
         summary = graphene.String(required=True)
         team_id = graphene.ID(description="Propose for a team; else for your organisation.")
 
-    Output = t.Proposal
+    proposal = graphene.Field(t.Proposal, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, challenge_id: str, title: str, summary: str,
-               team_id: str | None = None) -> dict[str, Any]:
-        return proposals.create(ctx(info).graph, actor_from_context(info),
-                                challenge_id=challenge_id, title=title, summary=summary,
-                                team_id=team_id)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"proposal": proposals.create(
+            ctx(info).graph, actor_from_context(info), challenge_id=input["challenge_id"],
+            title=input["title"], summary=input["summary"], team_id=input.get("team_id"))}
 
 
-class UpdateProposal(graphene.Mutation):
-    class Arguments:
+class UpdateProposal(Mutation):
+    class Input:
         id = graphene.ID(required=True)
         version = graphene.Int(required=True)
         title = graphene.String()
         summary = graphene.String()
 
-    Output = t.Proposal
+    proposal = graphene.Field(t.Proposal, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, id: str, version: int, title: str | None = None,
-               summary: str | None = None) -> dict[str, Any]:
-        return proposals.update(ctx(info).graph, actor_from_context(info), id, version,
-                                title=title, summary=summary)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"proposal": proposals.update(
+            ctx(info).graph, actor_from_context(info), input["id"], input["version"],
+            title=input.get("title"), summary=input.get("summary"))}
 
 
-class AssignExperts(graphene.Mutation):
-    class Arguments:
+def _challenge(parent: dict[str, Any], info: Any) -> dict[str, Any]:
+    return challenges.get(ctx(info).graph, parent["challengeId"])
+
+
+def _proposal(parent: dict[str, Any], info: Any) -> dict[str, Any]:
+    return proposals.get(ctx(info).graph, parent["proposalId"])
+
+
+class AssignExperts(Mutation):
+    class Input:
         challenge_id = graphene.ID(required=True)
 
-    Output = t.ExpertPanel
+    challenge = graphene.Field(t.Challenge, required=True, resolver=_challenge)
+    judges = graphene.List(graphene.NonNull(t.Judge), required=True)
+    exclusions = graphene.List(graphene.NonNull(t.PanelExclusions), required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, challenge_id: str) -> dict[str, Any]:
-        return evaluation.assign_experts(ctx(info).graph, actor_from_context(info), challenge_id)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        panel = evaluation.assign_experts(ctx(info).graph, actor_from_context(info),
+                                          input["challenge_id"])
+        return {**panel, "challengeId": input["challenge_id"]}
 
 
-class ScoreProposal(graphene.Mutation):
-    class Arguments:
+class ScoreProposal(Mutation):
+    class Input:
         proposal_id = graphene.ID(required=True)
         scores = graphene.List(graphene.NonNull(ScoreInput), required=True)
         comment = graphene.String()
 
-    saved = graphene.Int(required=True)
+    proposal = graphene.Field(t.Proposal, required=True, resolver=_proposal)
+    saved = graphene.Int(required=True, description="How many criteria's scores were saved.")
 
     @staticmethod
-    def mutate(root: Any, info: Any, proposal_id: str, scores: list[Any],
-               comment: str | None = None) -> ScoreProposal:
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         result = evaluation.score(
-            ctx(info).graph, actor_from_context(info), proposal_id,
-            [{"criterionId": s["criterion_id"], "score": s["score"]} for s in scores], comment)
-        return ScoreProposal(saved=result["saved"])
+            ctx(info).graph, actor_from_context(info), input["proposal_id"],
+            [{"criterionId": s["criterion_id"], "score": s["score"]} for s in input["scores"]],
+            input.get("comment"))
+        return {"saved": result["saved"], "proposalId": input["proposal_id"]}
 
 
-class DeclareConflict(graphene.Mutation):
+class DeclareConflict(Mutation):
     """An expert steps aside from a proposal, with a reason shown wherever exclusions are."""
 
-    class Arguments:
+    class Input:
         proposal_id = graphene.ID(required=True)
         reason = graphene.String(required=True)
 
-    proposal_id = graphene.ID(required=True)
+    proposal = graphene.Field(t.Proposal, required=True, resolver=_proposal)
     reason = graphene.String(required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, proposal_id: str, reason: str) -> DeclareConflict:
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         result = evaluation.declare_conflict(ctx(info).graph, actor_from_context(info),
-                                             proposal_id, reason)
-        return DeclareConflict(proposal_id=proposal_id,
-                               reason=(result["exclusion"] or {}).get("reason", ""))
+                                             input["proposal_id"], input["reason"])
+        return {"proposalId": input["proposal_id"],
+                "reason": (result["exclusion"] or {}).get("reason", "")}
 
 
-class SubscribeWebhook(graphene.Mutation):
-    class Arguments:
+class SubscribeWebhook(Mutation):
+    class Input:
         url = graphene.String(required=True)
         events = graphene.List(graphene.NonNull(graphene.String), required=True,
                                description="challenge.opened, proposal.selected, pilot.advanced")
         organisation_id = graphene.ID()
 
-    Output = t.WebhookSubscription
+    webhook_subscription = graphene.Field(t.WebhookSubscription, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, url: str, events: list[str],
-               organisation_id: str | None = None) -> dict[str, Any]:
-        return webhooks.subscribe(ctx(info).graph, actor_from_context(info), url=url,
-                                  events=events, organisation_id=organisation_id)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"webhookSubscription": webhooks.subscribe(
+            ctx(info).graph, actor_from_context(info), url=input["url"], events=input["events"],
+            organisation_id=input.get("organisation_id"))}
 
 
 class LabMutations(graphene.ObjectType):
-    move_lab_record = MoveLabRecord.Field(required=True)
-    submit_idea = SubmitIdea.Field(required=True)
-    accept_idea = AcceptIdea.Field(required=True)
-    merge_idea = MergeIdea.Field(required=True)
-    create_challenge = CreateChallenge.Field(required=True)
-    update_challenge = UpdateChallenge.Field(required=True)
-    create_team = CreateTeam.Field(required=True)
-    create_proposal = CreateProposal.Field(required=True)
-    update_proposal = UpdateProposal.Field(required=True)
-    assign_experts = AssignExperts.Field(required=True)
-    score_proposal = ScoreProposal.Field(required=True)
-    declare_conflict = DeclareConflict.Field(required=True)
-    subscribe_webhook = SubscribeWebhook.Field(required=True)
+    move_lab_record = MoveLabRecord.Field()
+    submit_idea = SubmitIdea.Field()
+    accept_idea = AcceptIdea.Field()
+    merge_idea = MergeIdea.Field()
+    create_challenge = CreateChallenge.Field()
+    update_challenge = UpdateChallenge.Field()
+    create_team = CreateTeam.Field()
+    create_proposal = CreateProposal.Field()
+    update_proposal = UpdateProposal.Field()
+    assign_experts = AssignExperts.Field()
+    score_proposal = ScoreProposal.Field()
+    declare_conflict = DeclareConflict.Field()
+    subscribe_webhook = SubscribeWebhook.Field()

@@ -7,39 +7,40 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.mutation import Mutation, plain
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
 from civicgraph.lab.service import pilots, sessions
 
 
-class StartPilot(graphene.Mutation):
-    class Arguments:
+class StartPilot(Mutation):
+    class Input:
         proposal_id = graphene.ID(required=True)
         title = graphene.String(required=True)
         sponsor_id = graphene.ID(description="The person who signs off stages; default you.")
 
-    Output = t.Pilot
+    pilot = graphene.Field(t.Pilot, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, proposal_id: str, title: str,
-               sponsor_id: str | None = None) -> dict[str, Any]:
-        return pilots.start(ctx(info).graph, actor_from_context(info), proposal_id, title=title,
-                            sponsor_id=sponsor_id)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"pilot": pilots.start(ctx(info).graph, actor_from_context(info),
+                                      input["proposal_id"], title=input["title"],
+                                      sponsor_id=input.get("sponsor_id"))}
 
 
-class InvolvePartner(graphene.Mutation):
-    class Arguments:
+class InvolvePartner(Mutation):
+    class Input:
         pilot_id = graphene.ID(required=True)
         organisation_id = graphene.ID(required=True)
         role = graphene.String(required=True, description=", ".join(pilots.PARTNER_ROLES))
 
-    Output = t.Pilot
+    pilot = graphene.Field(t.Pilot, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, pilot_id: str, organisation_id: str,
-               role: str) -> dict[str, Any]:
-        return pilots.involve(ctx(info).graph, actor_from_context(info), pilot_id,
-                              organisation_id, role)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"pilot": pilots.involve(ctx(info).graph, actor_from_context(info),
+                                        input["pilot_id"], input["organisation_id"],
+                                        input["role"])}
 
 
 class OperatingModelInput(graphene.InputObjectType):
@@ -51,27 +52,27 @@ class OperatingModelInput(graphene.InputObjectType):
     public_role = t.PublicSectorRole(required=True)
 
 
-class SetOperatingModel(graphene.Mutation):
-    class Arguments:
+class SetOperatingModel(Mutation):
+    class Input:
         pilot_id = graphene.ID(required=True)
         version = graphene.Int(required=True)
         model = OperatingModelInput(required=True)
 
-    Output = t.Pilot
+    pilot = graphene.Field(t.Pilot, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, pilot_id: str, version: int,
-               model: dict[str, Any]) -> dict[str, Any]:
-        return pilots.set_operating_model(
-            ctx(info).graph, actor_from_context(info), pilot_id, version,
-            involved=[t.plain(i) for i in model["involved"]],
-            relationship=t.plain(model["relationship"]), ownership=t.plain(model["ownership"]),
-            funding_method=t.plain(model["funding_method"]),
-            power_sits=t.plain(model["power_sits"]), public_role=t.plain(model["public_role"]))
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        model = input["model"]
+        return {"pilot": pilots.set_operating_model(
+            ctx(info).graph, actor_from_context(info), input["pilot_id"], input["version"],
+            involved=[plain(i) for i in model["involved"]],
+            relationship=plain(model["relationship"]), ownership=plain(model["ownership"]),
+            funding_method=plain(model["funding_method"]),
+            power_sits=plain(model["power_sits"]), public_role=plain(model["public_role"]))}
 
 
-class AddOutcomeMeasure(graphene.Mutation):
-    class Arguments:
+class AddOutcomeMeasure(Mutation):
+    class Input:
         pilot_id = graphene.ID(required=True)
         name = graphene.String(required=True)
         unit = graphene.String(required=True)
@@ -80,61 +81,61 @@ class AddOutcomeMeasure(graphene.Mutation):
         baseline = graphene.Float()
         every_days = graphene.Int(description="Expected measurement interval, for overdue flags.")
 
-    Output = t.OutcomeMeasure
+    outcome_measure = graphene.Field(t.OutcomeMeasure, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, pilot_id: str, name: str, unit: str, target: float,
-               direction: Any, baseline: float | None = None,
-               every_days: int | None = None) -> dict[str, Any]:
-        return pilots.add_measure(ctx(info).graph, actor_from_context(info), pilot_id,
-                                  name=name, unit=unit, target=target,
-                                  direction=t.plain(direction), baseline=baseline,
-                                  every_days=every_days)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"outcomeMeasure": pilots.add_measure(
+            ctx(info).graph, actor_from_context(info), input["pilot_id"], name=input["name"],
+            unit=input["unit"], target=input["target"], direction=plain(input["direction"]),
+            baseline=input.get("baseline"), every_days=input.get("every_days"))}
 
 
-class SetBaseline(graphene.Mutation):
-    class Arguments:
+class SetBaseline(Mutation):
+    class Input:
         measure_id = graphene.ID(required=True)
         baseline = graphene.Float(required=True)
 
-    ok = graphene.Boolean(required=True)
+    outcome_measure = graphene.Field(t.OutcomeMeasure, required=True)
+    pilot = graphene.Field(t.Pilot, required=True, description="The pilot it measures.")
 
     @staticmethod
-    def mutate(root: Any, info: Any, measure_id: str, baseline: float) -> SetBaseline:
-        pilots.set_baseline(ctx(info).graph, actor_from_context(info), measure_id, baseline)
-        return SetBaseline(ok=True)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return pilots.set_baseline(ctx(info).graph, actor_from_context(info),
+                                   input["measure_id"], input["baseline"])
 
 
-class RecordMeasurement(graphene.Mutation):
-    class Arguments:
+class RecordMeasurement(Mutation):
+    class Input:
         measure_id = graphene.ID(required=True)
         value = graphene.Float(required=True)
         measured_at = graphene.String()
 
-    ok = graphene.Boolean(required=True)
+    outcome_measure = graphene.Field(t.OutcomeMeasure, required=True)
+    pilot = graphene.Field(t.Pilot, required=True, description="The pilot it measures.")
 
     @staticmethod
-    def mutate(root: Any, info: Any, measure_id: str, value: float,
-               measured_at: str | None = None) -> RecordMeasurement:
-        pilots.record_measurement(ctx(info).graph, actor_from_context(info), measure_id, value,
-                                  measured_at)
-        return RecordMeasurement(ok=True)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return pilots.record_measurement(ctx(info).graph, actor_from_context(info),
+                                         input["measure_id"], input["value"],
+                                         input.get("measured_at"))
 
 
-class SignOffStage(graphene.Mutation):
-    class Arguments:
+class SignOffStage(Mutation):
+    class Input:
         pilot_id = graphene.ID(required=True)
         stage = graphene.String(required=True)
 
-    Output = t.Pilot
+    pilot = graphene.Field(t.Pilot, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, pilot_id: str, stage: str) -> dict[str, Any]:
-        return pilots.sign_off(ctx(info).graph, actor_from_context(info), pilot_id, stage)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"pilot": pilots.sign_off(ctx(info).graph, actor_from_context(info),
+                                         input["pilot_id"], input["stage"])}
 
 
-class CreateLabSession(graphene.Mutation):
-    class Arguments:
+class CreateLabSession(Mutation):
+    class Input:
         title = graphene.String(required=True)
         kind = graphene.String(required=True, description="SESSION, WORKSHOP or HACKATHON")
         starts_at = graphene.String(required=True)
@@ -145,36 +146,36 @@ class CreateLabSession(graphene.Mutation):
         location = graphene.String()
         capacity = graphene.Int()
 
-    Output = t.LabSession
+    lab_session = graphene.Field(t.LabSession, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, title: str, kind: str, starts_at: str, ends_at: str,
-               fields: list[str], **args: Any) -> dict[str, Any]:
-        return sessions.create(ctx(info).graph, actor_from_context(info), title=title, kind=kind,
-                               starts_at=starts_at, ends_at=ends_at, field_codes=fields,
-                               expert_ids=args.get("expert_ids"),
-                               description=args.get("description"),
-                               location=args.get("location"), capacity=args.get("capacity"))
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"labSession": sessions.create(
+            ctx(info).graph, actor_from_context(info), title=input["title"], kind=input["kind"],
+            starts_at=input["starts_at"], ends_at=input["ends_at"], field_codes=input["fields"],
+            expert_ids=input.get("expert_ids"), description=input.get("description"),
+            location=input.get("location"), capacity=input.get("capacity"))}
 
 
-class JoinLabSession(graphene.Mutation):
-    class Arguments:
+class JoinLabSession(Mutation):
+    class Input:
         session_id = graphene.ID(required=True)
 
-    Output = t.LabSession
+    lab_session = graphene.Field(t.LabSession, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any, session_id: str) -> dict[str, Any]:
-        return sessions.join(ctx(info).graph, actor_from_context(info), session_id)
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
+        return {"labSession": sessions.join(ctx(info).graph, actor_from_context(info),
+                                            input["session_id"])}
 
 
 class LabPilotMutations(graphene.ObjectType):
-    start_pilot = StartPilot.Field(required=True)
-    involve_partner = InvolvePartner.Field(required=True)
-    set_operating_model = SetOperatingModel.Field(required=True)
-    add_outcome_measure = AddOutcomeMeasure.Field(required=True)
-    set_baseline = SetBaseline.Field(required=True)
-    record_measurement = RecordMeasurement.Field(required=True)
-    sign_off_stage = SignOffStage.Field(required=True)
-    create_lab_session = CreateLabSession.Field(required=True)
-    join_lab_session = JoinLabSession.Field(required=True)
+    start_pilot = StartPilot.Field()
+    involve_partner = InvolvePartner.Field()
+    set_operating_model = SetOperatingModel.Field()
+    add_outcome_measure = AddOutcomeMeasure.Field()
+    set_baseline = SetBaseline.Field()
+    record_measurement = RecordMeasurement.Field()
+    sign_off_stage = SignOffStage.Field()
+    create_lab_session = CreateLabSession.Field()
+    join_lab_session = JoinLabSession.Field()

@@ -57,14 +57,17 @@ def get(graph: Graph, pilot_id: str) -> dict[str, Any] | None:
     return dict(records[0]["pilot"]) if records else None
 
 
-def involve(graph: Graph, pilot_id: str, organisation_id: str, role: str) -> bool:
+def involve(graph: Graph, pilot_id: str, organisation_id: str, role: str
+            ) -> dict[str, Any] | None:
+    """Involve the organisation and answer the pilot as it now is, in the same statement."""
     records = graph.run(
         "MATCH (pl:Pilot {id: $pilot}) MATCH (o:Organisation {id: $org}) "
-        "MERGE (pl)-[i:INVOLVES]->(o) SET i.role = $role RETURN true AS ok",
+        "MERGE (pl)-[i:INVOLVES]->(o) SET i.role = $role "
+        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
         {"pilot": pilot_id, "org": organisation_id, "role": role},
         write=True,
     )
-    return bool(records)
+    return dict(records[0]["pilot"]) if records else None
 
 
 def set_operating_model(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
@@ -95,47 +98,54 @@ def add_measure(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
     return dict(records[0]["measure"]) if records else None
 
 
-def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str) -> bool:
+def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str
+                 ) -> dict[str, Any] | None:
+    """Set the baseline and answer the measure's pilot as it now is, in the same statement."""
     records = graph.run(
-        "MATCH (m:OutcomeMeasure {id: $id}) SET m.baseline = $baseline, "
-        + touched("m", AT) + " RETURN true AS ok",
+        "MATCH (om:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) "
+        "SET om.baseline = $baseline, " + touched("om", AT) + " "
+        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
         {"id": measure_id, "baseline": baseline, "at": at},
         write=True,
     )
-    return bool(records)
+    return dict(records[0]["pilot"]) if records else None
 
 
-def measure_scope(graph: Graph, measure_id: str, organisation_id: str | None) -> bool | None:
-    """None when the measure does not exist; else whether the organisation is in its pilot."""
+def record_measurement(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
+    """Record a measurement when the caller may (staff, or an organisation the pilot involves).
+
+    The scope is decided in the statement that writes, so one transaction both checks and
+    records. None when the measure does not exist; else whether the caller was involved (nothing
+    is written when not and not staff) and the pilot as it now is.
+    """
     records = graph.run(
-        "MATCH (m:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) "
-        "RETURN EXISTS { (pl)-[:INVOLVES]->(:Organisation {id: $org}) } AS involved",
-        {"id": measure_id, "org": organisation_id},
-    )
-    return bool(records[0]["involved"]) if records else None
-
-
-def record_measurement(graph: Graph, fields: dict[str, Any]) -> bool:
-    records = graph.run(
-        "MATCH (m:OutcomeMeasure {id: $measureId}) "
-        "CREATE (x:Measurement {id: $id, value: $value, at: datetime($measuredAt), "
-        "  recordedBy: $actorId, " + created_map(AT) + "})-[:OF]->(m) RETURN true AS ok",
+        "MATCH (om:OutcomeMeasure {id: $measureId})-[:MEASURES]->(pl:Pilot) "
+        "WITH om, pl, EXISTS { (pl)-[:INVOLVES]->(:Organisation {id: $org}) } AS involved "
+        "CALL (om, involved) { WITH om WHERE involved OR $staff "
+        "  CREATE (x:Measurement {id: $id, value: $value, at: datetime($measuredAt), "
+        "    recordedBy: $actorId, " + created_map(AT) + "})-[:OF]->(om) RETURN count(x) AS made } "
+        "WITH pl, involved, made RETURN involved, made, " + PILOT + " AS pilot",
         fields,
         write=True,
     )
-    return bool(records)
+    if not records:
+        return None
+    return {"involved": bool(records[0]["involved"]), "made": records[0]["made"],
+            "pilot": dict(records[0]["pilot"])}
 
 
-def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str) -> bool:
-    """Only the pilot's sponsor can sign off: the match requires SPONSORED_BY."""
+def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str
+             ) -> dict[str, Any] | None:
+    """Only the pilot's sponsor can sign off: the match requires SPONSORED_BY. Answers the
+    pilot as it now is, in the same statement."""
     records = graph.run(
         "MATCH (pl:Pilot {id: $pilot})-[:SPONSORED_BY]->(s:Person {id: $person}) "
         "MERGE (s)-[so:SIGNED_OFF {stage: $stage}]->(pl) ON CREATE SET so.at = datetime($at) "
-        "RETURN true AS ok",
+        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
         {"pilot": pilot_id, "person": person_id, "stage": stage, "at": at},
         write=True,
     )
-    return bool(records)
+    return dict(records[0]["pilot"]) if records else None
 
 
 def flag_overdue(graph: Graph, now: str, sets: Mapping[str, list[str]]

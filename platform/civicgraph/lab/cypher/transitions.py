@@ -2,13 +2,15 @@
 
 The write is one statement per change: it takes the record's write lock (``SET r._lock``, as
 Neo4j's docs advise against lost updates under read-committed isolation), THEN compares the
-version the caller read, moves the status, bumps the version, appends a ``LifecycleEvent`` to the
+version the caller read, checks the transition's gate conditions again, moves the status,
+bumps the version, appends a ``LifecycleEvent`` to the
 record's history chain, queues one ``OutboxEvent`` per matching webhook subscription, and applies
 the transition's effect. All of it commits together or not at all.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from typing import Any
 
@@ -99,8 +101,13 @@ _OWNERS: dict[str, str] = {
 CONDITION_NAMES: dict[str, frozenset[str]] = {label: frozenset(FACTS[label]) for label in LABELS}
 
 
+def _conditions(label: str) -> str:
+    """The label's conditions as one Cypher map entry list (``name: predicate, ...``)."""
+    return ", ".join(f"{name}: {fact}" for name, fact in FACTS[label].items())
+
+
 def _facts_statement(label: str) -> str:
-    conditions = ", ".join(f"{name}: {fact}" for name, fact in FACTS[label].items())
+    conditions = _conditions(label)
     return (
         f"MATCH (r:{label} {{id: $id}}) " + _READS[label]
         + "RETURN r.status AS status, r.version AS version, "
@@ -173,6 +180,10 @@ def _transition_statement(label: str, effect: str) -> str:
         # Take the write lock first, so the version read next is the latest committed one.
         "SET r._lock = true REMOVE r._lock "
         "WITH r WHERE r.version = $version AND r.status = $from "
+        # The gate: the transition's conditions, re-read under the lock in this transaction,
+        # so a condition falsified after the caller's facts were read cannot let the move by.
+        + _READS[label] + "WITH r, {" + _conditions(label) + "} AS gate "
+        "WHERE all(name IN $conditions WHERE gate[name]) "
         "SET r.status = $to, " + touched("r", AT) + ", "
         "  r.statusChangedAt = datetime($at) "
         "WITH r "
@@ -197,12 +208,19 @@ def _transition_statement(label: str, effect: str) -> str:
 
 _TRANSITIONS = {(label, effect): _transition_statement(label, effect)
                 for label in LABELS for effect in EFFECTS}
+_PARAMS = {s: frozenset(re.findall(r"\$(\w+)", s)) for s in _TRANSITIONS.values()}
 
 
 def transition(graph: Graph, label: str, params: dict[str, Any],
                effect: str = "") -> dict[str, Any] | None:
-    """Apply one move; None when the record is missing or its version or status moved on."""
-    records = graph.run(_TRANSITIONS[(label, effect)], params, write=True)
+    """Apply one move; None when the record is missing, its version or status moved on, or a
+    condition in ``params["conditions"]`` no longer holds. With no conditions named, the gate's
+    other parameters are not needed and default to null."""
+    statement = _TRANSITIONS[(label, effect)]
+    params = {"conditions": [], "now": params.get("at"), "target": params.get("to"), **params}
+    if not params["conditions"]:
+        params = {**dict.fromkeys(_PARAMS[statement]), **params}
+    records = graph.run(statement, params, write=True)
     if not records:
         return None
     row = dict(records[0])

@@ -132,10 +132,17 @@ def advance(
         "actorId": actor.id, "reason": clean_reason or None, "eventId": event_id,
         "kind": lc.kind, "webhook": transition.webhook, "payload": payload,
         "effect": effect_params or {},
+        "now": at, "target": to, "conditions": list(transition.conditions), **STATUS_PARAMS,
     }
     done = repo.transition(graph, lc.label, params, effect)
     if done is None:
         after = _facts(graph, lc, record_id, at, to)
+        late = [c for c in transition.conditions if not after["conditions"].get(c)]
+        if after["version"] == version and after["status"] == status and late:
+            raise BadInput(
+                f"the {lc.label.lower()} cannot move to {to} yet; unmet: {', '.join(late)}",
+                field="to", unmetConditions=late,
+            )
         raise Conflict(
             f"this {lc.label.lower()} changed while you were moving it: it is now at version "
             f"{after['version']} ({after['status']})",

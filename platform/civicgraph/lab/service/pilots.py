@@ -75,10 +75,11 @@ def start(graph: Graph, actor: Actor, proposal_id: str, *, title: str | None,
 def involve(graph: Graph, actor: Actor, pilot_id: str, organisation_id: str,
             role: str) -> dict[str, Any]:
     require_role(actor, STAFF, "involve partners")
-    if not repo.involve(graph, pilot_id, organisation_id, choice(role, "role", PARTNER_ROLES)):
+    pilot = repo.involve(graph, pilot_id, organisation_id, choice(role, "role", PARTNER_ROLES))
+    if pilot is None:
         raise NotFound("no such pilot or organisation", pilotId=pilot_id,
                        organisationId=organisation_id)
-    return get(graph, pilot_id)
+    return pilot
 
 
 def set_operating_model(graph: Graph, actor: Actor, pilot_id: str, version: int, *,
@@ -121,37 +122,47 @@ def add_measure(graph: Graph, actor: Actor, pilot_id: str, *, name: str | None,
     return measure
 
 
-def set_baseline(graph: Graph, actor: Actor, measure_id: str, baseline: float) -> None:
+def _measured(pilot: dict[str, Any], measure_id: str) -> dict[str, Any]:
+    """The payload of a measure's change: the measure as its pilot now shows it, and the pilot."""
+    measure = next(m for m in pilot["measures"] if m["id"] == measure_id)
+    return {"outcomeMeasure": measure, "pilot": pilot}
+
+
+def set_baseline(graph: Graph, actor: Actor, measure_id: str, baseline: float
+                 ) -> dict[str, Any]:
     require_role(actor, STAFF, "set baselines")
-    if not repo.set_baseline(graph, measure_id, _number(baseline, "baseline") or 0.0,
-                             clock.iso()):
+    pilot = repo.set_baseline(graph, measure_id, _number(baseline, "baseline") or 0.0,
+                              clock.iso())
+    if pilot is None:
         raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
+    return _measured(pilot, measure_id)
 
 
 def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float,
-                       measured_at: str | None = None) -> None:
+                       measured_at: str | None = None) -> dict[str, Any]:
     """Staff, or a partner whose organisation the pilot involves, record measurements."""
     require_role(actor, STAFF | {PARTNER}, "record measurements")
-    involved = repo.measure_scope(graph, measure_id, actor.organisation_id)
-    if involved is None:
-        raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
-    if not involved and not actor.has_any(STAFF):
-        raise Forbidden("only partners involved in this pilot record its measurements")
     at = clock.iso()
-    if not repo.record_measurement(graph, {
+    done = repo.record_measurement(graph, {
         "id": str(uuid.uuid4()), "measureId": measure_id, "value": _number(value, "value"),
         "measuredAt": clock.iso(clock.parse(measured_at, "measuredAt")) if measured_at else at,
-        "actorId": actor.id, "at": at,
-    }):
+        "actorId": actor.id, "at": at, "org": actor.organisation_id,
+        "staff": actor.has_any(STAFF),
+    })
+    if done is None:
         raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
+    if not done["made"]:
+        raise Forbidden("only partners involved in this pilot record its measurements")
+    return _measured(done["pilot"], measure_id)
 
 
 def sign_off(graph: Graph, actor: Actor, pilot_id: str, stage: str) -> dict[str, Any]:
     """The sponsor's sign-off for entering ``stage``: one of the gate conditions."""
     choice(stage, "stage", STAGE_GATES)
-    if not repo.sign_off(graph, pilot_id, actor.id, stage, clock.iso()):
+    pilot = repo.sign_off(graph, pilot_id, actor.id, stage, clock.iso())
+    if pilot is None:
         raise Forbidden("only the pilot's sponsor signs off its stages")
-    return get(graph, pilot_id)
+    return pilot
 
 
 def next_stage(status: str) -> str | None:

@@ -29,6 +29,10 @@ def record_field(type_name: str) -> str:
 
 def _input(type_name: str, creating: bool) -> Any:
     attrs: dict[str, Any] = {}
+    if not creating:
+        attrs["id"] = graphene.InputField(graphene.ID, required=True)
+        attrs["version"] = graphene.InputField(graphene.Int, required=True,
+                                               description="The version you read.")
     for name, kind, required in writes.writable(type_name):
         attrs[name] = graphene.InputField(_INPUT.get(kind, graphene.String),
                                           required=creating and required)
@@ -47,18 +51,24 @@ def _input(type_name: str, creating: bool) -> Any:
     return type(f"{prefix}{type_name}Input", (graphene.InputObjectType,), attrs)
 
 
-class DeletePayload(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    deleted = graphene.Boolean(required=True)
+def _payload(verb: str, type_name: str) -> Any:
+    return type(f"{verb}{type_name}Payload", (graphene.ObjectType,),
+                {record_field(type_name): graphene.Field(OBJECTS[type_name], required=True)})
 
 
-def _payload(type_name: str) -> Any:
-    return type(f"{type_name}Payload", (graphene.ObjectType,),
-                {record_field(type_name): graphene.Field(OBJECTS[type_name])})
+def _delete_input(type_name: str) -> Any:
+    return type(f"Delete{type_name}Input", (graphene.InputObjectType,), {
+        "id": graphene.InputField(graphene.ID, required=True),
+        "version": graphene.InputField(graphene.Int,
+                                       description="When given, must be the stored version.")})
+
+
+def _delete_payload(type_name: str) -> Any:
+    return type(f"Delete{type_name}Payload", (graphene.ObjectType,), {
+        "deleted_id": graphene.ID(required=True, description="The record no longer exists.")})
 
 
 def _fields(type_name: str) -> dict[str, Any]:
-    payload = _payload(type_name)
     record = record_field(type_name)
     fields: dict[str, Any] = {}
 
@@ -70,28 +80,30 @@ def _fields(type_name: str) -> dict[str, Any]:
 
     def update(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
         selection = root_selection(info)
-        done = writes.update(ctx(info).graph, type_name, str(selection.args["id"]),
-                             int(selection.args["version"]), dict(selection.args["input"]),
+        values = dict(selection.args["input"])
+        node_id, version = str(values.pop("id")), int(values.pop("version"))
+        done = writes.update(ctx(info).graph, type_name, node_id, version, values,
                              selection, record)
         return {record: compiled(done[record])}
 
     def delete(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
-        args = root_selection(info).args
-        return writes.delete(ctx(info).graph, type_name, str(args["id"]), args.get("version"))
+        args = dict(root_selection(info).args["input"])
+        done = writes.delete(ctx(info).graph, type_name, str(args["id"]), args.get("version"))
+        return {"deletedId": done["id"]}
 
-    if type_name != "Organisation":  # organisations are created by registerOrganisation
+    # Organisations are created by registerOrganisation, platforms by registerPartnerPlatform
+    # (which starts them in TEST mode and checks their kind).
+    if type_name not in ("Organisation", "PartnerPlatform"):
         fields[f"create_{record}"] = graphene.Field(
-            payload, required=True, resolver=create, name=f"create{type_name}",
+            _payload("Create", type_name), required=True, resolver=create,
+            name=f"create{type_name}",
             args={"input": graphene.Argument(_input(type_name, True), required=True)})
     fields[f"update_{record}"] = graphene.Field(
-        payload, required=True, resolver=update, name=f"update{type_name}",
-        args={"id": graphene.ID(required=True),
-              "version": graphene.Int(required=True, description="The version you read."),
-              "input": graphene.Argument(_input(type_name, False), required=True)})
+        _payload("Update", type_name), required=True, resolver=update, name=f"update{type_name}",
+        args={"input": graphene.Argument(_input(type_name, False), required=True)})
     fields[f"delete_{record}"] = graphene.Field(
-        DeletePayload, required=True, resolver=delete, name=f"delete{type_name}",
-        args={"id": graphene.ID(required=True),
-              "version": graphene.Int(description="When given, must be the stored version.")})
+        _delete_payload(type_name), required=True, resolver=delete, name=f"delete{type_name}",
+        args={"input": graphene.Argument(_delete_input(type_name), required=True)})
     return fields
 
 

@@ -10,6 +10,7 @@ import graphene
 from civicgraph.api.compiled import payload_records
 from civicgraph.api.context import ctx
 from civicgraph.api.model_types import Date
+from civicgraph.api.mutation import Mutation, plain
 from civicgraph.api.tasks import TaskRun, task_run
 from civicgraph.partner_graph.api.queries import viewer
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind
@@ -18,38 +19,29 @@ from civicgraph.partner_graph.service import organisations as service
 Organisation = OBJECTS["Organisation"]
 
 
-class RegisterOrganisationInput(graphene.InputObjectType):
-    name = graphene.String(required=True)
-    kind = OrganisationKind(required=True)
-    region = graphene.String(required=True)
-    description = graphene.String()
-
-
-class RegisterOrganisation(graphene.Mutation):
-    class Arguments:
-        input = RegisterOrganisationInput(required=True)
+class RegisterOrganisation(Mutation):
+    class Input:
+        name = graphene.String(required=True)
+        kind = OrganisationKind(required=True)
+        region = graphene.String(required=True)
+        description = graphene.String()
 
     organisation = graphene.Field(Organisation, required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        kind = input.get("kind")
         organisation = service.register(
-            ctx(info).graph,
-            name=input.get("name"),
-            kind=getattr(kind, "value", kind),
-            region=input.get("region"),
-            description=input.get("description"),
-        )
+            ctx(info).graph, name=input.get("name"), kind=plain(input.get("kind")),
+            region=input.get("region"), description=input.get("description"))
         # The answer is compiled from the client's selection (api.compiled.payload_records).
         return payload_records(info, viewer(info), "Organisation",
                                {"organisation": organisation["id"]})
 
 
-class LinkPartners(graphene.Mutation):
+class LinkPartners(Mutation):
     """Record that two organisations work together; linking them again changes nothing."""
 
-    class Arguments:
+    class Input:
         a = graphene.ID(required=True)
         b = graphene.ID(required=True)
         since = Date()
@@ -60,29 +52,30 @@ class LinkPartners(graphene.Mutation):
     created = graphene.Boolean(required=True, description="False when they were already partners.")
 
     @staticmethod
-    def mutate(root: Any, info: Any, a: str, b: str, since: Any = None) -> dict[str, Any]:
+    def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         context = ctx(info)
-        linked = service.link_partners(context.graph, a, b, since, principal=context.principal)
+        linked = service.link_partners(context.graph, input["a"], input["b"], input.get("since"),
+                                       principal=context.principal)
         records = payload_records(info, viewer(info), "Organisation",
                                   {"a": linked["a"]["id"], "b": linked["b"]["id"]})
         return {**linked, **records}
 
 
 class OrganisationMutations(graphene.ObjectType):
-    register_organisation = RegisterOrganisation.Field(required=True)
-    link_partners = LinkPartners.Field(required=True)
+    register_organisation = RegisterOrganisation.Field()
+    link_partners = LinkPartners.Field()
 
 
-class RecomputePartnerCounts(graphene.Mutation):
+class RecomputePartnerCounts(Mutation):
     """Ask a worker to store every organisation's partner count on it."""
 
     task = graphene.Field(TaskRun, required=True)
 
     @staticmethod
-    def mutate(root: Any, info: Any) -> RecomputePartnerCounts:
+    def mutate(root: Any, info: Any) -> dict[str, Any]:
         status = service.request_partner_count_recompute(ctx(info).tasks)
-        return RecomputePartnerCounts(task=task_run(status))
+        return {"task": task_run(status)}
 
 
 class PartnerCountMutations(graphene.ObjectType):
-    recompute_partner_counts = RecomputePartnerCounts.Field(required=True)
+    recompute_partner_counts = RecomputePartnerCounts.Field()
