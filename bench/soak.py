@@ -396,7 +396,8 @@ def faults(stack: Stack, seconds: float, outages: list[Outage], notes: list[str]
     worst = slow_clients(stack, SLOW_CLIENTS, min(15.0, seconds * 0.1))
     outage.end = time.monotonic() + GRACE
     outage.recovered_in = 0.0
-    notes.append(f"slowest /healthz while the slow clients were open: {worst:.2f} s")
+    notes.append("slowest /healthz while the slow clients were open: " +
+                 (f"{worst:.2f} s" if worst != float("inf") else "none answered within the hold"))
 
     at(0.45)
     outage = Outage("Redis restarted (no persistence: every key lost)", time.monotonic())
@@ -566,13 +567,15 @@ def run(seconds: float, write: Path | None) -> int:
 
 
 def markdown(r: dict[str, Any]) -> str:
-    faults = "\n".join(f"| {name} | {'—' if back is None else f'{back} s'} |"
+    faults = "\n".join(f"| {name} | {'—' if not back else f'{back} s'} |"
                        for name, back in r["faults"])
     statuses = "\n".join(f"| {k} | {v} |" for k, v in r["by_status"].items())
     unexplained = "\n".join(f"- {k}: {v}" for k, v in r["unexplained"].items()) or "- none"
     memory = "\n".join(f"| {k} | {r['memory_start_mib'].get(k, 0)} | {v} |"
                        for k, v in r["memory_end_mib"].items())
-    supervisor = "\n".join(f"- `{line}`" for line in r["supervisor"]) or "- (no line)"
+    # Paths in the supervisor's lines are shown relative to the project.
+    supervisor = "\n".join(f"- `{line.replace(str(PROJECT_ROOT) + os.sep, '')}`"
+                           for line in r["supervisor"]) or "- (no line)"
     notes = "\n".join(f"- {n}" for n in r["notes"])
     verdict = "**passed**" if r["passed"] else \
         "**failed**: " + "; ".join(r["failed_checks"])
@@ -589,7 +592,8 @@ Verdict: {verdict}.
 
 ## Load held
 
-{r['requests']} requests in {r['seconds']} s ({r['per_second']}/s) from {r['clients']} clients;
+{r['requests']} requests in {r['seconds']} s ({r['per_second']}/s) from {r['clients']} clients (the
+load runs for the requested time, then the run waits for the last fault to recover);
 latency of the answered ones p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms.
 
 ## Faults survived
