@@ -24,6 +24,7 @@ from partners.service import sync as partner_sync
 from partners.sources import parse_records
 
 bp = Blueprint("partner_webhook", __name__)
+JSON_TYPES = frozenset({"application/json", "application/ld+json"})
 
 
 @bp.post("/partners/<platform>/records")
@@ -40,6 +41,11 @@ def push_records(platform: str) -> ResponseReturnValue:
                               "(client credentials)")
     caller = partner_platforms.caller_for(ext["graph"], principal)
     partner_platforms.require_may_write(ext["graph"], platform, caller)
+    if request.mimetype not in JSON_TYPES:
+        return jsonify(error={"code": "UNSUPPORTED_MEDIA_TYPE",
+                              "message": "push records as a JSON body (Content-Type: "
+                                         "application/json or application/ld+json), not "
+                                         f"{request.mimetype or 'no type'}"}), 415
     try:
         records = parse_records(request.get_data(), "json")
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -6,9 +6,13 @@ import logging
 from typing import Any
 
 from celery import current_app, shared_task
+from celery.signals import worker_ready
 
+from civicgraph.config import load_settings
 from civicgraph.core import runtime
+from civicgraph.core.graph import Graph
 from civicgraph.core.queue import CeleryTaskQueue
+from partners.cypher import sync as sync_statements
 from partners.service import sync as partner_sync
 
 log = logging.getLogger(__name__)
@@ -35,3 +39,17 @@ def sync_due_partner_feeds() -> list[str]:
     if started:
         log.info("started %d scheduled partner-feed syncs", len(started))
     return started
+
+
+@worker_ready.connect  # type: ignore[untyped-decorator]
+def warm_sync_statements(**_: Any) -> None:
+    """Have Neo4j plan the sync's batch statements before the first run needs them; a worker
+    that cannot reach the database yet still starts (the first run plans them instead)."""
+    try:
+        graph = Graph.from_settings(load_settings())
+        try:
+            sync_statements.warm(graph)
+        finally:
+            graph.close()
+    except Exception:
+        log.warning("could not warm the partner sync statements", exc_info=True)

@@ -7,6 +7,8 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.model_types import OBJECTS
+from civicgraph.partner_graph.api.queries import by_id_resolver
 from partners.api.platforms import RecordSource, caller
 from partners.service import careers as service
 
@@ -102,7 +104,10 @@ class CareerQueries(graphene.ObjectType):
         skills=graphene.List(graphene.NonNull(graphene.String), required=True,
                              description="The profile: ESCO skill URIs."),
         first=graphene.Int(default_value=10), courses_per_vacancy=graphene.Int(default_value=3))
-    vacancy = graphene.Field(Vacancy, required=True, id=graphene.ID(required=True))
+    vacancy = graphene.Field(
+        OBJECTS["Vacancy"], required=True, id=graphene.ID(required=True),
+        resolver=by_id_resolver("Vacancy", "vacancy"),
+        description="A vacancy you may see, with its sources (compiled like `node`).")
     career_paths = graphene.List(
         graphene.NonNull(CareerPath), required=True,
         from_=graphene.String(required=True, name="from", description="Occupation URI."),
@@ -115,10 +120,6 @@ class CareerQueries(graphene.ObjectType):
         return service.match_vacancies(ctx(info).graph, skills, first=first,
                                        courses_per_vacancy=courses_per_vacancy,
                                        caller=caller(info))
-
-    @staticmethod
-    def resolve_vacancy(root: Any, info: Any, id: str) -> dict[str, Any]:
-        return service.vacancy(ctx(info).graph, id, caller(info))
 
     @staticmethod
     def resolve_career_paths(root: Any, info: Any, to: str, max_hops: int = 3, first: int = 5,

@@ -7,6 +7,7 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.model_types import OBJECTS
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from partners.service.platforms import Caller
@@ -18,62 +19,14 @@ def caller(info: Any) -> Caller:
     return partner_platforms.caller_for(context.graph, context.principal)
 
 
+# A platform, its sync runs and what they quarantined are the model's types
+# (compiler.model, compiler.domains.feeds), reachable from every record they sourced.
+PartnerPlatform = OBJECTS["PartnerPlatform"]
+SyncRun = OBJECTS["SyncRun"]
+QuarantinedRecord = OBJECTS["QuarantinedRecord"]
+
 FeedTransport = graphene.Enum(
     "FeedTransport", [("HTTP", "HTTP"), ("FILE", "FILE"), ("WEBHOOK", "WEBHOOK")])
-
-
-class PartnerPlatform(graphene.ObjectType):
-    """A platform's onboarding and feed settings (the graph's own node type is PartnerPlatform)."""
-
-    class Meta:
-        name = "PartnerFeed"
-
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    kind = graphene.String(required=True)
-    mode = graphene.String(required=True, description="TEST until an admin promotes it.")
-    connector = graphene.String(required=True)
-    transport = graphene.String(required=True)
-    allowed_record_types = graphene.List(graphene.NonNull(graphene.String), required=True)
-    client_id = graphene.String(description="The OAuth client this platform acts through.")
-    schedule_seconds = graphene.Int()
-    next_sync_at = graphene.String()
-    promoted_at = graphene.String()
-    created_at = graphene.String()
-    version = graphene.Int(required=True)
-
-
-class SyncRun(graphene.ObjectType):
-    """One sync of one platform's feed, with its log."""
-
-    id = graphene.ID(required=True)
-    platform_id = graphene.ID(required=True)
-    platform_name = graphene.String(required=True)
-    status = graphene.String(required=True, description="QUEUED, RUNNING, SUCCEEDED or FAILED")
-    trigger = graphene.String(description="MANUAL, SCHEDULE or PUSH")
-    seen = graphene.Int(required=True)
-    created = graphene.Int(required=True)
-    updated = graphene.Int(required=True)
-    unchanged = graphene.Int(required=True)
-    withdrawn = graphene.Int(required=True)
-    quarantined = graphene.Int(required=True)
-    pages_not_modified = graphene.Int(required=True)
-    duration_ms = graphene.Int()
-    attempts = graphene.Int(required=True, description="More than 1 when resumed after a crash.")
-    error = graphene.String()
-    requested_at = graphene.String()
-    started_at = graphene.String()
-    finished_at = graphene.String()
-
-
-class QuarantinedRecord(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    platform_id = graphene.ID(required=True)
-    run_id = graphene.ID(required=True)
-    key = graphene.String()
-    reason = graphene.String(required=True)
-    raw = graphene.String(required=True, description="The record as received, as JSON.")
-    at = graphene.String()
 
 
 class RecordSource(graphene.ObjectType):

@@ -48,6 +48,7 @@ class CompaniesHouseConnector:
     record_type: ClassVar[str] = "Organisation"
     format: ClassVar[str] = "csv"
     transports: ClassVar[frozenset[Transport]] = frozenset({Transport.FILE, Transport.HTTP})
+    truncatable: ClassVar[frozenset[str]] = frozenset()
     schedule: ClassVar[Schedule] = Schedule(every_seconds=30 * 24 * 3600)
 
     def key(self, raw: Mapping[str, Any]) -> str:
@@ -67,7 +68,7 @@ class CompaniesHouseConnector:
         sic = [s for s in sic if s and s.lower() != "none supplied"]
         kind = _kind(category, sic)
         properties = {
-            "name": name[:200],
+            "name": name,
             "region": town,
             "businessId": number,
             "kind": kind,
@@ -82,5 +83,5 @@ class CompaniesHouseConnector:
             record_type=self.record_type,
             key=number,
             properties=properties,
-            organisation=OrgRef(name=name[:200], region=town, kind=kind, business_id=number),
+            organisation=OrgRef(name=name, region=town, kind=kind, business_id=number),
         )

@@ -101,6 +101,9 @@ class Connector(Protocol):
     format: ClassVar[str]  # "json" or "csv": how a file drop or HTTP body is parsed
     transports: ClassVar[frozenset[Transport]]
     schedule: ClassVar[Schedule]
+    # Prose properties that may be cut to the model's limit (with a recorded warning) rather
+    # than refusing the record; any other value over its limit is refused.
+    truncatable: ClassVar[frozenset[str]]
 
     def key(self, raw: Mapping[str, Any]) -> str:
         """The feed's own stable key for the record; raises RecordError when it has none."""

@@ -27,7 +27,7 @@ def _mode(value: Any) -> str | None:
 
 
 def _credential(value: Any) -> str | None:
-    return so.text(value, 300) or None
+    return so.text(value) or None
 
 
 class CourseConnector:
@@ -35,14 +35,17 @@ class CourseConnector:
     record_type: ClassVar[str] = "TrainingCourse"
     format: ClassVar[str] = "json"
     transports: ClassVar[frozenset[Transport]] = frozenset(Transport)
+    truncatable: ClassVar[frozenset[str]] = frozenset({"description"})
     schedule: ClassVar[Schedule] = Schedule(every_seconds=24 * 3600)
 
     def key(self, raw: Mapping[str, Any]) -> str:
-        key = (so.identifier(raw.get("courseCode")) or so.identifier(raw.get("identifier"))
-               or raw.get("@id") or raw.get("url"))
+        key = so.identifier(raw.get("courseCode")) or so.identifier(raw.get("identifier"))
+        for name in ("@id", "url"):
+            if not key and raw.get(name):
+                key = so.scalar_key(raw[name], name)
         if not key:
             raise RecordError("course has no courseCode, identifier, @id or url to key it by")
-        return str(key)
+        return key
 
     def map(self, raw: Mapping[str, Any]) -> MappedRecord:
         types = so.type_of(raw)
@@ -51,7 +54,7 @@ class CourseConnector:
                 f"expected @type Course or EducationalOccupationalProgram, got {raw.get('@type')!r}"
             )
         key = self.key(raw)
-        title = so.text(raw.get("name"), 300)
+        title = so.text(raw.get("name"))
         if not title:
             raise RecordError("course has no name")
         instances = [i for i in so.as_list(raw.get("hasCourseInstance")) if isinstance(i, Mapping)]

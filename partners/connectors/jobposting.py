@@ -27,7 +27,7 @@ def _occupation(value: Any) -> OccupationRef | None:
     if isinstance(value, Mapping):
         uri = value.get("@id") or value.get("codeValue")
         if isinstance(uri, str) and ":" in uri:
-            return OccupationRef(uri=uri, name=so.text(value.get("name"), 300))
+            return OccupationRef(uri=uri, name=so.text(value.get("name")))
     return None
 
 
@@ -36,19 +36,23 @@ class JobPostingConnector:
     record_type: ClassVar[str] = "Vacancy"
     format: ClassVar[str] = "json"
     transports: ClassVar[frozenset[Transport]] = frozenset(Transport)
+    truncatable: ClassVar[frozenset[str]] = frozenset({"description"})
     schedule: ClassVar[Schedule] = Schedule(every_seconds=3600)
 
     def key(self, raw: Mapping[str, Any]) -> str:
-        key = so.identifier(raw.get("identifier")) or raw.get("@id") or raw.get("url")
+        key = so.identifier(raw.get("identifier"))
+        for name in ("@id", "url"):
+            if not key and raw.get(name):
+                key = so.scalar_key(raw[name], name)
         if not key:
             raise RecordError("JobPosting has no identifier, @id or url to key it by")
-        return str(key)
+        return key
 
     def map(self, raw: Mapping[str, Any]) -> MappedRecord:
         if "JobPosting" not in so.type_of(raw):
             raise RecordError(f"expected @type JobPosting, got {raw.get('@type')!r}")
         key = self.key(raw)
-        title = so.text(raw.get("title"), 300)
+        title = so.text(raw.get("title"))
         if not title:
             raise RecordError("JobPosting has no title")
         region = so.locality(raw.get("jobLocation"))

@@ -27,8 +27,12 @@ def first(value: Any) -> Any:
     return items[0] if items else None
 
 
-def text(value: Any, limit: int = 10_000) -> str:
-    """A plain string from a literal, a `{"@value"}` or a `{"name"}` object; HTML tags dropped."""
+def text(value: Any) -> str:
+    """A plain string from a literal, a `{"@value"}` or a `{"name"}` object; HTML tags dropped.
+
+    Never clipped here: how long a property may be is the model's rule, which the sync applies
+    (refusing the record, or truncating prose with a recorded warning), so nothing is cut
+    silently."""
     value = first(value)
     if isinstance(value, Mapping):
         value = value.get("@value", value.get("name"))
@@ -36,16 +40,26 @@ def text(value: Any, limit: int = 10_000) -> str:
         return ""
     if not isinstance(value, str | int | float):
         raise RecordError(f"expected text, got {type(value).__name__}")
-    return " ".join(_TAGS.sub(" ", str(value)).split())[:limit]
+    return " ".join(_TAGS.sub(" ", str(value)).split())
 
 
 def identifier(value: Any) -> str | None:
-    """schema.org `identifier`: Text, URL or PropertyValue (its `value`)."""
+    """schema.org `identifier`: Text, URL or PropertyValue (its `value`).
+
+    Only text or a whole number is an identifier: an object or a list inside a PropertyValue is
+    refused rather than stored as its Python repr."""
     value = first(value)
     if isinstance(value, Mapping):
         value = value.get("value", value.get("@value"))
     if value is None or value == "":
         return None
+    return scalar_key(value, "identifier")
+
+
+def scalar_key(value: Any, field: str) -> str:
+    """A record key from text or a whole number; anything else is a ``RecordError``."""
+    if isinstance(value, bool) or not isinstance(value, str | int):
+        raise RecordError(f"{field} must be text or a whole number, got {type(value).__name__}")
     return str(value).strip()
 
 
@@ -105,7 +119,7 @@ def organisation(value: Any, kind: str, fallback_region: str, field: str) -> Org
     if not isinstance(value, Mapping) or not text(value.get("name")):
         raise RecordError(f"{field} has no name")
     return OrgRef(
-        name=text(value.get("name"), 200),
+        name=text(value.get("name")),
         region=locality(value) or fallback_region,
         kind=kind,
         business_id=identifier(value.get("identifier")),
@@ -128,7 +142,7 @@ def skill_terms(value: Any, field: str) -> list[SkillRef]:
         relation = str(term.get("esco:relationType", "essential")).lower()
         if relation not in {"essential", "optional"}:
             raise RecordError(f"{field} relationType must be essential or optional")
-        skills.append(SkillRef(uri=uri, name=text(term.get("name"), 300),
+        skills.append(SkillRef(uri=uri, name=text(term.get("name")),
                                essential=relation == "essential"))
     return skills
 

@@ -7,6 +7,7 @@ and by lab admins; records with no partner source (entered directly) are public.
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, LiteralString
 
 from civicgraph.compiler.visibility import visible
@@ -38,31 +39,58 @@ _COURSE: LiteralString = (
 )
 
 
+_OPEN: LiteralString = (
+    "v:Vacancy AND v.status = 'OPEN' AND (v.closesAt IS NULL OR v.closesAt >= $today) "
+)
+
+MATCH: LiteralString = (
+    # From the profile's few skills to the vacancies that require them (the adjacency is the
+    # graph), scored in one aggregation that reads nothing of the vacancy itself: only a
+    # vacancy REQUIRES a skill, so its label is checked later, with the few that can rank.
+    "MATCH (s:Skill) WHERE s.uri IN $skills "
+    "MATCH (v)-[r:REQUIRES]->(s) "
+    "WITH v, sum(CASE WHEN r.essential THEN 2 ELSE 1 END) AS score "
+    "ORDER BY score DESC "
+    "WITH collect({v: v, score: score}) AS ranked "
+    # The cutoff: the score of the limit-th best candidate that is open (OPEN, and not past
+    # closesAt by the clock) and visible to the caller. Read best first, and lazily, so only
+    # the first few candidates are checked, not every vacancy sharing a skill.
+    "CALL (ranked) { "
+    "  UNWIND ranked AS c WITH c.v AS v, c.score AS score "
+    "  WHERE " + _OPEN + "AND " + _visible("v") + " "
+    "  WITH score LIMIT $limit "
+    "  RETURN min(score) AS cutoff "
+    "} "
+    # Only candidates reaching the cutoff can be in the answer, ranked by the full rule.
+    "UNWIND [c IN ranked WHERE c.score >= cutoff] AS c "
+    "WITH c.v AS v, c.score AS score "
+    "WHERE " + _OPEN + "AND " + _visible("v") + " "
+    "WITH v, score, [(v)-[q:REQUIRES]->(k:Skill) | "
+    "  {uri: k.uri, name: k.name, essential: q.essential}] AS required "
+    "WITH v, score, required, "
+    "  reduce(t = 0, x IN required | t + CASE WHEN x.essential THEN 2 ELSE 1 END) AS maxScore "
+    "ORDER BY score DESC, toFloat(score) / maxScore DESC, v.postedAt DESC, v.id "
+    "LIMIT $limit "
+    "WITH v, score, maxScore, [x IN required WHERE x.uri IN $skills] AS matched, "
+    "  [x IN required WHERE NOT x.uri IN $skills] AS missing "
+    "RETURN " + _VACANCY + " AS vacancy, score, maxScore, matched, missing, "
+    "  COLLECT { MATCH (c:TrainingCourse)-[:TEACHES]->(k:Skill) "
+    "    WHERE k.uri IN [x IN missing | x.uri] AND c.status = 'OPEN' "
+    "    AND " + _visible("c") + " "
+    "    WITH c, collect(k.uri) AS closes ORDER BY size(closes) DESC, c.title, c.id "
+    "    LIMIT $coursesPer "
+    "    RETURN " + _COURSE[:-1] + ", closes: closes} } AS courses"
+)
+
+
 def match_vacancies(graph: Graph, skills: list[str], limit: int, courses_per_vacancy: int,
-                    caller_platform: str | None, admin: bool) -> list[dict[str, Any]]:
+                    caller_platform: str | None, admin: bool, today: dt.date
+                    ) -> list[dict[str, Any]]:
     """Open vacancies ranked by weighted overlap (essential 2, optional 1), with explanations."""
     records = graph.run(
-        "MATCH (s:Skill) WHERE s.uri IN $skills "
-        "MATCH (v:Vacancy)-[r:REQUIRES]->(s) WHERE v.status = 'OPEN' "
-        "WITH v, sum(CASE WHEN r.essential THEN 2 ELSE 1 END) AS score "
-        "WHERE " + _visible("v") + " "
-        "WITH v, score, [(v)-[q:REQUIRES]->(k:Skill) | "
-        "  {uri: k.uri, name: k.name, essential: q.essential}] AS required "
-        "WITH v, score, required, "
-        "  reduce(t = 0, x IN required | t + CASE WHEN x.essential THEN 2 ELSE 1 END) AS maxScore "
-        "ORDER BY score DESC, toFloat(score) / maxScore DESC, v.postedAt DESC, v.id "
-        "LIMIT $limit "
-        "WITH v, score, maxScore, [x IN required WHERE x.uri IN $skills] AS matched, "
-        "  [x IN required WHERE NOT x.uri IN $skills] AS missing "
-        "RETURN " + _VACANCY + " AS vacancy, score, maxScore, matched, missing, "
-        "  COLLECT { MATCH (c:TrainingCourse)-[:TEACHES]->(k:Skill) "
-        "    WHERE k.uri IN [x IN missing | x.uri] AND c.status = 'OPEN' "
-        "    AND " + _visible("c") + " "
-        "    WITH c, collect(k.uri) AS closes ORDER BY size(closes) DESC, c.title, c.id "
-        "    LIMIT $coursesPer "
-        "    RETURN " + _COURSE[:-1] + ", closes: closes} } AS courses",
+        MATCH,
         {"skills": skills, "limit": limit, "coursesPer": courses_per_vacancy,
-         "callerPlatform": caller_platform,
+         "callerPlatform": caller_platform, "today": today,
          "callerClient": None, "admin": admin},
     )
     return [
@@ -86,15 +114,21 @@ def vacancy(graph: Graph, vacancy_id: str, caller_platform: str | None, admin: b
 
 def occupation_paths(graph: Graph, source: str, target: str, max_hops: int, limit: int,
                      courses_per_step: int, caller_platform: str | None, admin: bool
-                     ) -> list[dict[str, Any]]:
-    """Paths of occupations that share skills, each step with its overlap and the courses that
-    teach the next occupation's essential skills the previous one lacks.
+                     ) -> tuple[list[str], list[dict[str, Any]]]:
+    """(missing occupations, paths) in one statement: the occupations of the two that do not
+    exist, and paths of occupations that share skills, each step with its overlap and the
+    courses that teach the next occupation's essential skills the previous one lacks.
 
     Ranked by the weakest step's overlap (share of the next occupation's skills already held),
     then by fewer hops.
     """
     records = graph.run(
-        "MATCH (a:Occupation {uri: $source}), (b:Occupation {uri: $target}) "
+        "OPTIONAL MATCH (a:Occupation {uri: $source}) "
+        "OPTIONAL MATCH (b:Occupation {uri: $target}) "
+        "RETURN [u IN [CASE WHEN a IS NULL THEN $source END, "
+        "  CASE WHEN b IS NULL THEN $target END] WHERE u IS NOT NULL] AS missing, "
+        "COLLECT { "
+        "WITH a, b WHERE a IS NOT NULL AND b IS NOT NULL "
         "MATCH path = (a) ((x:Occupation)-[:NEEDS_SKILL]->(:Skill)<-[:NEEDS_SKILL]-(y:Occupation) "
         "  WHERE x <> y){1,3} (b) "
         "WITH DISTINCT [n IN nodes(path) WHERE n:Occupation] AS occs "
@@ -122,20 +156,16 @@ def occupation_paths(graph: Graph, source: str, target: str, max_hops: int, limi
         "} "
         "WITH steps, reduce(m = 1.0, s IN steps | CASE WHEN s.share < m THEN s.share ELSE m END) "
         "  AS weakest "
-        "RETURN steps, weakest "
-        "ORDER BY weakest DESC, size(steps) ASC, [s IN steps | s.to.name] LIMIT $limit",
+        "ORDER BY weakest DESC, size(steps) ASC, [s IN steps | s.to.name] LIMIT $limit "
+        "RETURN {steps: steps, weakest: weakest} "
+        "} AS paths",
         {"source": source, "target": target, "maxHops": max_hops, "limit": limit,
          "coursesPer": courses_per_step, "callerPlatform": caller_platform,
          "callerClient": None, "admin": admin},
     )
-    return [{"steps": [dict(s) for s in r["steps"]], "weakestShare": r["weakest"]}
-            for r in records]
-
-
-def occupations_exist(graph: Graph, uris: list[str]) -> set[str]:
-    records = graph.run("MATCH (o:Occupation) WHERE o.uri IN $uris RETURN o.uri AS uri",
-                        {"uris": uris})
-    return {r["uri"] for r in records}
+    row = records[0]
+    return list(row["missing"]), [{"steps": [dict(s) for s in p["steps"]],
+                                   "weakestShare": p["weakest"]} for p in row["paths"]]
 
 
 # A reload refreshes names and codes (ESCO's own versions) but not the record's version.

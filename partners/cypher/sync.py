@@ -24,6 +24,8 @@ _PLATFORM = (
 RUN_PROJECTION = (
     "r {.id, .platformId, .platformName, .status, .trigger, .lease, .seen, .created, .updated, "
     ".unchanged, .withdrawn, .quarantined, .pagesNotModified, .durationMs, .error, .attempts, "
+    "duplicates: coalesce(r.duplicates, 0), warnings: coalesce(r.warnings, 0), "
+    "notes: coalesce(r.notes, []), "
     ".cursor, .validators, requestedAt: toString(r.requestedAt), "
     "startedAt: toString(r.startedAt), finishedAt: toString(r.finishedAt)}"
 )
@@ -93,6 +95,28 @@ def due_platforms(graph: Graph, now: dt.datetime) -> list[str]:
         {"now": now},
     )
     return [r["name"] for r in records]
+
+
+def stalled_runs(graph: Graph, silent_since: dt.datetime) -> list[tuple[str, str]]:
+    """(platform name, status) of each active run not heard from since ``silent_since``."""
+    records = graph.run(
+        "MATCH (st:SyncState) WHERE st.activeRunId IS NOT NULL "
+        "MATCH (r:SyncRun {id: st.activeRunId}) "
+        "WHERE r.status IN ['QUEUED', 'RUNNING'] AND r.heartbeatAt < $since "
+        "RETURN r.platformName AS name, r.status AS status",
+        {"since": silent_since},
+    )
+    return [(r["name"], r["status"]) for r in records]
+
+
+def heartbeat(graph: Graph, run_id: str, lease: int, now: dt.datetime) -> bool:
+    """Say the run's worker is alive; False when the lease has moved on (taken over)."""
+    records = graph.run(
+        "MATCH (r:SyncRun {id: $id}) SET r._lock = true REMOVE r._lock "
+        "WITH r WHERE r.lease = $lease SET r.heartbeatAt = $now RETURN r.id AS id",
+        {"id": run_id, "lease": lease, "now": now}, write=True,
+    )
+    return bool(records)
 
 
 def open_run(graph: Graph, platform_id: str, trigger: str, now: dt.datetime,
@@ -178,13 +202,39 @@ _ENSURE_ORGS: LiteralString = (
 )
 
 _ENSURE_TERMS: LiteralString = (
-    # Skills and occupations a batch names, created once per batch rather than once per row.
-    "CALL () { UNWIND $skills AS s "
+    _ENSURE_ORGS
+    + "CALL () { UNWIND $skills AS s "
     + writers.merge("Skill", "k", "uri", "s.uri", props="s", at="$now", id="randomUUID()")
     + "} "
     "CALL () { UNWIND $occupations AS o "
     + writers.merge("Occupation", "k", "uri", "o.uri", props="o", at="$now", id="randomUUID()")
     + "} "
+    "UNWIND $orgs AS org "
+    "OPTIONAL MATCH (a:Organisation {businessId: org.businessId}) "
+    "OPTIONAL MATCH (b:Organisation {nameKey: org.nameKey}) "
+    "RETURN org.ref AS ref, "
+    "  coalesce(a.id, CASE WHEN org.businessId IS NULL THEN b.id END) AS id"
+)
+
+
+def ensure_terms(graph: Graph, orgs: list[dict[str, Any]], skills: list[dict[str, Any]],
+                 occupations: list[dict[str, Any]], now: dt.datetime) -> dict[str, str]:
+    """Make the organisations, skills and occupations a run names that the graph lacks (each
+    once per run, not per record) and return each organisation's id by its ``ref``.
+
+    Its own transaction: a term made here and not yet linked is harmless (it is what the next
+    statement, or the resumed run, links to)."""
+    records = graph.run(_ENSURE_TERMS, {"orgs": orgs, "skills": skills,
+                                        "occupations": occupations, "now": now}, write=True)
+    return {r["ref"]: r["id"] for r in records if r["id"] is not None}
+
+
+# The run first: its lock, then its lease, so a worker presumed dead cannot write once another
+# holds the run (lock first, then compare, in the same transaction).
+_FENCED: LiteralString = (
+    "MATCH (run:SyncRun {id: $runId}) SET run._lock = true REMOVE run._lock "
+    "WITH run WHERE run.lease = $lease "
+    "MATCH (p:PartnerPlatform {id: $platformId}) "
 )
 
 _BOOKKEEPING: LiteralString = (
@@ -197,70 +247,82 @@ _BOOKKEEPING: LiteralString = (
     "FOREACH (_ IN CASE WHEN size($seenKeys) + size($unchangedPages) > 0 THEN [1] ELSE [] END | "
     "  CREATE (run)-[:SAW]->(:SyncBatch {id: randomUUID(), keys: $seenKeys, "
     "    pages: $unchangedPages, at: $now})) "
-    "SET run.cursor = $cursor, run.validators = $validators, run.heartbeatAt = $now, "
+    "SET run.cursor = coalesce($cursor, run.cursor), "
+    "  run.validators = coalesce($validators, run.validators), run.heartbeatAt = $now, "
     "  run.seen = run.seen + $seen, run.quarantined = run.quarantined + size($quarantine), "
     "  run.pagesNotModified = run.pagesNotModified + $notModified, "
     "  run.created = run.created + created, run.updated = run.updated + updated, "
-    "  run.unchanged = run.unchanged + unchanged + $preUnchanged "
-    "RETURN created, updated, unchanged + $preUnchanged AS unchanged"
+    "  run.unchanged = run.unchanged + unchanged + $unchanged, "
+    "  run.duplicates = coalesce(run.duplicates, 0) + $duplicates, "
+    "  run.warnings = coalesce(run.warnings, 0) + $warnings, "
+    "  run.notes = (coalesce(run.notes, []) + $notes)[..50] "
+    "RETURN created, updated, unchanged + $unchanged AS unchanged"
 )
 
 
-def _record_statement(label: LiteralString, skill_rel: LiteralString) -> LiteralString:
-    """The batch upsert for a vacancy or course (labels are constants, never input).
+def _sourced_record(label: LiteralString) -> LiteralString:
+    """Where a synced record and its SOURCED_FROM edge are written: one fragment for every
+    shape of the label's batch statement, so what marks a synced record is kept in one place.
 
-    Rows arrive already filtered of those whose hash is unchanged (``unchanged_keys``); the
-    statement checks the hash again, so a row that changed in between is still right.
+    Reads ``row`` (syncKey, props, key, hash, rawHash, page, warnings) and ``p``; leaves ``n``.
     """
     return (
-        "MATCH (p:PartnerPlatform {id: $platformId}) "
-        "MATCH (run:SyncRun {id: $runId}) WHERE run.lease = $lease "
-        + _ENSURE_ORGS + _ENSURE_TERMS
-        + "CALL (p) { "
-        "  UNWIND $rows AS row "
-        "  OPTIONAL MATCH (existing:" + label + " {syncKey: row.syncKey}) "
-        "  OPTIONAL MATCH (existing)-[old:SOURCED_FROM]->(p) "
-        "  WITH p, row, CASE WHEN existing IS NULL THEN 'created' "
-        "    WHEN old IS NULL OR old.hash <> row.hash OR old.withdrawnAt IS NOT NULL "
-        "    THEN 'updated' ELSE 'unchanged' END AS outcome "
-        "  CALL (p, row, outcome) { "
-        "    WITH * WHERE outcome <> 'unchanged' "
-        + writers.merge(label, "n", "syncKey", "row.syncKey", props="row.props", update=True,
-                        at="$now", id="randomUUID()") +
-        "    MERGE (n)-[s:SOURCED_FROM]->(p) "
-        "    SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
-        "      s.page = row.page, s.withdrawnAt = null "
-        + mark_published("n", "p") +
-        "    WITH n, row, outcome "
-        "    CALL (n, outcome) { WITH * WHERE outcome = 'updated' "
-        "      MATCH (n)-[x:" + skill_rel + "|FOR_OCCUPATION|OFFERED_BY]->() DELETE x } "
-        "    CALL (n, row) { WITH * WHERE row.orgBusinessId IS NOT NULL "
-        "      MATCH (o:Organisation {businessId: row.orgBusinessId}) "
-        "      CREATE (n)-[:OFFERED_BY]->(o) } "
-        "    CALL (n, row) { WITH * WHERE row.orgBusinessId IS NULL AND row.orgNameKey IS NOT NULL "
-        "      MATCH (o:Organisation {nameKey: row.orgNameKey}) "
-        "      CREATE (n)-[:OFFERED_BY]->(o) } "
-        "    CALL (n, row) { UNWIND row.skills AS sk "
-        "      MATCH (k:Skill {uri: sk[0]}) "
-        "      CREATE (n)-[:" + skill_rel + " {essential: sk[1]}]->(k) } "
-        "    CALL (n, row) { WITH * WHERE row.occupation IS NOT NULL "
-        "      MATCH (oc:Occupation {uri: row.occupation}) "
-        "      CREATE (n)-[:FOR_OCCUPATION]->(oc) } "
-        "  } "
-        "  RETURN count(CASE outcome WHEN 'created' THEN 1 END) AS created, "
-        "    count(CASE outcome WHEN 'updated' THEN 1 END) AS updated, "
-        "    count(CASE outcome WHEN 'unchanged' THEN 1 END) AS unchanged "
-        "} "
-        + _BOOKKEEPING
+        writers.merge(label, "n", "syncKey", "row.syncKey", props="row.props", update=True,
+                      at="$now", id="randomUUID()")
+        + "MERGE (n)-[s:SOURCED_FROM]->(p) "
+        "SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
+        "  s.page = row.page, s.withdrawnAt = null, s.warnings = row.warnings "
+        + mark_published("n", "p")
     )
 
 
+def _links(label_rel: LiteralString) -> LiteralString:
+    """A record's employer or provider (by id, resolved once per run), skills and occupation:
+    each a list, so every row takes the same plan whatever it names."""
+    return (
+        "WITH n, row "
+        "CALL (n, row) { MATCH (o:Organisation {id: row.orgId}) CREATE (n)-[:OFFERED_BY]->(o) } "
+        "CALL (n, row) { UNWIND row.skills AS sk MATCH (k:Skill {uri: sk[0]}) "
+        "  CREATE (n)-[:" + label_rel + " {essential: sk[1]}]->(k) } "
+        "CALL (n, row) { UNWIND row.occupations AS uri MATCH (oc:Occupation {uri: uri}) "
+        "  CREATE (n)-[:FOR_OCCUPATION]->(oc) } "
+    )
+
+
+# The batch statements skip re-planning: their plans are index seeks whatever the graph's size,
+# and a plan made again as a run grows the graph cost more than the batch it was made for.
+_PLANNED: LiteralString = "CYPHER replan=skip "
+
+
+def _record_statement(label: LiteralString, skill_rel: LiteralString, creates: bool,
+                      updates: bool) -> LiteralString:
+    """The batch statement for vacancies or courses (labels are constants, never input).
+
+    One fixed text per shape, chosen by which lists the batch has, so no row takes a branch:
+    records new to this platform (``$creates``) and records whose content changed
+    (``$updates``, whose old links go first). Unchanged records never get here: the run skips
+    them in memory. With neither, only the bookkeeping is written (a checkpoint)."""
+    text: LiteralString = _PLANNED + _FENCED
+    if creates:
+        text += ("CALL (p) { UNWIND $creates AS row " + _sourced_record(label)
+                 + _links(skill_rel) + "  RETURN count(*) AS created } ")
+    else:
+        text += "WITH run, p, 0 AS created "
+    if updates:
+        text += ("CALL (p) { UNWIND $updates AS row " + _sourced_record(label)
+                 + "  WITH n, row CALL (n) { MATCH (n)-[x:" + skill_rel
+                 + "|FOR_OCCUPATION|OFFERED_BY]->() DELETE x } "
+                 + _links(skill_rel) + "  RETURN count(*) AS updated } ")
+    else:
+        text += "WITH run, created, 0 AS updated "
+    return text + "WITH run, created, updated, 0 AS unchanged " + _BOOKKEEPING
+
+
 _ORGANISATION_STATEMENT: LiteralString = (
-    "MATCH (p:PartnerPlatform {id: $platformId}) "
-    "MATCH (run:SyncRun {id: $runId}) WHERE run.lease = $lease "
-    + _ENSURE_ORGS
+    _FENCED
+    + _ENSURE_ORGS  # $orgs: the register's rows as organisations
     + "CALL (p) { "
-    "  UNWIND $rows AS row "
+    "  UNWIND $creates + $updates AS row "
     "  MATCH (o:Organisation {businessId: row.org.businessId}) "
     "  OPTIONAL MATCH (o)-[old:SOURCED_FROM]->(p) "
     "  WITH p, row, o, CASE WHEN o.createdAt = $now AND old IS NULL THEN 'created' "
@@ -272,11 +334,11 @@ _ORGANISATION_STATEMENT: LiteralString = (
     "    SET o += row.props, o.kind = coalesce(o.kind, row.org.kind), "
     "      o.region = coalesce(o.region, row.org.region), "
     "      o.status = CASE WHEN o.status = 'WITHDRAWN' THEN null ELSE o.status END, "
-    # Created by _ENSURE_ORGS a moment ago, it is at version 1 already.
+    # Created a moment ago in this statement, it is at version 1 already.
     "      " + touched("o", "$now", unless="outcome = 'created'") + " "
     "    MERGE (o)-[s:SOURCED_FROM]->(p) "
     "    SET s.key = row.key, s.hash = row.hash, s.rawHash = row.rawHash, s.fetchedAt = $now, "
-    "      s.page = row.page, s.withdrawnAt = null "
+    "      s.page = row.page, s.withdrawnAt = null, s.warnings = row.warnings "
     + mark_published("o", "p") +
     "  } "
     "  RETURN count(CASE outcome WHEN 'created' THEN 1 END) AS created, "
@@ -286,54 +348,49 @@ _ORGANISATION_STATEMENT: LiteralString = (
     + _BOOKKEEPING
 )
 
-_STATEMENTS: dict[str, LiteralString] = {
-    "Vacancy": _record_statement("Vacancy", "REQUIRES"),
-    "TrainingCourse": _record_statement("TrainingCourse", "TEACHES"),
-    "Organisation": _ORGANISATION_STATEMENT,
+_SHAPES = ((False, False), (True, False), (False, True), (True, True))
+_STATEMENTS: dict[tuple[str, bool, bool], LiteralString] = {
+    **{("Vacancy", c, u): _record_statement("Vacancy", "REQUIRES", c, u) for c, u in _SHAPES},
+    **{("TrainingCourse", c, u): _record_statement("TrainingCourse", "TEACHES", c, u)
+       for c, u in _SHAPES},
+    **{("Organisation", c, u): _ORGANISATION_STATEMENT for c, u in _SHAPES},
 }
 
 
-_LOOKUP: dict[str, LiteralString] = {
-    "Vacancy": "MATCH (n:Vacancy {syncKey: x.k}) ",
-    "TrainingCourse": "MATCH (n:TrainingCourse {syncKey: x.k}) ",
-    "Organisation": "MATCH (n:Organisation {businessId: x.k}) ",
-}
-_HASH_TEST: dict[str, LiteralString] = {
-    "hash": "WHERE s.hash = x.h AND s.withdrawnAt IS NULL RETURN x.k AS k",
-    "rawHash": "WHERE s.rawHash = x.h AND s.withdrawnAt IS NULL RETURN x.k AS k",
-}
+def known_records(graph: Graph, platform_id: str) -> dict[str, tuple[str, str, bool, str | None]]:
+    """Every record this platform has synced, by its key: (hash, raw hash, live, page).
 
-
-def unchanged_keys(graph: Graph, record_type: str, platform_id: str,
-                   pairs: list[dict[str, str]], field: str) -> set[str]:
-    """The lookup keys (syncKey, or businessId for organisations) whose stored ``hash`` or
-    ``rawHash`` for this platform equals the new one: those rows need not be written."""
-    records = graph.run(
-        "MATCH (p:PartnerPlatform {id: $platformId}) UNWIND $pairs AS x "
-        + _LOOKUP[record_type] + "MATCH (n)-[s:SOURCED_FROM]->(p) " + _HASH_TEST[field],
-        {"platformId": platform_id, "pairs": pairs},
-    )
-    return {r["k"] for r in records}
+    Read once per run, streamed, so a re-sync decides in memory which records are unchanged
+    and which are new (no lookup round trip per batch)."""
+    known: dict[str, tuple[str, str, bool, str | None]] = {}
+    with graph.stream(
+        "MATCH (:PartnerPlatform {id: $id})<-[s:SOURCED_FROM]-() "
+        "RETURN s.key AS key, s.hash AS hash, s.rawHash AS rawHash, "
+        "  s.withdrawnAt IS NULL AS live, s.page AS page",
+        {"id": platform_id}, fetch_size=10_000,
+    ) as rows:
+        for r in rows:
+            known[r["key"]] = (r["hash"], r["rawHash"], r["live"], r["page"])
+    return known
 
 
 def write_batch(graph: Graph, record_type: str, params: dict[str, Any]
                 ) -> dict[str, int] | None:
     """Apply one batch atomically; returns how many rows were created, updated, unchanged, or
     None (and writes nothing) when the run's lease has moved on to another worker."""
-    records = graph.run(_STATEMENTS[record_type], params, write=True)
+    shape = (record_type, bool(params["creates"]), bool(params["updates"]))
+    records = graph.run(_STATEMENTS[shape], params, write=True)
     if not records:
         return None
     row = records[0]
     return {"created": row["created"], "updated": row["updated"], "unchanged": row["unchanged"]}
 
 
-def live_keys(graph: Graph, platform_id: str) -> list[tuple[str, str | None]]:
-    records = graph.run(
-        "MATCH (:PartnerPlatform {id: $id})<-[s:SOURCED_FROM]-() WHERE s.withdrawnAt IS NULL "
-        "RETURN s.key AS key, s.page AS page",
-        {"id": platform_id},
-    )
-    return [(r["key"], r["page"]) for r in records]
+def warm(graph: Graph) -> None:
+    """Have the server plan every batch statement before the first run needs it (worker
+    start): EXPLAIN plans and caches a statement without running it."""
+    for statement in {*_STATEMENTS.values(), _ENSURE_TERMS}:
+        graph.query_type(statement, {})
 
 
 def seen_in_run(graph: Graph, run_id: str) -> tuple[set[str], set[str]]:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from civicgraph.compiler.model import OCCUPATION, SKILL
+from civicgraph.core import clock
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
 from partners.cypher import careers as repo
@@ -35,7 +36,7 @@ def match_vacancies(graph: Graph, skills: list[str], *, first: int = 10,
     if not 1 <= first <= MAX_RESULTS:
         raise BadInput(f"first must be between 1 and {MAX_RESULTS}", field="first")
     return repo.match_vacancies(graph, _skills(skills), first, max(0, courses_per_vacancy),
-                                caller.platform_id, caller.admin)
+                                caller.platform_id, caller.admin, clock.now().date())
 
 
 def vacancy(graph: Graph, vacancy_id: str, caller: Caller = ANONYMOUS) -> dict[str, Any]:
@@ -54,11 +55,12 @@ def occupation_paths(graph: Graph, source: str, target: str, *, max_hops: int = 
         raise BadInput("first must be between 1 and 20", field="first")
     if source == target:
         raise BadInput("the target occupation is the one you start from", field="to")
-    missing = {source, target} - repo.occupations_exist(graph, [source, target])
+    missing, paths = repo.occupation_paths(graph, source, target, max_hops, first,
+                                           max(0, courses_per_step), caller.platform_id,
+                                           caller.admin)
     if missing:
         raise NotFound(f"no occupation {', '.join(sorted(missing))}", ids=sorted(missing))
-    return repo.occupation_paths(graph, source, target, max_hops, first,
-                                 max(0, courses_per_step), caller.platform_id, caller.admin)
+    return paths
 
 
 def load_esco(graph: Graph, data: Any) -> dict[str, int]:

@@ -95,4 +95,4 @@ def compiled(query: str, variables: Mapping[str, Any] | None = None,
         compile_plan, sees = OTHER_READS[root.field]
         viewer = viewer_for(principal) if sees else PUBLIC
         plan = compile_plan(root, viewer.scope)
-    return Compiled(plan.cypher, {**plan.params(root), **viewer.params()})
+    return Compiled(plan.cypher, plan.with_caller(root, viewer.params()))

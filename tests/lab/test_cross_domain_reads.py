@@ -154,3 +154,47 @@ def test_guards_hold_through_relationships(client: FlaskClient, app: Flask, grap
     hidden = gql(authorised(["graph:read"]), "query N($id: ID!) { node(id: $id) { id } }",
                  {"id": draft["id"]})
     assert hidden["data"]["node"] is None
+
+
+def test_rich_filters_across_domains_and_hidden_records_change_no_answer(
+        graph: Graph, staff: Actor, authorised: Callable[..., FlaskClient]) -> None:
+    """AND/OR/NOT, quantifiers over the related type's where (with the relationship's own
+    properties), counts and a single relationship's where, checked against the ecosystem;
+    a vacancy only a TEST-mode platform sent neither satisfies ``some`` nor breaks ``all``."""
+    eco = _ecosystem(graph, staff)
+    graph.run(
+        "MATCH (o:Organisation {id: $rail}) "
+        "CREATE (p:PartnerPlatform {id: 'test-pf', name: 'test-feed', mode: 'TEST', version: 1}) "
+        "CREATE (v:Vacancy {id: 'hidden-v', title: 'Hidden', status: 'CLOSED', version: 1})"
+        "-[:OFFERED_BY]->(o) CREATE (v)-[:SOURCED_FROM {key: 'k', hash: 'h'}]->(p)",
+        {"rail": eco["rail"]}, write=True)
+    reader = authorised(["graph:read"])
+
+    def names(where: str) -> list[str]:
+        body = gql(reader, "{ organisations(first: 20, where: " + where + ") "
+                           "{ totalCount nodes { name } } }")
+        assert "errors" not in body, body
+        found = [n["name"] for n in body["data"]["organisations"]["nodes"]]
+        assert body["data"]["organisations"]["totalCount"] == len(found)
+        return found
+
+    assert names('{vacancies: {some: {title: {eq: "Welder"}}}}') == ["Rail Works"]
+    assert names('{vacancies: {some: {title: {eq: "Hidden"}}}}') == []
+    # Every vacancy the public sees is open: the hidden closed one does not break `all`.
+    assert names('{vacancies: {all: {status: {eq: OPEN}}}, vacanciesCount: {gte: 1}}') == [
+        "Rail Works"]
+    assert names('{vacanciesCount: {eq: 1}, partnersCount: {eq: 1}}') == ["Rail Works"]
+    assert names('{pilots: {some: {edge: {role: {eq: "FUNDER"}}}}}') == ["Rail Works"]
+    assert names('{pilots: {some: {edge: {role: {eq: "LEAD"}}, '
+                 'node: {title: {contains: "bus"}}}}}') == ["Bus Start-up"]
+    assert names('{pilots: {single: {node: {status: {eq: "PROOF_OF_CONCEPT"}}}}, '
+                 'NOT: {name: {eq: "Rail Works"}}}') == ["Bus Start-up"]
+    assert names('{OR: [{name: {startsWith: "Rail"}}, {partners: {none: {}}}]}') == [
+        "Rail Works"]
+    assert names('{AND: [{partners: {some: {name: {eq: "Rail Works"}}}}, '
+                 '{pilotsCount: {gte: 1}}]}') == ["Bus Start-up"]
+    # A proposal's single relationship: the organisation that made it.
+    body = gql(authorised(["admin"]), """{ pilots(first: 5, where: {proposalWhere:
+      {proposerWhere: {name: {eq: "Bus Start-up"}}}}) { totalCount } }""")
+    assert "errors" not in body, body
+    assert body["data"]["pilots"]["totalCount"] == 1

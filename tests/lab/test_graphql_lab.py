@@ -124,7 +124,7 @@ def test_moves_through_graphql_with_a_principal(app: Flask, graph: Graph, staff:
     challenge_id = accepted["data"]["acceptIdea"]["challengeId"]
     completed = as_principal(app, graph, staff, """mutation U($id: ID!, $c: [CriterionInput!]) {
       updateChallenge(id: $id, version: 1, deadline: "2099-01-01T00:00:00Z",
-      fields: ["employment"], criteria: $c) { version criteria { name } } }""",
+      fields: ["employment"], criteria: $c) { version criteria { nodes { name } } } }""",
                              {"id": challenge_id, "c": RUBRIC})
     assert completed["data"]["updateChallenge"]["version"] == 2
     opened = as_principal(app, graph, staff, MOVE, {"kind": "CHALLENGE", "id": challenge_id,
@@ -138,8 +138,9 @@ def test_pilot_and_gate_reads(client: FlaskClient, graph: Graph, staff: Actor) -
 
     proposal_id, _ = selected_proposal(graph, staff)
     pilot = pilots.start(graph, staff, proposal_id, title="Job bus pilot")
-    body = gql(client, """query P($id: ID!) { pilot(id: $id) { title status partners { edges { role } }
-      measures { nodes { name } } } stageGate(pilotId: $id, stage: "PILOT") { unmet
+    body = gql(client, """query P($id: ID!) { pilot(id: $id) { title status
+      partners { edges { role } } measures { nodes { name } } }
+      stageGate(pilotId: $id, stage: "PILOT") { unmet
       conditions { condition met } } }""", {"id": pilot["id"]})
     assert body["data"]["pilot"]["partners"] == {"edges": [{"role": "LEAD"}]}
     assert body["data"]["stageGate"]["unmet"] == [

@@ -78,7 +78,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     assert unmet["unmetConditions"] == ["has_field", "has_rubric", "deadline_in_future"]
     challenge = ok(staff, """mutation U($id: ID!, $c: [CriterionInput!], $d: String) {
       updateChallenge(id: $id, version: 1, deadline: $d, fields: ["employment"], criteria: $c)
-      { version criteria { id name } } }""", {
+      { version criteria { nodes { id name } } } }""", {
         "id": challenge_id, "d": FUTURE,
         "c": [{"name": "impact", "weight": 2}, {"name": "cost", "weight": 1}]})["updateChallenge"]
     move(staff, "CHALLENGE", challenge_id, "OPEN", challenge["version"])
@@ -100,7 +100,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     panel = ok(staff, "mutation E($c: ID!) { assignExperts(challengeId: $c) "
                       "{ judges { name } } }", {"c": challenge_id})
     assert [j["name"] for j in panel["assignExperts"]["judges"]] == ["Jo Judge"]
-    scores = [{"criterionId": k["id"], "score": 8} for k in challenge["criteria"]]
+    scores = [{"criterionId": k["id"], "score": 8} for k in challenge["criteria"]["nodes"]]
     ok(expert, """mutation S($p: ID!, $s: [ScoreInput!]!) { scoreProposal(proposalId: $p,
       scores: $s) { saved } }""", {"p": proposal["id"], "s": scores})
     results = ok(staff, """query R($c: ID!) { evaluationResults(challengeId: $c) {

@@ -2,20 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+import random
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from civicgraph.core.graph import Graph
+from civicgraph.core.errors import NotFound
+from civicgraph.core.graph import Graph, recording_statements
 from partners import demo as partner_demo
 from partners.service import careers
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from partners.service.platforms import OPERATOR, Caller
 from tests.builders import bearer, create_client, fetch_token, gql
+from tests.partners.feed_server import posting
 from tests.partners.test_file_sync import register
 
 SW = "http://data.europa.eu/esco/occupation/f2b15a0e-e65a-438a-affb-29b9d50b77d1"
@@ -140,3 +146,60 @@ def test_sources_of_an_organisation_named_by_two_feeds(
     sources = body["data"]["sources"]
     assert [s["platform"] for s in sources] == ["demo-company-register", "second-register"]
     assert {s["key"] for s in sources} == {"09000004"}
+
+
+def test_a_vacancy_past_its_closing_date_is_never_offered_as_open(graph: Graph) -> None:
+    """A posting synced while open keeps status OPEN until its feed is read again; once its
+    closesAt has passed by the clock it is not matched (it used to be, with status OPEN)."""
+    partner_demo.sync_demo(graph)
+    profile = [skill("python"), skill("software-testing"), skill("sql")]
+
+    def titles() -> list[str]:
+        return [m["vacancy"]["title"] for m in careers.match_vacancies(graph, profile)]
+
+    assert "Junior Python Developer" in titles()
+    yesterday = dt.date.today() - dt.timedelta(days=1)
+    graph.run("MATCH (v:Vacancy {title: 'Junior Python Developer'}) SET v.closesAt = $d",
+              {"d": yesterday}, write=True)
+    assert "Junior Python Developer" not in titles()
+    assert "Data Analyst" in titles()
+    graph.run("MATCH (v:Vacancy {title: 'Junior Python Developer'}) SET v.closesAt = $d",
+              {"d": dt.date.today()}, write=True)
+    assert "Junior Python Developer" in titles()  # closing today: still open today
+
+
+def test_matching_ranks_exactly_as_the_rule_says(graph: Graph, tmp_path: Path) -> None:
+    """Only candidates that can reach the top are expanded: the answer must still be the exact
+    ranking (score, then share of the vacancy's own skills, then newest, then id)."""
+    rng = random.Random(11)
+    pool = [f"s{i}" for i in range(10)]
+    postings = []
+    for n in range(60):
+        chosen = rng.sample(pool, rng.randint(1, 6))
+        postings.append(posting(n, skills=[(s, rng.random() < 0.6) for s in chosen]))
+    feed = tmp_path / "jobs.json"
+    feed.write_text(json.dumps(postings))
+    register(graph, "rank-board", "schemaorg-jobposting", str(feed))
+    partner_sync.sync_now(graph, "rank-board")
+    profile = [skill(s) for s in ("s1", "s4", "s7", "s8")]
+    rows = graph.run("MATCH (v:Vacancy)-[q:REQUIRES]->(k:Skill) "
+                     "RETURN v.id AS id, v.title AS title, collect([k.uri, q.essential]) AS req")
+    ranked = []
+    for r in rows:
+        weights = {uri: 2 if essential else 1 for uri, essential in r["req"]}
+        score = sum(w for uri, w in weights.items() if uri in profile)
+        if score:
+            ranked.append((-score, -score / sum(weights.values()), r["id"], r["title"]))
+    expected = [t for *_, t in sorted(ranked)][:7]
+    got = careers.match_vacancies(graph, profile, first=7)
+    assert [m["vacancy"]["title"] for m in got] == expected
+
+
+def test_career_paths_take_one_statement(graph: Graph) -> None:
+    partner_demo.sync_demo(graph)
+    with recording_statements() as log:
+        paths = careers.occupation_paths(graph, occupation("ict-help-desk-agent"), SW)
+    assert paths and len(log) == 1
+    with recording_statements() as log, pytest.raises(NotFound) as missing:
+        careers.occupation_paths(graph, "urn:nope", SW)
+    assert missing.value.details["ids"] == ["urn:nope"] and len(log) == 1

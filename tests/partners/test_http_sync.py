@@ -34,7 +34,7 @@ SYNC = "mutation S($p: String!) { syncPartnerFeed(platform: $p) { run { id statu
 RUN = """query Q($id: ID!) { syncRun(id: $id) { id status seen created updated unchanged
   withdrawn quarantined pagesNotModified attempts durationMs error } }"""
 VACANCY = """query V($id: ID!) { vacancy(id: $id) { title status
-  sources { platform key fetchedAt hash } } }"""
+  sources(first: 5) { edges { key fetchedAt hash node { name } } } } }"""
 
 
 def finished_run(client: FlaskClient, run_id: str) -> dict[str, Any]:
@@ -89,8 +89,8 @@ def test_http_feed_through_a_worker(client: FlaskClient, admin_client: FlaskClie
         partner_platforms.promote(graph, platform["id"], OPERATOR)
         shown = gql(client, VACANCY, {"id": vacancy_id})["data"]["vacancy"]
         assert shown["title"] == "Job 0" and shown["status"] == "OPEN"
-        [source] = shown["sources"]
-        assert source["platform"] == "feed-board" and source["key"] == "JOB-00000"
+        [source] = shown["sources"]["edges"]
+        assert source["node"]["name"] == "feed-board" and source["key"] == "JOB-00000"
         assert len(source["hash"]) == 64 and source["fetchedAt"]
 
         # Re-sync: every page answers 304 to its ETag; nothing is written.
@@ -170,6 +170,43 @@ def test_a_killed_worker_resumes_from_its_cursor_without_duplicates(
         assert (keys["n"], keys["distinct"]) == (30, 30)
         for page in range(1, done_pages + 1):  # committed pages were not fetched again
             assert server.answers(f"/big?page={page}") == [200]
+
+
+def test_beat_resumes_a_sync_whose_worker_died_without_a_trigger(
+        graph: Graph, services: dict[str, Any], worker: devstack.Service) -> None:
+    """A worker killed mid-sync: once its heartbeat is older than RESUME_AFTER, beat's
+    due-feeds check (sent to the real worker, as beat sends it every minute) resumes the run
+    under a new lease, from its cursor, with no one asking."""
+    queue = f"partners-resume-{os.getpid()}"
+    with serving() as server:
+        server.feeds["resume"] = [[posting(p * 5 + i) for i in range(5)] for p in range(6)]
+        server.delay = 0.8
+        platform = partner_platforms.register(
+            graph, name="resume-board", kind="JOB_BOARD", connector="schemaorg-jobposting",
+            transport="HTTP", location=server.url("resume"), schedule_seconds=0)
+        doomed = own_worker(services, queue, "resume-a")
+        try:
+            run = partner_sync.request_sync(graph, queue_on(queue), "resume-board")
+            wait_for(lambda: run_row(graph, run["id"])["created"] >= 10, timeout=60)
+            doomed.kill()
+        finally:
+            doomed.stop()
+        assert run_row(graph, run["id"])["status"] == "RUNNING"
+        server.delay = 0.0
+        # Time passes: the dead worker's heartbeat is now older than RESUME_AFTER.
+        graph.run("MATCH (r:SyncRun {id: $id}) SET r.heartbeatAt = r.heartbeatAt - $age",
+                  {"id": run["id"], "age": partner_sync.RESUME_AFTER + dt.timedelta(seconds=5)},
+                  write=True)
+        started = create_celery(load_settings()).send_task(SYNC_DUE_PARTNER_FEEDS).get(timeout=60)
+        assert started == [run["id"]]
+        wait_for(lambda: run_row(graph, run["id"])["status"] == "SUCCEEDED", timeout=90)
+        final = run_row(graph, run["id"])
+        assert (final["created"], final["seen"], final["lease"], final["attempts"]) == (
+            30, 30, 2, 2)
+        keys = graph.run("MATCH (v:Vacancy)-[:SOURCED_FROM]->(:PartnerPlatform {id: $id}) "
+                         "RETURN count(v) AS n, count(DISTINCT v.syncKey) AS distinct",
+                         {"id": platform["id"]})[0]
+        assert (keys["n"], keys["distinct"]) == (30, 30)
 
 
 def test_beat_task_syncs_due_platforms(graph: Graph, worker: devstack.Service) -> None:

@@ -10,10 +10,12 @@ as a connection gets one too, with the relationship's own properties on its edge
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
 import graphene
+from graphql import GraphQLError
 
 from civicgraph.compiler import nested
 from civicgraph.compiler.model import (
@@ -30,6 +32,45 @@ from civicgraph.compiler.model import (
     Prop,
     Rel,
 )
+
+
+class DateTime(graphene.DateTime):
+    """An ISO-8601 date and time with its offset (`2026-01-02T03:04:05Z`), in and out."""
+
+    class Meta:
+        name = "DateTime"
+
+    @staticmethod
+    def serialize(dt: Any) -> str:
+        # Services and compiled reads give ISO text (Cypher's toString); it is checked as a
+        # date-time, never passed through unread.
+        if isinstance(dt, str):
+            try:
+                datetime.datetime.fromisoformat(dt.replace("Z", "+00:00"))
+            except ValueError as exc:
+                raise GraphQLError(f"DateTime cannot represent value: {dt!r}") from exc
+            return dt
+        native = getattr(dt, "to_native", None)
+        return str(graphene.DateTime.serialize(native() if native else dt))
+
+
+class Date(graphene.Date):
+    """An ISO-8601 calendar date (`2026-01-02`), in and out."""
+
+    class Meta:
+        name = "Date"
+
+    @staticmethod
+    def serialize(date: Any) -> str:
+        if isinstance(date, str):
+            try:
+                datetime.date.fromisoformat(date[:10])
+            except ValueError as exc:
+                raise GraphQLError(f"Date cannot represent value: {date!r}") from exc
+            return date[:10]
+        native = getattr(date, "to_native", None)
+        return str(graphene.Date.serialize(native() if native else date))
+
 
 OrganisationKind = graphene.Enum(
     "OrganisationKind", [(value, value) for value in KIND_LABELS]
@@ -85,11 +126,19 @@ class FloatFilter(graphene.InputObjectType):
 
 
 class DateFilter(graphene.InputObjectType):
-    eq = graphene.Date()
-    gt = graphene.Date()
-    gte = graphene.Date()
-    lt = graphene.Date()
-    lte = graphene.Date()
+    eq = Date()
+    gt = Date()
+    gte = Date()
+    lt = Date()
+    lte = Date()
+
+
+class DateTimeFilter(graphene.InputObjectType):
+    eq = DateTime()
+    gt = DateTime()
+    gte = DateTime()
+    lt = DateTime()
+    lte = DateTime()
 
 
 class KindFilter(graphene.InputObjectType):
@@ -105,18 +154,42 @@ class CapabilityFilter(graphene.InputObjectType):
 
 
 _OUTPUT = {STRING: graphene.String, INT: graphene.Int, FLOAT: graphene.Float,
-           DATE: graphene.String, DATETIME: graphene.String, ID: graphene.ID,
+           DATE: Date, DATETIME: DateTime, ID: graphene.ID,
            KIND: graphene.String}
 _FILTERS: dict[str, type] = {STRING: StringFilter, INT: IntFilter, FLOAT: FloatFilter,
-                             DATE: DateFilter, ID: IDFilter, KIND: KindFilter}
+                             DATE: DateFilter, DATETIME: DateTimeFilter, ID: IDFilter,
+                             KIND: KindFilter}
 _REL_FILTER_TYPES: dict[str, Any] = {STRING: graphene.String, ID: graphene.ID,
                                      "Boolean": graphene.Boolean, "Capability": CapabilityFilter}
 
 
-def _output(prop: Prop) -> Any:
+_ENUMS: dict[str, Any] = {}
+
+
+def closed_set(type_name: str, prop: Prop) -> Any:
+    """The enum of a property with a closed set of values, described from the model's table
+    (``choices`` and their ``meanings``); an organisation's kind is ``OrganisationKind``."""
+    if prop.kind == KIND:
+        return OrganisationKind
+    name = type_name + prop.name[:1].upper() + prop.name[1:]
+    if name not in _ENUMS:
+        meanings = dict(zip(prop.choices, prop.meanings, strict=False))
+
+        def describe(value: Any, meanings: dict[str, str] = meanings,
+                     whole: str = f"The values of {type_name}.{prop.name}.") -> str | None:
+            # graphene asks with None for the enum itself, with each member for its value.
+            if value is None:
+                return whole
+            return meanings.get(value.value)
+        _ENUMS[name] = graphene.Enum(name, [(c, c) for c in prop.choices], description=describe)
+    return _ENUMS[name]
+
+
+def _output(prop: Prop, type_name: str = "") -> Any:
     scalar = _OUTPUT[prop.kind]
-    description = prop.description or (
-        "ISO-8601 text." if prop.kind in (DATE, DATETIME) else None)
+    if type_name and (prop.choices or prop.kind == KIND):
+        scalar = closed_set(type_name, prop)
+    description = prop.description or None
     deprecation = prop.deprecated or None
     if prop.many:
         return graphene.List(graphene.NonNull(scalar), description=description,
@@ -129,14 +202,85 @@ def _snake_upper(name: str) -> str:
     return "".join("_" + c if c.isupper() else c.upper() for c in name).lstrip("_")
 
 
+def _scalar_filters(props: tuple[Prop, ...], attrs: dict[str, Any], type_name: str = "") -> None:
+    for prop in props:
+        if not prop.filter or prop.many or prop.expr:
+            continue
+        if type_name and prop.choices:
+            attrs[prop.name] = graphene.InputField(_choice_filter(type_name, prop))
+        elif prop.kind in _FILTERS:
+            attrs[prop.name] = graphene.InputField(_FILTERS[prop.kind])
+
+
+_CHOICE_FILTERS: dict[str, Any] = {}
+
+
+def _choice_filter(type_name: str, prop: Prop) -> Any:
+    enum = closed_set(type_name, prop)
+    name = f"{enum._meta.name}Filter"
+    if name not in _CHOICE_FILTERS:
+        _CHOICE_FILTERS[name] = type(name, (graphene.InputObjectType,), {
+            "eq": enum(), "in_": graphene.List(graphene.NonNull(enum), name="in")})
+    return _CHOICE_FILTERS[name]
+
+
+def _quantifier(owner: NodeType, rel: Rel) -> Any:
+    """``some``/``none``/``all``/``single`` over the related type's where (with the
+    relationship's properties beside it when it has any)."""
+    if rel.edge:
+        name = owner.name + rel.name[:1].upper() + rel.name[1:]
+        edge_attrs: dict[str, Any] = {"__doc__": f"The {rel.rel_type} relationship's properties."}
+        _scalar_filters(rel.edge, edge_attrs)
+        edge_where = type(f"{name}EdgeWhere", (graphene.InputObjectType,), edge_attrs)
+        operand: Any = type(f"{name}Where", (graphene.InputObjectType,), {
+            "__doc__": "The related node's where and the relationship's, both to hold.",
+            "node": graphene.InputField(lambda target=rel.target: WHERE[target]),
+            "edge": graphene.InputField(edge_where)})
+        type_name = f"{name}Quantifier"
+    else:
+        operand = None
+        type_name = f"{rel.target}Quantifier"
+        if type_name in _QUANTIFIERS:
+            return _QUANTIFIERS[type_name]
+
+    def of() -> Any:
+        return operand if operand is not None else WHERE[rel.target]
+    attrs = {
+        "__doc__": "How many of the related records must match.",
+        "some": graphene.InputField(of, description="At least one."),
+        "none": graphene.InputField(of, description="None."),
+        "all": graphene.InputField(of, description="Every one (true when there are none)."),
+        "single": graphene.InputField(of, description="Exactly one."),
+    }
+    _QUANTIFIERS[type_name] = type(type_name, (graphene.InputObjectType,), attrs)
+    return _QUANTIFIERS[type_name]
+
+
+_QUANTIFIERS: dict[str, Any] = {}
+
+
 def _where(t: NodeType) -> Any:
     attrs: dict[str, Any] = {"__doc__": f"Filters on {t.name}; every given condition must hold."}
-    for prop in t.props:
-        if prop.filter and not prop.many and not prop.expr and prop.kind in _FILTERS:
-            attrs[prop.name] = graphene.InputField(_FILTERS[prop.kind])
+    _scalar_filters(t.props, attrs, t.name)
     for rel_filter in t.rel_filters:
         attrs[rel_filter.name] = graphene.InputField(
             _REL_FILTER_TYPES[rel_filter.kind], description=rel_filter.description)
+    for rel in t.rels:
+        if rel.many:
+            attrs[rel.name] = graphene.InputField(
+                _quantifier(t, rel), description=f"On its {rel.name}.")
+            attrs[rel.name + "Count"] = graphene.InputField(
+                IntFilter, description=f"How many {rel.name} it has (that you may see).")
+        else:
+            attrs[rel.name + "Where"] = graphene.InputField(
+                lambda target=rel.target: WHERE[target],
+                description=f"Its {rel.name} exists and matches.")
+    name = t.name
+    attrs["AND"] = graphene.InputField(
+        graphene.List(graphene.NonNull(lambda: WHERE[name])), description="Each must hold.")
+    attrs["OR"] = graphene.InputField(
+        graphene.List(graphene.NonNull(lambda: WHERE[name])), description="One must hold.")
+    attrs["NOT"] = graphene.InputField(lambda: WHERE[name], description="Must not hold.")
     return type(f"{t.name}Where", (graphene.InputObjectType,), attrs)
 
 
@@ -207,7 +351,7 @@ def _object(t: NodeType) -> Any:
     attrs: dict[str, Any] = {"__doc__": t.description,
                              "Meta": type("Meta", (), {"interfaces": (Node,)})}
     for prop in t.props:
-        attrs[prop.name] = _output(prop)
+        attrs[prop.name] = _output(prop, t.name)
     for rel in t.rels:
         target = rel.target
         if rel.connection:

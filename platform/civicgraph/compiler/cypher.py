@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from civicgraph.compiler import cursors, nested
+from civicgraph.compiler import where as where_clause
 from civicgraph.compiler.model import DATE, DATETIME, INT, PARAMS, TYPES, NodeType, Prop
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import SOURCED_LABELS, Scope, predicate
@@ -38,7 +39,7 @@ class Binding:
 
     name: str
     path: Path
-    arg_path: tuple[str, ...]
+    arg_path: tuple[Any, ...]
     transform: Callable[[Any], Any] | None = None
 
     def value(self, root: Selection) -> Any:
@@ -47,7 +48,10 @@ class Binding:
             sel = sel.children[index]
         value: Any = sel.args
         for key in self.arg_path:
-            value = value.get(key) if isinstance(value, Mapping) else None
+            if isinstance(key, int):
+                value = value[key] if isinstance(value, list) and key < len(value) else None
+            else:
+                value = value.get(key) if isinstance(value, Mapping) else None
         return self.transform(value) if self.transform else value
 
 
@@ -59,9 +63,16 @@ class Plan:
     bindings: tuple[Binding, ...]
     extra_params: tuple[tuple[str, Any], ...] = ()
 
+    def with_caller(self, root: Selection, caller: Mapping[str, Any]) -> dict[str, Any]:
+        """The parameters to send: the selection's values and those of the caller's
+        (``Visibility.params``) that this statement reads; a guard of a type the statement
+        never matches sends nothing."""
+        values = self.params(root)
+        values.update((k, v) for k, v in caller.items() if f"${k}" in self.cypher)
+        return values
+
     def params(self, root: Selection) -> dict[str, Any]:
         values: dict[str, Any] = {b.name: b.value(root) for b in self.bindings}
-        values.update(PARAMS)
         values.update(self.extra_params)
         return values
 
@@ -75,7 +86,7 @@ class Builder:
     count: int = 0
     scope: Scope = "public"
 
-    def param(self, path: Path, arg_path: tuple[str, ...],
+    def param(self, path: Path, arg_path: tuple[Any, ...],
               transform: Callable[[Any], Any] | None = None) -> str:
         name = f"p{len(self.bindings)}"
         self.bindings.append(Binding(name, path, arg_path, transform))
@@ -86,7 +97,11 @@ class Builder:
         return f"n{self.count}"
 
     def plan(self, cypher: str) -> Plan:
-        return Plan(cypher, tuple(self.bindings))
+        """The statement with its bindings and the model's constants it reads (a guard's
+        status sets), which travel as parameters like every value."""
+        constants = tuple((name, value) for name, value in PARAMS.items()
+                          if f"${name}" in cypher)
+        return Plan(cypher, tuple(self.bindings), constants)
 
 
 def kids(sel: Selection, path: Path) -> Fields:
@@ -188,34 +203,9 @@ def _nested_first(value: Any) -> int:
 
 
 def compile_where(b: Builder, t: NodeType, var: str, where: Any, path: Path) -> str:
-    """AND of one predicate per operator given (the values are parameters), and, for records
-    partner feeds write, the caller's visibility of TEST-mode platforms (compiler/visibility),
-    and the type's own guard (the lab's drafts, consent)."""
-    shown = visibility(b, t, var)
-    predicates: list[str] = [shown] if shown else []
-    if t.guard:
-        predicates.append(t.guard.replace("{v}", var))
-    if not isinstance(where, Mapping):
-        return " AND ".join(predicates)
-    for key in sorted(where):
-        value = where[key]
-        if value is None:
-            continue
-        prop = t.prop(key)
-        if prop is not None and isinstance(value, Mapping):
-            expr = prop_expr(t, prop, var, b.scope)
-            for op in sorted(value):
-                if value[op] is None or op not in _OPERATORS:
-                    continue
-                param = b.param(path, ("where", key, op))
-                predicates.append(f"{expr} {_OPERATORS[op]} {param}")
-            continue
-        rel_filter = t.rel_filter(key)
-        if rel_filter is not None:
-            param = b.param(path, ("where", key))
-            text = rel_filter.cypher.replace("{v}", var).replace("{p}", param)
-            predicates.append(_SEEN.sub(lambda m: predicate(m[1], b.scope) or "true", text))
-    return " AND ".join(predicates)
+    """Visibility (the caller's scope of TEST-mode feeds), the type's own guard (the lab's
+    drafts, ...) and the client's ``where``: ``compiler.where``."""
+    return where_clause.compile_where(b, t, var, where, path)
 
 
 class Key(NamedTuple):

@@ -36,6 +36,9 @@ KIND_LABELS: dict[str, str] = {
 }
 PLATFORM_KINDS = ("JOB_BOARD", "TRAINING_CATALOGUE", "COMPANY_REGISTER", "SERVICE_DIRECTORY",
                   "OTHER")
+PLATFORM_KIND_MEANINGS = ("Publishes vacancies.", "Publishes training courses.",
+                          "A register of companies (legal facts).",
+                          "Publishes public or partner services.", "Anything else.")
 
 
 @dataclass(frozen=True)
@@ -59,6 +62,8 @@ class Prop:
     hint: str = ""
     choices: tuple[str, ...] = ()
     minimum: float | None = None
+    meanings: tuple[str, ...] = ()
+    """What each of ``choices`` means, in order: the enum's value descriptions."""
     count_of: str = ""
     """A figure no write stores: the live count of the (visible) records of the relationship
     field of this name, computed by the statement that reads, filters or orders by it."""
@@ -176,6 +181,20 @@ _COMMON = (
 )
 
 
+SOURCE_EDGE = (
+    Prop("key", required=True, description="The record's key in the platform's feed."),
+    Prop("fetchedAt", DATETIME, required=True),
+    Prop("hash", required=True, description="sha256 of the mapped record's canonical JSON."),
+    Prop("withdrawnAt", DATETIME, description="When the feed stopped listing it."),
+)
+
+
+def _sources() -> Rel:
+    """Provenance: which platforms said this, under which key, when, with which hash."""
+    return Rel("sources", "SOURCED_FROM", "out", "PartnerPlatform", connection=True,
+               edge=SOURCE_EDGE, description="The partner platforms whose feeds sent it.")
+
+
 def _exists(pattern: str) -> str:
     return "EXISTS { " + pattern + " } = {p}"
 
@@ -200,7 +219,8 @@ ORGANISATION = NodeType(
          description="Proposals it made to the lab's challenges."),
      Rel("pilots", "INVOLVES", "in", "Pilot", connection=True,
          edge=(Prop("role", required=True),),
-         description="Pilots it is involved in, with its role in each.")),
+         description="Pilots it is involved in, with its role in each."),
+     _sources()),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
                "Works in the field with this code."),
      RelFilter("skill", STRING, "EXISTS { ({v})-[:HAS_SKILL]->(:Skill {uri: {p}}) }",
@@ -255,8 +275,19 @@ PARTNER_PLATFORM = NodeType(
     (*_COMMON,
      Prop("name", required=True, order=True, pattern=r"[a-z0-9][a-z0-9-]{1,62}",
           hint="2-63 lower-case letters, digits or dashes"),
-     Prop("kind", choices=PLATFORM_KINDS), Prop("mode", choices=("TEST", "PRODUCTION"))),
-    (Rel("operators", "OPERATES", "in", "Organisation"),),
+     Prop("kind", choices=PLATFORM_KINDS, meanings=PLATFORM_KIND_MEANINGS),
+     Prop("mode", choices=("TEST", "PRODUCTION"), meanings=(
+         "Onboarding: its records are seen by its own client and admins only.",
+         "Promoted by an admin: its records are public.")),
+     Prop("connector", read_only=True), Prop("transport", read_only=True),
+     Prop("allowedRecordTypes", many=True, filter=False, read_only=True),
+     Prop("clientId", read_only=True, description="The OAuth client it acts through."),
+     Prop("scheduleSeconds", INT, read_only=True),
+     Prop("nextSyncAt", DATETIME, order=True, read_only=True),
+     Prop("promotedAt", DATETIME, read_only=True)),
+    (Rel("operators", "OPERATES", "in", "Organisation"),
+     Rel("syncRuns", "SYNCS", "in", "SyncRun", connection=True, order=("requestedAt",),
+         description="Its feed's sync runs, oldest first.")),
     description="Another organisation's system whose feed joins the graph.",
 )
 
@@ -267,10 +298,12 @@ VACANCY = NodeType(
      Prop("region", order=True), Prop("postedAt", DATE, order=True),
      Prop("closesAt", DATE, order=True), Prop("contractType"),
      Prop("salaryMin", INT, order=True, minimum=0), Prop("salaryMax", INT, order=True, minimum=0),
-     Prop("status", order=True, choices=("OPEN", "CLOSED", "WITHDRAWN"))),
+     Prop("status", order=True, choices=("OPEN", "CLOSED", "WITHDRAWN"), meanings=(
+         "Taking applications.", "No longer taking applications.",
+         "No partner feed lists it any more."))),
     (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
-     Rel("skills", "REQUIRES", "out", "Skill")),
+     Rel("skills", "REQUIRES", "out", "Skill"), _sources()),
     (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
                "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id."),
@@ -288,11 +321,12 @@ TRAINING_COURSE = NodeType(
     "TrainingCourse", "TrainingCourse",
     (*_COMMON, Prop("title", required=True, order=True),
      Prop("description", max_length=LONG_TEXT_MAX), Prop("region", order=True),
-     Prop("mode", choices=("IN_PERSON", "ONLINE", "BLENDED")),
+     Prop("mode", choices=("IN_PERSON", "ONLINE", "BLENDED"), meanings=(
+         "Taught in a classroom.", "Taught online.", "Partly in a classroom, partly online.")),
      Prop("durationHours", INT, order=True, minimum=0),
      Prop("startDate", DATE, order=True), Prop("cost", FLOAT, order=True, minimum=0)),
     (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
-     Rel("skills", "TEACHES", "out", "Skill")),
+     Rel("skills", "TEACHES", "out", "Skill"), _sources()),
     (RelFilter("skill", STRING, "EXISTS { ({v})-[:TEACHES]->(:Skill {uri: {p}}) }",
                "Teaches the skill with this URI."),
      RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
@@ -323,9 +357,9 @@ PARTNER_GRAPH_TYPES = tuple(TYPES)
 """The partner graph's own types (its create/update/delete mutations are per type)."""
 
 # The other domains' declarations use the classes above, so they join the table last.
-from civicgraph.compiler.domains import DOMAIN_TYPES  # noqa: E402
+from civicgraph.compiler.domains import feeds, lab  # noqa: E402
 
-TYPES.update({t.name: t for t in DOMAIN_TYPES})
+TYPES.update({t.name: t for t in (*lab.TYPES, *feeds.TYPES)})
 
 PARAMS: dict[str, list[str]] = {
     name: list(values) for t in TYPES.values() for name, values in t.params}

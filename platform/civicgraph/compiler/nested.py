@@ -75,7 +75,8 @@ def connection(b: cypher.Builder, owner: str, t: NodeType, rel: Rel, sel: Select
     match = "MATCH " + rel.pattern(owner, var, target.label, rvar)
     if where:
         match += " WHERE " + where
-    order = cypher.order_by(target, var, sel.args.get("orderBy"), default=rel.order)
+    order = cypher.order_by(target, var, sel.args.get("orderBy"), scope=b.scope,
+                            default=rel.order)
     first = b.param(path, (), _first)
     start = b.param(path, (), _start)
     last = b.param(path, (), _last)

@@ -44,6 +44,10 @@ def _arg_shape(value: Any, structural: bool) -> Any:
             if val is not None
         )
     if isinstance(value, list | tuple):
+        # A list of filters (AND/OR) shapes the statement item by item; a list of values
+        # is one parameter whatever its length.
+        if any(isinstance(item, Mapping) for item in value):
+            return tuple(_arg_shape(item, False) for item in value)
         return "list"
     return type(value).__name__
 

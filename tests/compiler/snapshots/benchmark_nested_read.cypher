@@ -3,7 +3,7 @@
 //     id name partners(first: 5) { id name vacancies(first: 5) { id title skills(first: 5) { name } } }
 //   } } } }
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": 11, "p1": 5, "p2": 5, "p3": 5, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": 11, "p1": 5, "p2": 5, "p3": 5}
 CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished

@@ -8,7 +8,7 @@
 //   }
 // Variables: {"after": "WzEsImVlZTFkYjY4YzIxMWNlNzciLFsiT3JnIEIiLCIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMGIiXV0"}
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": "Org B", "p1": "00000000-0000-0000-0000-00000000000b", "p2": 3, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": "Org B", "p1": "00000000-0000-0000-0000-00000000000b", "p2": 3}
 CALL () {
   MATCH (n:Organisation)
   WITH count(n) AS labelled OPTIONAL MATCH (u:Organisation:Unpublished)

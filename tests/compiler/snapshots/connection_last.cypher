@@ -1,7 +1,7 @@
 // GraphQL:
 //   { organisations(last: 2) { totalCount nodes { name } } }
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": 3, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": 3}
 CALL () {
   MATCH (n:Organisation)
   WITH count(n) AS labelled OPTIONAL MATCH (u:Organisation:Unpublished)

@@ -7,7 +7,7 @@
 //   }
 // Variables: {"before": "WzEsIjZhNzBkNTczNGVlZWM0MWMiLFsiTm9ydGgiLCIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMG0iXV0"}
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": "North", "p1": "00000000-0000-0000-0000-00000000000m", "p2": 4, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": "North", "p1": "00000000-0000-0000-0000-00000000000m", "p2": 4}
 CALL () {
   MATCH (n:Organisation)
   WHERE n.region IS NOT NULL AND NOT n:Unpublished AND n.region <= $p0 AND (n.region < $p0 OR (n.region = $p0 AND n.id >= $p1))

@@ -3,7 +3,7 @@
 //     organisations { name } } }
 // Variables: {"a": "00000000-0000-0000-0000-00000000000a", "z": "00000000-0000-0000-0000-00000000000z"}
 // Caller: client partner-client
-// Parameters: {"admin": false, "callerClient": "partner-client", "callerOrganisation": "org-partner", "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": "00000000-0000-0000-0000-00000000000a", "p1": "00000000-0000-0000-0000-00000000000z", "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"callerClient": "partner-client", "p0": "00000000-0000-0000-0000-00000000000a", "p1": "00000000-0000-0000-0000-00000000000z"}
 MATCH (a:Organisation {id: $p0})
 WHERE (NOT a:Unpublished OR EXISTS { (a)-[:SOURCED_FROM]->(vp:PartnerPlatform) WHERE vp.clientId = $callerClient })
 MATCH (z:Organisation {id: $p1})

@@ -3,7 +3,7 @@
 //     organisation { name } } }
 // Variables: {"id": "00000000-0000-0000-0000-00000000000a"}
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": "00000000-0000-0000-0000-00000000000a", "p1": 20, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": "00000000-0000-0000-0000-00000000000a", "p1": 20}
 MATCH (o:Organisation {id: $p0})
 WHERE NOT o:Unpublished
 CALL (o) { OPTIONAL MATCH path = (o)-[:PARTNERS_WITH*1..2]-(n:Organisation)

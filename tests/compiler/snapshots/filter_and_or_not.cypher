@@ -6,12 +6,12 @@
 //         capableIn: {fields: ["employment-services"], skills: $skills},
 //         hasVacancies: false}) {
 //       nodes { name
-//         vacancies(where: {status: {eq: "OPEN"}, salaryMin: {gte: 25000}}) { title } }
+//         vacancies(where: {status: {eq: OPEN}, salaryMin: {gte: 25000}}) { title } }
 //     }
 //   }
 // Variables: {"region": "North' OR true //", "skills": ["http://data.europa.eu/esco/skill/python"]}
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": {"fields": ["employment-services"], "skills": ["http://data.europa.eu/esco/skill/python"]}, "p1": false, "p2": ["EMPLOYER", "TRAINING_PROVIDER"], "p3": "North", "p4": "North' OR true //", "p5": 11, "p6": 25000, "p7": "OPEN", "p8": 20, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": {"fields": ["employment-services"], "skills": ["http://data.europa.eu/esco/skill/python"]}, "p1": false, "p2": ["EMPLOYER", "TRAINING_PROVIDER"], "p3": "North", "p4": "North' OR true //", "p5": 11, "p6": 25000, "p7": "OPEN", "p8": 20}
 CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished AND (EXISTS { (n)-[:IN_FIELD]->(f:Field) WHERE f.code IN $p0.fields } OR EXISTS { (n)-[:HAS_SKILL]->(s:Skill) WHERE s.uri IN $p0.skills }) AND EXISTS { (n)<-[:OFFERED_BY]-(n_r:Vacancy) WHERE NOT n_r:Unpublished } = $p1 AND n.kind IN $p2 AND n.name STARTS WITH $p3 AND n.region = $p4

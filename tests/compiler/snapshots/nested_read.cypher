@@ -9,7 +9,7 @@
 //     }
 //   }
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": 3, "p1": 20, "p2": 5, "p3": 3, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": 3, "p1": 20, "p2": 5, "p3": 3}
 CALL () {
   MATCH (n:Organisation)
   WITH count(n) AS labelled OPTIONAL MATCH (u:Organisation:Unpublished)

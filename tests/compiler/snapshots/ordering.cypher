@@ -7,7 +7,7 @@
 //     }
 //   }
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": 6, "p1": 20, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": 6, "p1": 20}
 CALL () {
   MATCH (n:Vacancy)
   WHERE NOT n:Unpublished

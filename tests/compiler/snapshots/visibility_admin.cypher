@@ -1,7 +1,7 @@
 // GraphQL:
 //   { vacancies(first: 5) { nodes { title organisation { name } } } }
 // Caller: client console
-// Parameters: {"admin": true, "callerClient": "console", "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": 6, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": true}
+// Parameters: {"p0": 6}
 CALL () {
   MATCH (n:Vacancy)
   WHERE n.title IS NOT NULL

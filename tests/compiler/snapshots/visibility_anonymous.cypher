@@ -1,7 +1,7 @@
 // GraphQL:
 //   { vacancies(first: 5) { nodes { title organisation { name } } } }
 // Caller: anonymous
-// Parameters: {"admin": false, "callerClient": null, "callerOrganisation": null, "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": 6, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"p0": 6}
 CALL () {
   MATCH (n:Vacancy)
   WHERE n.title IS NOT NULL AND NOT n:Unpublished

@@ -1,7 +1,7 @@
 // GraphQL:
 //   { vacancies(first: 5) { nodes { title organisation { name } } } }
 // Caller: client partner-client
-// Parameters: {"admin": false, "callerClient": "partner-client", "callerOrganisation": "org-partner", "callerPerson": null, "callerPlatform": null, "challengePublic": ["OPEN", "EVALUATION", "DECIDED", "CLOSED"], "expert": false, "p0": 6, "proposalSent": ["SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"], "staff": false}
+// Parameters: {"callerClient": "partner-client", "p0": 6}
 CALL () {
   MATCH (n:Vacancy)
   WHERE n.title IS NOT NULL AND (NOT n:Unpublished OR EXISTS { (n)-[:SOURCED_FROM]->(vp:PartnerPlatform) WHERE vp.clientId = $callerClient })

@@ -6,8 +6,6 @@ domain, and the domain's own code (validation, lifecycles, GraphQL types) reads 
 Nothing in these modules runs a statement.
 """
 
-from civicgraph.compiler.domains import lab
-
-DOMAIN_TYPES = (*lab.TYPES,)
-
-__all__ = ["DOMAIN_TYPES"]
+# The model gathers these modules at its end; loading it first keeps that order whichever of
+# the two a caller imports first.
+import civicgraph.compiler.model  # noqa: F401

@@ -9,6 +9,7 @@ import graphene
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
 from civicgraph.api.context import ctx
+from civicgraph.api.model_types import DateTime
 from civicgraph.identity.service import consent as service
 
 DataCategory = graphene.Enum("DataCategory", [(c.upper(), c) for c in service.CATEGORIES])
@@ -145,7 +146,7 @@ class GrantConsentInput(graphene.InputObjectType):
     organisation_id = graphene.ID(required=True)
     purpose = graphene.String(required=True, description="e.g. job-matching")
     categories = graphene.List(graphene.NonNull(DataCategory), required=True)
-    expires_at = graphene.DateTime(description="365 days from now when omitted; at most 3 years.")
+    expires_at = DateTime(description="365 days from now when omitted; at most 3 years.")
 
 
 class GrantConsent(graphene.Mutation):

@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from civicgraph.compiler.domains.lab import CHALLENGE_PUBLIC, PROPOSAL_SENT
 from civicgraph.core.access import PARTNER, SIGNED_IN, STAFF
 from civicgraph.core.actor import SYSTEM_ROLE
 
@@ -135,7 +136,7 @@ CHALLENGE = Lifecycle(
     ),
     sets={
         # Listed to anyone: opened, and not cancelled.
-        "public": ("OPEN", "EVALUATION", "DECIDED", "CLOSED"),
+        "public": CHALLENGE_PUBLIC,
         # Seen by lab staff only; to anyone else the challenge does not exist. A cancelled
         # challenge is neither listed nor hidden: it may have been open, and its page stays.
         "private": ("DRAFT",),
@@ -180,7 +181,7 @@ PROPOSAL = Lifecycle(
     sets={
         # Past its draft: listed to staff and judges and counted on the challenge (a draft is
         # its authors' own).
-        "sent": ("SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"),
+        "sent": PROPOSAL_SENT,
         # The proposer edits it (while the challenge takes proposals).
         "editable": ("DRAFT", "SUBMITTED"),
         # Waiting for a decision: judges score these, and a challenge is not decided while any

@@ -1,39 +1,29 @@
-"""The lab's property rules, declared once per label and property, and the small checks its
-services share (signed in, a role).
+"""The lab's property rules, and the small checks its services share (signed in, a role).
 
-Every write of a lab record cleans its text through ``text(label, property, value)``, so a
-create and an update of the same property (a challenge's description, a proposal's title)
-cannot disagree; the mechanism is the platform's one (``core.validation``).
+The rules are declared once, on the lab's types in the one model (``compiler.domains.lab``,
+which the compiler and the GraphQL types read too); every write of a lab record cleans its
+text through ``text(label, property, value)``, so a create and an update of the same property
+(a challenge's description, a proposal's title) cannot disagree; the mechanism is the
+platform's one (``core.validation``).
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 
+from civicgraph.compiler.domains import lab as lab_model
 from civicgraph.core.access import PARTNER, STAFF
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import Forbidden, Unauthenticated
 from civicgraph.core.validation import Rules
 
-TITLE_MAX = 200
-TEXT_MAX = 8000
-
-_TITLE = Rules(required=True, max_length=TITLE_MAX)
-_TEXT = Rules(required=True, max_length=TEXT_MAX)
-_NOTE = Rules(max_length=TEXT_MAX)
+TITLE_MAX = lab_model.TITLE_MAX
+TEXT_MAX = lab_model.TEXT_MAX
 
 PROPERTIES: dict[str, dict[str, Rules]] = {
-    "Idea": {"title": _TITLE, "description": _TEXT},
-    "Challenge": {"title": _TITLE, "description": _TEXT, "eligibility": _NOTE},
-    "Criterion": {"name": _TITLE, "description": _NOTE},
-    "Team": {"name": _TITLE},
-    "Proposal": {"title": _TITLE, "summary": _TEXT},
-    "Evaluation": {"comment": _NOTE},
-    "Session": {"title": _TITLE, "description": _NOTE,
-                "location": Rules(max_length=TITLE_MAX)},
-    "Pilot": {"title": _TITLE},
-    "OutcomeMeasure": {"name": _TITLE, "unit": Rules(required=True, max_length=50)},
+    t.label: dict(t.rules) for t in lab_model.TYPES if t.writable
 }
+"""Each lab label's writable properties and their rules, keyed by label (``Session``)."""
 
 
 def text(label: str, prop: str, value: str | None, *, field: str | None = None) -> str:

@@ -13,12 +13,13 @@ import graphene
 
 from civicgraph.api.compiled import compiled
 from civicgraph.api.context import ctx
+from civicgraph.api.model_types import Date
 from civicgraph.api.selection import root_selection
 from civicgraph.compiler.model import DATE, FLOAT, ID, INT, KIND, PARTNER_GRAPH_TYPES
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind
 from civicgraph.partner_graph.service import writes
 
-_INPUT = {INT: graphene.Int, FLOAT: graphene.Float, DATE: graphene.Date, ID: graphene.ID,
+_INPUT = {INT: graphene.Int, FLOAT: graphene.Float, DATE: Date, ID: graphene.ID,
           KIND: OrganisationKind}
 
 

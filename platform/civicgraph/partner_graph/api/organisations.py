@@ -9,6 +9,7 @@ import graphene
 
 from civicgraph.api.compiled import payload_records
 from civicgraph.api.context import ctx
+from civicgraph.api.model_types import Date
 from civicgraph.api.tasks import TaskRun, task_run
 from civicgraph.partner_graph.api.queries import viewer
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind
@@ -51,11 +52,11 @@ class LinkPartners(graphene.Mutation):
     class Arguments:
         a = graphene.ID(required=True)
         b = graphene.ID(required=True)
-        since = graphene.Date()
+        since = Date()
 
     a = graphene.Field(Organisation, required=True)
     b = graphene.Field(Organisation, required=True)
-    since = graphene.Date()
+    since = Date()
     created = graphene.Boolean(required=True, description="False when they were already partners.")
 
     @staticmethod

@@ -40,7 +40,7 @@ def _plan(kind: str, root: Selection, document: Hashable | None,
 
 def _run(graph: Graph, plan: Plan, root: Selection, viewer: Visibility) -> list[Any]:
     # The text is built by the compiler from constants only; values are all in the parameters.
-    return graph.run((plan.cypher), {**plan.params(root), **viewer.params()})
+    return graph.run((plan.cypher), plan.with_caller(root, viewer.params()))
 
 
 def connection(graph: Graph, type_name: str, root: Selection,

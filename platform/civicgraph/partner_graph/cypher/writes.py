@@ -113,7 +113,7 @@ def _execute(graph: Graph, cypher: str, params: dict[str, Any], builder: Builder
              root: Selection) -> WriteResult:
     # The partner graph's writes are admin work (graphql/policy.py): the record they return is
     # projected with an admin's visibility of TEST-mode partner feeds.
-    all_params = {**builder.plan("").params(root), **ADMIN_VIEW.params(), **params}
+    all_params = {**builder.plan(cypher).with_caller(root, ADMIN_VIEW.params()), **params}
     try:
         records = graph.run((cypher), all_params, write=True)
     except ConstraintError as exc:

@@ -1,0 +1,284 @@
+"""A sync run's batches: what the run knows of its platform, and the writes it sends.
+
+``RunBatches`` reads the platform's keys and hashes once per run, sorts each record it is given
+into unchanged (counted in memory, never sent), refused (quarantined with the reason), new or
+changed (written in one statement per batch with the run's cursor and bookkeeping), and splits a
+batch the database refuses until the record it refuses is found.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import contextvars
+import datetime as dt
+import json
+import logging
+from collections.abc import Mapping, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any
+
+from neo4j.exceptions import Neo4jError, TransientError
+
+from civicgraph.core.graph import Graph
+from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
+from partners.connectors.contract import Connector, MappedRecord, RecordError
+from partners.cypher import sync as repo
+from partners.service import checks
+
+log = logging.getLogger(__name__)
+
+
+def now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class LeaseLost(RuntimeError):
+    """Another worker took the run over (this one was presumed dead): stop without writing."""
+
+
+class RunBatches:
+    """One run's view of its platform, read once, and the work pending since its last write.
+
+    ``known`` (every key this platform synced, with its hashes) is read in one streamed query
+    when the run starts, so unchanged records are recognised in memory and never reach the
+    database; new and changed records wait in ``creates``/``updates`` until ``flush`` writes
+    them, with the run's cursor and bookkeeping, in one statement. Organisations, skills and
+    occupations are made once per run (``ensure_terms``), not once per record.
+    """
+
+    def __init__(self, graph: Graph, platform: Mapping[str, Any], feed: Connector,
+                 run: Mapping[str, Any], write_size: int) -> None:
+        self.graph, self.platform, self.feed = graph, platform, feed
+        self.run_id, self.lease = str(run["id"]), int(run["lease"])
+        self.write_size = max(1, write_size)
+        self.granted = feed.record_type in (platform.get("allowedRecordTypes") or [])
+        self.known = repo.known_records(graph, platform["id"])
+        # Keys an earlier attempt of this run committed (a resumed run must not withdraw them).
+        self.seen, self.unchanged_pages = repo.seen_in_run(graph, self.run_id)
+        self.today = dt.date.today().isoformat()
+        self.orgs: dict[str, str] = {}
+        self.terms: set[str] = set()
+        self.refused: list[dict[str, Any]] = []  # refused by the database, not yet written
+        # One write in flight while the next records are read and mapped (see ``flush``).
+        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-write")
+        self._inflight: Future[dict[str, int]] | None = None
+        self._reset()
+
+    def _reset(self) -> None:
+        self.creates: list[dict[str, Any]] = []
+        self.updates: list[dict[str, Any]] = []
+        self.quarantine: list[dict[str, Any]] = []
+        self.seen_keys: list[str] = []
+        self.new_terms: dict[str, dict[str, Any]] = {}
+        self.counts = {"seen": 0, "unchanged": 0, "duplicates": 0, "warnings": 0}
+        self.notes: list[str] = []
+
+    @property
+    def pending(self) -> int:
+        return len(self.creates) + len(self.updates)
+
+    def _refuse(self, raw: Any, key: str | None, exc: Exception) -> None:
+        reason = str(exc) if isinstance(exc, RecordError) else f"malformed record: {exc!r}"
+        self.quarantine.append({"key": key, "reason": reason, "raw": _raw_json(raw)})
+
+    def add(self, raws: Sequence[Any], page: str | None = None) -> None:
+        """Sort records into unchanged (counted only), refused (quarantined), new and changed."""
+        feed = self.feed
+        self.counts["seen"] += len(raws)
+        for raw in raws:
+            key: str | None = None
+            try:
+                if not isinstance(raw, Mapping):
+                    raise RecordError(f"a record must be an object, got {type(raw).__name__}")
+                key = checks.key(feed.key(raw))
+                if not self.granted:
+                    raise RecordError(f"platform {self.platform['name']} is not granted record "
+                                      f"type {feed.record_type}")
+            except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                self._refuse(raw, key, exc)
+                continue
+            if key in self.seen:
+                self.counts["duplicates"] += 1
+                self._note(f"key {key[:80]!r} appears more than once in the feed; the first "
+                           "copy was kept")
+                continue
+            self.seen.add(key)
+            self.seen_keys.append(key)
+            raw_hash = checks.raw_hash(feed, self.today, raw)
+            known = self.known.get(key)
+            if known is not None and known[2] and known[1] == raw_hash:
+                self.counts["unchanged"] += 1
+                continue
+            try:
+                record = feed.map(raw)
+                checked = checks.record(feed, record)
+            except (RecordError, KeyError, TypeError, ValueError, AttributeError) as exc:
+                self._refuse(raw, key, exc)  # still in the feed: its last good copy stays
+                continue
+            content = record.content_hash()
+            if known is not None and known[2] and known[0] == content:
+                self.counts["unchanged"] += 1
+                continue
+            for warning in checked.warnings:
+                self.counts["warnings"] += 1
+                self._note(f"{key[:80]}: {warning}")
+            row = self._row(record, checked, content, raw_hash, page)
+            (self.creates if known is None else self.updates).append(row)
+
+    def _note(self, text: str) -> None:
+        if len(self.notes) < 50:
+            self.notes.append(text)
+        log.warning("sync run %s: %s", self.run_id, text)
+
+    def _row(self, record: MappedRecord, checked: checks.Checked, content: str, raw_hash: str,
+             page: str | None) -> dict[str, Any]:
+        org = record.organisation
+        row: dict[str, Any] = {
+            "key": record.key, "syncKey": f"{self.platform['id']}:{record.key}",
+            "hash": content, "rawHash": raw_hash, "page": page, "props": checked.props,
+            "warnings": list(checked.warnings) or None,
+            "skills": [[s.uri, s.essential] for s in record.skills],
+            "occupations": [record.occupation.uri] if record.occupation else [],
+        }
+        if record.record_type == "Organisation" and org is not None:
+            row["org"] = _org(org.name, org.region, org.kind, org.business_id)
+            return row
+        if org is not None:
+            ref = _org(org.name, org.region, org.kind, org.business_id)
+            row["orgRef"] = ref["ref"]
+            if ref["ref"] not in self.orgs:
+                self.new_terms.setdefault("org:" + ref["ref"], ref)
+        for term in record.skills:
+            if "skill:" + term.uri not in self.terms:
+                self.new_terms.setdefault("skill:" + term.uri, {"uri": term.uri,
+                                                               "name": term.name})
+        occupation = record.occupation
+        if occupation is not None and "occupation:" + occupation.uri not in self.terms:
+            self.new_terms.setdefault("occupation:" + occupation.uri,
+                                      {"uri": occupation.uri, "name": occupation.name})
+        return row
+
+    def _ensure_terms(self) -> None:
+        if not self.new_terms:
+            return
+        grouped: dict[str, list[dict[str, Any]]] = {"org": [], "skill": [], "occupation": []}
+        for name, term in self.new_terms.items():
+            grouped[name.split(":", 1)[0]].append(term)
+        self.orgs.update(repo.ensure_terms(self.graph, grouped["org"], grouped["skill"],
+                                           grouped["occupation"], now()))
+        self.terms.update(n for n in self.new_terms if not n.startswith("org:"))
+        self.new_terms = {}
+
+    @property
+    def writing(self) -> bool:
+        return self._inflight is not None and not self._inflight.done()
+
+    def wait(self) -> None:
+        """Until the write in flight has committed; raises what it raised (LeaseLost, ...)."""
+        inflight, self._inflight = self._inflight, None
+        if inflight is not None:
+            inflight.result()
+
+    def close(self) -> None:
+        """Let the write in flight end (whatever it raises) before the run is closed."""
+        with contextlib.suppress(Exception):
+            self.wait()
+        self._writer.shutdown(wait=True)
+
+    def flush(self, cursor: Any, validators: Mapping[str, Any] | None = None,
+              unchanged_pages: Sequence[str] = (), not_modified: int = 0) -> None:
+        """Hand what is pending, with the cursor just after it, to the writer: one transaction.
+
+        The write runs on its own thread (and session) while this one reads and maps the next
+        records. Only one write is ever in flight and each waits for the one before, so batches
+        commit in feed order and each cursor is written after everything before it."""
+        self.wait()
+        self._ensure_terms()
+        for row in (*self.creates, *self.updates):
+            if "orgRef" in row:
+                row["orgId"] = self.orgs.get(row.pop("orgRef"))
+        book = {
+            "quarantine": self.quarantine, "seenKeys": self.seen_keys,
+            "unchangedPages": list(unchanged_pages), "seen": self.counts["seen"],
+            "unchanged": self.counts["unchanged"], "duplicates": self.counts["duplicates"],
+            "warnings": self.counts["warnings"], "notes": self.notes,
+            "notModified": not_modified, "cursor": json.dumps(cursor),
+            "validators": json.dumps(validators or {}),
+        }
+        creates, updates = self.creates, self.updates
+        self._reset()
+        # The writer runs in a copy of this context, so a statement log sees its statements too.
+        self._inflight = self._writer.submit(contextvars.copy_context().run,
+                                             self._write_and_remember, creates, updates, book)
+
+    def _write_and_remember(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
+                            book: dict[str, Any]) -> dict[str, int]:
+        counts = self._write(creates, updates, book)
+        for row in (*creates, *updates):
+            if row.get("written"):
+                self.known[row["key"]] = (row["hash"], row["rawHash"], True, row["page"])
+        return counts
+
+    def _send(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
+              book: dict[str, Any] | None) -> dict[str, int]:
+        params = {"platformId": self.platform["id"], "runId": self.run_id, "lease": self.lease,
+                  "now": now(), "creates": creates, "updates": updates,
+                  "orgs": [r["org"] for r in (*creates, *updates) if "org" in r],
+                  **(book or _NO_BOOK)}
+        counts = repo.write_batch(self.graph, self.feed.record_type, params)
+        if counts is None:
+            raise LeaseLost(f"sync run {self.run_id} was taken over by another worker")
+        for row in (*creates, *updates):
+            row["written"] = True
+        return counts
+
+    def _write(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
+               book: dict[str, Any] | None) -> dict[str, int]:
+        """Send a batch; one the database refuses is split in halves until the record it
+        refuses is found and quarantined with the database's reason, and the rest lands.
+
+        Halves before the last go without the bookkeeping, which travels with the last one."""
+        try:
+            return self._send(creates, updates, book)
+        except Neo4jError as exc:
+            if isinstance(exc, TransientError) or not (creates or updates):
+                raise
+            refusal = exc
+        if len(creates) + len(updates) == 1:
+            row = (creates or updates)[0]
+            log.warning("sync run %s: the database refused record %s: %s", self.run_id,
+                        row["key"], refusal.message)
+            self.refused.append({"key": row["key"], "raw": _raw_json(row["props"]),
+                                 "reason": f"the database refused the record: "
+                                           f"{refusal.message or refusal.code}"})
+            if book is None:
+                return {"created": 0, "updated": 0, "unchanged": 0}
+            book["quarantine"] = [*book["quarantine"], *self.refused]
+            self.refused = []
+            return self._send([], [], book)
+        half_c, half_u = len(creates) // 2, len(updates) // 2
+        if not half_c and not half_u:  # one on each side
+            half_c = len(creates)
+        first = self._write(creates[:half_c], updates[:half_u], None)
+        if book is not None and self.refused:
+            book["quarantine"] = [*book["quarantine"], *self.refused]
+            self.refused = []
+        second = self._write(creates[half_c:], updates[half_u:], book)
+        return {k: first[k] + second[k] for k in first}
+
+
+_NO_BOOK: dict[str, Any] = {
+    "quarantine": [], "seenKeys": [], "unchangedPages": [], "seen": 0, "unchanged": 0,
+    "duplicates": 0, "warnings": 0, "notes": [], "notModified": 0, "cursor": None,
+    "validators": None,
+}
+
+
+def _org(name: str, region: str, kind: str, business_id: str | None) -> dict[str, Any]:
+    key = name_key(name, region)
+    return {"name": name, "region": region, "kind": kind, "label": KIND_LABELS[kind],
+            "businessId": business_id, "nameKey": key, "ref": business_id or key}
+
+
+def _raw_json(raw: Any) -> str:
+    return json.dumps(raw, default=str, ensure_ascii=False, sort_keys=True)[:20_000]

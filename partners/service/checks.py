@@ -1,0 +1,172 @@
+"""A feed record checked at the connector boundary, before anything of it reaches the database.
+
+The limits are the model's (``compiler.model``: each property's rules, ``TEXT_MAX`` for text
+that declares no limit of its own), so a value a mutation refuses is refused from a feed too,
+and the database never sees a value it would reject (a 1 MB key used to fail the whole batch
+with "Property value is too large to index"). What breaks a rule is a ``RecordError``: the record
+is quarantined with the reason and the rest of its batch lands. Prose a connector declares
+``truncatable`` is cut to its limit instead, with a warning recorded on the record's provenance
+and on the run: never silently.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import hashlib
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import orjson
+
+from civicgraph.compiler.model import (
+    DATE,
+    DATETIME,
+    FLOAT,
+    INT,
+    OCCUPATION,
+    ORGANISATION,
+    SKILL,
+    STRING,
+    TEXT_MAX,
+    TYPES,
+    Prop,
+)
+from civicgraph.core.errors import BadInput
+from civicgraph.core.validation import Rules
+from partners.connectors.contract import (
+    Connector,
+    MappedRecord,
+    OccupationRef,
+    OrgRef,
+    RecordError,
+    SkillRef,
+)
+
+# The feed's own key is stored on the provenance edge (and in the record's syncKey, which is
+# indexed): text of the model's default length, without control characters.
+SOURCE_KEY = Rules(required=True, max_length=TEXT_MAX, pattern=r"[^\x00-\x1f\x7f]+",
+                   hint="printable text without control characters")
+DATE_FIELDS = ("postedAt", "closesAt", "startDate", "incorporatedOn")
+_UNDECLARED = Prop("undeclared").rules  # a property the model does not list: default text rule
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A record ready for the batch statement: its properties as stored and what was cut."""
+
+    props: dict[str, Any]
+    warnings: tuple[str, ...]
+
+
+def key(value: str) -> str:
+    """The record's key as stored, or a ``RecordError`` saying what is wrong with it."""
+    try:
+        cleaned = SOURCE_KEY.clean("key", value)
+    except BadInput as exc:
+        raise RecordError(exc.message) from exc
+    return str(cleaned)
+
+
+def raw_hash(feed: Connector, today: str, raw: Mapping[str, Any]) -> str:
+    """A digest of the raw record's canonical bytes, the connector and the day.
+
+    A match means the mapped record cannot have changed, so an unchanged re-sync neither maps
+    nor writes it. (The day is in it because mapping reads the date: a posting past its
+    validThrough maps to CLOSED.) orjson's sorted dump is the canonical form; a whole number too
+    big for 64 bits falls back to the standard library's."""
+    try:
+        body = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
+    except TypeError:
+        body = json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str).encode()
+    digest = hashlib.blake2b(f"{feed.name}|{today}|".encode(), digest_size=16)
+    digest.update(body)
+    return digest.hexdigest()
+
+
+def _given(values: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in values.items() if v is not None and v != ""}
+
+
+@functools.lru_cache(maxsize=8192)
+def _refused_ref(ref: OrgRef | SkillRef | OccupationRef) -> str | None:
+    """Why an organisation, skill or occupation a record names breaks its rules, if it does.
+
+    Feeds name the same few employers and skills again and again: each is checked once."""
+    try:
+        if isinstance(ref, OrgRef):
+            try:
+                ORGANISATION.clean(_given({"name": ref.name, "kind": ref.kind,
+                                           "region": ref.region,
+                                           "businessId": ref.business_id}), creating=False)
+            except BadInput as exc:
+                return f"organisation {exc.message}"
+        else:
+            node = SKILL if isinstance(ref, SkillRef) else OCCUPATION
+            node.clean(_given({"uri": ref.uri, "name": ref.name}), creating=False)
+    except BadInput as exc:
+        return exc.message
+    return None
+
+
+def _typed(name: str, kind: str, value: Any) -> None:
+    """The type the model declares: text, a number, a date (as ISO text or a date)."""
+    if value is None:
+        return
+    if kind == STRING and not isinstance(value, str):
+        raise RecordError(f"{name} must be text, got {type(value).__name__}")
+    if kind in (INT, FLOAT) and (isinstance(value, bool) or not isinstance(value, int | float)):
+        raise RecordError(f"{name} must be a number, got {type(value).__name__}")
+    if kind in (DATE, DATETIME) and not isinstance(value, str | dt.date):
+        raise RecordError(f"{name} must be a date, got {type(value).__name__}")
+
+
+def _undeclared(name: str, value: Any) -> None:
+    """A property the model does not list still obeys the default rules: short text, numbers,
+    flags, or lists of short text; never an object (it would be stored as its repr)."""
+    items = value if isinstance(value, list) else [value]
+    for item in items:
+        if isinstance(item, str):
+            try:
+                _UNDECLARED.clean(name, item)
+            except BadInput as exc:
+                raise RecordError(exc.message) from exc
+        elif item is not None and not isinstance(item, int | float | bool):
+            raise RecordError(f"{name} must be text or a number, got {type(item).__name__}")
+
+
+def record(feed: Connector, mapped: MappedRecord) -> Checked:
+    """The record's properties as they will be stored, every one within its rule; raises
+    ``RecordError`` (the quarantine reason) for the first that is not."""
+    node = TYPES[mapped.record_type]
+    props = dict(mapped.properties)
+    warnings: list[str] = []
+    for name, value in props.items():
+        declared = node.prop(name)
+        if declared is None:
+            _undeclared(name, value)
+            continue
+        _typed(name, declared.kind, value)
+        limit = node.rules[name].max_length
+        if (isinstance(value, str) and limit is not None and len(value) > limit
+                and name in feed.truncatable):
+            props[name] = value[:limit].rstrip()
+            warnings.append(f"{name} cut from {len(value):,} to {limit:,} characters "
+                            "(the model's limit)")
+    for name in DATE_FIELDS:
+        if isinstance(props.get(name), str):
+            try:
+                props[name] = dt.date.fromisoformat(props[name])
+            except ValueError as exc:
+                raise RecordError(f"{name} is not an ISO 8601 date: {props[name]!r}") from exc
+    try:
+        node.clean(_given(props), creating=False)
+    except BadInput as exc:
+        raise RecordError(exc.message) from exc
+    for ref in (*mapped.skills, mapped.occupation, mapped.organisation):
+        refused = None if ref is None else _refused_ref(ref)
+        if refused is not None:
+            raise RecordError(refused)
+    return Checked(props, tuple(warnings))
