@@ -10,6 +10,7 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from civicgraph.compiler.visibility import UNPUBLISHED
 from civicgraph.core.access import Principal
 from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
@@ -166,8 +167,10 @@ def test_rich_filters_across_domains_and_hidden_records_change_no_answer(
         "MATCH (o:Organisation {id: $rail}) "
         "CREATE (p:PartnerPlatform {id: 'test-pf', name: 'test-feed', mode: 'TEST', version: 1}) "
         "CREATE (v:Vacancy {id: 'hidden-v', title: 'Hidden', status: 'CLOSED', version: 1})"
-        "-[:OFFERED_BY]->(o) CREATE (v)-[:SOURCED_FROM {key: 'k', hash: 'h'}]->(p)",
-        {"rail": eco["rail"]}, write=True)
+        "-[:OFFERED_BY]->(o) CREATE (v)-[:SOURCED_FROM {key: 'k', hash: 'h'}]->(p) "
+        # What the sync writer marks a record only TEST-mode platforms sent with.
+        "SET v:$($unpublished)",
+        {"rail": eco["rail"], "unpublished": UNPUBLISHED}, write=True)
     reader = authorised(["graph:read"])
 
     def names(where: str) -> list[str]:
