@@ -10,13 +10,14 @@ from typing import Any
 from flask import Flask
 from flask.testing import FlaskClient
 
+from civicgraph.compiler.visibility import UNPUBLISHED
 from civicgraph.core.access import Principal
 from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
 from civicgraph.lab.service import challenges, pilots, proposals
 from civicgraph.partner_graph.service import organisations
 from tests.builders import gql
-from tests.lab.builders import organisation
+from tests.lab.builders import organisation, person
 from tests.lab.test_graphql_lab import signed_in
 from tests.lab.test_pilots_scenario import selected_proposal
 
@@ -166,8 +167,10 @@ def test_rich_filters_across_domains_and_hidden_records_change_no_answer(
         "MATCH (o:Organisation {id: $rail}) "
         "CREATE (p:PartnerPlatform {id: 'test-pf', name: 'test-feed', mode: 'TEST', version: 1}) "
         "CREATE (v:Vacancy {id: 'hidden-v', title: 'Hidden', status: 'CLOSED', version: 1})"
-        "-[:OFFERED_BY]->(o) CREATE (v)-[:SOURCED_FROM {key: 'k', hash: 'h'}]->(p)",
-        {"rail": eco["rail"]}, write=True)
+        "-[:OFFERED_BY]->(o) CREATE (v)-[:SOURCED_FROM {key: 'k', hash: 'h'}]->(p) "
+        # What the sync writer marks a record only TEST-mode platforms sent with.
+        "SET v:$($unpublished)",
+        {"rail": eco["rail"], "unpublished": UNPUBLISHED}, write=True)
     reader = authorised(["graph:read"])
 
     def names(where: str) -> list[str]:
@@ -198,3 +201,20 @@ def test_rich_filters_across_domains_and_hidden_records_change_no_answer(
       {proposerWhere: {name: {eq: "Bus Start-up"}}}}) { totalCount } }""")
     assert "errors" not in body, body
     assert body["data"]["pilots"]["totalCount"] == 1
+
+
+def test_a_citizen_is_reached_through_no_compiled_read(
+        graph: Graph, staff: Actor, authorised: Callable[..., FlaskClient]) -> None:
+    """People are in the model only as far as policy allows: a citizen's node is lab staff's
+    (and their own); a partner gets a citizen's profile only through citizenProfile, under a
+    live consent, which logs the access. An expert, a public face of the lab, is seen."""
+    citizen = person(graph, "Cleo Citizen", {"CITIZEN"})
+    expert = person(graph, "Eve Expert", {"EXPERT"})
+    query = "query N($id: ID!) { node(id: $id) { id ... on Person { name } } }"
+    partner = authorised(["graph:read"], organisation(graph, "Bus Start-up"))
+    assert gql(partner, query, {"id": citizen.id})["data"]["node"] is None
+    assert gql(partner, query, {"id": expert.id})["data"]["node"] == {
+        "id": expert.id, "name": "Eve Expert"}
+    assert gql(authorised(["admin"]), query, {"id": citizen.id})["data"]["node"] == {
+        "id": citizen.id, "name": "Cleo Citizen"}
+    assert staff.id

@@ -323,7 +323,8 @@ def _page_size(args: Any) -> int:
 
 def _total(b: Builder, t: NodeType, source: str, filtered: bool) -> str:
     """``total``: from the count store when nothing but visibility narrows the list (all
-    nodes of the label less the unpublished ones the caller may not see), else counted."""
+    nodes of the label less the unpublished ones the caller may not see), else counted (a
+    type's guard, such as the lab's drafts, is a filter)."""
     if filtered:
         return f"CALL () {{ {source} RETURN count(n) AS total }} "
     if b.scope == "all" or t.label not in SOURCED_LABELS:
@@ -376,7 +377,8 @@ def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") ->
     item = _item(b, t, var, root, keys)
     cypher = ""
     if root.selects("totalCount"):
-        cypher += _total(b, t, source(), _has_filter(args.get("where")) or searching)
+        cypher += _total(b, t, source(), _has_filter(args.get("where")) or searching
+                         or bool(t.guard))
     other = "null"
     if values and root.selects("pageInfo"):
         back = [k.flipped() for k in walk]
