@@ -46,14 +46,18 @@ def submit(graph: Graph, actor: Actor, *, title: str | None,
     require_signed_in(actor)
     clean_title = text("Idea", "title", title)
     clean_description = text("Idea", "description", description)
-    # Searched before the new idea exists, so it never lists itself.
-    duplicates = likely_duplicates(graph, clean_title, clean_description)
-    idea = repo.create(graph, {
+    fields = {
         "id": str(uuid.uuid4()), "title": clean_title, "description": clean_description,
         "origin": origin_of(actor), "actorId": actor.id,
         "organisationId": actor.organisation_id, "at": clock.iso(),
-    })
-    return {"idea": idea, "likelyDuplicates": duplicates}
+    }
+
+    def work() -> dict[str, Any]:
+        # Searched before the new idea exists, so it never lists itself.
+        duplicates = likely_duplicates(graph, clean_title, clean_description)
+        return {"idea": repo.create(graph, fields), "likelyDuplicates": duplicates}
+
+    return graph.write_transaction(work)
 
 
 def get(graph: Graph, idea_id: str) -> dict[str, Any]:
