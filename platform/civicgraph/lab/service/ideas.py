@@ -19,6 +19,11 @@ from civicgraph.lab.service.validation import page_size, require_signed_in, text
 
 # Staff of the agency (lab staff, administrators) count as inside; everyone else as outside.
 DUPLICATES_SHOWN = 5
+# What staff accept an idea into.
+ACCEPTED_INTO = {
+    "CHALLENGE": "A new draft challenge with the idea's title and description",
+    "PROPOSAL": "A draft proposal to a challenge that takes proposals",
+}
 _WORD = re.compile(r"[^\W_]{3,}")
 
 
@@ -85,7 +90,7 @@ def accept(graph: Graph, actor: Actor, idea_id: str, version: int, *, into: str,
                                 effect="idea_to_challenge", effect_params=params)
         return {**moved, "challengeId": params["challengeId"]}
     if into != "PROPOSAL":
-        raise BadInput("into must be CHALLENGE or PROPOSAL", field="into")
+        raise BadInput(f"into must be {' or '.join(ACCEPTED_INTO)}", field="into")
     proposals.require_window(graph, challenge_id or "")
     params = {"challengeId": challenge_id, "proposalId": str(uuid.uuid4())}
     moved = machine.advance(graph, IDEA.kind, idea_id, "ACCEPTED", actor, version, reason,
