@@ -15,12 +15,14 @@ from civicgraph.identity.service import clients, consent
 from civicgraph.lab.service import ideas, pilots, sessions
 from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
 from hackathon_kits.builder.spec import COLUMN_TYPES
+from partners.service import platforms
 
 TABLES = {
     "PilotPartnerRole": pilots.PARTNER_ROLES, "PilotStage": pilots.STAGES,
     "LabSessionKind": sessions.KINDS, "IdeaAcceptedInto": ideas.ACCEPTED_INTO,
     "WebhookEvent": WEBHOOK_EVENTS, "GrantType": clients.GRANT_TYPES,
     "DataCategory": consent.CATEGORIES, "TaskState": TASK_STATES, "KitColumnType": COLUMN_TYPES,
+    "PlatformKind": platforms.KINDS,
 }
 # Input fields (Type.field) and the type a client must send.
 TYPED_INPUTS = {
@@ -30,6 +32,7 @@ TYPED_INPUTS = {
     "CreateLabSessionInput.startsAt": "DateTime!", "CreateLabSessionInput.endsAt": "DateTime!",
     "CreateChallengeInput.deadline": "DateTime", "UpdateChallengeInput.deadline": "DateTime",
     "RecordMeasurementInput.measuredAt": "DateTime",
+    "RegisterPartnerPlatformInput.kind": "PlatformKind!",
 }
 OUTPUTS = {"OAuthClient.grantTypes": "[GrantType!]!", "OAuthClient.createdAt": "DateTime",
            "TaskRun.state": "TaskState!", "KitColumn.type": "KitColumnType!"}
