@@ -8,15 +8,19 @@ import graphene
 from graphene.types.generic import GenericScalar
 
 from civicgraph.api.context import ctx
+from civicgraph.api.enums import code_enum
 from civicgraph.api.mutation import Mutation
 from hackathon_kits import service
+from hackathon_kits.builder.spec import COLUMN_TYPES
+
+ColumnType = code_enum("KitColumnType", COLUMN_TYPES, "What a kit column holds.")
 
 
 class KitColumn(graphene.ObjectType):
     name = graphene.String(required=True)
     title = graphene.String(required=True)
     description = graphene.String(required=True)
-    type = graphene.String(required=True)
+    type = ColumnType(required=True)
     unit = graphene.String()
 
 

@@ -34,6 +34,14 @@ LICENCES: dict[str, tuple[str, str]] = {
 }
 LicenceId = Literal["OGL-UK-3.0", "CC-BY-4.0", "CC0-1.0", "ODbL-1.0"]
 ColumnType = Literal["string", "integer", "number", "boolean", "date"]
+# The same types with what a column of each holds (the API's KitColumnType).
+COLUMN_TYPES = {
+    "string": "Text",
+    "integer": "A whole number (counts are integers)",
+    "number": "A decimal number",
+    "boolean": "true or false",
+    "date": "A calendar date, ISO 8601",
+}
 Format = Literal["csv", "parquet"]
 
 

@@ -7,10 +7,14 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.enums import code_enum
 from civicgraph.api.mutation import Mutation, plain
 from partners.api.platforms import FeedTransport, PartnerPlatform, SyncRun, caller
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
+
+PlatformKind = code_enum("PlatformKind", partner_platforms.KINDS,
+                         "What a partner platform's feed holds.")
 
 
 class RegisterPartnerPlatform(Mutation):
@@ -18,7 +22,7 @@ class RegisterPartnerPlatform(Mutation):
 
     class Input:
         name = graphene.String(required=True, description="lower-case, digits and dashes")
-        kind = graphene.String(required=True, description=", ".join(partner_platforms.KINDS))
+        kind = PlatformKind(required=True)
         connector = graphene.String(required=True)
         transport = FeedTransport(required=True)
         location = graphene.String(description="The feed's URL (HTTP) or file path (FILE).")
@@ -32,7 +36,7 @@ class RegisterPartnerPlatform(Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         return {"platform": partner_platforms.register(
-            ctx(info).graph, name=input["name"], kind=input["kind"],
+            ctx(info).graph, name=input["name"], kind=str(plain(input["kind"])),
             connector=input["connector"], transport=str(plain(input.get("transport"))),
             location=input.get("location") or "",
             allowed_record_types=input.get("allowed_record_types"),

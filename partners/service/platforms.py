@@ -20,7 +20,16 @@ from partners.connectors.contract import RECORD_TYPES, Transport
 from partners.connectors.registry import CONNECTORS
 from partners.cypher import sync as repo
 
-KINDS = PLATFORM_KINDS
+# The model's platform kinds, each with what such a platform feeds (the API's PlatformKind).
+KINDS = {
+    "JOB_BOARD": "Publishes vacancies",
+    "TRAINING_CATALOGUE": "Publishes training courses",
+    "COMPANY_REGISTER": "Publishes organisations and their registrations",
+    "SERVICE_DIRECTORY": "Publishes public and third-sector services",
+    "OTHER": "Any other feed of allowed record types",
+}
+if set(KINDS) != set(PLATFORM_KINDS):
+    raise RuntimeError("partners.service.platforms.KINDS must describe every PLATFORM_KINDS")
 
 
 @dataclass(frozen=True)

@@ -86,7 +86,7 @@ def test_kits_query_lists_every_kit_with_its_dictionary(client: FlaskClient) -> 
     kits = {k["name"]: k for k in body["data"]["kits"]}
     assert {"vacancies-by-region-occupation-month", "courses-and-skills",
             "partnerships-by-kind-and-region", KIT} <= set(kits)
-    assert kits[KIT]["datasets"][0]["columns"][0] == {"name": "region_code", "type": "string"}
+    assert kits[KIT]["datasets"][0]["columns"][0] == {"name": "region_code", "type": "STRING"}
     assert kits[KIT]["latestRelease"] is None
 
 

@@ -122,7 +122,7 @@ def test_moves_through_graphql_with_a_principal(app: Flask, graph: Graph, staff:
                                           "version": 2, "reason": "ok"})
     assert "acceptIdea" in via["errors"][0]["message"]
     accepted = as_principal(app, graph, staff, """mutation A($id: ID!) { acceptIdea(input: {id: $id,
-      version: 2, into: "CHALLENGE", reason: "good"}) { status newChallenge { id } } }""",
+      version: 2, into: CHALLENGE, reason: "good"}) { status newChallenge { id } } }""",
                             {"id": idea["id"]})
     challenge_id = accepted["data"]["acceptIdea"]["newChallenge"]["id"]
     completed = as_principal(app, graph, staff, """mutation U($id: ID!, $c: [CriterionInput!]) {
@@ -149,3 +149,31 @@ def test_pilot_and_gate_reads(client: FlaskClient, graph: Graph, staff: Actor) -
     assert body["data"]["pilot"]["partners"] == {"edges": [{"role": "LEAD"}]}
     assert body["data"]["stageGate"]["unmet"] == [
         "has_outcome_measures", "every_measure_has_baseline", "sponsor_signed_off"]
+
+
+SESSION = """mutation S($input: CreateLabSessionInput!) {
+  createLabSession(input: $input) { labSession { kind startsAt endsAt } } }"""
+HOOK = """mutation H($events: [WebhookEvent!]!) {
+  subscribeWebhook(input: {url: "https://partner.example/hook", events: $events}) {
+    webhookSubscription { events } } }"""
+
+
+def test_closed_sets_and_times_are_typed_inputs(app: Flask, graph: Graph, staff: Actor) -> None:
+    """A session kind outside the code table, or a time without a zone, is refused; the webhook
+    events are named as enum values and stored as the event codes the deliveries carry."""
+    make_field(graph, "employment")
+    client = signed_in(app, graph, staff, "graph:read lab:write")
+    session = {"title": "Data clinic", "kind": "WORKSHOP", "fields": ["employment"],
+               "startsAt": "2030-01-01T10:00:00+02:00", "endsAt": "2030-01-01T12:00:00+02:00"}
+    for bad in ({"kind": "PARTY"}, {"startsAt": "next Tuesday"},
+                {"startsAt": "2030-01-01T10:00:00"}):
+        body = gql(client, SESSION, {"input": {**session, **bad}}, status=None)
+        assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", (bad, body)
+    created = gql(client, SESSION, {"input": session})["data"]["createLabSession"]["labSession"]
+    assert created == {"kind": "WORKSHOP", "startsAt": "2030-01-01T08:00:00+00:00",
+                       "endsAt": "2030-01-01T10:00:00+00:00"}
+    hook = gql(client, HOOK, {"events": ["PILOT_ADVANCED", "CHALLENGE_OPENED"]})
+    assert hook["data"]["subscribeWebhook"]["webhookSubscription"]["events"] == [
+        "challenge.opened", "pilot.advanced"]
+    unknown = gql(client, HOOK, {"events": ["pilot.advanced"]}, status=None)
+    assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

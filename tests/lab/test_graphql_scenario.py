@@ -67,7 +67,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     assert idea["origin"] == "EXTERNAL"
     move(staff, "IDEA", idea["id"], "IN_REVIEW", 1)
     accepted = ok(staff, """mutation A($id: ID!) { acceptIdea(input: {id: $id,
-      version: 2, into: "CHALLENGE", reason: "worth a challenge"}) {
+      version: 2, into: CHALLENGE, reason: "worth a challenge"}) {
       status newChallenge { id } } }""",
                   {"id": idea["id"]})["acceptIdea"]
     challenge_id = accepted["newChallenge"]["id"]
@@ -77,7 +77,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
                                   "version": 1})
     assert unmet["code"] == "BAD_USER_INPUT"
     assert unmet["unmetConditions"] == ["has_field", "has_rubric", "deadline_in_future"]
-    challenge = ok(staff, """mutation U($id: ID!, $c: [CriterionInput!], $d: String) {
+    challenge = ok(staff, """mutation U($id: ID!, $c: [CriterionInput!], $d: DateTime) {
       updateChallenge(input: {id: $id, version: 1, deadline: $d, fields: ["employment"],
       criteria: $c}) { challenge { version criteria { nodes { id name } } } } }""", {
         "id": challenge_id, "d": FUTURE,
@@ -122,7 +122,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
       title: "Job bus pilot"}) { pilot { id version } } }""",
                {"p": proposal["id"]})["startPilot"]["pilot"]
     ok(staff, """mutation I($p: ID!, $o: ID!) { involvePartner(input: {pilotId: $p,
-      organisationId: $o, role: "FUNDER"}) { pilot { id } } }""", {"p": pilot["id"], "o": council})
+      organisationId: $o, role: FUNDER}) { pilot { id } } }""", {"p": pilot["id"], "o": council})
     measure = ok(staff, """mutation M($p: ID!) { addOutcomeMeasure(input: {pilotId: $p,
       name: "Job starts", unit: "people", baseline: 4, target: 20, direction: INCREASE})
       { outcomeMeasure { id } } }""", {"p": pilot["id"]})["addOutcomeMeasure"]["outcomeMeasure"]
@@ -135,7 +135,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
              "fundingMethod": "MATCHED_CROWDFUNDING", "powerSits": "COMMUNITIES",
              "publicRole": "ENABLER"}
     for stage in ("PILOT", "SCALING", "MAINSTREAMED"):
-        ok(staff, "mutation O($p: ID!, $s: String!) { signOffStage(input: {pilotId: $p, "
+        ok(staff, "mutation O($p: ID!, $s: PilotStage!) { signOffStage(input: {pilotId: $p, "
                   "stage: $s}) { pilot { id } } }", {"p": pilot["id"], "s": stage})
         ok(founder, "mutation R($m: ID!) { recordMeasurement(input: {measureId: $m, "
                     "value: 25}) { outcomeMeasure { id } } }", {"m": measure["id"]})

@@ -6,7 +6,7 @@ import pytest
 
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, Unauthenticated
-from civicgraph.core.graph import Graph
+from civicgraph.core.graph import Graph, recording_statements
 from civicgraph.lab.service import challenges, ideas, machine
 from tests.lab.builders import organisation, person
 
@@ -44,6 +44,17 @@ def test_likely_duplicates_are_ranked_by_similarity(graph: Graph, staff: Actor) 
     # Lucene syntax in user text is not interpreted.
     odd = ideas.submit(graph, staff, title='AND OR "unclosed ( [ ~ *', description="x: y^2")
     assert isinstance(odd["likelyDuplicates"], list)
+
+
+def test_submission_searches_and_creates_in_one_transaction(graph: Graph,
+                                                            staff: Actor) -> None:
+    ideas.submit(graph, staff, title="Bus job club", description="Rides to interviews")
+    with recording_statements() as log:
+        submitted = ideas.submit(graph, staff, title="Bus job club for youth",
+                                 description="Rides to interviews")
+    assert [d["title"] for d in submitted["likelyDuplicates"]] == ["Bus job club"]
+    assert len(log) == 2
+    assert len({entry["transaction"] for entry in log.entries}) == 1
 
 
 def test_review_into_challenge_and_decline_and_merge(graph: Graph, staff: Actor) -> None:

@@ -112,6 +112,28 @@ def test_organisation_update_renames_and_changes_kind(client: FlaskClient) -> No
     assert deleted["deleteOrganisation"]["deletedId"] == a
 
 
+def test_a_rename_is_one_transaction_and_a_refused_one_changes_nothing(
+        client: FlaskClient) -> None:
+    """The rename reads the stored name and region, then writes: both in one transaction."""
+    a = register(client, "Alpha", "START_UP", "North")
+    register(client, "Beta", "START_UP", "North")
+    query = """mutation U($input: UpdateOrganisationInput!) {
+        updateOrganisation(input: $input) { organisation { name version } } }"""
+    renamed = gql(client, query, update(a, 1, {"region": "South"}))
+    assert renamed["data"]["updateOrganisation"]["organisation"] == {
+        "name": "Alpha", "version": 2}
+    statements = renamed["extensions"]["cypher"]
+    assert len(statements) == 2, statements
+    assert statements[0]["transaction"] == statements[1]["transaction"]
+    refused = gql(client, query, update(a, 2, {"region": "North", "name": "beta",
+                                               "kind": "EMPLOYER"}))
+    assert code(refused) == "CONFLICT"
+    stored = ok(client, """query O($id: ID!) { organisation(id: $id) {
+        name region kind version } }""", {"id": a})
+    assert stored["organisation"] == {"name": "Alpha", "region": "South", "kind": "START_UP",
+                                      "version": 2}
+
+
 def test_one_region_rule_for_register_and_update(client: FlaskClient) -> None:
     """A region of 150 characters is too long however the organisation is written."""
     long_region = "r" * 150

@@ -8,15 +8,18 @@ import graphene
 from graphene.types.generic import GenericScalar
 
 from civicgraph.api.context import ctx
+from civicgraph.api.enums import code_enum
 from civicgraph.core import tasks as background
-from civicgraph.core.tasks import TaskStatus
+from civicgraph.core.tasks import TASK_STATES, TaskStatus
+
+TaskState = code_enum("TaskState", TASK_STATES, "Where a background task is.")
 
 
 class TaskRun(graphene.ObjectType):
-    """A task's state as Celery reports it: PENDING (or unknown id), STARTED, SUCCESS, FAILURE."""
+    """A task's state as the queue reports it."""
 
     id = graphene.ID(required=True)
-    state = graphene.String(required=True)
+    state = TaskState(required=True)
     result = GenericScalar(description="What the task returned, as JSON, once it succeeded.")
     error = graphene.String()
 

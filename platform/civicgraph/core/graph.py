@@ -8,13 +8,14 @@ routing in one place.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import time
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
 from dataclasses import dataclass, field
-from typing import Any, LiteralString
+from typing import Any, LiteralString, TypeVar
 
-from neo4j import READ_ACCESS, Driver, GraphDatabase, Record, RoutingControl
+from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
 
 from civicgraph.config import Settings
 from civicgraph.core import metrics
@@ -30,7 +31,8 @@ class StatementLog:
     keep_values: bool = False
 
     def add(self, cypher: str, params: Mapping[str, Any], seconds: float) -> None:
-        entry = {"cypher": cypher, "parameters": sorted(params), "ms": round(seconds * 1000, 3)}
+        entry = {"cypher": cypher, "parameters": sorted(params), "ms": round(seconds * 1000, 3),
+                 "transaction": _transaction_number()}
         if self.keep_values:
             entry["values"] = dict(params)
         self.entries.append(entry)
@@ -40,6 +42,17 @@ class StatementLog:
 
 
 _current_log: ContextVar[StatementLog | None] = ContextVar("civicgraph_statement_log", default=None)
+# The transaction function ``Graph.write_transaction`` is running, with its number, if any.
+_current_tx: ContextVar[tuple[Graph, ManagedTransaction, int] | None] = ContextVar(
+    "civicgraph_transaction", default=None)
+_transactions = itertools.count(1)
+T = TypeVar("T")
+
+
+def _transaction_number() -> int:
+    """The open ``write_transaction``'s number, else a fresh one: a lone statement is its own."""
+    current = _current_tx.get()
+    return current[2] if current is not None else next(_transactions)
 
 
 @contextlib.contextmanager
@@ -109,7 +122,12 @@ class Graph:
         parameters = dict(params or {})
         started = time.perf_counter()
         ok = False
+        current = _current_tx.get()
         try:
+            if current is not None and current[0] is self:
+                inside = list(current[1].run(cypher, parameters))
+                ok = True
+                return inside
             records, _summary, _keys = self.driver.execute_query(
                 cypher,
                 parameters_=parameters,
@@ -124,6 +142,29 @@ class Graph:
             if log is not None:
                 log.add(cypher, parameters, seconds)
         return records
+
+    def write_transaction(self, work: Callable[[], T]) -> T:
+        """Run ``work`` so that every ``run`` inside it is one write transaction.
+
+        A mutation that needs two statements (a read, then the write it decides) must still
+        commit all or nothing. ``work`` is the driver's transaction function: it is replayed
+        on a transient error (deadlock, leader switch), so it must not act outside the graph,
+        and an exception it raises rolls everything back. Nested calls join the outer one.
+        """
+        current = _current_tx.get()
+        if current is not None and current[0] is self:
+            return work()
+        number = next(_transactions)
+
+        def unit(tx: ManagedTransaction) -> T:
+            token = _current_tx.set((self, tx, number))
+            try:
+                return work()
+            finally:
+                _current_tx.reset(token)
+
+        with self.driver.session(database=self.database) as session:
+            return session.execute_write(unit)
 
     @contextlib.contextmanager
     def stream(

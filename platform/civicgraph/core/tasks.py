@@ -12,6 +12,19 @@ from typing import Any, Protocol
 
 from civicgraph.core.errors import ServiceUnavailable
 
+# The states a task queue reports (Celery's), as the API lists them.
+TASK_STATES = {
+    "PENDING": "Waiting to run, or an id the queue does not know",
+    "RECEIVED": "A worker has taken it",
+    "STARTED": "Running",
+    "RETRY": "Failed once and will be retried",
+    "SUCCESS": "Done; the result is ready",
+    "FAILURE": "Failed; the error says why",
+    "REVOKED": "Cancelled before it finished",
+    "REJECTED": "Refused by the worker",
+    "IGNORED": "Finished without a state to report",
+}
+
 
 @dataclass(frozen=True)
 class TaskStatus:

@@ -9,9 +9,11 @@ import graphene
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
 from civicgraph.api.context import ctx
+from civicgraph.api.enums import code_enum
 from civicgraph.identity.service import consent as service
 
-DataCategory = graphene.Enum("DataCategory", [(c.upper(), c) for c in service.CATEGORIES])
+DataCategory = code_enum("DataCategory", service.CATEGORIES,
+                         "A category of a citizen's data that a consent covers.")
 
 # Which fields of CitizenProfile belong to which data category.
 FIELD_CATEGORY = {"name": "contact", "email": "contact", "region": "contact",

@@ -19,7 +19,11 @@ from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import clients as repo
 
-GRANT_TYPES = ("client_credentials", "authorization_code", "refresh_token")
+GRANT_TYPES = {
+    "client_credentials": "The client acts for itself with its secret (confidential clients)",
+    "authorization_code": "A person signs in and approves the client (with PKCE)",
+    "refresh_token": "The client renews an access token without asking the person again",
+}
 NAME_MAX = 200
 
 

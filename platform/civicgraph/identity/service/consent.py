@@ -18,7 +18,11 @@ from civicgraph.core.errors import BadInput, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import consent as repo
 
-CATEGORIES = ("contact", "skills", "occupation")
+CATEGORIES = {
+    "contact": "Name, email and region",
+    "skills": "The skills the citizen has recorded",
+    "occupation": "The citizen's occupation",
+}
 PURPOSE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 DEFAULT_DAYS = 365
 MAX_DAYS = 3 * 365

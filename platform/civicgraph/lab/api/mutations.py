@@ -12,11 +12,13 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.enums import code_enum
 from civicgraph.api.mutation import Mutation, plain
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
 from civicgraph.lab.service import challenges, evaluation, ideas, machine, proposals, webhooks
 from civicgraph.lab.service import pilots as pilot_service
+from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
 
 # The record a move changed, read only when the client selects it.
 _GETTERS = {"IDEA": ideas.get, "CHALLENGE": challenges.get, "PROPOSAL": proposals.get,
@@ -86,6 +88,11 @@ class MoveLabRecord(Moved, Mutation):
             actor_from_context(info), input["version"], input.get("reason")))
 
 
+AcceptedInto = code_enum("IdeaAcceptedInto", ideas.ACCEPTED_INTO,
+                         "What an accepted idea becomes.")
+WebhookEvent = code_enum("WebhookEvent", WEBHOOK_EVENTS, "A lab event a webhook delivers.")
+
+
 class SubmitIdea(Mutation):
     class Input:
         title = graphene.String(required=True)
@@ -106,7 +113,7 @@ class AcceptIdea(Moved, Mutation):
     class Input:
         id = graphene.ID(required=True)
         version = graphene.Int(required=True)
-        into = graphene.String(required=True, description="CHALLENGE or PROPOSAL")
+        into = AcceptedInto(required=True)
         reason = graphene.String(required=True)
         challenge_id = graphene.ID()
 
@@ -118,7 +125,7 @@ class AcceptIdea(Moved, Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         return ideas.accept(ctx(info).graph, actor_from_context(info), input["id"],
-                            input["version"], into=input["into"], reason=input["reason"],
+                            input["version"], into=plain(input["into"]), reason=input["reason"],
                             challenge_id=input.get("challenge_id"))
 
 
@@ -143,7 +150,7 @@ class CreateChallenge(Mutation):
         eligibility = graphene.String()
         fields = graphene.List(graphene.NonNull(graphene.String), description="Field codes.")
         criteria = graphene.List(graphene.NonNull(CriterionInput))
-        deadline = graphene.String(description="ISO 8601 with a time zone.")
+        deadline = graphene.DateTime(description="With a time zone.")
         organisation_id = graphene.ID()
 
     challenge = graphene.Field(t.Challenge, required=True)
@@ -164,7 +171,7 @@ class UpdateChallenge(Mutation):
         version = graphene.Int(required=True)
         description = graphene.String()
         eligibility = graphene.String()
-        deadline = graphene.String()
+        deadline = graphene.DateTime(description="With a time zone.")
         fields = graphene.List(graphene.NonNull(graphene.String))
         criteria = graphene.List(graphene.NonNull(CriterionInput))
 
@@ -288,8 +295,7 @@ class DeclareConflict(Mutation):
 class SubscribeWebhook(Mutation):
     class Input:
         url = graphene.String(required=True)
-        events = graphene.List(graphene.NonNull(graphene.String), required=True,
-                               description="challenge.opened, proposal.selected, pilot.advanced")
+        events = graphene.List(graphene.NonNull(WebhookEvent), required=True)
         organisation_id = graphene.ID()
 
     webhook_subscription = graphene.Field(t.WebhookSubscription, required=True)
@@ -297,7 +303,8 @@ class SubscribeWebhook(Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         return {"webhookSubscription": webhooks.subscribe(
-            ctx(info).graph, actor_from_context(info), url=input["url"], events=input["events"],
+            ctx(info).graph, actor_from_context(info), url=input["url"],
+            events=[plain(e) for e in input["events"]],
             organisation_id=input.get("organisation_id"))}
 
 

@@ -7,6 +7,7 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.enums import code_enum
 from civicgraph.api.mutation import Mutation, plain
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
@@ -28,11 +29,17 @@ class StartPilot(Mutation):
                                       sponsor_id=input.get("sponsor_id"))}
 
 
+PartnerRole = code_enum("PilotPartnerRole", pilots.PARTNER_ROLES,
+                        "What an organisation does in a pilot.")
+Stage = code_enum("PilotStage", pilots.STAGES, "A pilot stage entered through a gate.")
+SessionKind = code_enum("LabSessionKind", sessions.KINDS, "What kind of lab session it is.")
+
+
 class InvolvePartner(Mutation):
     class Input:
         pilot_id = graphene.ID(required=True)
         organisation_id = graphene.ID(required=True)
-        role = graphene.String(required=True, description=", ".join(pilots.PARTNER_ROLES))
+        role = PartnerRole(required=True)
 
     pilot = graphene.Field(t.Pilot, required=True)
 
@@ -40,7 +47,7 @@ class InvolvePartner(Mutation):
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         return {"pilot": pilots.involve(ctx(info).graph, actor_from_context(info),
                                         input["pilot_id"], input["organisation_id"],
-                                        input["role"])}
+                                        plain(input["role"]))}
 
 
 class OperatingModelInput(graphene.InputObjectType):
@@ -109,7 +116,7 @@ class RecordMeasurement(Mutation):
     class Input:
         measure_id = graphene.ID(required=True)
         value = graphene.Float(required=True)
-        measured_at = graphene.String()
+        measured_at = graphene.DateTime(description="With a time zone; default now.")
 
     outcome_measure = graphene.Field(t.OutcomeMeasure, required=True)
     pilot = graphene.Field(t.Pilot, required=True, description="The pilot it measures.")
@@ -124,22 +131,22 @@ class RecordMeasurement(Mutation):
 class SignOffStage(Mutation):
     class Input:
         pilot_id = graphene.ID(required=True)
-        stage = graphene.String(required=True)
+        stage = Stage(required=True)
 
     pilot = graphene.Field(t.Pilot, required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         return {"pilot": pilots.sign_off(ctx(info).graph, actor_from_context(info),
-                                         input["pilot_id"], input["stage"])}
+                                         input["pilot_id"], plain(input["stage"]))}
 
 
 class CreateLabSession(Mutation):
     class Input:
         title = graphene.String(required=True)
-        kind = graphene.String(required=True, description="SESSION, WORKSHOP or HACKATHON")
-        starts_at = graphene.String(required=True)
-        ends_at = graphene.String(required=True)
+        kind = SessionKind(required=True)
+        starts_at = graphene.DateTime(required=True, description="With a time zone.")
+        ends_at = graphene.DateTime(required=True, description="With a time zone.")
         fields = graphene.List(graphene.NonNull(graphene.String), required=True)
         expert_ids = graphene.List(graphene.NonNull(graphene.ID))
         description = graphene.String()
@@ -151,7 +158,8 @@ class CreateLabSession(Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         return {"labSession": sessions.create(
-            ctx(info).graph, actor_from_context(info), title=input["title"], kind=input["kind"],
+            ctx(info).graph, actor_from_context(info), title=input["title"],
+            kind=plain(input["kind"]),
             starts_at=input["starts_at"], ends_at=input["ends_at"], field_codes=input["fields"],
             expert_ids=input.get("expert_ids"), description=input.get("description"),
             location=input.get("location"), capacity=input.get("capacity"))}

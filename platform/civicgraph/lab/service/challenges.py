@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -56,7 +57,7 @@ def field_ids(graph: Graph, field_codes: list[str]) -> list[str]:
 
 def create(graph: Graph, actor: Actor, *, title: str | None, description: str | None,
            eligibility: str | None = None, field_codes: list[str] | None = None,
-           criteria: list[dict[str, Any]] | None = None, deadline: str | None = None,
+           criteria: list[dict[str, Any]] | None = None, deadline: str | dt.datetime | None = None,
            organisation_id: str | None = None) -> dict[str, Any]:
     """Staff post for the lab (or for a named organisation); a partner posts for its own."""
     organisation_id = acting_for(actor, organisation_id, "post a challenge")
@@ -101,7 +102,7 @@ def drafts(graph: Graph, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
 
 def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
            description: str | None = None, eligibility: str | None = None,
-           deadline: str | None = None, field_codes: list[str] | None = None,
+           deadline: str | dt.datetime | None = None, field_codes: list[str] | None = None,
            criteria: list[dict[str, Any]] | None = None) -> dict[str, Any]:
     """Edit while editable (e.g. extend the deadline), by staff or the posting partner.
 

@@ -19,6 +19,11 @@ from civicgraph.lab.service.validation import page_size, require_signed_in, text
 
 # Staff of the agency (lab staff, administrators) count as inside; everyone else as outside.
 DUPLICATES_SHOWN = 5
+# What staff accept an idea into.
+ACCEPTED_INTO = {
+    "CHALLENGE": "A new draft challenge with the idea's title and description",
+    "PROPOSAL": "A draft proposal to a challenge that takes proposals",
+}
 _WORD = re.compile(r"[^\W_]{3,}")
 
 
@@ -46,14 +51,18 @@ def submit(graph: Graph, actor: Actor, *, title: str | None,
     require_signed_in(actor)
     clean_title = text("Idea", "title", title)
     clean_description = text("Idea", "description", description)
-    # Searched before the new idea exists, so it never lists itself.
-    duplicates = likely_duplicates(graph, clean_title, clean_description)
-    idea = repo.create(graph, {
+    fields = {
         "id": str(uuid.uuid4()), "title": clean_title, "description": clean_description,
         "origin": origin_of(actor), "actorId": actor.id,
         "organisationId": actor.organisation_id, "at": clock.iso(),
-    })
-    return {"idea": idea, "likelyDuplicates": duplicates}
+    }
+
+    def work() -> dict[str, Any]:
+        # Searched before the new idea exists, so it never lists itself.
+        duplicates = likely_duplicates(graph, clean_title, clean_description)
+        return {"idea": repo.create(graph, fields), "likelyDuplicates": duplicates}
+
+    return graph.write_transaction(work)
 
 
 def get(graph: Graph, idea_id: str) -> dict[str, Any]:
@@ -81,7 +90,7 @@ def accept(graph: Graph, actor: Actor, idea_id: str, version: int, *, into: str,
                                 effect="idea_to_challenge", effect_params=params)
         return {**moved, "challengeId": params["challengeId"]}
     if into != "PROPOSAL":
-        raise BadInput("into must be CHALLENGE or PROPOSAL", field="into")
+        raise BadInput(f"into must be {' or '.join(ACCEPTED_INTO)}", field="into")
     proposals.require_window(graph, challenge_id or "")
     params = {"challengeId": challenge_id, "proposalId": str(uuid.uuid4())}
     moved = machine.advance(graph, IDEA.kind, idea_id, "ACCEPTED", actor, version, reason,

@@ -234,9 +234,22 @@ PILOT = Lifecycle(
 STAGE_GATES: dict[str, tuple[str, ...]] = PILOT.gates
 
 LIFECYCLES: dict[str, Lifecycle] = {lc.kind: lc for lc in (IDEA, CHALLENGE, PROPOSAL, PILOT)}
-WEBHOOK_EVENTS = frozenset(
-    t.webhook for lc in LIFECYCLES.values() for t in lc.transitions if t.webhook
-)
+
+
+def _webhook_events() -> dict[str, str]:
+    """Each event a transition emits, described by the moves that emit it."""
+    moves: dict[str, tuple[str, list[str]]] = {}
+    for lc in LIFECYCLES.values():
+        for t in lc.transitions:
+            if t.webhook:
+                targets = moves.setdefault(t.webhook, (lc.label.lower(), []))[1]
+                if t.target not in targets:
+                    targets.append(t.target)
+    return {event: f"A {label} moved to {' or '.join(targets)}"
+            for event, (label, targets) in sorted(moves.items())}
+
+
+WEBHOOK_EVENTS = _webhook_events()
 # Every named set as a Cypher parameter, for statements that read records of several kinds.
 STATUS_PARAMS: dict[str, list[str]] = {
     key: value for lc in LIFECYCLES.values() for key, value in lc.params(*lc.sets).items()

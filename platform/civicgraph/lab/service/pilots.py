@@ -9,6 +9,7 @@ move names the unmet ones.
 
 from __future__ import annotations
 
+import datetime as dt
 import math
 import uuid
 from typing import Any
@@ -33,8 +34,19 @@ POWER = ("CENTRAL_GOVERNMENT", "LOCAL_GOVERNMENT", "PROVIDERS", "COMMUNITIES", "
          "SHARED")
 PUBLIC_ROLES = ("DELIVERER", "COMMISSIONER", "ENABLER", "CONVENER", "PLATFORM")
 DIRECTIONS = ("INCREASE", "DECREASE")
-PARTNER_ROLES = ("LEAD", "DELIVERY_PARTNER", "FUNDER", "EVALUATOR", "COMMUNITY_PARTNER",
-                 "DATA_PROVIDER")
+PARTNER_ROLES = {
+    "LEAD": "Leads the pilot and answers for its delivery",
+    "DELIVERY_PARTNER": "Delivers part of the pilot's service",
+    "FUNDER": "Funds the pilot",
+    "EVALUATOR": "Evaluates the pilot's outcomes",
+    "COMMUNITY_PARTNER": "Brings in the community the pilot serves",
+    "DATA_PROVIDER": "Supplies data the pilot uses or is measured by",
+}
+# The stages a sponsor signs off: each is entered through a gate (lifecycles.STAGE_GATES).
+STAGES = {
+    stage: f"Entering {stage}: " + "; ".join(PILOT.condition(c).text for c in conditions)
+    for stage, conditions in STAGE_GATES.items()
+}
 
 
 def _number(value: Any, field: str, *, required: bool = True) -> float | None:
@@ -139,7 +151,7 @@ def set_baseline(graph: Graph, actor: Actor, measure_id: str, baseline: float
 
 
 def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float,
-                       measured_at: str | None = None) -> dict[str, Any]:
+                       measured_at: str | dt.datetime | None = None) -> dict[str, Any]:
     """Staff, or a partner whose organisation the pilot involves, record measurements."""
     require_role(actor, STAFF | {PARTNER}, "record measurements")
     at = clock.iso()
@@ -158,7 +170,7 @@ def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float
 
 def sign_off(graph: Graph, actor: Actor, pilot_id: str, stage: str) -> dict[str, Any]:
     """The sponsor's sign-off for entering ``stage``: one of the gate conditions."""
-    choice(stage, "stage", STAGE_GATES)
+    choice(stage, "stage", STAGES)
     pilot = repo.sign_off(graph, pilot_id, actor.id, stage, clock.iso())
     if pilot is None:
         raise Forbidden("only the pilot's sponsor signs off its stages")

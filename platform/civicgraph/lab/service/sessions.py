@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from typing import Any
 
@@ -20,11 +21,16 @@ from civicgraph.lab.service.validation import (
     text,
 )
 
-KINDS = ("SESSION", "WORKSHOP", "HACKATHON")
+KINDS = {
+    "SESSION": "A lab session: experts and participants working in a field",
+    "WORKSHOP": "A hands-on workshop led by experts",
+    "HACKATHON": "A hackathon: teams build on a data kit against the clock",
+}
 
 
-def create(graph: Graph, actor: Actor, *, title: str | None, kind: str, starts_at: str,
-           ends_at: str, field_codes: list[str], expert_ids: list[str] | None = None,
+def create(graph: Graph, actor: Actor, *, title: str | None, kind: str,
+           starts_at: str | dt.datetime,
+           ends_at: str | dt.datetime, field_codes: list[str], expert_ids: list[str] | None = None,
            description: str | None = None, location: str | None = None,
            capacity: int | None = None) -> dict[str, Any]:
     """Staff or an expert schedule a session; an expert creating one facilitates it."""

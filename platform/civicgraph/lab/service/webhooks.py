@@ -77,7 +77,7 @@ def subscribe(graph: Graph, actor: Actor, *, url: str, events: list[str],
     parsed = urlparse(url or "")
     if parsed.scheme not in {"http", "https"} or not parsed.netloc or len(url) > 2000:
         raise BadInput("url must be an http or https address", field="url")
-    unknown = sorted(set(events) - WEBHOOK_EVENTS)
+    unknown = sorted(set(events) - WEBHOOK_EVENTS.keys())
     if unknown or not events:
         raise BadInput(f"events are one or more of {', '.join(sorted(WEBHOOK_EVENTS))}",
                        field="events")

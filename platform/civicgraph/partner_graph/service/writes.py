@@ -67,21 +67,26 @@ def update(graph: Graph, type_name: str, node_id: str, version: int, values: dic
            root: Selection, record_field: str) -> dict[str, Any]:
     props = TYPES[type_name].clean(values, creating=False)
     relations = _relations(type_name, values, creating=False)
-    labels = None
-    if type_name == "Organisation" and {"name", "region", "kind"} & props.keys():
-        # The name key is derived from name and region; the version check makes reading the
-        # stored pair first safe (a concurrent change makes this update a CONFLICT).
-        stored = repo.read_for_update(graph, type_name, node_id)
-        if stored is None:
-            raise NotFound(f"no {type_name} with id {node_id}", id=node_id)
-        props["nameKey"] = name_key(props.get("name", stored.get("name", "")),
-                                    props.get("region", stored.get("region", "")))
-        if "kind" in props:
-            labels = (list(KIND_LABELS.values()), KIND_LABELS[props["kind"]])
-    result = repo.update(graph, type_name, node_id, version, props, relations, root,
-                         record_field, labels)
-    _outcome(result, type_name, node_id, version)
-    return {record_field: result.item}
+
+    def work() -> dict[str, Any]:
+        labels = None
+        if type_name == "Organisation" and {"name", "region", "kind"} & props.keys():
+            # The name key is derived from name and region, so the stored pair is read first,
+            # in the same transaction as the write; the version check in the write makes a
+            # concurrent change a CONFLICT.
+            stored = repo.read_for_update(graph, type_name, node_id)
+            if stored is None:
+                raise NotFound(f"no {type_name} with id {node_id}", id=node_id)
+            props["nameKey"] = name_key(props.get("name", stored.get("name", "")),
+                                        props.get("region", stored.get("region", "")))
+            if "kind" in props:
+                labels = (list(KIND_LABELS.values()), KIND_LABELS[props["kind"]])
+        result = repo.update(graph, type_name, node_id, version, props, relations, root,
+                             record_field, labels)
+        _outcome(result, type_name, node_id, version)
+        return {record_field: result.item}
+
+    return graph.write_transaction(work)
 
 
 def delete(graph: Graph, type_name: str, node_id: str, version: int | None) -> dict[str, Any]:
