@@ -12,7 +12,7 @@ GRAPHIQL_DIR := platform/civicgraph/gateway/static
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/graphiql/graphiql.min.js
 MVN := mvn -B -q
 
-.PHONY: help run test test-fast lint bench bench-graph bench-kits bench-partners schema deps python neo4j redis graphiql clean
+.PHONY: help run test test-fast lint bench bench-graph bench-kits bench-partners soak schema deps python neo4j redis graphiql clean
 
 help:
 	@echo "make run     start Neo4j, Redis, a Celery worker and the web app; seed a demo; serve GraphQL"
@@ -20,6 +20,7 @@ help:
 	@echo "make test-fast  the tests that need no service (pure rules, compiled Cypher): seconds"
 	@echo "make lint    the static checks only"
 	@echo "make bench   benchmarks (not part of make test); figures go to docs/benchmarks.md"
+	@echo "make soak    the stack under load while workers, Redis and Neo4j are killed (SOAK_SECONDS, default 300); docs/reliability.md"
 	@echo "make schema  rewrite the committed GraphQL schema file from the code"
 	@echo "make clean   remove var/ (the local database and logs) and build output"
 
@@ -50,6 +51,11 @@ bench-partners: deps
 # A 1M-row kit build: rows/s and peak memory, 100k vs 1M rows (docs/benchmarks.md).
 bench-kits: deps
 	$(BIN)/python -m bench.kits_bench run --write docs/benchmarks.md
+
+# The stack under 32 mixed clients while a worker is killed and Redis and Neo4j restart; it stops
+# by itself after SOAK_SECONDS (default 300) and writes its verdict to docs/reliability.md.
+soak: deps
+	$(BIN)/python -m bench.soak --write docs/reliability.md
 
 APOC_STAMP := $(NEO4J_DIR)/target/bench-plugins/.fetched
 BENCH_PEER_STAMP := bench/node_modules/@neo4j/graphql/package.json
