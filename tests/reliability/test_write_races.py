@@ -28,37 +28,37 @@ RACES = 50
 # Each write kind's document: the version races take $id, $version and the writer's $value.
 DOCUMENTS: dict[str, str] = {
     "Organisation": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updateOrganisation(id: $id, version: $version, input: {name: $value}) {
+      updateOrganisation(input: {id: $id, version: $version, name: $value}) {
         organisation { id version name } } }""",
     "Skill": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updateSkill(id: $id, version: $version, input: {name: $value}) {
+      updateSkill(input: {id: $id, version: $version, name: $value}) {
         skill { id version name } } }""",
     "Occupation": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updateOccupation(id: $id, version: $version, input: {name: $value}) {
+      updateOccupation(input: {id: $id, version: $version, name: $value}) {
         occupation { id version name } } }""",
     "Field": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updateField(id: $id, version: $version, input: {name: $value}) {
+      updateField(input: {id: $id, version: $version, name: $value}) {
         field { id version name } } }""",
     "PartnerPlatform": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updatePartnerPlatform(id: $id, version: $version, input: {name: $value}) {
+      updatePartnerPlatform(input: {id: $id, version: $version, name: $value}) {
         partnerPlatform { id version name } } }""",
     "Vacancy": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updateVacancy(id: $id, version: $version, input: {title: $value}) {
+      updateVacancy(input: {id: $id, version: $version, title: $value}) {
         vacancy { id version title } } }""",
     "TrainingCourse": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updateTrainingCourse(id: $id, version: $version, input: {title: $value}) {
+      updateTrainingCourse(input: {id: $id, version: $version, title: $value}) {
         trainingCourse { id version title } } }""",
     "Service": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updateService(id: $id, version: $version, input: {name: $value}) {
+      updateService(input: {id: $id, version: $version, name: $value}) {
         service { id version name } } }""",
     "deleteSkill": """mutation Race($id: ID!, $version: Int!) {
-      deleteSkill(id: $id, version: $version) { id deleted } }""",
+      deleteSkill(input: {id: $id, version: $version}) { deletedId } }""",
     "moveIdea": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      moveLabRecord(kind: IDEA, id: $id, to: "IN_REVIEW", version: $version, reason: $value) {
-        status version } }""",
+      moveLabRecord(input: {kind: IDEA, id: $id, to: "IN_REVIEW", version: $version,
+        reason: $value}) { status version } }""",
     "updateChallenge": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      updateChallenge(id: $id, version: $version, description: $value) {
-        version description } }""",
+      updateChallenge(input: {id: $id, version: $version, description: $value}) {
+        challenge { version description } } }""",
     "grantConsent": """mutation Race($organisationId: ID!) {
       grantConsent(input: {organisationId: $organisationId, purpose: "job-matching",
         categories: [SKILLS]}) { consent { id status } } }""",
