@@ -170,8 +170,8 @@ def test_closed_sets_and_times_are_typed_inputs(app: Flask, graph: Graph, staff:
         body = gql(client, SESSION, {"input": {**session, **bad}}, status=None)
         assert body["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", (bad, body)
     created = gql(client, SESSION, {"input": session})["data"]["createLabSession"]["labSession"]
-    assert created == {"kind": "WORKSHOP", "startsAt": "2030-01-01T08:00:00+00:00",
-                       "endsAt": "2030-01-01T10:00:00+00:00"}
+    assert created == {"kind": "WORKSHOP", "startsAt": "2030-01-01T08:00:00Z",
+                       "endsAt": "2030-01-01T10:00:00Z"}
     hook = gql(client, HOOK, {"events": ["PILOT_ADVANCED", "CHALLENGE_OPENED"]})
     assert hook["data"]["subscribeWebhook"]["webhookSubscription"]["events"] == [
         "challenge.opened", "pilot.advanced"]
