@@ -88,7 +88,7 @@ def test_register_and_link_answer_from_the_clients_selection(admin_client: Flask
     c = register(admin_client, "Partner C", "EMPLOYER", "North")
     link(admin_client, a, c)
     b = register(admin_client, "Partner B", "EMPLOYER", "North")
-    data = ok(admin_client, """mutation L($a: ID!, $b: ID!) { linkPartners(a: $a, b: $b) {
+    data = ok(admin_client, """mutation L($a: ID!, $b: ID!) { linkPartners(input: {a: $a, b: $b}) {
       created a { businessId partners { name } partnerCount } other: b { name first: partners {
       name } } } }""", {"a": a, "b": b})["linkPartners"]
     assert data == {"created": True,
