@@ -87,7 +87,7 @@ def raw_hash(feed: Connector, today: str, raw: Mapping[str, Any]) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _hash_prefix(feed_name: str, today: str) -> Any:
+def _hash_prefix(feed_name: str, today: str) -> hashlib.blake2b:
     """The digest of the connector and the day, copied for each record (not re-hashed)."""
     return hashlib.blake2b(f"{feed_name}|{today}|".encode(), digest_size=16)
 
