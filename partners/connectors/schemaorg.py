@@ -34,7 +34,7 @@ def text(value: Any) -> str:
     (refusing the record, or truncating prose with a recorded warning), so nothing is cut
     silently."""
     value = first(value)
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):
         value = value.get("@value", value.get("name"))
     if value is None:
         return ""
@@ -49,7 +49,7 @@ def identifier(value: Any) -> str | None:
     Only text or a whole number is an identifier: an object or a list inside a PropertyValue is
     refused rather than stored as its Python repr."""
     value = first(value)
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):
         value = value.get("value", value.get("@value"))
     if value is None or value == "":
         return None
@@ -90,7 +90,7 @@ def duration_hours(value: Any) -> float | None:
 
 def number(value: Any, field: str) -> float | None:
     value = first(value)
-    if isinstance(value, Mapping):
+    if isinstance(value, dict | Mapping):
         value = value.get("value", value.get("@value"))
     if value is None or value == "":
         return None
@@ -103,10 +103,10 @@ def number(value: Any, field: str) -> float | None:
 def locality(place: Any) -> str:
     """A Place's or Organization's town: address.addressLocality, else addressRegion."""
     place = first(place)
-    if not isinstance(place, Mapping):
+    if not isinstance(place, dict | Mapping):
         return text(place)
     address = first(place.get("address"))
-    if isinstance(address, Mapping):
+    if isinstance(address, dict | Mapping):
         return text(address.get("addressLocality")) or text(address.get("addressRegion"))
     return text(address)
 
@@ -116,7 +116,7 @@ def organisation(value: Any, kind: str, fallback_region: str, field: str) -> Org
     value = first(value)
     if isinstance(value, str):
         value = {"name": value}
-    if not isinstance(value, Mapping) or not text(value.get("name")):
+    if not isinstance(value, dict | Mapping) or not text(value.get("name")):
         raise RecordError(f"{field} has no name")
     return OrgRef(
         name=text(value.get("name")),
@@ -134,7 +134,7 @@ def skill_terms(value: Any, field: str) -> list[SkillRef]:
     """
     skills: list[SkillRef] = []
     for term in as_list(value):
-        if not isinstance(term, Mapping):
+        if not isinstance(term, dict | Mapping):
             continue  # a free-text skill names no ESCO concept: nothing to link
         uri = term.get("@id") or term.get("url") or term.get("termCode")
         if not isinstance(uri, str) or ":" not in uri:

@@ -87,10 +87,16 @@ class RunBatches:
         self.counts["seen"] += len(raws)
         for raw in raws:
             key: str | None = None
+            known: tuple[str, str, bool, str | None] | None = None
             try:
                 if not isinstance(raw, Mapping):
                     raise RecordError(f"a record must be an object, got {type(raw).__name__}")
-                key = checks.key(feed.key(raw))
+                key = feed.key(raw)
+                # A key this platform already stored was checked when it was stored.
+                known = self.known.get(key)
+                if known is None:
+                    key = checks.key(key)
+                    known = self.known.get(key)
                 if not self.granted:
                     raise RecordError(f"platform {self.platform['name']} is not granted record "
                                       f"type {feed.record_type}")
@@ -105,7 +111,6 @@ class RunBatches:
             self.seen.add(key)
             self.seen_keys.append(key)
             raw_hash = checks.raw_hash(feed, self.today, raw)
-            known = self.known.get(key)
             if known is not None and known[2] and known[1] == raw_hash:
                 self.counts["unchanged"] += 1
                 continue

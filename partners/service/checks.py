@@ -81,9 +81,15 @@ def raw_hash(feed: Connector, today: str, raw: Mapping[str, Any]) -> str:
         body = orjson.dumps(raw, option=orjson.OPT_SORT_KEYS | orjson.OPT_NON_STR_KEYS)
     except TypeError:
         body = json.dumps(raw, sort_keys=True, separators=(",", ":"), default=str).encode()
-    digest = hashlib.blake2b(f"{feed.name}|{today}|".encode(), digest_size=16)
+    digest = _hash_prefix(feed.name, today).copy()
     digest.update(body)
     return digest.hexdigest()
+
+
+@functools.lru_cache(maxsize=64)
+def _hash_prefix(feed_name: str, today: str) -> hashlib.blake2b:
+    """The digest of the connector and the day, copied for each record (not re-hashed)."""
+    return hashlib.blake2b(f"{feed_name}|{today}|".encode(), digest_size=16)
 
 
 def _given(values: Mapping[str, Any]) -> dict[str, Any]:
@@ -137,14 +143,21 @@ def _undeclared(name: str, value: Any) -> None:
             raise RecordError(f"{name} must be text or a number, got {type(item).__name__}")
 
 
+@functools.cache
+def _declared(record_type: str) -> dict[str, Prop]:
+    """The type's properties by name: looked up for every property of every record."""
+    return {p.name: p for p in TYPES[record_type].props}
+
+
 def record(feed: Connector, mapped: MappedRecord) -> Checked:
     """The record's properties as they will be stored, every one within its rule; raises
     ``RecordError`` (the quarantine reason) for the first that is not."""
     node = TYPES[mapped.record_type]
+    declared_props = _declared(mapped.record_type)
     props = dict(mapped.properties)
     warnings: list[str] = []
     for name, value in props.items():
-        declared = node.prop(name)
+        declared = declared_props.get(name)
         if declared is None:
             _undeclared(name, value)
             continue
