@@ -53,7 +53,7 @@ GRACE = 10.0  # seconds after a service answers again during which its outage st
 READ = """query Soak { organisations(first: 5, orderBy: [{field: NAME}]) {
   totalCount edges { node { id name region } } } }"""
 WRITE = """mutation Soak($id: ID!, $version: Int!, $value: String!) {
-  updateSkill(id: $id, version: $version, input: {name: $value}) { skill { id version name } } }"""
+  updateSkill(input: {id: $id, version: $version, name: $value}) { skill { id version name } } }"""
 TOKEN_READ = '{ task(id: "soak") { id state } }'
 
 
