@@ -19,76 +19,39 @@ while the soak kills the worker with SIGKILL (the supervisor restarts it), opens
 The figures go to ``docs/reliability.md`` (``--write``); the exit status is 1 when a check fails.
 """
 
+
 from __future__ import annotations
 
 import argparse
 import contextlib
 import json
 import os
-import random
-import socket
 import sys
 import tempfile
 import threading
 import time
 import uuid
-from collections import Counter
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import psutil
 import requests
 
-from bench.harness import load_average, machine, measured_at
+from bench.soak_clients import (
+    CLIENTS,
+    REQUEST_TIMEOUT,
+    SLOW_CLIENTS,
+    TOKEN_READ,
+    Client,
+    Ledger,
+    slow_clients,
+)
+from bench.soak_report import Outage, classify, markdown, percentile
 from civicgraph.cli import devstack
 from civicgraph.config import PROJECT_ROOT
 
-CLIENTS = 32
-SLOW_CLIENTS = 20
-REQUEST_TIMEOUT = 15.0
 GRACE = 10.0  # seconds after a service answers again during which its outage still counts
-
-READ = """query Soak { organisations(first: 5, orderBy: [{field: NAME}]) {
-  totalCount edges { node { id name region } } } }"""
-WRITE = """mutation Soak($id: ID!, $version: Int!, $value: String!) {
-  updateSkill(input: {id: $id, version: $version, name: $value}) { skill { id version name } } }"""
-TOKEN_READ = '{ task(id: "soak") { id state } }'
-
-
-@dataclass
-class Answer:
-    at: float
-    kind: str
-    status: int  # 0: no answer (refused, reset, timed out)
-    seconds: float
-    internal: bool = False  # a GraphQL INTERNAL_SERVER_ERROR inside a 200
-
-
-@dataclass
-class Outage:
-    fault: str
-    start: float
-    end: float = float("inf")
-    recovered_in: float | None = None
-
-
-@dataclass
-class Ledger:
-    """What the clients were told, to compare with the graph afterwards."""
-
-    lock: threading.Lock = field(default_factory=threading.Lock)
-    answers: list[Answer] = field(default_factory=list)
-    # skill id -> the values sent, in order, each with True (acknowledged) or None (no answer)
-    writes: dict[str, list[tuple[str, bool | None]]] = field(default_factory=dict)
-    revoked: list[str] = field(default_factory=list)
-    resurrected: int = 0
-    pushed_keys: set[str] = field(default_factory=set)
-
-    def answer(self, answer: Answer) -> None:
-        with self.lock:
-            self.answers.append(answer)
 
 
 class Stack:
@@ -211,163 +174,6 @@ def seed(stack: Stack, per_client: int) -> dict[str, Any]:
             "skills": [s["id"] for s in skills]}
 
 
-class Client:
-    """One of the 32: its own HTTP session, admin token and skills."""
-
-    def __init__(self, stack: Stack, ledger: Ledger, creds: dict[str, Any],
-                 skills: list[str], seed_value: int) -> None:
-        self.stack = stack
-        self.ledger = ledger
-        self.creds = creds
-        self.http = requests.Session()
-        self.rng = random.Random(seed_value)
-        self.versions = dict.fromkeys(skills, 1)
-        self.token: str | None = None
-
-    def call(self, kind: str, method: str, path: str, **kwargs: Any
-             ) -> tuple[int, dict[str, Any]]:
-        started = time.monotonic()
-        status, body = 0, {}
-        try:
-            response = self.http.request(method, self.stack.url + path,
-                                         timeout=REQUEST_TIMEOUT, **kwargs)
-            status = response.status_code
-            with contextlib.suppress(ValueError):
-                body = response.json()
-        except requests.RequestException:
-            pass
-        errors = (body.get("errors") if isinstance(body, dict) else None) or []
-        internal = any((e.get("extensions") or {}).get("code") == "INTERNAL_SERVER_ERROR"
-                       for e in errors)
-        self.ledger.answer(Answer(started, kind, status, time.monotonic() - started, internal))
-        return status, body if isinstance(body, dict) else {}
-
-    def fetch_token(self, who: str) -> str | None:
-        client_id, secret = self.creds[who]
-        status, body = self.call("token", "POST", "/oauth/token",
-                                 data={"grant_type": "client_credentials"},
-                                 auth=(client_id, secret))
-        return str(body["access_token"]) if status == 200 and "access_token" in body else None
-
-    def gql(self, kind: str, query: str, variables: dict[str, Any], token: str
-            ) -> tuple[int, dict[str, Any]]:
-        return self.call(kind, "POST", "/graphql", json={"query": query, "variables": variables},
-                         headers={"Authorization": f"Bearer {token}"})
-
-    def step(self) -> None:
-        if self.token is None:
-            self.token = self.fetch_token("admin")
-            if self.token is None:
-                time.sleep(0.5)
-                return
-        roll = self.rng.random()
-        if roll < 0.5:
-            status, _ = self.gql("read", READ, {}, self.token)
-            if status == 401:
-                self.token = None
-        elif roll < 0.75:
-            self.write()
-        elif roll < 0.9:
-            self.revoke_one()
-        else:
-            self.push()
-
-    def write(self) -> None:
-        assert self.token is not None
-        skill = self.rng.choice(list(self.versions))
-        value = f"soak {uuid.uuid4().hex[:12]}"
-        status, body = self.gql("write", WRITE, {"id": skill, "version": self.versions[skill],
-                                                 "value": value}, self.token)
-        data = (body.get("data") or {}).get("updateSkill") if status == 200 else None
-        errors = body.get("errors") or []
-        code = (errors[0].get("extensions") or {}).get("code") if errors else None
-        with self.ledger.lock:
-            sent = self.ledger.writes.setdefault(skill, [])
-            if data and not errors:
-                sent.append((value, True))
-                self.versions[skill] = int(data["skill"]["version"])
-            elif code == "CONFLICT":
-                # Only this client writes this skill: a conflict means an earlier write that
-                # got no answer did land. Carry on from the version the server has.
-                self.versions[skill] = int(errors[0]["extensions"]["currentVersion"])
-            elif code not in ("BAD_USER_INPUT", "FORBIDDEN", "UNAUTHENTICATED"):
-                sent.append((value, None))  # unknown outcome: it may have landed
-        if status == 401:
-            self.token = None
-
-    def revoke_one(self) -> None:
-        token = self.fetch_token("victim")
-        if token is None:
-            return
-        self.gql("token-use", TOKEN_READ, {}, token)
-        client_id, secret = self.creds["victim"]
-        status, _ = self.call("revoke", "POST", "/oauth/revoke", data={"token": token},
-                              auth=(client_id, secret))
-        if status != 200:
-            return
-        with self.ledger.lock:
-            self.ledger.revoked.append(token)
-        after, _ = self.gql("token-use", TOKEN_READ, {}, token)
-        if after == 200:
-            with self.ledger.lock:
-                self.ledger.resurrected += 1
-
-    def push(self) -> None:
-        token = self.fetch_token("pusher")
-        if token is None:
-            return
-        keys = [f"SOAK-{uuid.uuid4().hex[:10]}" for _ in range(2)]
-        status, _ = self.call("push", "POST", "/partners/soak-board/records",
-                              json=[posting(k) for k in keys],
-                              headers={"Authorization": f"Bearer {token}"})
-        if status == 201:
-            with self.ledger.lock:
-                self.ledger.pushed_keys.update(keys)
-
-
-def posting(key: str) -> dict[str, Any]:
-    return {"@context": "https://schema.org/", "@type": "JobPosting",
-            "identifier": {"@type": "PropertyValue", "name": "Soak board", "value": key},
-            "title": f"Soak job {key}", "description": "A job posted during the soak.",
-            "datePosted": "2026-11-02", "validThrough": "2099-06-30T23:59:59Z",
-            "hiringOrganization": {"@type": "Organization", "name": "SOAK EMPLOYER LTD",
-                                   "identifier": {"@type": "PropertyValue",
-                                                  "propertyID": "GB-COH", "value": "09999999"},
-                                   "address": {"@type": "PostalAddress",
-                                               "addressLocality": "LEEDS",
-                                               "addressCountry": "GB"}},
-            "jobLocation": {"@type": "Place", "address": {
-                "@type": "PostalAddress", "addressLocality": "Leeds", "addressRegion": "North",
-                "addressCountry": "GB"}},
-            "employmentType": "FULL_TIME"}
-
-
-def slow_clients(stack: Stack, count: int, hold: float) -> float:
-    """``count`` connections that announce a 1,000-byte body and send 10 bytes, held ``hold``
-    seconds; returns the slowest /healthz answer seen meanwhile (inf: none came)."""
-    sockets = []
-    for _ in range(count):
-        with contextlib.suppress(OSError):
-            sock = socket.create_connection(("127.0.0.1", stack.web_port), timeout=5)
-            sock.sendall(b"POST /graphql HTTP/1.1\r\nHost: soak\r\n"
-                         b"Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n"
-                         b'{"query":')
-            sockets.append(sock)
-    worst = 0.0
-    deadline = time.monotonic() + hold
-    while time.monotonic() < deadline:
-        started = time.monotonic()
-        try:
-            requests.get(stack.url + "/healthz", timeout=hold)
-            worst = max(worst, time.monotonic() - started)
-        except requests.RequestException:
-            worst = float("inf")
-        time.sleep(0.5)
-    for sock in sockets:
-        sock.close()
-    return worst
-
-
 def faults(stack: Stack, seconds: float, outages: list[Outage], notes: list[str]) -> None:
     """The faults, spread over the run: worker killed, slow clients, Redis and Neo4j restarted."""
     begin = time.monotonic()
@@ -468,29 +274,6 @@ def check(stack: Stack, ledger: Ledger, creds: dict[str, Any]) -> dict[str, Any]
             "push_after_soak": "accepted" if probe.ledger.pushed_keys else "refused"}
 
 
-def percentile(values: list[float], share: float) -> float:
-    if not values:
-        return float("nan")
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
-
-
-def classify(answers: list[Answer], outages: list[Outage]) -> dict[str, Any]:
-    by_status: Counter[str] = Counter()
-    unexplained: Counter[str] = Counter()
-    for answer in answers:
-        label = "500 (GraphQL INTERNAL_SERVER_ERROR)" if answer.internal else \
-            ("no answer" if answer.status == 0 else str(answer.status))
-        by_status[label] += 1
-        failed = answer.internal or answer.status >= 500
-        # A request counts as during an outage when its time in flight overlaps one.
-        during = any(answer.at <= o.end and o.start <= answer.at + answer.seconds
-                     for o in outages)
-        if failed and not (answer.status == 503 and during):
-            unexplained[label + (" during an outage" if during else " outside outages")] += 1
-    return {"by_status": dict(sorted(by_status.items())), "unexplained": dict(unexplained)}
-
-
 def run(seconds: float, write: Path | None) -> int:
     logs = PROJECT_ROOT / "var" / "soak"
     logs.mkdir(parents=True, exist_ok=True)
@@ -564,80 +347,6 @@ def run(seconds: float, write: Path | None) -> int:
         write.write_text(markdown(report))
         print(f"wrote {write}")
     return 0 if ok else 1
-
-
-def markdown(r: dict[str, Any]) -> str:
-    faults = "\n".join(f"| {name} | {'—' if not back else f'{back} s'} |"
-                       for name, back in r["faults"])
-    statuses = "\n".join(f"| {k} | {v} |" for k, v in r["by_status"].items())
-    unexplained = "\n".join(f"- {k}: {v}" for k, v in r["unexplained"].items()) or "- none"
-    memory = "\n".join(f"| {k} | {r['memory_start_mib'].get(k, 0)} | {v} |"
-                       for k, v in r["memory_end_mib"].items())
-    # Paths in the supervisor's lines are shown relative to the project.
-    supervisor = "\n".join(f"- `{line.replace(str(PROJECT_ROOT) + os.sep, '')}`"
-                           for line in r["supervisor"]) or "- (no line)"
-    notes = "\n".join(f"- {n}" for n in r["notes"])
-    verdict = "**passed**" if r["passed"] else \
-        "**failed**: " + "; ".join(r["failed_checks"])
-    return f"""# Reliability: the soak
-
-`make soak` (`python -m bench.soak`; `SOAK_SECONDS`, default 300) starts the stack as `civicgraph
-up` does, runs {r['clients']} mixed clients (half reads, a quarter versioned writes, token fetch,
-use and revocation, partner-feed pushes) and meanwhile kills the worker, opens slow clients,
-restarts Redis and restarts Neo4j; then compares what clients were told with the graph.
-What the soak does and checks is in the docstring of `bench/soak.py`.
-
-Measured {measured_at()} on {machine()}; load average {load_average():.1f} at the end.
-Verdict: {verdict}.
-
-## Load held
-
-{r['requests']} requests in {r['seconds']} s ({r['per_second']}/s) from {r['clients']} clients (the
-load runs for the requested time, then the run waits for the last fault to recover);
-latency of the answered ones p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms.
-
-## Faults survived
-
-| fault | back after |
-|---|---|
-{faults}
-
-{notes}
-
-The supervisor's lines:
-
-{supervisor}
-
-## What was checked afterwards
-
-| check | result |
-|---|---|
-| acknowledged writes | {r['acknowledged_writes']} |
-| acknowledged writes missing from the graph | {r['lost_writes']} |
-| tokens revoked | {r['revoked']} |
-| of which still refused after the run | {r['revoked_refused']} |
-| revoked tokens accepted during the run | {r['resurrected_during_run']} |
-| pushed records acknowledged | {r['pushed_keys']} |
-| of which missing from the graph | {r['pushed_missing']} |
-| sync runs left RUNNING | {r['runs_left_running']} |
-| a push after the soak | {r['push_after_soak']} |
-
-## Answers by status
-
-| status | answers |
-|---|---|
-{statuses}
-
-5xx answers that are not a 503 during an outage:
-
-{unexplained}
-
-## Memory (resident, MiB, each process with its children)
-
-| process | start | end |
-|---|---|---|
-{memory}
-"""
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,7 +3,7 @@ nothing explains (pure rules, no services)."""
 
 from __future__ import annotations
 
-from bench.soak import Answer, Outage, classify, percentile
+from bench.soak_report import Answer, Outage, classify, percentile
 
 
 def test_only_a_503_during_an_outage_is_explained() -> None:
