@@ -10,7 +10,6 @@ push; ``CIVICGRAPH_PARTNER_WEBHOOKS=false`` turns the endpoint off.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from flask import Blueprint, current_app, jsonify, request
@@ -21,7 +20,7 @@ from civicgraph.core.access import Principal
 from civicgraph.core.errors import BadInput, Unauthenticated
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
-from partners.sources import parse_records
+from partners.sources import records_in
 
 bp = Blueprint("partner_webhook", __name__)
 JSON_TYPES = frozenset({"application/json", "application/ld+json"})
@@ -55,9 +54,5 @@ def push_records(platform: str) -> ResponseReturnValue:
     if not isinstance(shape, list | dict):
         raise BadInput("push a JSON array of records, or an object holding them "
                        "(itemListElement, @graph, items or data)")
-    try:
-        records = parse_records(body, "json")
-    except (UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise BadInput(f"the body is not JSON: {exc}") from exc
-    run = partner_sync.ingest_pushed(ext["graph"], platform, records)
+    run = partner_sync.ingest_pushed(ext["graph"], platform, records_in(shape))
     return jsonify(run=run), 201

@@ -64,6 +64,12 @@ def parse_records(body: bytes, fmt: str) -> list[Any]:
         raise orjson.JSONDecodeError(
             f"a feed body is a list of records or an object, not {type(data).__name__}",
             body.decode("utf-8", "replace")[:100], 0)
+    return records_in(data)
+
+
+def records_in(data: Mapping[str, Any] | list[Any]) -> list[Any]:
+    """The records of a parsed JSON(-LD) body (see ``parse_records``), so a caller that has
+    already parsed the body (the push route, with its depth limit) does not parse it again."""
     if isinstance(data, Mapping):
         for name in ("itemListElement", "@graph", "items", "data"):
             if isinstance(data.get(name), list):
