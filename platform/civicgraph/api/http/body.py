@@ -24,6 +24,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 import orjson
+from flask import Response
 from flask.json.provider import DefaultJSONProvider
 
 from civicgraph.config import Settings
@@ -37,6 +38,8 @@ LARGE_BODY_PREFIXES = ("/partners/",)
 _STRING = re.compile(rb'"[^"\\]*(?:\\.[^"\\]*)*"')
 _NOT_BRACKET = bytes(c for c in range(256) if c not in b"[]{}")
 _OPENING = frozenset(b"[{")
+_ORJSON_OPTIONS = (orjson.OPT_NON_STR_KEYS | orjson.OPT_PASSTHROUGH_DATETIME
+                   | orjson.OPT_PASSTHROUGH_DATACLASS)
 
 
 class JSONTooDeep(ValueError):
@@ -78,6 +81,20 @@ class JSONProvider(DefaultJSONProvider):
 
     def loads(self, s: str | bytes, **kwargs: Any) -> Any:
         return loads_limited(s, self.max_depth)
+
+    def dumps(self, obj: Any, **kwargs: Any) -> str:
+        return self.encoded(obj).decode()
+
+    def encoded(self, obj: Any) -> bytes:
+        """orjson, about ten times faster than the standard library on a nested read's 50 kB
+        answer (a measurable part of a request). Keys keep their order (a GraphQL answer's
+        follows the selection; Flask's default sorted them); what orjson would write otherwise
+        than Flask (dates as HTTP dates, dataclasses) still goes through Flask's ``default``."""
+        return orjson.dumps(obj, default=self.default, option=_ORJSON_OPTIONS)
+
+    def response(self, *args: Any, **kwargs: Any) -> Response:
+        return Response(self.encoded(self._prepare_response_obj(args, kwargs)),
+                        mimetype=self.mimetype)
 
 
 def error_body(code: str, message: str) -> bytes:
