@@ -45,6 +45,9 @@ def _camel(name: str) -> str:
 
 # Root field (as the schema spells it) -> the node type of its connection.
 CONNECTIONS = {_camel(name): type_name for name, type_name in ROOTS.items()}
+# The lab's connections go through the same compiler entry point (``connection_field``): the
+# benchmark's cross-domain read starts at one.
+CONNECTIONS["challenges"] = "Challenge"
 # The other reads, each with its compiler entry point; every one takes the caller's visibility.
 OTHER_READS: dict[str, tuple[Callable[[Selection, Scope], Plan], bool]] = {
     "node": (compile_node, True),
