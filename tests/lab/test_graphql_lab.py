@@ -144,7 +144,7 @@ def test_pilot_and_gate_reads(client: FlaskClient, graph: Graph, staff: Actor) -
     pilot = pilots.start(graph, staff, proposal_id, title="Job bus pilot")
     body = gql(client, """query P($id: ID!) { pilot(id: $id) { title status
       partners { edges { role } } measures { nodes { name } } }
-      stageGate(pilotId: $id, stage: "PILOT") { unmet
+      stageGate(pilotId: $id, stage: PILOT) { unmet
       conditions { condition met } } }""", {"id": pilot["id"]})
     assert body["data"]["pilot"]["partners"] == {"edges": [{"role": "LEAD"}]}
     assert body["data"]["stageGate"]["unmet"] == [

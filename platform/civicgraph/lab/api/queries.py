@@ -8,6 +8,7 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.mutation import plain
 from civicgraph.core.access import STAFF
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import reader_from_context
@@ -34,7 +35,7 @@ class LabQueries(graphene.ObjectType):
                            resolver=by_id_resolver("Pilot", "pilot"))
     pilots = connection_field("Pilot", "Pilots, public.")
     stage_gate = graphene.Field(t.StageGate, required=True, pilot_id=graphene.ID(required=True),
-                                stage=graphene.String(required=True))
+                                stage=t.Stage(required=True))
     lab_history = graphene.List(graphene.NonNull(t.LifecycleEvent), required=True,
                                 kind=t.LabRecordKind(required=True), id=graphene.ID(required=True))
     allowed_moves = graphene.List(
@@ -56,7 +57,7 @@ class LabQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_stage_gate(root: Any, info: Any, pilot_id: str, stage: str) -> dict[str, Any]:
-        return pilots.gate(ctx(info).graph, pilot_id, stage)
+        return pilots.gate(ctx(info).graph, pilot_id, str(plain(stage)))
 
     @staticmethod
     def resolve_lab_history(root: Any, info: Any, kind: Any, id: str) -> list[dict[str, Any]]:
