@@ -55,12 +55,6 @@ def _history() -> Rel:
                order=("at",), description="Every change of status, oldest first.")
 
 
-def _raw_id(name: str, pattern: str, use: str) -> Prop:
-    return Prop(name, "ID", filter=False, read_only=True,
-                expr="COLLECT { MATCH " + pattern + " RETURN x.id }[0]",
-                deprecated=f"Use {use}, the record itself.")
-
-
 IDEA = NodeType(
     "Idea", "Idea",
     (*_COMMON, _title(), _text("description", required=True),
@@ -92,8 +86,7 @@ CHALLENGE = NodeType(
      _status("ChallengeStatus"), Prop("deadline", DATETIME, order=True, read_only=True),
      Prop("proposalCount", INT, filter=False, read_only=True,
           expr="COUNT { (x:Proposal)-[:RESPONDS_TO]->({v}) WHERE x.status IN $proposalSent }",
-          description="Proposals sent in answer."),
-     _raw_id("fromIdeaId", "({v})-[:FROM_IDEA]->(x:Idea)", "fromIdea")),
+          description="Proposals sent in answer.")),
     (Rel("postedBy", "POSTED_BY", "out", "Organisation", many=False,
          description="The organisation that posted it (none: the lab itself)."),
      Rel("fields", "IN_FIELD", "out", "Field", connection=True, order=("code",)),
@@ -110,8 +103,7 @@ CHALLENGE = NodeType(
 
 PROPOSAL = NodeType(
     "Proposal", "Proposal",
-    (*_COMMON, _title(), _text("summary", required=True), _status("ProposalStatus"),
-     _raw_id("challengeId", "({v})-[:RESPONDS_TO]->(x:Challenge)", "challenge")),
+    (*_COMMON, _title(), _text("summary", required=True), _status("ProposalStatus")),
     (Rel("challenge", "RESPONDS_TO", "out", "Challenge", many=False),
      Rel("proposer", "SUBMITTED_BY", "out", "Organisation", many=False,
          description="The organisation that made it (null when a team did)."),
@@ -159,9 +151,7 @@ PILOT = NodeType(
      Prop("fundingMethod", read_only=True, enum="FundingMethod"),
      Prop("powerSits", read_only=True, enum="PowerSits"),
      Prop("publicRole", read_only=True, enum="PublicSectorRole"),
-     Prop("overdueMeasures", many=True, filter=False, read_only=True),
-     _raw_id("proposalId", "({v})-[:PILOTS]->(x:Proposal)", "proposal"),
-     _raw_id("sponsorId", "({v})-[:SPONSORED_BY]->(x:Person)", "sponsor")),
+     Prop("overdueMeasures", many=True, filter=False, read_only=True)),
     (Rel("proposal", "PILOTS", "out", "Proposal", many=False),
      Rel("sponsor", "SPONSORED_BY", "out", "Person", many=False),
      Rel("partners", "INVOLVES", "out", "Organisation", connection=True,

@@ -10,6 +10,7 @@ from civicgraph.api.enums import code_enum
 from civicgraph.api.model_types import OBJECTS, register
 from civicgraph.lab.service import ideas, pilots, proposals, sessions
 from civicgraph.lab.service.lifecycles import ANY_STATUS, LIFECYCLES
+from civicgraph.partner_graph.api.queries import record_resolver
 
 # The lab's closed sets, each built from its service's table and registered as the enum of the
 # model's fields of that set (compiler.domains.lab names them), so a record's field, its filter
@@ -92,22 +93,29 @@ class IdeaSubmission(graphene.ObjectType):
     likely_duplicates = graphene.List(graphene.NonNull(SimilarIdea), required=True)
 
 
+def _record(type_name: str, key: str, description: str) -> Any:
+    """The record a computed answer names by id, as its own type (``record_resolver``); null
+    when the reader may not see it."""
+    return graphene.Field(lambda: OBJECTS[type_name], resolver=record_resolver(type_name, key),
+                          description=description)
+
+
 class Exclusion(graphene.ObjectType):
-    expert_id = graphene.ID(required=True)
+    expert = _record("Person", "expertId", "The expert kept off the proposal.")
     name = graphene.String()
     code = graphene.String(required=True)
     reason = graphene.String(required=True)
 
 
 class JudgeScore(graphene.ObjectType):
-    expert_id = graphene.ID(required=True)
+    expert = _record("Person", "expertId", "The judge who scored.")
     name = graphene.String()
     weighted_score = graphene.Float(required=True)
     z_score = graphene.Float(required=True)
 
 
 class ProposalResult(graphene.ObjectType):
-    proposal_id = graphene.ID(required=True)
+    proposal = _record("Proposal", "proposalId", "The proposal ranked.")
     title = graphene.String(required=True)
     status = graphene.Field(ProposalStatus, required=True)
     judge_count = graphene.Int(required=True)
@@ -120,21 +128,21 @@ class ProposalResult(graphene.ObjectType):
 
 
 class MissingScore(graphene.ObjectType):
-    proposal_id = graphene.ID(required=True)
-    expert_id = graphene.ID(required=True)
+    proposal = _record("Proposal", "proposalId", "The proposal a score is missing for.")
+    expert = _record("Person", "expertId", "The judge who has not scored it in full.")
     name = graphene.String()
     missing_criteria = graphene.List(graphene.NonNull(graphene.String), required=True)
 
 
 class EvaluationResults(graphene.ObjectType):
-    challenge_id = graphene.ID(required=True)
+    challenge = _record("Challenge", "challengeId", "The challenge evaluated.")
     criteria = graphene.List(graphene.NonNull(Criterion), required=True)
     proposals = graphene.List(graphene.NonNull(ProposalResult), required=True)
     missing_scores = graphene.List(graphene.NonNull(MissingScore), required=True)
 
 
 class PanelExclusions(graphene.ObjectType):
-    proposal_id = graphene.ID(required=True)
+    proposal = _record("Proposal", "proposalId", "The proposal these experts may not judge.")
     excluded = graphene.List(graphene.NonNull(Exclusion), required=True)
 
 
