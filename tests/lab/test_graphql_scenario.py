@@ -100,8 +100,9 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
 
     # Experts by field score; staff shortlist, select, decide and close.
     panel = ok(staff, "mutation E($c: ID!) { assignExperts(input: {challengeId: $c}) "
-                      "{ judges { name } } }", {"c": challenge_id})
-    assert [j["name"] for j in panel["assignExperts"]["judges"]] == ["Jo Judge"]
+                      "{ judges { expert { name } fields } } }", {"c": challenge_id})
+    assert [(j["expert"]["name"], j["fields"]) for j in panel["assignExperts"]["judges"]] == [
+        ("Jo Judge", ["employment"])]
     scores = [{"criterionId": k["id"], "score": 8} for k in challenge["criteria"]["nodes"]]
     ok(expert, """mutation S($p: ID!, $s: [ScoreInput!]!) { scoreProposal(input: {proposalId: $p,
       scores: $s}) { saved } }""", {"p": proposal["id"], "s": scores})

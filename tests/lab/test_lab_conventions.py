@@ -129,3 +129,19 @@ def test_one_enum_per_set_in_and_out(app: Flask, graph: Graph, staff: Actor) -> 
       enumValues { name description } } }""")["data"]["__type"]["enumValues"]
     assert {v["name"]: v["description"] for v in statuses} == dict(
         LIFECYCLES["PROPOSAL"].statuses)
+
+
+def test_lab_figures_are_bounded_by_instants(app: Flask, graph: Graph, staff: Actor) -> None:
+    """``since``/``until`` are DateTime: an instant with its zone bounds the count, text that is
+    not one is refused as bad input before anything runs."""
+    client = signed_in(app, graph, staff, "graph:read lab:write")
+    ok = gql(client, """mutation { submitIdea(input: {title: "Figures idea",
+      description: "Counted between the bounds"}) { idea { id } } }""")
+    assert "errors" not in ok
+    query = "query F($s: DateTime, $u: DateTime) { labFigures(since: $s, until: $u) { ideasIn } }"
+    counted = gql(client, query, {"s": "2000-01-01T00:00:00Z", "u": "2999-01-01T00:00:00+02:00"})
+    assert counted["data"]["labFigures"]["ideasIn"] >= 1
+    none = gql(client, query, {"s": "2999-01-01T00:00:00Z"})
+    assert none["data"]["labFigures"]["ideasIn"] == 0
+    refused = gql(client, query, {"s": "last spring"}, status=None)
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"

@@ -3,11 +3,13 @@ principal; staff-only reads (ideas, evaluation results, outboxes) take the actor
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.model_types import DateTime
 from civicgraph.api.mutation import plain
 from civicgraph.core.access import STAFF
 from civicgraph.lab.api import types as t
@@ -44,8 +46,10 @@ class LabQueries(graphene.ObjectType):
         description="The statuses you may move the record to now (conditions aside).")
     lab_sessions = connection_field(
         "LabSession", "The lab's sessions, soonest first (filter by `where: {field: code}`).")
-    lab_figures = graphene.Field(t.LabFigures, required=True, since=graphene.String(),
-                                 until=graphene.String())
+    lab_figures = graphene.Field(
+        t.LabFigures, required=True,
+        since=DateTime(description="Count what happened from this instant on (default: all)."),
+        until=DateTime(description="Count what happened before this instant (default: all)."))
     ideas = connection_field("Idea", "Lab staff only.")
     evaluation_results = graphene.Field(t.EvaluationResults, required=True,
                                         challenge_id=graphene.ID(required=True),
@@ -69,8 +73,8 @@ class LabQueries(graphene.ObjectType):
                                      reader_from_context(info))
 
     @staticmethod
-    def resolve_lab_figures(root: Any, info: Any, since: str | None = None,
-                            until: str | None = None) -> dict[str, Any]:
+    def resolve_lab_figures(root: Any, info: Any, since: dt.datetime | None = None,
+                            until: dt.datetime | None = None) -> dict[str, Any]:
         return figures.lab_figures(ctx(info).graph, since, until)
 
     @staticmethod

@@ -147,9 +147,11 @@ class PanelExclusions(graphene.ObjectType):
 
 
 class Judge(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String()
-    fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    """An expert on a challenge's panel, with the fields that put them there."""
+
+    expert = _record("Person", "id", "The expert.")
+    fields = graphene.List(graphene.NonNull(graphene.String), required=True,
+                           description="Codes of the challenge's fields the expert is expert in.")
 
 
 class ExpertPanel(graphene.ObjectType):
