@@ -162,7 +162,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     # The public follows the result and its history without signing in.
     seen = ok(client, """query P($id: ID!) { pilot(id: $id) { status fundingMethod
       partners { edges { role } } proposal { title } }
-      labHistory(kind: PILOT, id: $id) { toStatus } }""",
+      labHistory(kind: PILOT, id: $id) { nodes { toStatus } } }""",
               {"id": pilot["id"]})
     # The proposal piloted is the proposer's and the lab's: the public sees the pilot only.
     assert seen["pilot"]["proposal"] is None
@@ -172,7 +172,7 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     assert seen["pilot"]["status"] == "MAINSTREAMED"
     assert seen["pilot"]["fundingMethod"] == "MATCHED_CROWDFUNDING"
     assert {p["role"] for p in seen["pilot"]["partners"]["edges"]} == {"LEAD", "FUNDER"}
-    assert [e["toStatus"] for e in seen["labHistory"]] == [
+    assert [e["toStatus"] for e in seen["labHistory"]["nodes"]] == [
         "PROOF_OF_CONCEPT", "PILOT", "SCALING", "MAINSTREAMED"]
     figures = ok(client, "{ labFigures { externalShare conversion { ideas pilots } } }")
     assert figures["labFigures"]["externalShare"] == 1.0

@@ -9,7 +9,7 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import DateTime
+from civicgraph.api.model_types import CONNECTIONS, DateTime, nested_args
 from civicgraph.api.mutation import plain
 from civicgraph.core.access import STAFF
 from civicgraph.lab.api import types as t
@@ -21,8 +21,13 @@ from civicgraph.lab.service import (
     pilots,
     webhooks,
 )
+from civicgraph.lab.service.lifecycles import LIFECYCLES
 from civicgraph.lab.service.validation import require_role
-from civicgraph.partner_graph.api.queries import by_id_resolver, connection_field
+from civicgraph.partner_graph.api.queries import (
+    by_id_resolver,
+    connection_field,
+    related_connection,
+)
 
 
 class LabQueries(graphene.ObjectType):
@@ -38,8 +43,12 @@ class LabQueries(graphene.ObjectType):
     pilots = connection_field("Pilot", "Pilots, public.")
     stage_gate = graphene.Field(t.StageGate, required=True, pilot_id=graphene.ID(required=True),
                                 stage=t.Stage(required=True))
-    lab_history = graphene.List(graphene.NonNull(t.LifecycleEvent), required=True,
-                                kind=t.LabRecordKind(required=True), id=graphene.ID(required=True))
+    lab_history = graphene.Field(
+        graphene.NonNull(CONNECTIONS["LifecycleEvent"]),
+        args={"kind": t.LabRecordKind(required=True), "id": graphene.ID(required=True),
+              **nested_args("LifecycleEvent")},
+        description="A lab record's history, oldest first: its `history`, for a record you "
+                    "may see (NOT_FOUND otherwise).")
     allowed_moves = graphene.List(
         graphene.NonNull(graphene.String), required=True, kind=t.LabRecordKind(required=True),
         id=graphene.ID(required=True),
@@ -64,8 +73,8 @@ class LabQueries(graphene.ObjectType):
         return pilots.gate(ctx(info).graph, pilot_id, str(plain(stage)))
 
     @staticmethod
-    def resolve_lab_history(root: Any, info: Any, kind: Any, id: str) -> list[dict[str, Any]]:
-        return machine.history(ctx(info).graph, str(t.plain(kind)), id)
+    def resolve_lab_history(root: Any, info: Any, kind: Any, id: str, **page: Any) -> Any:
+        return related_connection(info, LIFECYCLES[str(plain(kind))].label, id, "history")
 
     @staticmethod
     def resolve_allowed_moves(root: Any, info: Any, kind: Any, id: str) -> list[str]:

@@ -185,3 +185,18 @@ def record_resolver(type_name: str, key: str) -> Any:
         selection = replace(root_selection(info), args={"id": str(record_id)})
         return compiled(service.by_id(ctx(info).graph, type_name, selection, None, viewer(info)))
     return resolve
+
+
+def related_connection(info: Any, type_name: str, record_id: str, field: str) -> Compiled:
+    """A record's nested connection (a lab record's ``history``) served as a root field: the
+    root field's selection and paging arguments become the nested field's, read in one compiled
+    statement under the record type's guard; a record the reader may not see is NOT_FOUND."""
+    root = root_selection(info)
+    nested = replace(root, field=field, key=field,
+                     args={k: v for k, v in root.args.items() if k not in ("kind", "id")})
+    found = service.by_id(ctx(info).graph, type_name,
+                          Selection(root.field, root.key, {"id": record_id}, (nested,)),
+                          None, viewer(info))
+    if found is None:
+        raise NotFound(f"no {type_name.lower()} with id {record_id}", id=record_id)
+    return Compiled(found[field])
