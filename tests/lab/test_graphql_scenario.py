@@ -107,14 +107,15 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
     ok(expert, """mutation S($p: ID!, $s: [ScoreInput!]!) { scoreProposal(input: {proposalId: $p,
       scores: $s}) { saved } }""", {"p": proposal["id"], "s": scores})
     results = ok(staff, """query R($c: ID!) { evaluationResults(challengeId: $c) {
-      challenge { title fromIdea { origin } }
+      challenge { title fromIdea { origin } criteria { nodes { name weight } } }
       proposals { rawWeightedMean rank proposal { title challenge { id } }
         judges { expert { name } } } missingScores { __typename } } }""",
                  {"c": challenge_id})["evaluationResults"]
     assert results["proposals"][0]["rawWeightedMean"] == 8.0
     # The records the results name are the records themselves, to traverse on from.
-    assert results["challenge"] == {"title": "A job club on a bus",
-                                    "fromIdea": {"origin": "EXTERNAL"}}
+    assert results["challenge"] == {
+        "title": "A job club on a bus", "fromIdea": {"origin": "EXTERNAL"},
+        "criteria": {"nodes": [{"name": "impact", "weight": 2.0}, {"name": "cost", "weight": 1.0}]}}
     assert results["proposals"][0]["proposal"] == {"title": "Job bus",
                                                    "challenge": {"id": challenge_id}}
     assert results["proposals"][0]["judges"] == [{"expert": {"name": "Jo Judge"}}]

@@ -135,8 +135,8 @@ class MissingScore(graphene.ObjectType):
 
 
 class EvaluationResults(graphene.ObjectType):
-    challenge = _record("Challenge", "challengeId", "The challenge evaluated.")
-    criteria = graphene.List(graphene.NonNull(Criterion), required=True)
+    challenge = _record("Challenge", "challengeId",
+                        "The challenge evaluated; its `criteria` are the rubric scored.")
     proposals = graphene.List(graphene.NonNull(ProposalResult), required=True)
     missing_scores = graphene.List(graphene.NonNull(MissingScore), required=True)
 
