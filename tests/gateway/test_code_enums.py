@@ -13,7 +13,7 @@ from civicgraph.core.tasks import TASK_STATES
 from civicgraph.gateway.schema import schema
 from civicgraph.identity.service import clients, consent
 from civicgraph.lab.service import ideas, pilots, sessions
-from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
+from civicgraph.lab.service.lifecycles import ANY_STATUS, LIFECYCLES, WEBHOOK_EVENTS
 from hackathon_kits.builder.spec import COLUMN_TYPES
 from partners.service import platforms
 
@@ -23,6 +23,12 @@ TABLES = {
     "WebhookEvent": WEBHOOK_EVENTS, "GrantType": clients.GRANT_TYPES,
     "DataCategory": consent.CATEGORIES, "TaskState": TASK_STATES, "KitColumnType": COLUMN_TYPES,
     "PlatformKind": platforms.KINDS,
+    **{f"{lc.label}Status": lc.statuses for lc in LIFECYCLES.values()},
+    "LabRecordStatus": ANY_STATUS, "IdeaOrigin": ideas.ORIGINS,
+    "FundingMethod": pilots.FUNDING, "InvolvedParty": pilots.INVOLVED,
+    "OperatingRelationship": pilots.RELATIONSHIPS, "OperatingOwnership": pilots.OWNERSHIP,
+    "PowerSits": pilots.POWER, "PublicSectorRole": pilots.PUBLIC_ROLES,
+    "MeasureDirection": pilots.DIRECTIONS,
 }
 # Input fields (Type.field) and the type a client must send.
 TYPED_INPUTS = {

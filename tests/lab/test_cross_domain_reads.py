@@ -187,10 +187,10 @@ def test_rich_filters_across_domains_and_hidden_records_change_no_answer(
     assert names('{vacancies: {all: {status: {eq: OPEN}}}, vacanciesCount: {gte: 1}}') == [
         "Rail Works"]
     assert names('{vacanciesCount: {eq: 1}, partnersCount: {eq: 1}}') == ["Rail Works"]
-    assert names('{pilots: {some: {edge: {role: {eq: "FUNDER"}}}}}') == ["Rail Works"]
-    assert names('{pilots: {some: {edge: {role: {eq: "LEAD"}}, '
+    assert names('{pilots: {some: {edge: {role: {eq: FUNDER}}}}}') == ["Rail Works"]
+    assert names('{pilots: {some: {edge: {role: {eq: LEAD}}, '
                  'node: {title: {contains: "bus"}}}}}') == ["Bus Start-up"]
-    assert names('{pilots: {single: {node: {status: {eq: "PROOF_OF_CONCEPT"}}}}, '
+    assert names('{pilots: {single: {node: {status: {eq: PROOF_OF_CONCEPT}}}}, '
                  'NOT: {name: {eq: "Rail Works"}}}') == ["Bus Start-up"]
     assert names('{OR: [{name: {startsWith: "Rail"}}, {partners: {none: {}}}]}') == [
         "Rail Works"]

@@ -69,8 +69,22 @@ def test_public_reads_need_no_principal(client: FlaskClient, graph: Graph, staff
                                              "fields": {"nodes": [{"code": "employment"}]},
                                              "participantCount": 0}]
     history = gql(client, "query H($id: ID!) { labHistory(kind: CHALLENGE, id: $id) "
-                          "{ fromStatus toStatus actor } }", {"id": challenge["id"]})
-    assert [e["toStatus"] for e in history["data"]["labHistory"]] == ["DRAFT", "OPEN"]
+                          "{ totalCount nodes { fromStatus toStatus actor } } }",
+                  {"id": challenge["id"]})["data"]["labHistory"]
+    assert [e["toStatus"] for e in history["nodes"]] == ["DRAFT", "OPEN"]
+    assert history["totalCount"] == 2
+    # Paged like any connection, and a draft's history is as hidden as the draft.
+    page = gql(client, "query H($id: ID!) { labHistory(kind: CHALLENGE, id: $id, first: 1) "
+                       "{ nodes { toStatus } pageInfo { hasNextPage endCursor } } }",
+               {"id": challenge["id"]})["data"]["labHistory"]
+    assert page["nodes"] == [{"toStatus": "DRAFT"}] and page["pageInfo"]["hasNextPage"]
+    rest = gql(client, "query H($id: ID!, $after: String) { labHistory(kind: CHALLENGE, "
+                       "id: $id, after: $after) { nodes { toStatus } } }",
+               {"id": challenge["id"], "after": page["pageInfo"]["endCursor"]})
+    assert rest["data"]["labHistory"]["nodes"] == [{"toStatus": "OPEN"}]
+    draft_history = gql(client, "query H($id: ID!) { labHistory(kind: CHALLENGE, id: $id) "
+                                "{ totalCount } }", {"id": draft["id"]}, status=None)
+    assert draft_history["errors"][0]["extensions"]["code"] == "NOT_FOUND"
     moves = gql(client, "query M($id: ID!) { allowedMoves(kind: CHALLENGE, id: $id) }",
                 {"id": challenge["id"]})
     assert moves["data"]["allowedMoves"] == []  # anonymous readers move nothing
@@ -144,7 +158,7 @@ def test_pilot_and_gate_reads(client: FlaskClient, graph: Graph, staff: Actor) -
     pilot = pilots.start(graph, staff, proposal_id, title="Job bus pilot")
     body = gql(client, """query P($id: ID!) { pilot(id: $id) { title status
       partners { edges { role } } measures { nodes { name } } }
-      stageGate(pilotId: $id, stage: "PILOT") { unmet
+      stageGate(pilotId: $id, stage: PILOT) { unmet
       conditions { condition met } } }""", {"id": pilot["id"]})
     assert body["data"]["pilot"]["partners"] == {"edges": [{"role": "LEAD"}]}
     assert body["data"]["stageGate"]["unmet"] == [

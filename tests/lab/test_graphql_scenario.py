@@ -100,15 +100,25 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
 
     # Experts by field score; staff shortlist, select, decide and close.
     panel = ok(staff, "mutation E($c: ID!) { assignExperts(input: {challengeId: $c}) "
-                      "{ judges { name } } }", {"c": challenge_id})
-    assert [j["name"] for j in panel["assignExperts"]["judges"]] == ["Jo Judge"]
+                      "{ judges { expert { name } fields } } }", {"c": challenge_id})
+    assert [(j["expert"]["name"], j["fields"]) for j in panel["assignExperts"]["judges"]] == [
+        ("Jo Judge", ["employment"])]
     scores = [{"criterionId": k["id"], "score": 8} for k in challenge["criteria"]["nodes"]]
     ok(expert, """mutation S($p: ID!, $s: [ScoreInput!]!) { scoreProposal(input: {proposalId: $p,
       scores: $s}) { saved } }""", {"p": proposal["id"], "s": scores})
     results = ok(staff, """query R($c: ID!) { evaluationResults(challengeId: $c) {
-      proposals { rawWeightedMean rank } missingScores { __typename } } }""",
+      challenge { title fromIdea { origin } criteria { nodes { name weight } } }
+      proposals { rawWeightedMean rank proposal { title challenge { id } }
+        judges { expert { name } } } missingScores { __typename } } }""",
                  {"c": challenge_id})["evaluationResults"]
     assert results["proposals"][0]["rawWeightedMean"] == 8.0
+    # The records the results name are the records themselves, to traverse on from.
+    assert results["challenge"] == {
+        "title": "A job club on a bus", "fromIdea": {"origin": "EXTERNAL"},
+        "criteria": {"nodes": [{"name": "impact", "weight": 2.0}, {"name": "cost", "weight": 1.0}]}}
+    assert results["proposals"][0]["proposal"] == {"title": "Job bus",
+                                                   "challenge": {"id": challenge_id}}
+    assert results["proposals"][0]["judges"] == [{"expert": {"name": "Jo Judge"}}]
     assert results["missingScores"] == []
     move(staff, "PROPOSAL", proposal["id"], "SHORTLISTED", 2, "scored 8")
     move(staff, "PROPOSAL", proposal["id"], "SELECTED", 3, "the strongest")
@@ -152,12 +162,18 @@ def test_idea_to_mainstreamed_pilot_through_graphql(
 
     # The public follows the result and its history without signing in.
     seen = ok(client, """query P($id: ID!) { pilot(id: $id) { status fundingMethod
-      partners { edges { role } } } labHistory(kind: PILOT, id: $id) { toStatus } }""",
+      partners { edges { role } } proposal { title } }
+      labHistory(kind: PILOT, id: $id) { nodes { toStatus } } }""",
               {"id": pilot["id"]})
+    # The proposal piloted is the proposer's and the lab's: the public sees the pilot only.
+    assert seen["pilot"]["proposal"] is None
+    mine = ok(staff, "query P($id: ID!) { pilot(id: $id) { proposal { title } sponsor { id } } }",
+              {"id": pilot["id"]})["pilot"]
+    assert mine["proposal"] == {"title": "Job bus"} and mine["sponsor"] is not None
     assert seen["pilot"]["status"] == "MAINSTREAMED"
     assert seen["pilot"]["fundingMethod"] == "MATCHED_CROWDFUNDING"
     assert {p["role"] for p in seen["pilot"]["partners"]["edges"]} == {"LEAD", "FUNDER"}
-    assert [e["toStatus"] for e in seen["labHistory"]] == [
+    assert [e["toStatus"] for e in seen["labHistory"]["nodes"]] == [
         "PROOF_OF_CONCEPT", "PILOT", "SCALING", "MAINSTREAMED"]
     figures = ok(client, "{ labFigures { externalShare conversion { ideas pilots } } }")
     assert figures["labFigures"]["externalShare"] == 1.0

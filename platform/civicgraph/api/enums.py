@@ -16,11 +16,13 @@ from typing import Any
 import graphene
 
 _NOT_NAME = re.compile(r"[^0-9A-Za-z]+")
+_WORD_START = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
 
 
 def member_name(code: str) -> str:
-    """The GraphQL name of a code: ``pilot.advanced`` is ``PILOT_ADVANCED``."""
-    return _NOT_NAME.sub("_", code).strip("_").upper()
+    """The GraphQL name of a code: ``pilot.advanced`` is ``PILOT_ADVANCED``, a field name
+    ``createdAt`` is ``CREATED_AT``."""
+    return _NOT_NAME.sub("_", _WORD_START.sub("_", code)).strip("_").upper()
 
 
 def code_enum(name: str, table: Mapping[str, str], description: str) -> Any:

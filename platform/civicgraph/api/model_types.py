@@ -17,6 +17,7 @@ from typing import Any
 import graphene
 from graphql import GraphQLError
 
+from civicgraph.api.enums import code_enum
 from civicgraph.compiler import nested
 from civicgraph.compiler.model import (
     DATE,
@@ -26,6 +27,7 @@ from civicgraph.compiler.model import (
     INT,
     KIND,
     KIND_LABELS,
+    KIND_MEANINGS,
     STRING,
     TYPES,
     NodeType,
@@ -72,10 +74,11 @@ class Date(graphene.Date):
         return str(graphene.Date.serialize(native() if native else date))
 
 
-OrganisationKind = graphene.Enum(
-    "OrganisationKind", [(value, value) for value in KIND_LABELS]
-)
-SortDirection = graphene.Enum("SortDirection", [("ASC", "ASC"), ("DESC", "DESC")])
+OrganisationKind = code_enum("OrganisationKind", {k: KIND_MEANINGS[k] for k in KIND_LABELS},
+                             "What kind of organisation it is.")
+SortDirection = code_enum("SortDirection", {"ASC": "Smallest, earliest or A first.",
+                                            "DESC": "Largest, latest or Z first."},
+                          "Which way a sort runs.")
 
 
 class Node(graphene.Interface):
@@ -167,30 +170,52 @@ _ENUMS: dict[str, Any] = {}
 
 
 def closed_set(type_name: str, prop: Prop) -> Any:
-    """The enum of a property with a closed set of values, described from the model's table
-    (``choices`` and their ``meanings``); an organisation's kind is ``OrganisationKind``."""
+    """The enum of a property with a closed set of values; an organisation's kind is
+    ``OrganisationKind``.
+
+    A set the model states (``choices`` and their ``meanings``) is built here. A set whose table
+    is its domain's service (a lab lifecycle's statuses, a pilot's operating model) is named by
+    the property (``Prop.enum``) and built by the domain's API from that table (``register``);
+    the model's types refer to it lazily, so one enum serves a record's field, its filter and
+    the inputs that write it."""
     if prop.kind == KIND:
         return OrganisationKind
-    name = type_name + prop.name[:1].upper() + prop.name[1:]
+    if not prop.choices:
+        return lambda name=prop.enum: _ENUMS[name]
+    name = prop.enum or type_name + prop.name[:1].upper() + prop.name[1:]
     if name not in _ENUMS:
-        meanings = dict(zip(prop.choices, prop.meanings, strict=False))
-
-        def describe(value: Any, meanings: dict[str, str] = meanings,
-                     whole: str = f"The values of {type_name}.{prop.name}.") -> str | None:
-            # graphene asks with None for the enum itself, with each member for its value.
-            if value is None:
-                return whole
-            return meanings.get(value.value)
-        _ENUMS[name] = graphene.Enum(name, [(c, c) for c in prop.choices], description=describe)
+        if len(prop.meanings) != len(prop.choices):
+            raise ValueError(f"{name}: each of {prop.choices} needs its meaning")
+        _ENUMS[name] = code_enum(name, dict(zip(prop.choices, prop.meanings, strict=True)),
+                                 prop.description or f"The values of {type_name}.{prop.name}.")
     return _ENUMS[name]
 
 
+def register(enum: Any) -> Any:
+    """Make a domain's enum (built from its service's table) the one the model's fields of that
+    set (``Prop.enum``) serve."""
+    name = enum._meta.name
+    if name in _ENUMS and _ENUMS[name] is not enum:
+        raise ValueError(f"two enums named {name}")
+    _ENUMS[name] = enum
+    return enum
+
+
+def _is_closed(type_name: str, prop: Prop) -> bool:
+    return bool((type_name or prop.enum) and (prop.choices or prop.enum or prop.kind == KIND))
+
+
 def _output(prop: Prop, type_name: str = "") -> Any:
-    scalar = _OUTPUT[prop.kind]
-    if type_name and (prop.choices or prop.kind == KIND):
-        scalar = closed_set(type_name, prop)
     description = prop.description or None
     deprecation = prop.deprecated or None
+    if _is_closed(type_name, prop):
+        enum = closed_set(type_name, prop)
+        if prop.many:
+            return graphene.List(graphene.NonNull(enum), description=description,
+                                 deprecation_reason=deprecation)
+        return graphene.Field(enum, required=prop.required and not prop.deprecated,
+                              description=description, deprecation_reason=deprecation)
+    scalar = _OUTPUT[prop.kind]
     if prop.many:
         return graphene.List(graphene.NonNull(scalar), description=description,
                              deprecation_reason=deprecation)
@@ -198,15 +223,11 @@ def _output(prop: Prop, type_name: str = "") -> Any:
                   deprecation_reason=deprecation)
 
 
-def _snake_upper(name: str) -> str:
-    return "".join("_" + c if c.isupper() else c.upper() for c in name).lstrip("_")
-
-
 def _scalar_filters(props: tuple[Prop, ...], attrs: dict[str, Any], type_name: str = "") -> None:
     for prop in props:
         if not prop.filter or prop.many or prop.expr:
             continue
-        if type_name and prop.choices:
+        if prop.kind != KIND and _is_closed(type_name, prop):
             attrs[prop.name] = graphene.InputField(_choice_filter(type_name, prop))
         elif prop.kind in _FILTERS:
             attrs[prop.name] = graphene.InputField(_FILTERS[prop.kind])
@@ -217,10 +238,13 @@ _CHOICE_FILTERS: dict[str, Any] = {}
 
 def _choice_filter(type_name: str, prop: Prop) -> Any:
     enum = closed_set(type_name, prop)
-    name = f"{enum._meta.name}Filter"
+    name = f"{prop.enum or enum._meta.name}Filter"
     if name not in _CHOICE_FILTERS:
         _CHOICE_FILTERS[name] = type(name, (graphene.InputObjectType,), {
-            "eq": enum(), "in_": graphene.List(graphene.NonNull(enum), name="in")})
+            "__doc__": "Matches one value of the set, or any of several.",
+            "eq": graphene.InputField(enum, description="This value."),
+            "in_": graphene.InputField(graphene.List(graphene.NonNull(enum)), name="in",
+                                       description="Any of these values.")})
     return _CHOICE_FILTERS[name]
 
 
@@ -285,9 +309,11 @@ def _where(t: NodeType) -> Any:
 
 
 def _sort(t: NodeType) -> Any:
-    enum = graphene.Enum(f"{t.name}SortField",
-                         [(_snake_upper(p.name), p.name) for p in t.props if p.order])
-    attrs = {"field": graphene.InputField(enum, required=True),
+    fields = code_enum(f"{t.name}SortField",
+                       {p.name: f"By {p.name}" + (f": {p.description}" if p.description else ".")
+                        for p in t.props if p.order},
+                       f"What a list of {t.name} records is sorted by.")
+    attrs = {"field": graphene.InputField(fields, required=True),
              "direction": graphene.InputField(SortDirection, default_value="ASC")}
     return type(f"{t.name}Sort", (graphene.InputObjectType,), attrs)
 

@@ -34,6 +34,15 @@ KIND_LABELS: dict[str, str] = {
     "THIRD_SECTOR": "ThirdSector",
     "RESEARCH": "Research",
 }
+KIND_MEANINGS: dict[str, str] = {
+    "AGENCY": "A public employment or social-services agency.",
+    "START_UP": "A young company building a product or service.",
+    "EMPLOYER": "An organisation that hires people.",
+    "TRAINING_PROVIDER": "A school, college or other provider of training courses.",
+    "THIRD_SECTOR": "A charity, association or other non-profit.",
+    "RESEARCH": "A university or research institute.",
+}
+"""What each organisation kind is: ``OrganisationKind``'s value descriptions."""
 PLATFORM_KINDS = ("JOB_BOARD", "TRAINING_CATALOGUE", "COMPANY_REGISTER", "SERVICE_DIRECTORY",
                   "OTHER")
 PLATFORM_KIND_MEANINGS = ("Publishes vacancies.", "Publishes training courses.",
@@ -64,6 +73,9 @@ class Prop:
     minimum: float | None = None
     meanings: tuple[str, ...] = ()
     """What each of ``choices`` means, in order: the enum's value descriptions."""
+    enum: str = ""
+    """The enum's name when the set is served by more than this field (a pilot's funding
+    method, in its inputs and its figures too); else ``<Type><Field>``."""
     count_of: str = ""
     """A figure no write stores: the live count of the (visible) records of the relationship
     field of this name, computed by the statement that reads, filters or orders by it."""
@@ -176,8 +188,10 @@ class NodeType:
 _COMMON = (
     Prop("id", ID, required=True, read_only=True),
     Prop("version", INT, required=True, filter=False, read_only=True),
-    Prop("createdAt", DATETIME, filter=False, order=True, read_only=True),
-    Prop("updatedAt", DATETIME, filter=False, order=True, read_only=True),
+    Prop("createdAt", DATETIME, filter=False, order=True, read_only=True,
+         description="When the record was made."),
+    Prop("updatedAt", DATETIME, filter=False, order=True, read_only=True,
+         description="When the record last changed."),
 )
 
 
@@ -218,7 +232,7 @@ ORGANISATION = NodeType(
      Rel("proposals", "SUBMITTED_BY", "in", "Proposal", connection=True,
          description="Proposals it made to the lab's challenges."),
      Rel("pilots", "INVOLVES", "in", "Pilot", connection=True,
-         edge=(Prop("role", required=True),),
+         edge=(Prop("role", required=True, enum="PilotPartnerRole"),),
          description="Pilots it is involved in, with its role in each."),
      _sources()),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",

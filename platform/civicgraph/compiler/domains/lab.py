@@ -44,8 +44,10 @@ def _text(name: str, required: bool = False) -> Prop:
     return Prop(name, required=required, max_length=TEXT_MAX)
 
 
-def _status() -> Prop:
-    return Prop("status", required=True, order=True, read_only=True)
+def _status(enum: str) -> Prop:
+    """A record's status, served as its lifecycle's enum (``lab.service.lifecycles`` holds the
+    table; the lab's API builds the enum from it)."""
+    return Prop("status", required=True, order=True, read_only=True, enum=enum)
 
 
 def _history() -> Rel:
@@ -53,16 +55,12 @@ def _history() -> Rel:
                order=("at",), description="Every change of status, oldest first.")
 
 
-def _raw_id(name: str, pattern: str, use: str) -> Prop:
-    return Prop(name, "ID", filter=False, read_only=True,
-                expr="COLLECT { MATCH " + pattern + " RETURN x.id }[0]",
-                deprecated=f"Use {use}, the record itself.")
-
-
 IDEA = NodeType(
     "Idea", "Idea",
     (*_COMMON, _title(), _text("description", required=True),
-     Prop("origin", read_only=True, description="INTERNAL or EXTERNAL."), _status()),
+     Prop("origin", read_only=True, enum="IdeaOrigin",
+          description="Whether it came from the lab's staff or from outside."),
+     _status("IdeaStatus")),
     (Rel("mergedInto", "MERGED_INTO", "out", "Idea", many=False),
      Rel("becameChallenge", "FROM_IDEA", "in", "Challenge", many=False),
      Rel("becameProposal", "FROM_IDEA", "in", "Proposal", many=False),
@@ -85,11 +83,10 @@ CRITERION = NodeType(
 CHALLENGE = NodeType(
     "Challenge", "Challenge",
     (*_COMMON, _title(), _text("description", required=True), _text("eligibility"),
-     _status(), Prop("deadline", DATETIME, order=True, read_only=True),
+     _status("ChallengeStatus"), Prop("deadline", DATETIME, order=True, read_only=True),
      Prop("proposalCount", INT, filter=False, read_only=True,
           expr="COUNT { (x:Proposal)-[:RESPONDS_TO]->({v}) WHERE x.status IN $proposalSent }",
-          description="Proposals sent in answer."),
-     _raw_id("fromIdeaId", "({v})-[:FROM_IDEA]->(x:Idea)", "fromIdea")),
+          description="Proposals sent in answer.")),
     (Rel("postedBy", "POSTED_BY", "out", "Organisation", many=False,
          description="The organisation that posted it (none: the lab itself)."),
      Rel("fields", "IN_FIELD", "out", "Field", connection=True, order=("code",)),
@@ -106,8 +103,7 @@ CHALLENGE = NodeType(
 
 PROPOSAL = NodeType(
     "Proposal", "Proposal",
-    (*_COMMON, _title(), _text("summary", required=True), _status(),
-     _raw_id("challengeId", "({v})-[:RESPONDS_TO]->(x:Challenge)", "challenge")),
+    (*_COMMON, _title(), _text("summary", required=True), _status("ProposalStatus")),
     (Rel("challenge", "RESPONDS_TO", "out", "Challenge", many=False),
      Rel("proposer", "SUBMITTED_BY", "out", "Organisation", many=False,
          description="The organisation that made it (null when a team did)."),
@@ -129,7 +125,8 @@ PROPOSAL = NodeType(
 TEAM = NodeType(
     "Team", "Team",
     (*_COMMON, Prop("name", required=True, order=True, max_length=TITLE_MAX)),
-    (Rel("members", "MEMBER_OF", "in", "Person", connection=True, edge=(Prop("role"),)),
+    (Rel("members", "MEMBER_OF", "in", "Person", connection=True,
+         edge=(Prop("role", enum="TeamMemberRole"),)),
      Rel("proposals", "SUBMITTED_BY", "in", "Proposal", connection=True)),
     guard=("($staff OR $expert OR EXISTS { (:Person {id: $callerPerson})-[:MEMBER_OF]->"
            "({v}) })"),
@@ -147,21 +144,22 @@ PERSON = NodeType(
 
 PILOT = NodeType(
     "Pilot", "Pilot",
-    (*_COMMON, _title(), _status(),
-     Prop("involved", many=True, filter=False, read_only=True),
-     Prop("relationship", read_only=True), Prop("ownership", read_only=True),
-     Prop("fundingMethod", read_only=True), Prop("powerSits", read_only=True),
-     Prop("publicRole", read_only=True),
-     Prop("overdueMeasures", many=True, filter=False, read_only=True),
-     _raw_id("proposalId", "({v})-[:PILOTS]->(x:Proposal)", "proposal"),
-     _raw_id("sponsorId", "({v})-[:SPONSORED_BY]->(x:Person)", "sponsor")),
+    (*_COMMON, _title(), _status("PilotStatus"),
+     Prop("involved", many=True, filter=False, read_only=True, enum="InvolvedParty"),
+     Prop("relationship", read_only=True, enum="OperatingRelationship"),
+     Prop("ownership", read_only=True, enum="OperatingOwnership"),
+     Prop("fundingMethod", read_only=True, enum="FundingMethod"),
+     Prop("powerSits", read_only=True, enum="PowerSits"),
+     Prop("publicRole", read_only=True, enum="PublicSectorRole"),
+     Prop("overdueMeasures", many=True, filter=False, read_only=True)),
     (Rel("proposal", "PILOTS", "out", "Proposal", many=False),
      Rel("sponsor", "SPONSORED_BY", "out", "Person", many=False),
      Rel("partners", "INVOLVES", "out", "Organisation", connection=True,
-         edge=(Prop("role", required=True),),
+         edge=(Prop("role", required=True, enum="PilotPartnerRole"),),
          description="Organisations involved, with the role of each."),
      Rel("signOffs", "SIGNED_OFF", "in", "Person", connection=True,
-         edge=(Prop("stage", required=True), Prop("at", DATETIME, required=True)),
+         edge=(Prop("stage", required=True, enum="PilotStage"),
+               Prop("at", DATETIME, required=True)),
          order=("name",), description="Who signed off which stage."),
      Rel("measures", "MEASURES", "in", "OutcomeMeasure", connection=True),
      _history()),
@@ -174,7 +172,8 @@ OUTCOME_MEASURE = NodeType(
     (*_COMMON, Prop("name", required=True, order=True, max_length=TITLE_MAX),
      Prop("unit", required=True, max_length=50),
      Prop("baseline", FLOAT, read_only=True), Prop("target", FLOAT, read_only=True),
-     Prop("direction", read_only=True), Prop("everyDays", INT, read_only=True)),
+     Prop("direction", read_only=True, enum="MeasureDirection"),
+     Prop("everyDays", INT, read_only=True)),
     (Rel("pilot", "MEASURES", "out", "Pilot", many=False),
      Rel("measurements", "OF", "in", "Measurement", connection=True)),
     description="What a pilot is judged by, with its target.",
@@ -192,7 +191,7 @@ MEASUREMENT = NodeType(
 SESSION = NodeType(
     "LabSession", "Session",
     (*_COMMON, _title(), _text("description"), Prop("location", max_length=TITLE_MAX),
-     Prop("kind", read_only=True), Prop("capacity", INT, read_only=True),
+     Prop("kind", read_only=True, enum="LabSessionKind"), Prop("capacity", INT, read_only=True),
      Prop("startsAt", DATETIME, required=True, order=True, read_only=True),
      Prop("endsAt", DATETIME, required=True, order=True, read_only=True),
      Prop("participantCount", INT, filter=False, read_only=True,

@@ -44,7 +44,7 @@ class Moved:
     """What a status move answers: the record (as its own type), its new status and version."""
 
     kind = graphene.Field(t.LabRecordKind, required=True)
-    status = graphene.String(required=True)
+    status = graphene.Field(t.LabRecordStatus, required=True)
     version = graphene.Int(required=True, description="Name this version in the next move.")
     event = graphene.Field(t.LifecycleEvent, required=True)
     queued_webhooks = graphene.Int(required=True)

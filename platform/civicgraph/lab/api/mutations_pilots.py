@@ -7,7 +7,6 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
-from civicgraph.api.enums import code_enum
 from civicgraph.api.mutation import Mutation, plain
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
@@ -29,10 +28,7 @@ class StartPilot(Mutation):
                                       sponsor_id=input.get("sponsor_id"))}
 
 
-PartnerRole = code_enum("PilotPartnerRole", pilots.PARTNER_ROLES,
-                        "What an organisation does in a pilot.")
-Stage = code_enum("PilotStage", pilots.STAGES, "A pilot stage entered through a gate.")
-SessionKind = code_enum("LabSessionKind", sessions.KINDS, "What kind of lab session it is.")
+PartnerRole, Stage, SessionKind = t.PartnerRole, t.Stage, t.SessionKind
 
 
 class InvolvePartner(Mutation):

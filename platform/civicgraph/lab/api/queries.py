@@ -3,11 +3,14 @@ principal; staff-only reads (ideas, evaluation results, outboxes) take the actor
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import graphene
 
 from civicgraph.api.context import ctx
+from civicgraph.api.model_types import CONNECTIONS, DateTime, nested_args
+from civicgraph.api.mutation import plain
 from civicgraph.core.access import STAFF
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import reader_from_context
@@ -18,8 +21,13 @@ from civicgraph.lab.service import (
     pilots,
     webhooks,
 )
+from civicgraph.lab.service.lifecycles import LIFECYCLES
 from civicgraph.lab.service.validation import require_role
-from civicgraph.partner_graph.api.queries import by_id_resolver, connection_field
+from civicgraph.partner_graph.api.queries import (
+    by_id_resolver,
+    connection_field,
+    related_connection,
+)
 
 
 class LabQueries(graphene.ObjectType):
@@ -34,17 +42,23 @@ class LabQueries(graphene.ObjectType):
                            resolver=by_id_resolver("Pilot", "pilot"))
     pilots = connection_field("Pilot", "Pilots, public.")
     stage_gate = graphene.Field(t.StageGate, required=True, pilot_id=graphene.ID(required=True),
-                                stage=graphene.String(required=True))
-    lab_history = graphene.List(graphene.NonNull(t.LifecycleEvent), required=True,
-                                kind=t.LabRecordKind(required=True), id=graphene.ID(required=True))
+                                stage=t.Stage(required=True))
+    lab_history = graphene.Field(
+        graphene.NonNull(CONNECTIONS["LifecycleEvent"]),
+        args={"kind": t.LabRecordKind(required=True), "id": graphene.ID(required=True),
+              **nested_args("LifecycleEvent")},
+        description="A lab record's history, oldest first: its `history`, for a record you "
+                    "may see (NOT_FOUND otherwise).")
     allowed_moves = graphene.List(
         graphene.NonNull(graphene.String), required=True, kind=t.LabRecordKind(required=True),
         id=graphene.ID(required=True),
         description="The statuses you may move the record to now (conditions aside).")
     lab_sessions = connection_field(
         "LabSession", "The lab's sessions, soonest first (filter by `where: {field: code}`).")
-    lab_figures = graphene.Field(t.LabFigures, required=True, since=graphene.String(),
-                                 until=graphene.String())
+    lab_figures = graphene.Field(
+        t.LabFigures, required=True,
+        since=DateTime(description="Count what happened from this instant on (default: all)."),
+        until=DateTime(description="Count what happened before this instant (default: all)."))
     ideas = connection_field("Idea", "Lab staff only.")
     evaluation_results = graphene.Field(t.EvaluationResults, required=True,
                                         challenge_id=graphene.ID(required=True),
@@ -56,11 +70,11 @@ class LabQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_stage_gate(root: Any, info: Any, pilot_id: str, stage: str) -> dict[str, Any]:
-        return pilots.gate(ctx(info).graph, pilot_id, stage)
+        return pilots.gate(ctx(info).graph, pilot_id, str(plain(stage)))
 
     @staticmethod
-    def resolve_lab_history(root: Any, info: Any, kind: Any, id: str) -> list[dict[str, Any]]:
-        return machine.history(ctx(info).graph, str(t.plain(kind)), id)
+    def resolve_lab_history(root: Any, info: Any, kind: Any, id: str, **page: Any) -> Any:
+        return related_connection(info, LIFECYCLES[str(plain(kind))].label, id, "history")
 
     @staticmethod
     def resolve_allowed_moves(root: Any, info: Any, kind: Any, id: str) -> list[str]:
@@ -68,8 +82,8 @@ class LabQueries(graphene.ObjectType):
                                      reader_from_context(info))
 
     @staticmethod
-    def resolve_lab_figures(root: Any, info: Any, since: str | None = None,
-                            until: str | None = None) -> dict[str, Any]:
+    def resolve_lab_figures(root: Any, info: Any, since: dt.datetime | None = None,
+                            until: dt.datetime | None = None) -> dict[str, Any]:
         return figures.lab_figures(ctx(info).graph, since, until)
 
     @staticmethod

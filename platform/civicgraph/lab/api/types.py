@@ -6,18 +6,50 @@ from typing import Any
 
 import graphene
 
-from civicgraph.api.model_types import OBJECTS
-from civicgraph.lab.service import pilots
-from civicgraph.lab.service.lifecycles import LIFECYCLES
+from civicgraph.api.enums import code_enum
+from civicgraph.api.model_types import OBJECTS, register
+from civicgraph.lab.service import ideas, pilots, proposals, sessions
+from civicgraph.lab.service.lifecycles import ANY_STATUS, LIFECYCLES
+from civicgraph.partner_graph.api.queries import record_resolver
 
-LabRecordKind = graphene.Enum("LabRecordKind", [(k, k) for k in sorted(LIFECYCLES)])
-Relationship = graphene.Enum("OperatingRelationship", [(v, v) for v in pilots.RELATIONSHIPS])
-Ownership = graphene.Enum("OperatingOwnership", [(v, v) for v in pilots.OWNERSHIP])
-FundingMethod = graphene.Enum("FundingMethod", [(v, v) for v in pilots.FUNDING])
-PowerSits = graphene.Enum("PowerSits", [(v, v) for v in pilots.POWER])
-PublicSectorRole = graphene.Enum("PublicSectorRole", [(v, v) for v in pilots.PUBLIC_ROLES])
-Involved = graphene.Enum("InvolvedParty", [(v, v) for v in pilots.INVOLVED])
-MeasureDirection = graphene.Enum("MeasureDirection", [(v, v) for v in pilots.DIRECTIONS])
+# The lab's closed sets, each built from its service's table and registered as the enum of the
+# model's fields of that set (compiler.domains.lab names them), so a record's field, its filter
+# and the input that writes it are one enum.
+LabRecordKind = code_enum(
+    "LabRecordKind", {kind: f"A lab {lc.label.lower()}" for kind, lc in sorted(LIFECYCLES.items())},
+    "Which kind of lab record, each with its own lifecycle.")
+IdeaStatus = register(code_enum("IdeaStatus", LIFECYCLES["IDEA"].statuses,
+                                "Where an idea is in its lifecycle."))
+ChallengeStatus = register(code_enum("ChallengeStatus", LIFECYCLES["CHALLENGE"].statuses,
+                                     "Where a challenge is in its lifecycle."))
+ProposalStatus = register(code_enum("ProposalStatus", LIFECYCLES["PROPOSAL"].statuses,
+                                    "Where a proposal is in its lifecycle."))
+PilotStatus = register(code_enum("PilotStatus", LIFECYCLES["PILOT"].statuses,
+                                 "The stage a pilot is in."))
+LabRecordStatus = code_enum("LabRecordStatus", ANY_STATUS,
+                            "A status of a lab record of any kind, with its meaning for each.")
+IdeaOrigin = register(code_enum("IdeaOrigin", ideas.ORIGINS, "Where an idea came from."))
+Relationship = register(code_enum("OperatingRelationship", pilots.RELATIONSHIPS,
+                                  "How the parties of a pilot's operating model relate."))
+Ownership = register(code_enum("OperatingOwnership", pilots.OWNERSHIP,
+                               "Who owns the service a pilot runs."))
+FundingMethod = register(code_enum("FundingMethod", pilots.FUNDING,
+                                   "How the service a pilot runs is paid for."))
+PowerSits = register(code_enum("PowerSits", pilots.POWER,
+                               "Where power over the service a pilot runs sits."))
+PublicSectorRole = register(code_enum("PublicSectorRole", pilots.PUBLIC_ROLES,
+                                      "What the public sector does in a pilot's model."))
+Involved = register(code_enum("InvolvedParty", pilots.INVOLVED,
+                              "Who takes part in the service a pilot runs."))
+MeasureDirection = register(code_enum("MeasureDirection", pilots.DIRECTIONS,
+                                      "Which way an outcome measure should move."))
+PartnerRole = register(code_enum("PilotPartnerRole", pilots.PARTNER_ROLES,
+                                 "What an organisation does in a pilot."))
+Stage = register(code_enum("PilotStage", pilots.STAGES, "A pilot stage entered through a gate."))
+SessionKind = register(code_enum("LabSessionKind", sessions.KINDS,
+                                 "What kind of lab session it is."))
+TeamMemberRole = register(code_enum("TeamMemberRole", proposals.TEAM_ROLES,
+                                    "What a person does in a proposing team."))
 
 
 # The lab's records are the model's types (compiler.domains.lab), like every other record.
@@ -52,7 +84,7 @@ class TransitionResult(graphene.ObjectType):
 class SimilarIdea(graphene.ObjectType):
     id = graphene.ID(required=True)
     title = graphene.String(required=True)
-    status = graphene.String(required=True)
+    status = graphene.Field(IdeaStatus, required=True)
     score = graphene.Float(required=True, description="Full-text relevance; higher is closer.")
 
 
@@ -61,24 +93,31 @@ class IdeaSubmission(graphene.ObjectType):
     likely_duplicates = graphene.List(graphene.NonNull(SimilarIdea), required=True)
 
 
+def _record(type_name: str, key: str, description: str) -> Any:
+    """The record a computed answer names by id, as its own type (``record_resolver``); null
+    when the reader may not see it."""
+    return graphene.Field(lambda: OBJECTS[type_name], resolver=record_resolver(type_name, key),
+                          description=description)
+
+
 class Exclusion(graphene.ObjectType):
-    expert_id = graphene.ID(required=True)
+    expert = _record("Person", "expertId", "The expert kept off the proposal.")
     name = graphene.String()
     code = graphene.String(required=True)
     reason = graphene.String(required=True)
 
 
 class JudgeScore(graphene.ObjectType):
-    expert_id = graphene.ID(required=True)
+    expert = _record("Person", "expertId", "The judge who scored.")
     name = graphene.String()
     weighted_score = graphene.Float(required=True)
     z_score = graphene.Float(required=True)
 
 
 class ProposalResult(graphene.ObjectType):
-    proposal_id = graphene.ID(required=True)
+    proposal = _record("Proposal", "proposalId", "The proposal ranked.")
     title = graphene.String(required=True)
-    status = graphene.String(required=True)
+    status = graphene.Field(ProposalStatus, required=True)
     judge_count = graphene.Int(required=True)
     raw_weighted_mean = graphene.Float()
     normalised_score = graphene.Float(description="Mean of per-judge z-scores.")
@@ -89,28 +128,30 @@ class ProposalResult(graphene.ObjectType):
 
 
 class MissingScore(graphene.ObjectType):
-    proposal_id = graphene.ID(required=True)
-    expert_id = graphene.ID(required=True)
+    proposal = _record("Proposal", "proposalId", "The proposal a score is missing for.")
+    expert = _record("Person", "expertId", "The judge who has not scored it in full.")
     name = graphene.String()
     missing_criteria = graphene.List(graphene.NonNull(graphene.String), required=True)
 
 
 class EvaluationResults(graphene.ObjectType):
-    challenge_id = graphene.ID(required=True)
-    criteria = graphene.List(graphene.NonNull(Criterion), required=True)
+    challenge = _record("Challenge", "challengeId",
+                        "The challenge evaluated; its `criteria` are the rubric scored.")
     proposals = graphene.List(graphene.NonNull(ProposalResult), required=True)
     missing_scores = graphene.List(graphene.NonNull(MissingScore), required=True)
 
 
 class PanelExclusions(graphene.ObjectType):
-    proposal_id = graphene.ID(required=True)
+    proposal = _record("Proposal", "proposalId", "The proposal these experts may not judge.")
     excluded = graphene.List(graphene.NonNull(Exclusion), required=True)
 
 
 class Judge(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String()
-    fields = graphene.List(graphene.NonNull(graphene.String), required=True)
+    """An expert on a challenge's panel, with the fields that put them there."""
+
+    expert = _record("Person", "id", "The expert.")
+    fields = graphene.List(graphene.NonNull(graphene.String), required=True,
+                           description="Codes of the challenge's fields the expert is expert in.")
 
 
 class ExpertPanel(graphene.ObjectType):
@@ -124,7 +165,7 @@ class GateCondition(graphene.ObjectType):
 
 
 class StageGate(graphene.ObjectType):
-    stage = graphene.String(required=True)
+    stage = graphene.Field(Stage, required=True)
     conditions = graphene.List(graphene.NonNull(GateCondition), required=True)
     unmet = graphene.List(graphene.NonNull(graphene.String), required=True)
 
@@ -149,11 +190,11 @@ class Conversion(graphene.ObjectType):
 
 
 class PilotsByModel(graphene.ObjectType):
-    relationship = graphene.String()
-    ownership = graphene.String()
-    funding_method = graphene.String()
-    power_sits = graphene.String()
-    public_role = graphene.String()
+    relationship = graphene.Field(Relationship)
+    ownership = graphene.Field(Ownership)
+    funding_method = graphene.Field(FundingMethod)
+    power_sits = graphene.Field(PowerSits)
+    public_role = graphene.Field(PublicSectorRole)
     pilots = graphene.Int(required=True)
 
 

@@ -86,7 +86,7 @@ def create_team(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     records = graph.run(
         "CREATE (t:Team {id: $id, name: $name, " + created_map(AT) + "}) "
         "WITH t CALL (t) { UNWIND $memberIds AS mid MATCH (m:Person {id: mid}) "
-        "  CREATE (m)-[:MEMBER_OF {role: 'member'}]->(t) RETURN collect(m.id) AS members } "
+        "  CREATE (m)-[:MEMBER_OF {role: $role}]->(t) RETURN collect(m.id) AS members } "
         "RETURN t {.id, .name, members: members} AS team",
         fields,
         write=True,

@@ -61,15 +61,21 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
            organisation_id: str | None = None) -> dict[str, Any]:
     """Staff post for the lab (or for a named organisation); a partner posts for its own."""
     organisation_id = acting_for(actor, organisation_id, "post a challenge")
-    linked_fields = field_ids(graph, field_codes or [])
-    return repo.create(graph, {
+    fields = {
         "id": str(uuid.uuid4()), "title": text("Challenge", "title", title),
         "description": text("Challenge", "description", description),
         "eligibility": text("Challenge", "eligibility", eligibility),
         "deadline": clock.iso(clock.parse(deadline, "deadline")) if deadline else None,
-        "fieldIds": linked_fields, "criteria": _criteria(criteria),
+        "criteria": _criteria(criteria),
         "organisationId": organisation_id, "actorId": actor.id, "at": clock.iso(), **SENT,
-    })
+    }
+
+    def work() -> dict[str, Any]:
+        # The fields are looked up in the transaction that links them, so the challenge is
+        # made with every field it names or not at all.
+        return repo.create(graph, {**fields, "fieldIds": field_ids(graph, field_codes or [])})
+
+    return graph.write_transaction(work)
 
 
 def get(graph: Graph, challenge_id: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from civicgraph.core import clock
@@ -14,7 +15,8 @@ def _share(part: int, whole: int) -> float | None:
     return round(part / whole, 4) if whole else None
 
 
-def lab_figures(graph: Graph, since: str | None = None, until: str | None = None) -> dict[str, Any]:
+def lab_figures(graph: Graph, since: str | dt.datetime | None = None,
+                until: str | dt.datetime | None = None) -> dict[str, Any]:
     """Counts anyone may read (no personal data); ``since``/``until`` bound the periods."""
     row = repo.figures(
         graph,

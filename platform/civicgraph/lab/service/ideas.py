@@ -27,6 +27,12 @@ ACCEPTED_INTO = {
 _WORD = re.compile(r"[^\W_]{3,}")
 
 
+ORIGINS = {
+    "INTERNAL": "Sent by the lab's own staff",
+    "EXTERNAL": "Sent by someone outside the lab: a partner or a citizen",
+}
+
+
 def origin_of(actor: Actor) -> str:
     return "INTERNAL" if actor.has_any(STAFF) else "EXTERNAL"
 

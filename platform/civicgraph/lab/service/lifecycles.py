@@ -52,7 +52,9 @@ class Lifecycle:
     kind: str
     label: str
     initial: str
-    statuses: tuple[str, ...]
+    # Each status and what it means: the one table of the kind's statuses (its GraphQL enum's
+    # values and their descriptions).
+    statuses: Mapping[str, str]
     transitions: tuple[Transition, ...]
     conditions: tuple[Condition, ...] = ()
     # Each set lists its statuses in the order of ``statuses``, so messages read in that order.
@@ -95,7 +97,13 @@ def _each(sources: tuple[str, ...], target: str, roles: frozenset[str],
 
 IDEA = Lifecycle(
     kind="IDEA", label="Idea", initial="SUBMITTED",
-    statuses=("SUBMITTED", "IN_REVIEW", "ACCEPTED", "DECLINED", "MERGED"),
+    statuses={
+        "SUBMITTED": "Sent to the lab; nobody has looked at it yet",
+        "IN_REVIEW": "Lab staff are reviewing it",
+        "ACCEPTED": "Accepted: it became a draft challenge or proposal",
+        "DECLINED": "Declined by lab staff, with a reason",
+        "MERGED": "Merged into another idea saying the same",
+    },
     transitions=(
         Transition("SUBMITTED", "IN_REVIEW", STAFF),
         # Accepting turns the idea into a challenge or a proposal in the same statement.
@@ -115,7 +123,14 @@ IDEA = Lifecycle(
 
 CHALLENGE = Lifecycle(
     kind="CHALLENGE", label="Challenge", initial="DRAFT",
-    statuses=("DRAFT", "OPEN", "EVALUATION", "DECIDED", "CLOSED", "CANCELLED"),
+    statuses={
+        "DRAFT": "Being written; only lab staff and its poster see it",
+        "OPEN": "Taking proposals until its deadline",
+        "EVALUATION": "Past its deadline: judges score the proposals",
+        "DECIDED": "Every proposal was selected or rejected",
+        "CLOSED": "Finished",
+        "CANCELLED": "Called off, with a reason",
+    },
     conditions=(
         Condition("has_field", "The challenge is in at least one field"),
         Condition("has_rubric", "The challenge has a rubric with at least one criterion"),
@@ -158,7 +173,14 @@ CHALLENGE = Lifecycle(
 
 PROPOSAL = Lifecycle(
     kind="PROPOSAL", label="Proposal", initial="DRAFT",
-    statuses=("DRAFT", "SUBMITTED", "SHORTLISTED", "SELECTED", "REJECTED", "WITHDRAWN"),
+    statuses={
+        "DRAFT": "Being written by its proposer",
+        "SUBMITTED": "Sent in answer to the challenge",
+        "SHORTLISTED": "Kept for the final decision",
+        "SELECTED": "Chosen: a pilot may start from it",
+        "REJECTED": "Not chosen, with a reason",
+        "WITHDRAWN": "Taken back by its proposer",
+    },
     conditions=(
         Condition("challenge_open", "The challenge is open for proposals"),
         Condition("before_deadline", "The challenge's deadline has not passed"),
@@ -194,7 +216,13 @@ PROPOSAL = Lifecycle(
 
 PILOT = Lifecycle(
     kind="PILOT", label="Pilot", initial="PROOF_OF_CONCEPT",
-    statuses=("PROOF_OF_CONCEPT", "PILOT", "SCALING", "MAINSTREAMED", "STOPPED"),
+    statuses={
+        "PROOF_OF_CONCEPT": "Showing on a small scale that the idea can work",
+        "PILOT": "Tried out with real users, measured against its targets",
+        "SCALING": "Being extended to more places or people",
+        "MAINSTREAMED": "Part of the ordinary service",
+        "STOPPED": "Ended before it was mainstreamed, with a reason",
+    },
     # The stage gates' conditions, all answered by one query.
     conditions=(
         Condition("has_outcome_measures", "The pilot has at least one outcome measure"),
@@ -234,6 +262,20 @@ PILOT = Lifecycle(
 STAGE_GATES: dict[str, tuple[str, ...]] = PILOT.gates
 
 LIFECYCLES: dict[str, Lifecycle] = {lc.kind: lc for lc in (IDEA, CHALLENGE, PROPOSAL, PILOT)}
+
+
+def _any_status() -> dict[str, str]:
+    """Every status of any kind, with what it means for each kind that has it (a status move's
+    answer names the status of whichever record moved)."""
+    meanings: dict[str, list[str]] = {}
+    for lc in LIFECYCLES.values():
+        for status, text in lc.statuses.items():
+            meanings.setdefault(status, []).append(f"{lc.label}: {text}")
+    return {status: "; ".join(texts) for status, texts in meanings.items()}
+
+
+ANY_STATUS = _any_status()
+""":data:`LIFECYCLES`' statuses together, for answers about a record of any kind."""
 
 
 def _webhook_events() -> dict[str, str]:

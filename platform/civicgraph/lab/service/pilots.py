@@ -24,16 +24,60 @@ from civicgraph.lab.service import machine
 from civicgraph.lab.service.lifecycles import PILOT, PROPOSAL, STAGE_GATES
 from civicgraph.lab.service.validation import choice, page_size, require_role, text
 
-INVOLVED = ("CITIZENS", "COMMUNITIES", "THIRD_SECTOR", "START_UPS", "EMPLOYERS",
-            "PUBLIC_AGENCIES", "RESEARCHERS", "FUNDERS")
-RELATIONSHIPS = ("HIERARCHY", "CONTRACT", "PARTNERSHIP", "NETWORK", "DISTRIBUTED")
-OWNERSHIP = ("PUBLIC", "PRIVATE", "SOCIAL_ENTERPRISE", "MUTUAL", "COOPERATIVE", "COMMUNITY",
-             "CHARITY")
-FUNDING = ("TAXES", "CROWDFUNDING", "MATCHED_CROWDFUNDING", "COMMUNITY_SHARES", "OUTCOME_BASED")
-POWER = ("CENTRAL_GOVERNMENT", "LOCAL_GOVERNMENT", "PROVIDERS", "COMMUNITIES", "CITIZENS",
-         "SHARED")
-PUBLIC_ROLES = ("DELIVERER", "COMMISSIONER", "ENABLER", "CONVENER", "PLATFORM")
-DIRECTIONS = ("INCREASE", "DECREASE")
+# The six operating-model variables (and an outcome measure's direction): each a table of its
+# codes and what they mean, which the service checks, the console offers and the API serves.
+INVOLVED = {
+    "CITIZENS": "Citizens, as users and co-designers",
+    "COMMUNITIES": "Local communities and their groups",
+    "THIRD_SECTOR": "Charities, associations and other non-profits",
+    "START_UPS": "Start-ups",
+    "EMPLOYERS": "Employers",
+    "PUBLIC_AGENCIES": "Public agencies",
+    "RESEARCHERS": "Universities and researchers",
+    "FUNDERS": "Funders and investors",
+}
+RELATIONSHIPS = {
+    "HIERARCHY": "One body directs the others",
+    "CONTRACT": "The parties are bound by contracts",
+    "PARTNERSHIP": "Partners share decisions and risks",
+    "NETWORK": "A loose network coordinates itself",
+    "DISTRIBUTED": "Many actors act on their own within shared rules",
+}
+OWNERSHIP = {
+    "PUBLIC": "Owned by a public body",
+    "PRIVATE": "Owned by a private company",
+    "SOCIAL_ENTERPRISE": "Owned by a social enterprise",
+    "MUTUAL": "Owned by its staff or users as a mutual",
+    "COOPERATIVE": "Owned by its members as a cooperative",
+    "COMMUNITY": "Owned by the community it serves",
+    "CHARITY": "Owned by a charity",
+}
+FUNDING = {
+    "TAXES": "Paid from public budgets",
+    "CROWDFUNDING": "Paid by many small contributions",
+    "MATCHED_CROWDFUNDING": "Crowdfunding matched by public money",
+    "COMMUNITY_SHARES": "Community shares bought by local people",
+    "OUTCOME_BASED": "Paid for the outcomes achieved (social impact bonds and the like)",
+}
+POWER = {
+    "CENTRAL_GOVERNMENT": "Central government decides",
+    "LOCAL_GOVERNMENT": "Local government decides",
+    "PROVIDERS": "The providers of the service decide",
+    "COMMUNITIES": "Communities decide",
+    "CITIZENS": "Citizens decide, one by one",
+    "SHARED": "Decisions are shared between them",
+}
+PUBLIC_ROLES = {
+    "DELIVERER": "The public sector delivers the service itself",
+    "COMMISSIONER": "The public sector buys the service from others",
+    "ENABLER": "The public sector enables others to deliver it",
+    "CONVENER": "The public sector brings the parties together",
+    "PLATFORM": "The public sector runs a platform others build on",
+}
+DIRECTIONS = {
+    "INCREASE": "Better when it goes up: the target is a value to reach or exceed",
+    "DECREASE": "Better when it goes down: the target is a value to reach or stay under",
+}
 PARTNER_ROLES = {
     "LEAD": "Leads the pilot and answers for its delivery",
     "DELIVERY_PARTNER": "Delivers part of the pilot's service",

@@ -17,6 +17,9 @@ from civicgraph.lab.service.validation import require_signed_in, text
 
 # What decides whether a challenge takes proposals, and which proposals its proposer may edit.
 WINDOW = CHALLENGE.params("taking_proposals")
+TEAM_MEMBER = "member"
+TEAM_ROLES = {TEAM_MEMBER: "Proposes with the team"}
+"""The roles in a proposing team: every member ``create_team`` adds is a ``member``."""
 EDITABLE = PROPOSAL.params("editable")
 
 
@@ -39,7 +42,8 @@ def create_team(graph: Graph, actor: Actor, *, name: str | None,
     require_signed_in(actor)
     members = sorted({actor.id, *member_ids})
     team = repo.create_team(graph, {"id": str(uuid.uuid4()), "name": text("Team", "name", name),
-                                    "memberIds": members, "at": clock.iso()})
+                                    "memberIds": members, "role": TEAM_MEMBER,
+                                    "at": clock.iso()})
     missing = sorted(set(members) - set(team["members"]))
     if missing:
         raise BadInput(f"no person with id {', '.join(missing)}", field="memberIds")

@@ -41,18 +41,24 @@ def create(graph: Graph, actor: Actor, *, title: str | None, kind: str,
     if capacity is not None and capacity < 1:
         raise BadInput("capacity is at least 1", field="capacity")
     experts = sorted(set(expert_ids or []) | ({actor.id} if EXPERT in actor.roles else set()))
-    not_experts = sorted(set(experts) - repo.experts_among(graph, experts))
-    if not_experts:
-        raise BadInput(f"not experts: {', '.join(not_experts)}", field="expertIds")
-    return repo.create(graph, {
+    fields = {
         "id": str(uuid.uuid4()), "title": text("Session", "title", title),
         "kind": choice(kind, "kind", KINDS),
         "description": text("Session", "description", description),
         "location": text("Session", "location", location),
         "capacity": capacity, "startsAt": clock.iso(start), "endsAt": clock.iso(end),
-        "fieldIds": field_ids(graph, field_codes), "expertIds": experts,
-        "actorId": actor.id, "at": clock.iso(),
-    })
+        "expertIds": experts, "actorId": actor.id, "at": clock.iso(),
+    }
+
+    def work() -> dict[str, Any]:
+        # The experts and fields are checked in the transaction that links them, so a session
+        # is made with the people and fields it names or not at all.
+        not_experts = sorted(set(experts) - repo.experts_among(graph, experts))
+        if not_experts:
+            raise BadInput(f"not experts: {', '.join(not_experts)}", field="expertIds")
+        return repo.create(graph, {**fields, "fieldIds": field_ids(graph, field_codes)})
+
+    return graph.write_transaction(work)
 
 
 def join(graph: Graph, actor: Actor, session_id: str) -> dict[str, Any]:

@@ -13,9 +13,9 @@ import graphene
 
 from civicgraph.api.compiled import compiled
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import Date
+from civicgraph.api.model_types import Date, closed_set
 from civicgraph.api.selection import root_selection
-from civicgraph.compiler.model import DATE, FLOAT, ID, INT, KIND, PARTNER_GRAPH_TYPES
+from civicgraph.compiler.model import DATE, FLOAT, ID, INT, KIND, PARTNER_GRAPH_TYPES, TYPES
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind
 from civicgraph.partner_graph.service import writes
 
@@ -33,8 +33,11 @@ def _input(type_name: str, creating: bool) -> Any:
         attrs["id"] = graphene.InputField(graphene.ID, required=True)
         attrs["version"] = graphene.InputField(graphene.Int, required=True,
                                                description="The version you read.")
+    props = {p.name: p for p in TYPES[type_name].props}
     for name, kind, required in writes.writable(type_name):
-        attrs[name] = graphene.InputField(_INPUT.get(kind, graphene.String),
+        # A closed set is written as the enum it is read as (Vacancy.status, PartnerPlatform.mode).
+        closed = props[name].choices and closed_set(type_name, props[name])
+        attrs[name] = graphene.InputField(closed or _INPUT.get(kind, graphene.String),
                                           required=creating and required)
     for rel in writes.REL_INPUTS[type_name]:
         scalar = graphene.ID if rel.key == "id" else graphene.String

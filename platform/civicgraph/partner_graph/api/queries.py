@@ -3,6 +3,7 @@ discovery queries. Each resolver hands its whole selection to a service: one sta
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import graphene
@@ -169,3 +170,33 @@ class PartnerGraphQueries(graphene.ObjectType):
         return compiled_all(service.similar(
             ctx(info).graph, root_selection(info), page_max(info), document_key(info),
             viewer(info)))
+
+
+def record_resolver(type_name: str, key: str) -> Any:
+    """The record a computed answer names by id (an evaluation's proposal, its judges), served
+    as the record's own type: the client's selection under it is compiled like ``type(id:)``,
+    under the type's guard, so a client traverses on from it as from any read. One statement
+    per record named; computed answers name few."""
+    def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any] | None:
+        record_id = root.get(key) if isinstance(root, dict) else getattr(root, key, None)
+        if record_id is None:
+            return None
+        # The field's own arguments are none of the read's: it reads the record of that id.
+        selection = replace(root_selection(info), args={"id": str(record_id)})
+        return compiled(service.by_id(ctx(info).graph, type_name, selection, None, viewer(info)))
+    return resolve
+
+
+def related_connection(info: Any, type_name: str, record_id: str, field: str) -> Compiled:
+    """A record's nested connection (a lab record's ``history``) served as a root field: the
+    root field's selection and paging arguments become the nested field's, read in one compiled
+    statement under the record type's guard; a record the reader may not see is NOT_FOUND."""
+    root = root_selection(info)
+    nested = replace(root, field=field, key=field,
+                     args={k: v for k, v in root.args.items() if k not in ("kind", "id")})
+    found = service.by_id(ctx(info).graph, type_name,
+                          Selection(root.field, root.key, {"id": record_id}, (nested,)),
+                          None, viewer(info))
+    if found is None:
+        raise NotFound(f"no {type_name.lower()} with id {record_id}", id=record_id)
+    return Compiled(found[field])
