@@ -212,3 +212,54 @@ def test_career_paths_take_one_statement(graph: Graph) -> None:
     with recording_statements() as log, pytest.raises(NotFound) as missing:
         careers.occupation_paths(graph, "urn:nope", SW)
     assert missing.value.details["ids"] == ["urn:nope"] and len(log) == 1
+
+
+NESTED = """query N($skills: [String!]!) { matchVacancies(skills: $skills, first: 3) {
+  __typename score
+  vacancy { __typename id title organisation { name partners { name } } }
+  missing { __typename essential skill { uri trainingCourses { title } } }
+  courses { __typename course { title provider { name } } closes } } }"""
+
+
+def test_a_match_with_its_nested_records_is_one_statement(client: FlaskClient,
+                                                          graph: Graph) -> None:
+    """The vacancy's employer and its partners, and the courses teaching a missing skill, are
+    read by the one careers statement, not a statement per match or per record."""
+    partner_demo.sync_demo(graph)
+    graph.run("MATCH (o:Organisation {businessId: '09000001'}) "
+              "CREATE (o)-[:PARTNERS_WITH {since: date()}]->"
+              "(:Organisation {id: randomUUID(), name: 'Pennine Partner', version: 1})",
+              write=True)
+    profile = [skill("python"), skill("software-testing"), skill("sql")]
+    body = gql(client, NESTED, {"skills": profile})
+    assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
+    top = body["data"]["matchVacancies"][0]
+    assert (top["__typename"], top["vacancy"]["__typename"]) == ("VacancyMatch", "Vacancy")
+    assert top["vacancy"]["title"] == "Junior Python Developer"
+    assert top["vacancy"]["organisation"]["partners"] == [{"name": "Pennine Partner"}]
+    [gap] = top["missing"]
+    assert (gap["__typename"], gap["skill"]["uri"]) == ("RequiredSkill", skill("version-control"))
+    assert {"title": "Python Programming for Beginners"} in gap["skill"]["trainingCourses"]
+    assert top["courses"][0]["__typename"] == "CourseMatch"
+    assert top["courses"][0]["course"]["provider"]["name"]
+
+
+PATH_RECORDS = """query P($from: String!, $to: String!) {
+  careerPaths(from: $from, to: $to, first: 2) { steps { to { name code }
+    gap { skill { uri trainingCourses(first: 3) { title } } }
+    courses { course { title provider { name } } } } } }"""
+
+
+def test_career_paths_with_nested_records_are_one_statement(client: FlaskClient,
+                                                            graph: Graph) -> None:
+    partner_demo.sync_demo(graph)
+    variables = {"from": occupation("ict-help-desk-agent"), "to": SW}
+    body = gql(client, PATH_RECORDS, variables)
+    assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
+    last = body["data"]["careerPaths"][1]["steps"][1]
+    assert last["to"]["name"] == "software developer"
+    assert "code" in last["to"]
+    gap = {g["skill"]["uri"]: g["skill"]["trainingCourses"] for g in last["gap"]}
+    assert {"title": "Python Programming for Beginners"} in gap[skill("version-control")]
+    assert last["courses"][0]["course"]["title"] == "Python Programming for Beginners"
+    assert last["courses"][0]["course"]["provider"]["name"]
