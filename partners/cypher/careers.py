@@ -9,7 +9,7 @@ caller's visibility of TEST-mode feeds (``compiler.visibility.predicate`` for it
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, LiteralString
+from typing import Any
 
 from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.cypher import Builder, Fields, Plan, kids, project
