@@ -65,10 +65,12 @@ def _skills(b: Builder, source: str, sel: Selection, path: tuple[int, ...]) -> s
 def _suggested(gap: str, scope: Scope) -> str:
     """The open courses the caller may see that teach most of the skills in ``gap`` (a list of
     skill nodes), best first, as ``{c: course, closes: URIs of the gap's skills it teaches}``.
-    Kept apart from the projection: Neo4j refuses an aggregating subquery inside a map."""
+    Kept apart from the projection: Neo4j refuses an aggregating subquery inside a map.
+    Anchored on the gap's few skills: matched from the course side, the planner scanned every
+    course the caller may see (a label scan) for each match."""
     return (
-        "COLLECT { MATCH (c:TrainingCourse)-[:TEACHES]->(k:Skill) "
-        f"WHERE k IN {gap} AND c.status = 'OPEN'{_seen('c', scope)} "
+        f"COLLECT {{ UNWIND {gap} AS k MATCH (c:TrainingCourse)-[:TEACHES]->(k) "
+        f"WHERE c.status = 'OPEN'{_seen('c', scope)} "
         "WITH c, collect(k.uri) AS closes ORDER BY size(closes) DESC, c.title, c.id "
         "LIMIT $coursesPer RETURN {c: c, closes: closes} }"
     )
