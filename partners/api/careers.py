@@ -6,94 +6,77 @@ from typing import Any
 
 import graphene
 
+from civicgraph.api.compiled import Compiled, compiled_all
 from civicgraph.api.context import ctx
 from civicgraph.api.model_types import OBJECTS
-from civicgraph.partner_graph.api.queries import by_id_resolver
-from partners.api.platforms import RecordSource, caller
+from civicgraph.api.selection import document_key, root_selection
+from civicgraph.partner_graph.api.queries import by_id_resolver, viewer
+from partners.cypher import careers as names
 from partners.service import careers as service
 
-
-class SkillRef(graphene.ObjectType):
-    uri = graphene.String(required=True)
-    name = graphene.String()
-    essential = graphene.Boolean(description="Essential (weight 2) or optional (weight 1).")
-
-
-class OrganisationRef(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    name = graphene.String(required=True)
-    business_id = graphene.String()
+# The records in an answer are the model's own types; the answer's objects around them hold
+# what belongs to the match itself (a score, why a skill counts), so they have no id.
+Vacancy = OBJECTS["Vacancy"]
+Skill = OBJECTS["Skill"]
+Occupation = OBJECTS["Occupation"]
+TrainingCourse = OBJECTS["TrainingCourse"]
 
 
-class OccupationRef(graphene.ObjectType):
-    uri = graphene.String(required=True)
-    name = graphene.String()
-
-
-class CourseSuggestion(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    title = graphene.String(required=True)
-    provider = graphene.String()
-    region = graphene.String()
-    mode = graphene.String()
-    duration_hours = graphene.Float()
-    cost = graphene.Float()
-    credential = graphene.String()
-    start_date = graphene.String()
-    url = graphene.String()
-    closes = graphene.List(graphene.NonNull(graphene.String), required=True,
-                           description="The missing skills (URIs) this course teaches.")
-
-
-class Vacancy(graphene.ObjectType):
-    """A vacancy as career matching shows it: its skills, employer and provenance."""
+class RequiredSkill(graphene.ObjectType):
+    """A skill as a vacancy or an occupation requires it."""
 
     class Meta:
-        # The partner graph's generated type is `Vacancy`; GraphQL type names must be unique.
-        name = "CareerVacancy"
+        name = names.REQUIRED_SKILL
 
-    id = graphene.ID(required=True)
-    title = graphene.String(required=True)
-    description = graphene.String()
-    region = graphene.String()
-    contract_type = graphene.String()
-    salary_min = graphene.Float()
-    salary_max = graphene.Float()
-    salary_currency = graphene.String()
-    status = graphene.String(required=True)
-    url = graphene.String()
-    posted_at = graphene.String()
-    closes_at = graphene.String()
-    organisation = graphene.Field(OrganisationRef)
-    occupation = graphene.Field(OccupationRef)
-    skills = graphene.List(graphene.NonNull(SkillRef))
-    sources = graphene.List(graphene.NonNull(RecordSource))
+    skill = graphene.Field(Skill, required=True)
+    essential = graphene.Boolean(required=True,
+                                 description="Essential (weight 2) or optional (weight 1).")
+
+
+class CourseMatch(graphene.ObjectType):
+    """A course suggested for a gap: the course and which of the gap's skills it teaches."""
+
+    class Meta:
+        name = names.COURSE_MATCH
+
+    course = graphene.Field(TrainingCourse, required=True)
+    closes = graphene.List(graphene.NonNull(graphene.String), required=True,
+                           description="The URIs of the missing skills this course teaches.")
 
 
 class VacancyMatch(graphene.ObjectType):
     """Why a vacancy ranks where it does: the skills matched and those still missing."""
 
+    class Meta:
+        name = names.VACANCY_MATCH
+
     vacancy = graphene.Field(Vacancy, required=True)
     score = graphene.Int(required=True, description="2 per essential, 1 per optional skill held")
     max_score = graphene.Int(required=True)
-    matched = graphene.List(graphene.NonNull(SkillRef), required=True)
-    missing = graphene.List(graphene.NonNull(SkillRef), required=True)
-    courses = graphene.List(graphene.NonNull(CourseSuggestion), required=True,
-                            description="Courses that teach the missing skills.")
+    matched = graphene.List(graphene.NonNull(RequiredSkill), required=True)
+    missing = graphene.List(graphene.NonNull(RequiredSkill), required=True)
+    courses = graphene.List(graphene.NonNull(CourseMatch), required=True,
+                            description="Open courses that teach the missing skills.")
 
 
 class PathStep(graphene.ObjectType):
-    from_ = graphene.Field(OccupationRef, required=True, name="from")
-    to = graphene.Field(OccupationRef, required=True)
+    class Meta:
+        name = names.PATH_STEP
+
+    from_ = graphene.Field(Occupation, required=True, name="from")
+    to = graphene.Field(Occupation, required=True)
     overlap = graphene.Int(required=True, description="Skills of `to` already needed by `from`.")
     needed = graphene.Int(required=True)
     share = graphene.Float(required=True)
-    gap = graphene.List(graphene.NonNull(SkillRef), required=True,
+    gap = graphene.List(graphene.NonNull(RequiredSkill), required=True,
                         description="Essential skills of `to` that `from` does not need.")
-    courses = graphene.List(graphene.NonNull(CourseSuggestion), required=True)
+    courses = graphene.List(graphene.NonNull(CourseMatch), required=True)
 
 
 class CareerPath(graphene.ObjectType):
+    class Meta:
+        name = names.CAREER_PATH
+
     steps = graphene.List(graphene.NonNull(PathStep), required=True)
     weakest_share = graphene.Float(required=True)
 
@@ -116,13 +99,15 @@ class CareerQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_match_vacancies(root: Any, info: Any, skills: list[str], first: int = 10,
-                                courses_per_vacancy: int = 3) -> list[dict[str, Any]]:
-        return service.match_vacancies(ctx(info).graph, skills, first=first,
-                                       courses_per_vacancy=courses_per_vacancy,
-                                       caller=caller(info))
+                                courses_per_vacancy: int = 3) -> list[Compiled]:
+        # One statement whatever is selected under the vacancy, its skills and the courses.
+        return compiled_all(service.match_vacancies(
+            ctx(info).graph, skills, first=first, courses_per_vacancy=courses_per_vacancy,
+            viewer=viewer(info), selection=root_selection(info), document=document_key(info)))
 
     @staticmethod
     def resolve_career_paths(root: Any, info: Any, to: str, max_hops: int = 3, first: int = 5,
-                             **kwargs: Any) -> list[dict[str, Any]]:
-        return service.occupation_paths(ctx(info).graph, kwargs["from_"], to,
-                                         max_hops=max_hops, first=first, caller=caller(info))
+                             **kwargs: Any) -> list[Compiled]:
+        return compiled_all(service.occupation_paths(
+            ctx(info).graph, kwargs["from_"], to, max_hops=max_hops, first=first,
+            viewer=viewer(info), selection=root_selection(info), document=document_key(info)))

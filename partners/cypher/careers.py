@@ -1,130 +1,187 @@
 """Cypher for career paths: explained vacancy matching, courses for gaps, occupation paths.
 
-Plain Cypher on Neo4j Community (no GDS, no APOC). Visibility of synced records is decided here,
-inside each statement: a record sourced only from TEST platforms is seen only by those platforms
-and by lab admins; records with no partner source (entered directly) are public.
+Plain Cypher on Neo4j Community (no GDS, no APOC). Each statement is compiled from the client's
+selection: the vacancies, skills, occupations and courses in an answer are the model's records,
+projected by the compiler (``compiler.cypher.project``) inside the one statement, under the
+caller's visibility of TEST-mode feeds (``compiler.visibility.predicate`` for its scope).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, LiteralString
+from typing import Any
 
-from civicgraph.compiler.visibility import visible
+from civicgraph.compiler.cache import PLANS
+from civicgraph.compiler.cypher import Builder, Fields, Plan, kids, project
+from civicgraph.compiler.model import OCCUPATION, SKILL, TRAINING_COURSE, VACANCY
+from civicgraph.compiler.selection import Selection, shape
+from civicgraph.compiler.visibility import Scope, Visibility, predicate
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.cypher import writers
 
-_visible = visible
+# The answer's own objects (not records: no id of their own), as the schema names them, for
+# a selected ``__typename`` (a compiled answer is returned as it is, not completed field by
+# field, so the statement writes the name).
+REQUIRED_SKILL = "RequiredSkill"
+COURSE_MATCH = "CourseMatch"
+VACANCY_MATCH = "VacancyMatch"
+PATH_STEP = "PathStep"
+CAREER_PATH = "CareerPath"
 
 
-_VACANCY: LiteralString = (
-    "v {.id, .title, .description, .region, .contractType, .salaryMin, .salaryMax, "
-    ".salaryCurrency, .status, .url, postedAt: toString(v.postedAt), "
-    "closesAt: toString(v.closesAt), "
-    "organisation: COLLECT { MATCH (v)-[:OFFERED_BY]->(o:Organisation) "
-    "  RETURN o {.id, .name, .businessId} }[0], "
-    "occupation: COLLECT { MATCH (v)-[:FOR_OCCUPATION]->(oc:Occupation) "
-    "  RETURN oc {.uri, .name} }[0], "
-    "skills: [(v)-[q:REQUIRES]->(k:Skill) | {uri: k.uri, name: k.name, essential: q.essential}], "
-    "sources: COLLECT { MATCH (v)-[s:SOURCED_FROM]->(p:PartnerPlatform) "
-    "  RETURN {platform: p.name, platformId: p.id, mode: p.mode, key: s.key, "
-    "    fetchedAt: toString(s.fetchedAt), hash: s.hash, "
-    "    withdrawnAt: toString(s.withdrawnAt)} ORDER BY p.name }}"
-)
-
-_COURSE: LiteralString = (
-    "c {.id, .title, .region, .mode, .durationHours, .cost, .credential, .url, "
-    "startDate: toString(c.startDate), "
-    "provider: COLLECT { MATCH (c)-[:OFFERED_BY]->(o:Organisation) RETURN o.name }[0]}"
-)
+def _seen(var: str, scope: Scope) -> str:
+    """`` AND `` the caller's visibility test, or nothing for an admin."""
+    test = predicate(var, scope)
+    return " AND " + test if test else ""
 
 
-_OPEN: LiteralString = (
-    "v:Vacancy AND v.status = 'OPEN' AND (v.closesAt IS NULL OR v.closesAt >= $today) "
-)
-
-MATCH: LiteralString = (
-    # From the profile's few skills to the vacancies that require them (the adjacency is the
-    # graph), scored in one aggregation that reads nothing of the vacancy itself: only a
-    # vacancy REQUIRES a skill, so its label is checked later, with the few that can rank.
-    "MATCH (s:Skill) WHERE s.uri IN $skills "
-    "MATCH (v)-[r:REQUIRES]->(s) "
-    "WITH v, sum(CASE WHEN r.essential THEN 2 ELSE 1 END) AS score "
-    # Scores are small whole numbers: the candidates are grouped by score, so what is sorted
-    # is a few score levels, not every vacancy sharing a skill (100k vacancies: 15k of them).
-    "WITH score, collect(v) AS tied ORDER BY score DESC "
-    "WITH collect({score: score, tied: tied}) AS levels "
-    # The cutoff: the score of the limit-th best candidate that is open (OPEN, and not past
-    # closesAt by the clock) and visible to the caller. Read best first, and lazily, so only
-    # the first few candidates are checked, not every vacancy sharing a skill.
-    "CALL (levels) { "
-    "  UNWIND levels AS l UNWIND l.tied AS v WITH v, l.score AS score "
-    "  WHERE " + _OPEN + "AND " + _visible("v") + " "
-    "  WITH score LIMIT $limit "
-    "  RETURN min(score) AS cutoff "
-    "} "
-    # Only candidates reaching the cutoff can be in the answer, ranked by the full rule.
-    "UNWIND [l IN levels WHERE l.score >= cutoff] AS l UNWIND l.tied AS v "
-    "WITH v, l.score AS score "
-    "WHERE " + _OPEN + "AND " + _visible("v") + " "
-    "WITH v, score, [(v)-[q:REQUIRES]->(k:Skill) | "
-    "  {uri: k.uri, name: k.name, essential: q.essential}] AS required "
-    "WITH v, score, required, "
-    "  reduce(t = 0, x IN required | t + CASE WHEN x.essential THEN 2 ELSE 1 END) AS maxScore "
-    "ORDER BY score DESC, toFloat(score) / maxScore DESC, v.postedAt DESC, v.id "
-    "LIMIT $limit "
-    "WITH v, score, maxScore, [x IN required WHERE x.uri IN $skills] AS matched, "
-    "  [x IN required WHERE NOT x.uri IN $skills] AS missing "
-    "RETURN " + _VACANCY + " AS vacancy, score, maxScore, matched, missing, "
-    "  COLLECT { MATCH (c:TrainingCourse)-[:TEACHES]->(k:Skill) "
-    "    WHERE k.uri IN [x IN missing | x.uri] AND c.status = 'OPEN' "
-    "    AND " + _visible("c") + " "
-    "    WITH c, collect(k.uri) AS closes ORDER BY size(closes) DESC, c.title, c.id "
-    "    LIMIT $coursesPer "
-    "    RETURN " + _COURSE[:-1] + ", closes: closes} } AS courses"
-)
+def _wrap(type_name: str, fields: Fields, scalars: dict[str, str],
+          records: dict[str, Any]) -> str:
+    """A map keyed by the client's response keys: each scalar from ``scalars`` (field name to
+    expression), each record field projected by ``records[field](sel, path)``."""
+    entries: list[str] = []
+    seen: set[str] = set()
+    for sel, path in fields:
+        if sel.key in seen:
+            continue
+        seen.add(sel.key)
+        if sel.field == "__typename":
+            entries.append(f"`{sel.key}`: '{type_name}'")
+        elif sel.field in scalars:
+            entries.append(f"`{sel.key}`: {scalars[sel.field]}")
+        elif sel.field in records:
+            entries.append(f"`{sel.key}`: {records[sel.field](sel, path)}")
+    return "{" + ", ".join(entries) + "}"
 
 
-def match_vacancies(graph: Graph, skills: list[str], limit: int, courses_per_vacancy: int,
-                    caller_platform: str | None, admin: bool, today: dt.date
+def _skills(b: Builder, source: str, sel: Selection, path: tuple[int, ...]) -> str:
+    """A list of ``{k: skill, essential}`` as ``RequiredSkill`` objects, each skill projected
+    from the selection (so ``skill { trainingCourses { title } }`` is part of the statement)."""
+    item = _wrap(REQUIRED_SKILL, kids(sel, path), {"essential": "x.essential"},
+                 {"skill": lambda s, p: project(b, SKILL, "k", kids(s, p))})
+    return f"[x IN {source} | head([k IN [x.k] | {item}])]"
+
+
+def _suggested(gap: str, scope: Scope) -> str:
+    """The open courses the caller may see that teach most of the skills in ``gap`` (a list of
+    skill nodes), best first, as ``{c: course, closes: URIs of the gap's skills it teaches}``.
+    Kept apart from the projection: Neo4j refuses an aggregating subquery inside a map.
+    Anchored on the gap's few skills: matched from the course side, the planner scanned every
+    course the caller may see (a label scan) for each match."""
+    return (
+        f"COLLECT {{ UNWIND {gap} AS k MATCH (c:TrainingCourse)-[:TEACHES]->(k) "
+        f"WHERE c.status = 'OPEN'{_seen('c', scope)} "
+        "WITH c, collect(k.uri) AS closes ORDER BY size(closes) DESC, c.title, c.id "
+        "LIMIT $coursesPer RETURN {c: c, closes: closes} }"
+    )
+
+
+def _courses(b: Builder, source: str, sel: Selection, path: tuple[int, ...]) -> str:
+    """``_suggested``'s courses as ``CourseMatch`` objects, each course projected from the
+    selection."""
+    item = _wrap(COURSE_MATCH, kids(sel, path), {"closes": "cm.closes"},
+                 {"course": lambda s, p: project(b, TRAINING_COURSE, "c", kids(s, p))})
+    return f"[cm IN {source} | head([c IN [cm.c] | {{item}}])]".replace("{item}", item)
+
+
+def _open(var: str, scope: Scope) -> str:
+    return (f"{var}:Vacancy AND {var}.status = 'OPEN' "
+            f"AND ({var}.closesAt IS NULL OR {var}.closesAt >= $today){_seen(var, scope)}")
+
+
+def compile_match(root: Selection, scope: Scope) -> Plan:
+    """Open vacancies ranked by weighted overlap (essential 2, optional 1), each explained,
+    projected from the client's selection in the same statement."""
+    b = Builder(scope=scope)
+    item = _wrap(VACANCY_MATCH, kids(root, ()), {"score": "score", "maxScore": "maxScore"}, {
+        "vacancy": lambda s, p: project(b, VACANCY, "v", kids(s, p)),
+        "matched": lambda s, p: _skills(b, "matched", s, p),
+        "missing": lambda s, p: _skills(b, "missing", s, p),
+        "courses": lambda s, p: _courses(b, "suggested", s, p),
+    })
+    selects_courses = root.selects("courses")
+    suggested = _suggested("[x IN missing | x.k]", scope) if selects_courses else "[]"
+    return b.plan(
+        # From the profile's few skills to the vacancies that require them (the adjacency is
+        # the graph), scored in one aggregation that reads nothing of the vacancy itself: only
+        # a vacancy REQUIRES a skill, so its label is checked later, with the few that can rank.
+        "MATCH (s:Skill) WHERE s.uri IN $skills "
+        "MATCH (v)-[r:REQUIRES]->(s) "
+        "WITH v, sum(CASE WHEN r.essential THEN 2 ELSE 1 END) AS score "
+        # Scores are small whole numbers: the candidates are grouped by score, so what is
+        # sorted is a few score levels, not every vacancy sharing a skill.
+        "WITH score, collect(v) AS tied ORDER BY score DESC "
+        "WITH collect({score: score, tied: tied}) AS levels "
+        # The cutoff: the score of the limit-th best candidate that is open (OPEN, and not past
+        # closesAt by the clock) and visible to the caller, read best first and lazily.
+        "CALL (levels) { "
+        "  UNWIND levels AS l UNWIND l.tied AS v WITH v, l.score AS score "
+        f"  WHERE {_open('v', scope)} "
+        "  WITH score LIMIT $limit "
+        "  RETURN min(score) AS cutoff "
+        "} "
+        # Only candidates reaching the cutoff can be in the answer, ranked by the full rule.
+        "UNWIND [l IN levels WHERE l.score >= cutoff] AS l UNWIND l.tied AS v "
+        f"WITH v, l.score AS score WHERE {_open('v', scope)} "
+        "WITH v, score, [(v)-[q:REQUIRES]->(k:Skill) | {k: k, essential: q.essential}] "
+        "  AS required "
+        "WITH v, score, required, "
+        "  reduce(t = 0, x IN required | t + CASE WHEN x.essential THEN 2 ELSE 1 END) "
+        "  AS maxScore "
+        "ORDER BY score DESC, toFloat(score) / maxScore DESC, v.postedAt DESC, v.id "
+        "LIMIT $limit "
+        # The explanation (and the courses for its gaps) only for the answer's few.
+        "WITH v, score, maxScore, [x IN required WHERE x.k.uri IN $skills] AS matched, "
+        "  [x IN required WHERE NOT x.k.uri IN $skills] AS missing "
+        f"WITH *, {suggested} AS suggested "
+        f"RETURN {item} AS item"
+    )
+
+
+def _plan(kind: str, root: Selection, document: Any, scope: Scope,
+          compile_plan: Any) -> Plan:
+    key = None if document is None else (document, kind, scope, root.key, shape(root))
+    return PLANS.get(key, lambda: compile_plan(root, scope))
+
+
+def match_vacancies(graph: Graph, root: Selection, document: Any, viewer: Visibility,
+                    skills: list[str], limit: int, courses_per_vacancy: int, today: dt.date
                     ) -> list[dict[str, Any]]:
-    """Open vacancies ranked by weighted overlap (essential 2, optional 1), with explanations."""
-    records = graph.run(
-        MATCH,
-        {"skills": skills, "limit": limit, "coursesPer": courses_per_vacancy,
-         "callerPlatform": caller_platform, "today": today,
-         "callerClient": None, "admin": admin},
-    )
-    return [
-        {"vacancy": dict(r["vacancy"]), "score": r["score"], "maxScore": r["maxScore"],
-         "matched": [dict(x) for x in r["matched"]], "missing": [dict(x) for x in r["missing"]],
-         "courses": [dict(c) for c in r["courses"]]}
-        for r in records
-    ]
+    """The ranked matches, each keyed by the client's response keys."""
+    plan = _plan("careers:match", root, document, viewer.scope, compile_match)
+    records = graph.run(plan.cypher, {
+        **plan.with_caller(root, viewer.params()), "skills": skills, "limit": limit,
+        "coursesPer": courses_per_vacancy, "today": today})
+    return [dict(r["item"]) for r in records]
 
 
-def vacancy(graph: Graph, vacancy_id: str, caller_platform: str | None, admin: bool
-            ) -> dict[str, Any] | None:
-    records = graph.run(
-        "MATCH (v:Vacancy {id: $id}) WHERE " + _visible("v") + " "
-        "RETURN " + _VACANCY + " AS vacancy",
-        {"id": vacancy_id, "callerPlatform": caller_platform,
-         "callerClient": None, "admin": admin},
-    )
-    return dict(records[0]["vacancy"]) if records else None
-
-
-def occupation_paths(graph: Graph, source: str, target: str, max_hops: int, limit: int,
-                     courses_per_step: int, caller_platform: str | None, admin: bool
-                     ) -> tuple[list[str], list[dict[str, Any]]]:
+def compile_paths(root: Selection, scope: Scope) -> Plan:
     """(missing occupations, paths) in one statement: the occupations of the two that do not
     exist, and paths of occupations that share skills, each step with its overlap and the
     courses that teach the next occupation's essential skills the previous one lacks.
 
     Ranked by the weakest step's overlap (share of the next occupation's skills already held),
-    then by fewer hops.
+    then by fewer hops; only the answer's paths are projected from the selection.
     """
-    records = graph.run(
+    b = Builder(scope=scope)
+
+    def occupation(var: str) -> Any:
+        return lambda s, p: f"head([o IN [{var}] | {project(b, OCCUPATION, 'o', kids(s, p))}])"
+
+    def step(sel: Selection, path: tuple[int, ...]) -> str:
+        inner = _wrap(PATH_STEP, kids(sel, path), {
+            "overlap": "st.overlap", "needed": "st.needed", "share": "st.share"}, {
+            "from": occupation("st.src"), "to": occupation("st.dst"),
+            "gap": lambda s, p: _skills(b, "[g IN st.gap | {k: g, essential: true}]", s, p),
+            "courses": lambda s, p: _courses(b, "st.courses", s, p),
+        })
+        return f"[st IN steps | {inner}]"
+
+    item = _wrap(CAREER_PATH, kids(root, ()), {"weakestShare": "weakest"}, {"steps": step})
+    steps = root.child("steps")
+    suggested = (_suggested("gap", scope)
+                 if steps is not None and steps.selects("courses") else "[]")
+    return b.plan(
         "OPTIONAL MATCH (a:Occupation {uri: $source}) "
         "OPTIONAL MATCH (b:Occupation {uri: $target}) "
         "RETURN [u IN [CASE WHEN a IS NULL THEN $source END, "
@@ -145,29 +202,28 @@ def occupation_paths(graph: Graph, source: str, target: str, max_hops: int, limi
         "    RETURN count(CASE WHEN held THEN 1 END) AS overlap, count(k) AS needed, "
         "      collect(CASE WHEN NOT held AND n.essential THEN k END) AS gap "
         "  } "
-        "  WITH i, src, dst, overlap, needed, gap, "
-        "    COLLECT { MATCH (c:TrainingCourse)-[:TEACHES]->(k:Skill) "
-        "      WHERE k IN gap AND c.status = 'OPEN' AND " + _visible("c") + " "
-        "      WITH c, collect(k.uri) AS closes ORDER BY size(closes) DESC, c.title, c.id "
-        "      LIMIT $coursesPer "
-        "      RETURN " + _COURSE[:-1] + ", closes: closes} } AS courses "
-        "  ORDER BY i "
-        "  RETURN collect({from: src {.uri, .name}, to: dst {.uri, .name}, overlap: overlap, "
-        "    needed: needed, share: toFloat(overlap) / needed, "
-        "    gap: [k IN gap | k {.uri, .name}], courses: courses}) AS steps "
+        f"  WITH i, src, dst, overlap, needed, gap, {suggested} AS courses ORDER BY i "
+        "  RETURN collect({src: src, dst: dst, overlap: overlap, needed: needed, "
+        "    share: toFloat(overlap) / needed, gap: gap, courses: courses}) AS steps "
         "} "
         "WITH steps, reduce(m = 1.0, s IN steps | CASE WHEN s.share < m THEN s.share ELSE m END) "
         "  AS weakest "
-        "ORDER BY weakest DESC, size(steps) ASC, [s IN steps | s.to.name] LIMIT $limit "
-        "RETURN {steps: steps, weakest: weakest} "
-        "} AS paths",
-        {"source": source, "target": target, "maxHops": max_hops, "limit": limit,
-         "coursesPer": courses_per_step, "callerPlatform": caller_platform,
-         "callerClient": None, "admin": admin},
+        "ORDER BY weakest DESC, size(steps) ASC, [s IN steps | s.dst.name] LIMIT $limit "
+        f"RETURN {item} AS item "
+        "} AS paths"
     )
+
+
+def occupation_paths(graph: Graph, root: Selection, document: Any, viewer: Visibility,
+                     source: str, target: str, max_hops: int, limit: int,
+                     courses_per_step: int) -> tuple[list[str], list[dict[str, Any]]]:
+    """(the named occupations that do not exist, the paths keyed by response keys)."""
+    plan = _plan("careers:paths", root, document, viewer.scope, compile_paths)
+    records = graph.run(plan.cypher, {
+        **plan.with_caller(root, viewer.params()), "source": source, "target": target,
+        "maxHops": max_hops, "limit": limit, "coursesPer": courses_per_step})
     row = records[0]
-    return list(row["missing"]), [{"steps": [dict(s) for s in p["steps"]],
-                                   "weakestShare": p["weakest"]} for p in row["paths"]]
+    return list(row["missing"]), [dict(p) for p in row["paths"]]
 
 
 # A reload refreshes names and codes (ESCO's own versions) but not the record's version.

@@ -13,13 +13,14 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from civicgraph.compiler.visibility import PUBLIC, Visibility
 from civicgraph.core.errors import NotFound
 from civicgraph.core.graph import Graph, recording_statements
 from partners import demo as partner_demo
 from partners.service import careers
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
-from partners.service.platforms import OPERATOR, Caller
+from partners.service.platforms import OPERATOR
 from tests.builders import bearer, create_client, fetch_token, gql
 from tests.partners.feed_server import posting
 from tests.partners.test_file_sync import register
@@ -36,11 +37,13 @@ def occupation(slug: str) -> str:
 
 
 MATCH = """query M($skills: [String!]!) { matchVacancies(skills: $skills, first: 3) {
-  score maxScore vacancy { title organisation { name businessId } sources { platform key } }
-  matched { uri essential } missing { uri essential } courses { title closes } } }"""
+  score maxScore vacancy { title postedAt organisation { name businessId }
+    sources { edges { key node { name } } } }
+  matched { skill { uri } essential } missing { skill { uri } essential }
+  courses { course { title startDate mode } closes } } }"""
 PATHS = """query P($from: String!, $to: String!) { careerPaths(from: $from, to: $to) {
-  weakestShare steps { from { name } to { name } overlap needed share gap { uri }
-  courses { title closes } } } }"""
+  weakestShare steps { from { name } to { name } overlap needed share gap { skill { uri } }
+  courses { course { title } closes } } } }"""
 
 
 def test_ranked_explained_vacancies_with_courses_for_the_gaps(client: FlaskClient,
@@ -55,12 +58,17 @@ def test_ranked_explained_vacancies_with_courses_for_the_gaps(client: FlaskClien
     assert (top["score"], top["maxScore"]) == (5, 7)
     assert top["vacancy"]["organisation"] == {"name": "PENNINE SOFTWARE WORKS LTD",
                                               "businessId": "09000001"}
-    assert top["vacancy"]["sources"] == [{"platform": "demo-jobs-board", "key": "DJB-0001"}]
-    assert {m["uri"] for m in top["matched"]} == {skill("python"), skill("software-testing"),
-                                                  skill("sql")}
-    assert top["missing"] == [{"uri": skill("version-control"), "essential": True}]
-    assert top["courses"] == [{"title": "Python Programming for Beginners",
-                               "closes": [skill("version-control")]}]
+    assert top["vacancy"]["sources"]["edges"] == [{"key": "DJB-0001",
+                                                   "node": {"name": "demo-jobs-board"}}]
+    dt.date.fromisoformat(top["vacancy"]["postedAt"])  # the model's Date, as ISO text
+    assert {m["skill"]["uri"] for m in top["matched"]} == {
+        skill("python"), skill("software-testing"), skill("sql")}
+    assert top["missing"] == [{"skill": {"uri": skill("version-control")}, "essential": True}]
+    [course] = top["courses"]
+    assert course["course"]["title"] == "Python Programming for Beginners"
+    assert course["closes"] == [skill("version-control")]
+    dt.date.fromisoformat(course["course"]["startDate"])
+    assert course["course"]["mode"] in {"IN_PERSON", "ONLINE", "BLENDED"}
     assert [m["score"] for m in matches] == sorted((m["score"] for m in matches), reverse=True)
     # Data Analyst: sql essential (2) + python optional (1) of 2+2+2+1.
     assert (matches[1]["score"], matches[1]["maxScore"]) == (3, 7)
@@ -79,9 +87,9 @@ def test_paths_between_occupations_rank_the_gentlest_steps_first(client: FlaskCl
     assert direct["weakestShare"] == 0.2 and paths[0]["weakestShare"] == 0.4
     last = paths[1]["steps"][1]
     assert (last["overlap"], last["needed"]) == (2, 5)
-    assert {g["uri"] for g in last["gap"]} == {skill("software-testing"),
-                                               skill("version-control")}
-    assert last["courses"][0]["title"] == "Python Programming for Beginners"
+    assert {g["skill"]["uri"] for g in last["gap"]} == {skill("software-testing"),
+                                                        skill("version-control")}
+    assert last["courses"][0]["course"]["title"] == "Python Programming for Beginners"
     assert sorted(last["courses"][0]["closes"]) == [skill("software-testing"),
                                                     skill("version-control")]
 
@@ -111,13 +119,14 @@ def test_test_mode_records_stay_private_until_promotion(
     partner_sync.sync_now(graph, "trial-board")
     profile = [skill("python"), skill("sql")]
 
-    def titles(caller: Caller) -> list[str]:
+    def titles(viewer: Visibility) -> list[str]:
         return [m["vacancy"]["title"]
-                for m in careers.match_vacancies(graph, profile, first=20, caller=caller)]
+                for m in careers.match_vacancies(graph, profile, first=20, viewer=viewer)]
 
-    assert "Secret Python Job" not in titles(partner_platforms.ANONYMOUS)
-    assert "Secret Python Job" in titles(Caller(platform_id=platform["id"]))
-    assert "Secret Python Job" in titles(OPERATOR)
+    assert "Secret Python Job" not in titles(PUBLIC)
+    assert "Secret Python Job" in titles(Visibility(client_id=client_id))
+    assert "Secret Python Job" not in titles(Visibility(client_id="another-client"))
+    assert "Secret Python Job" in titles(Visibility(admin=True))
     body = gql(client, MATCH, {"skills": profile})
     assert "Secret Python Job" not in [m["vacancy"]["title"]
                                        for m in body["data"]["matchVacancies"]]
@@ -128,7 +137,7 @@ def test_test_mode_records_stay_private_until_promotion(
                        "{ platform { mode } } }", {"id": platform["id"]}, status=403)
     assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
     partner_platforms.promote(graph, platform["id"], OPERATOR)
-    assert "Secret Python Job" in titles(partner_platforms.ANONYMOUS)
+    assert "Secret Python Job" in titles(PUBLIC)
 
 
 def test_sources_of_an_organisation_named_by_two_feeds(
@@ -203,3 +212,54 @@ def test_career_paths_take_one_statement(graph: Graph) -> None:
     with recording_statements() as log, pytest.raises(NotFound) as missing:
         careers.occupation_paths(graph, "urn:nope", SW)
     assert missing.value.details["ids"] == ["urn:nope"] and len(log) == 1
+
+
+NESTED = """query N($skills: [String!]!) { matchVacancies(skills: $skills, first: 3) {
+  __typename score
+  vacancy { __typename id title organisation { name partners { name } } }
+  missing { __typename essential skill { uri trainingCourses { title } } }
+  courses { __typename course { title provider { name } } closes } } }"""
+
+
+def test_a_match_with_its_nested_records_is_one_statement(client: FlaskClient,
+                                                          graph: Graph) -> None:
+    """The vacancy's employer and its partners, and the courses teaching a missing skill, are
+    read by the one careers statement, not a statement per match or per record."""
+    partner_demo.sync_demo(graph)
+    graph.run("MATCH (o:Organisation {businessId: '09000001'}) "
+              "CREATE (o)-[:PARTNERS_WITH {since: date()}]->"
+              "(:Organisation {id: randomUUID(), name: 'Pennine Partner', version: 1})",
+              write=True)
+    profile = [skill("python"), skill("software-testing"), skill("sql")]
+    body = gql(client, NESTED, {"skills": profile})
+    assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
+    top = body["data"]["matchVacancies"][0]
+    assert (top["__typename"], top["vacancy"]["__typename"]) == ("VacancyMatch", "Vacancy")
+    assert top["vacancy"]["title"] == "Junior Python Developer"
+    assert top["vacancy"]["organisation"]["partners"] == [{"name": "Pennine Partner"}]
+    [gap] = top["missing"]
+    assert (gap["__typename"], gap["skill"]["uri"]) == ("RequiredSkill", skill("version-control"))
+    assert {"title": "Python Programming for Beginners"} in gap["skill"]["trainingCourses"]
+    assert top["courses"][0]["__typename"] == "CourseMatch"
+    assert top["courses"][0]["course"]["provider"]["name"]
+
+
+PATH_RECORDS = """query P($from: String!, $to: String!) {
+  careerPaths(from: $from, to: $to, first: 2) { steps { to { name code }
+    gap { skill { uri trainingCourses(first: 3) { title } } }
+    courses { course { title provider { name } } } } } }"""
+
+
+def test_career_paths_with_nested_records_are_one_statement(client: FlaskClient,
+                                                            graph: Graph) -> None:
+    partner_demo.sync_demo(graph)
+    variables = {"from": occupation("ict-help-desk-agent"), "to": SW}
+    body = gql(client, PATH_RECORDS, variables)
+    assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
+    last = body["data"]["careerPaths"][1]["steps"][1]
+    assert last["to"]["name"] == "software developer"
+    assert "code" in last["to"]
+    gap = {g["skill"]["uri"]: g["skill"]["trainingCourses"] for g in last["gap"]}
+    assert {"title": "Python Programming for Beginners"} in gap[skill("version-control")]
+    assert last["courses"][0]["course"]["title"] == "Python Programming for Beginners"
+    assert last["courses"][0]["course"]["provider"]["name"]
