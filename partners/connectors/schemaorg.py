@@ -23,8 +23,10 @@ def as_list(value: Any) -> list[Any]:
 
 
 def first(value: Any) -> Any:
-    items = as_list(value)
-    return items[0] if items else None
+    # Called for every field of every record: no list is built for a single value.
+    if isinstance(value, list):
+        return value[0] if value else None
+    return value
 
 
 def text(value: Any) -> str:
@@ -34,13 +36,15 @@ def text(value: Any) -> str:
     (refusing the record, or truncating prose with a recorded warning), so nothing is cut
     silently."""
     value = first(value)
-    if isinstance(value, dict | Mapping):
+    if isinstance(value, Mapping):
         value = value.get("@value", value.get("name"))
     if value is None:
         return ""
     if not isinstance(value, str | int | float):
         raise RecordError(f"expected text, got {type(value).__name__}")
-    return " ".join(_TAGS.sub(" ", str(value)).split())
+    value = str(value)
+    # Most feed text has no markup: the tag pattern runs only where a tag may be.
+    return " ".join((_TAGS.sub(" ", value) if "<" in value else value).split())
 
 
 def identifier(value: Any) -> str | None:

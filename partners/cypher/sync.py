@@ -10,6 +10,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, LiteralString
 
+from neo4j.exceptions import ConstraintError
+
 from civicgraph.compiler.visibility import mark_published, publish_platform
 from civicgraph.core.envelope import touched
 from civicgraph.core.graph import Graph
@@ -276,6 +278,24 @@ def _sourced_record(label: LiteralString) -> LiteralString:
     )
 
 
+def _new_record(label: LiteralString) -> LiteralString:
+    """Where a record new to its platform is written: CREATE rather than MERGE, node and
+    provenance edge both, for the keys the run knows are new (it read every key the platform
+    has when it started, and the lease lets no other run of the platform write meanwhile).
+    MERGE paid for a lookup and a lock on a key that cannot exist; measured about 1.1x on 20k
+    new postings. Should a key exist after all, the syncKey constraint refuses the statement
+    and ``write_batch`` writes the batch again as MERGEs: never a duplicate, never a refusal.
+
+    Reads ``row`` and ``p`` like ``_sourced_record``; leaves ``n``."""
+    return (
+        writers.create(label, "n", "row.props", at="$now", id="randomUUID()")
+        + "SET n.syncKey = row.syncKey "
+        "CREATE (n)-[:SOURCED_FROM {key: row.key, hash: row.hash, rawHash: row.rawHash, "
+        "  fetchedAt: $now, page: row.page, warnings: row.warnings}]->(p) "
+        + mark_published("n", "p")
+    )
+
+
 def _links(label_rel: LiteralString) -> LiteralString:
     """A record's employer or provider (by id, resolved once per run), skills and occupation:
     each a list, so every row takes the same plan whatever it names."""
@@ -295,7 +315,7 @@ _PLANNED: LiteralString = "CYPHER replan=skip "
 
 
 def _record_statement(label: LiteralString, skill_rel: LiteralString, creates: bool,
-                      updates: bool) -> LiteralString:
+                      updates: bool, fresh: bool = True) -> LiteralString:
     """The batch statement for vacancies or courses (labels are constants, never input).
 
     One fixed text per shape, chosen by which lists the batch has, so no row takes a branch:
@@ -304,7 +324,8 @@ def _record_statement(label: LiteralString, skill_rel: LiteralString, creates: b
     them in memory. With neither, only the bookkeeping is written (a checkpoint)."""
     text: LiteralString = _PLANNED + _FENCED
     if creates:
-        text += ("CALL (p) { UNWIND $creates AS row " + _sourced_record(label)
+        written = _new_record(label) if fresh else _sourced_record(label)
+        text += ("CALL (p) { UNWIND $creates AS row " + written
                  + _links(skill_rel) + "  RETURN count(*) AS created } ")
     else:
         text += "WITH run, p, 0 AS created "
@@ -355,6 +376,14 @@ _STATEMENTS: dict[tuple[str, bool, bool], LiteralString] = {
        for c, u in _SHAPES},
     **{("Organisation", c, u): _ORGANISATION_STATEMENT for c, u in _SHAPES},
 }
+# The same shapes with MERGE for the "new" records: the fallback of a batch whose CREATE met a
+# key that exists (see ``_new_record``).
+_MERGING: dict[tuple[str, bool, bool], LiteralString] = {
+    **{("Vacancy", True, u): _record_statement("Vacancy", "REQUIRES", True, u, fresh=False)
+       for u in (False, True)},
+    **{("TrainingCourse", True, u): _record_statement("TrainingCourse", "TEACHES", True, u,
+                                                      fresh=False) for u in (False, True)},
+}
 
 
 def known_records(graph: Graph, platform_id: str) -> dict[str, tuple[str, str, bool, str | None]]:
@@ -383,7 +412,14 @@ def write_batch(graph: Graph, record_type: str, params: dict[str, Any]
     """Apply one batch atomically; returns how many rows were created, updated, unchanged, or
     None (and writes nothing) when the run's lease has moved on to another worker."""
     shape = (record_type, bool(params["creates"]), bool(params["updates"]))
-    records = graph.run(_STATEMENTS[shape], params, write=True)
+    try:
+        records = graph.run(_STATEMENTS[shape], params, write=True)
+    except ConstraintError:
+        if shape not in _MERGING:
+            raise
+        # A key believed new exists (see _new_record): the same batch as MERGEs, which the
+        # constraint cannot refuse for that reason.
+        records = graph.run(_MERGING[shape], params, write=True)
     if not records:
         return None
     row = records[0]
@@ -393,7 +429,7 @@ def write_batch(graph: Graph, record_type: str, params: dict[str, Any]
 def warm(graph: Graph) -> None:
     """Have the server plan every batch statement before the first run needs it (worker
     start): EXPLAIN plans and caches a statement without running it."""
-    for statement in {*_STATEMENTS.values(), _ENSURE_TERMS}:
+    for statement in {*_STATEMENTS.values(), *_MERGING.values(), _ENSURE_TERMS}:
         graph.query_type(statement, {})
 
 

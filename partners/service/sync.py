@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from civicgraph.core import metrics
 from civicgraph.core.errors import BadInput, Conflict, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue
@@ -172,10 +173,18 @@ def _withdraw_unseen(sync: RunBatches) -> int:
 
 def _finish(graph: Graph, run_id: str, lease: int, status: str, withdrawn: int,
             error: str | None) -> dict[str, Any]:
+    """Close the run under its lease and count it in the metrics: every way a run ends
+    (SUCCEEDED, PARTIAL, FAILED, a push) comes through here, so /metrics misses none."""
     finished = repo.finish_run(graph, run_id, {"status": status, "now": _now(), "lease": lease,
                                                "withdrawn": withdrawn, "error": error})
     if finished is None:
         raise LeaseLost(f"sync run {run_id} was taken over by another worker")
+    metrics.sync_run_finished(
+        str(finished.get("platformName") or "-"), status,
+        (finished.get("durationMs") or 0) / 1000,
+        created=int(finished.get("created") or 0), updated=int(finished.get("updated") or 0),
+        unchanged=int(finished.get("unchanged") or 0),
+        quarantined=int(finished.get("quarantined") or 0))
     return finished
 
 

@@ -3,9 +3,11 @@ and a Celery worker writing into the same multi-process folder."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,8 +20,12 @@ from civicgraph.core.graph import Graph
 from civicgraph.core.queue import CeleryTaskQueue, create_celery
 from civicgraph.workers.tasks import DIAGNOSTICS
 from hackathon_kits import service as kits
+from partners.service import platforms as partner_platforms
+from partners.service import sync as partner_sync
+from partners.service.platforms import OPERATOR
 from tests.api.conftest import Served
 from tests.builders import create_client, wait_for
+from tests.partners.feed_server import posting
 
 Samples = dict[tuple[str, frozenset[tuple[str, str]]], float]
 
@@ -135,3 +141,34 @@ def test_task_outcomes_and_kit_build_durations(served: Served, graph: Graph,
     wait_for(counted, timeout=60)
     after = scrape(served)
     assert value(after, "civicgraph_task_duration_seconds_count", task=DIAGNOSTICS) >= 1
+
+
+def test_a_worker_sync_run_is_counted_with_its_records_and_quarantines(
+        served: Served, graph: Graph, metrics_worker: str, tmp_path: Path) -> None:
+    """A real file-drop sync on the worker: its records by outcome, its quarantined record and
+    its run's duration appear on the served tier's /metrics once the run has ended."""
+    records = [posting(n) for n in range(4)]
+    records.append({**posting(9), "identifier": "K" * 5_000})  # a key over the limit
+    feed = tmp_path / "metrics-jobs.json"
+    feed.write_text(json.dumps(records))
+    name = f"metrics-board-{uuid.uuid4().hex[:6]}"
+    platform = partner_platforms.register(
+        graph, name=name, kind="JOB_BOARD", connector="schemaorg-jobposting", transport="FILE",
+        location=str(feed), schedule_seconds=0)
+    partner_platforms.promote(graph, platform["id"], OPERATOR)
+    queue = CeleryTaskQueue(create_celery(load_settings()), queue=metrics_worker)
+    before = scrape(served)
+    run = partner_sync.request_sync(graph, queue, name)
+    wait_for(lambda: partner_sync.get_run(graph, run["id"])["status"]
+             not in {"QUEUED", "RUNNING"}, timeout=120)
+    finished = partner_sync.get_run(graph, run["id"])
+    assert (finished["status"], finished["created"], finished["quarantined"]) == (
+        "SUCCEEDED", 4, 1)
+    wait_for(lambda: value(scrape(served), "civicgraph_sync_run_duration_seconds_count",
+                           platform=name, status="SUCCEEDED") == 1, timeout=60)
+    after = scrape(served)
+    assert value(before, "civicgraph_sync_records_total", platform=name) == 0
+    assert value(after, "civicgraph_sync_records_total", platform=name, outcome="created") == 4
+    assert value(after, "civicgraph_sync_records_total", platform=name,
+                 outcome="quarantined") == 1
+    assert value(after, "civicgraph_sync_quarantined_total", platform=name) == 1

@@ -14,6 +14,7 @@ from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from partners.service.platforms import OPERATOR
 from tests.builders import bearer, client_with_token, create_client, fetch_token
+from tests.partners.feed_server import posting
 
 DEMO = Path(__file__).resolve().parents[2] / "partners" / "data" / "demo"
 
@@ -194,3 +195,25 @@ def test_a_record_breaking_a_property_rule_is_quarantined_not_the_batch(
     reasons = [q["reason"] for q in partner_sync.list_quarantined(graph, "far-jobs", None, 10)]
     assert reasons == ["organisation region is 150 characters long; the limit is 100"]
     assert graph.run("MATCH (o:Organisation {name: 'Far Away Ltd'}) RETURN o") == []
+
+
+def test_a_new_key_that_exists_in_the_graph_is_merged_not_duplicated(graph: Graph,
+                                                                     tmp_path: Path) -> None:
+    """New records are CREATEd (the run knows the platform's keys); one whose node is there
+    without its provenance (left by an interrupted repair, say) must still land once, sourced."""
+    feed = tmp_path / "jobs.json"
+    feed.write_text(json.dumps([posting(n) for n in range(3)]))
+    platform = register(graph, "orphan-board", "schemaorg-jobposting", str(feed))
+    graph.run("CREATE (:Vacancy {id: randomUUID(), syncKey: $key, title: 'Left behind', "
+              "version: 1})", {"key": f"{platform['id']}:JOB-00001"}, write=True)
+    run = sync(graph, "orphan-board")
+    assert run["status"] == "SUCCEEDED" and run["quarantined"] == 0, run
+    assert run["created"] + run["updated"] == 3
+    rows = graph.run(
+        "MATCH (v:Vacancy) WHERE v.syncKey STARTS WITH $prefix "
+        "RETURN v.syncKey AS key, v.title AS title, "
+        "COUNT { (v)-[:SOURCED_FROM]->(:PartnerPlatform {name: 'orphan-board'}) } AS sources, "
+        "COUNT { (v)-[:REQUIRES]->(:Skill) } AS skills ORDER BY key",
+        {"prefix": platform["id"] + ":"})
+    assert [(r["title"], r["sources"], r["skills"]) for r in rows] == [
+        ("Job 0", 1, 2), ("Job 1", 1, 2), ("Job 2", 1, 2)]
