@@ -155,7 +155,7 @@ class CapabilityFilter(graphene.InputObjectType):
 
 _OUTPUT = {STRING: graphene.String, INT: graphene.Int, FLOAT: graphene.Float,
            DATE: Date, DATETIME: DateTime, ID: graphene.ID,
-           KIND: graphene.String}
+           KIND: graphene.String, "Boolean": graphene.Boolean}
 _FILTERS: dict[str, type] = {STRING: StringFilter, INT: IntFilter, FLOAT: FloatFilter,
                              DATE: DateFilter, DATETIME: DateTimeFilter, ID: IDFilter,
                              KIND: KindFilter}
@@ -171,7 +171,7 @@ def closed_set(type_name: str, prop: Prop) -> Any:
     (``choices`` and their ``meanings``); an organisation's kind is ``OrganisationKind``."""
     if prop.kind == KIND:
         return OrganisationKind
-    name = type_name + prop.name[:1].upper() + prop.name[1:]
+    name = prop.enum or type_name + prop.name[:1].upper() + prop.name[1:]
     if name not in _ENUMS:
         meanings = dict(zip(prop.choices, prop.meanings, strict=False))
 
@@ -285,8 +285,13 @@ def _where(t: NodeType) -> Any:
 
 
 def _sort(t: NodeType) -> Any:
+    fields = {p.name: p.description or f"By {p.name}." for p in t.props if p.order}
+
+    def describe(value: Any, whole: str = f"What a list of {t.name} can be ordered by."
+                 ) -> str | None:
+        return whole if value is None else fields.get(value.value)
     enum = graphene.Enum(f"{t.name}SortField",
-                         [(_snake_upper(p.name), p.name) for p in t.props if p.order])
+                         [(_snake_upper(name), name) for name in fields], description=describe)
     attrs = {"field": graphene.InputField(enum, required=True),
              "direction": graphene.InputField(SortDirection, default_value="ASC")}
     return type(f"{t.name}Sort", (graphene.InputObjectType,), attrs)
