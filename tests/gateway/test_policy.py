@@ -97,7 +97,8 @@ def test_admin_may_do_everything_scoped(
         client { clientId organisation { name } public scopes } clientSecret } }""", {"org": a})
     made = created["data"]["createOAuthClient"]
     assert made["client"]["organisation"] == {"name": "A"} and made["clientSecret"]
-    listed = gql(admin_client, "{ oauthClients { nodes { clientId } } }")["data"]["oauthClients"]["nodes"]
+    listed = gql(admin_client, "{ oauthClients { nodes { clientId } } }")["data"]["oauthClients"]
+    listed = listed["nodes"]
     assert made["client"]["clientId"] in [c["clientId"] for c in listed]
 
 

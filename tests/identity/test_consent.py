@@ -121,7 +121,8 @@ def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
     after = read(partner, citizen_id)
     assert code(after) == "FORBIDDEN"
     assert len(gql(me, MY_LOG)["data"]["myAccessLog"]["nodes"]) == 1
-    assert [c["status"] for c in gql(me, MY_CONSENTS)["data"]["myConsents"]["nodes"]] == ["WITHDRAWN"]
+    consents = gql(me, MY_CONSENTS)["data"]["myConsents"]["nodes"]
+    assert [c["status"] for c in consents] == ["WITHDRAWN"]
 
 
 def test_consent_is_for_one_organisation_and_one_purpose(
