@@ -103,7 +103,7 @@ def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
     body = read(partner, citizen_id)
     assert "errors" not in body, body
     profile = body["data"]["citizenProfile"]
-    assert profile["categories"] == ["contact", "skills"]
+    assert profile["categories"] == ["CONTACT", "SKILLS"]
     assert profile["name"] == "Aino Virtanen"
     assert profile["email"] == "aino@example.org"
     assert profile["skills"] == [{"uri": "esco:s1", "name": "Welding"}]
@@ -172,7 +172,7 @@ def test_regranting_supersedes_and_keeps_history(world: dict[str, Any]) -> None:
     assert consents[first["id"]]["categories"] == ["SKILLS"]  # never edited
     assert consents[second["id"]]["status"] == "LIVE"
     profile = read(world["partner"], world["citizen"]["id"])["data"]["citizenProfile"]
-    assert profile["categories"] == ["contact", "skills"]
+    assert profile["categories"] == ["CONTACT", "SKILLS"]
 
 
 def test_an_expired_consent_allows_nothing(world: dict[str, Any], graph: Graph) -> None:
@@ -234,7 +234,7 @@ def test_admin_exports_the_record_of_processing(
     assert len(rows) == 1
     row = rows[0]
     assert (row["organisationName"], row["purpose"]) == ("SkillBridge", "job-matching")
-    assert sorted(row["categories"]) == ["contact", "skills"]
+    assert sorted(row["categories"]) == ["CONTACT", "SKILLS"]
     assert (row["reads"], row["citizens"], row["liveConsents"]) == (2, 1, 1)
     # Compared as instants: the served text trims trailing zeros of the fraction (".23Z").
     first, last = (datetime.fromisoformat(row[k]) for k in ("firstAccessAt", "lastAccessAt"))

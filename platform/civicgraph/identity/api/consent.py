@@ -9,7 +9,7 @@ import graphene
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import OBJECTS, closed_set
+from civicgraph.api.model_types import OBJECTS, DateTime, closed_set
 from civicgraph.compiler.domains.identity import CONSENT
 from civicgraph.compiler.selection import Selection
 from civicgraph.identity.service import consent as service
@@ -23,6 +23,11 @@ DataCategory = closed_set("Consent", CONSENT.prop("categories"))  # type: ignore
 # Which fields of CitizenProfile belong to which data category.
 FIELD_CATEGORY = {"name": "contact", "email": "contact", "region": "contact",
                   "skills": "skills", "occupation": "occupation"}
+
+
+def _codes(parent: dict[str, Any], key: str) -> list[str]:
+    """A service's lower-case category codes as the enum's values (their upper-case names)."""
+    return [str(code).upper() for code in parent.get(key) or []]
 
 
 def mine(relationship: str, newest_first: str = "") -> Narrow:
@@ -63,9 +68,10 @@ class CitizenProfile(graphene.ObjectType):
 
     id = graphene.ID(required=True)
     consent_id = graphene.ID(required=True)
-    categories = graphene.List(graphene.NonNull(graphene.String), required=True,
-                               description="The categories the consent covers.")
-    expires_at = graphene.String(required=True)
+    categories = graphene.List(graphene.NonNull(DataCategory), required=True,
+                               description="The categories the consent covers.",
+                               resolver=lambda parent, info: _codes(parent, "categories"))
+    expires_at = DateTime(required=True)
     name = graphene.String()
     email = graphene.String()
     region = graphene.String()
@@ -77,12 +83,13 @@ class ProcessingRecord(graphene.ObjectType):
     organisation_id = graphene.ID(required=True)
     organisation_name = graphene.String(required=True)
     purpose = graphene.String(required=True)
-    categories = graphene.List(graphene.NonNull(graphene.String), required=True)
+    categories = graphene.List(graphene.NonNull(DataCategory), required=True,
+                               resolver=lambda parent, info: _codes(parent, "categories"))
     reads = graphene.Int(required=True)
     citizens = graphene.Int(required=True)
     client_ids = graphene.List(graphene.NonNull(graphene.String), required=True)
-    first_access_at = graphene.String()
-    last_access_at = graphene.String()
+    first_access_at = DateTime()
+    last_access_at = DateTime()
     live_consents = graphene.Int(required=True)
 
 
