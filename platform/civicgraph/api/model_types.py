@@ -193,6 +193,7 @@ def _output(prop: Prop, type_name: str = "") -> Any:
     deprecation = prop.deprecated or None
     if prop.many:
         return graphene.List(graphene.NonNull(scalar), description=description,
+                             required=prop.required and not prop.deprecated,
                              deprecation_reason=deprecation)
     return scalar(required=prop.required and not prop.deprecated, description=description,
                   deprecation_reason=deprecation)
