@@ -94,10 +94,11 @@ def test_admin_may_do_everything_scoped(
     created = gql(admin_client, """mutation($org: ID) {
       createOAuthClient(input: {name: "Feed", organisationId: $org, scopes: ["graph:read"],
                                 grantTypes: [CLIENT_CREDENTIALS]}) {
-        client { clientId organisationName public scopes } clientSecret } }""", {"org": a})
+        client { clientId organisation { name } public scopes } clientSecret } }""", {"org": a})
     made = created["data"]["createOAuthClient"]
-    assert made["client"]["organisationName"] == "A" and made["clientSecret"]
-    listed = gql(admin_client, "{ oauthClients { clientId } }")["data"]["oauthClients"]
+    assert made["client"]["organisation"] == {"name": "A"} and made["clientSecret"]
+    listed = gql(admin_client, "{ oauthClients { nodes { clientId } } }")["data"]["oauthClients"]
+    listed = listed["nodes"]
     assert made["client"]["clientId"] in [c["clientId"] for c in listed]
 
 

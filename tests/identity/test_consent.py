@@ -26,13 +26,14 @@ query Profile($id: ID!, $purpose: String!) {
 """
 GRANT = """
 mutation Grant($input: GrantConsentInput!) {
-  grantConsent(input: $input) { consent { id status purpose categories organisationName } }
+  grantConsent(input: $input) { consent { id status purpose categories organisation { name } } }
 }
 """
 WITHDRAW = ("mutation W($id: ID!) { withdrawConsent(input: {id: $id}) "
             "{ consent { id status withdrawnAt } } }")
-MY_CONSENTS = "{ myConsents { id status purpose categories supersededBy organisationName } }"
-MY_LOG = "{ myAccessLog { organisationName clientId purpose fields at } }"
+MY_CONSENTS = ("{ myConsents { nodes { id status purpose categories supersededBy { id } "
+               "organisation { name } } } }")
+MY_LOG = "{ myAccessLog { nodes { organisation { name } clientId purpose fields at } } }"
 PASSWORD = "correct horse battery"
 
 
@@ -97,30 +98,31 @@ def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
 
     consent = grant(me, world["jobs"]["id"], ["SKILLS", "CONTACT"])
     assert consent["status"] == "LIVE"
-    assert consent["organisationName"] == "SkillBridge"
+    assert consent["organisation"] == {"name": "SkillBridge"}
 
     body = read(partner, citizen_id)
     assert "errors" not in body, body
     profile = body["data"]["citizenProfile"]
-    assert profile["categories"] == ["contact", "skills"]
+    assert profile["categories"] == ["CONTACT", "SKILLS"]
     assert profile["name"] == "Aino Virtanen"
     assert profile["email"] == "aino@example.org"
     assert profile["skills"] == [{"uri": "esco:s1", "name": "Welding"}]
     assert profile["occupation"] is None  # not consented: not read
 
-    log = gql(me, MY_LOG)["data"]["myAccessLog"]
+    log = gql(me, MY_LOG)["data"]["myAccessLog"]["nodes"]
     assert len(log) == 1
-    assert log[0]["organisationName"] == "SkillBridge"
+    assert log[0]["organisation"] == {"name": "SkillBridge"}
     assert log[0]["purpose"] == "job-matching"
-    assert log[0]["fields"] == ["contact", "skills"]
+    assert log[0]["fields"] == ["CONTACT", "SKILLS"]
 
     withdrawn = gql(me, WITHDRAW, {"id": consent["id"]})["data"]["withdrawConsent"]["consent"]
     assert withdrawn["status"] == "WITHDRAWN" and withdrawn["withdrawnAt"]
 
     after = read(partner, citizen_id)
     assert code(after) == "FORBIDDEN"
-    assert len(gql(me, MY_LOG)["data"]["myAccessLog"]) == 1
-    assert [c["status"] for c in gql(me, MY_CONSENTS)["data"]["myConsents"]] == ["WITHDRAWN"]
+    assert len(gql(me, MY_LOG)["data"]["myAccessLog"]["nodes"]) == 1
+    consents = gql(me, MY_CONSENTS)["data"]["myConsents"]["nodes"]
+    assert [c["status"] for c in consents] == ["WITHDRAWN"]
 
 
 def test_consent_is_for_one_organisation_and_one_purpose(
@@ -142,8 +144,8 @@ def test_only_the_categories_asked_for_are_read_and_logged(
       citizenProfile(citizenId: $id, purpose: "job-matching") { categories occupation { name } }
     }""", {"id": world["citizen"]["id"]})
     assert body["data"]["citizenProfile"]["occupation"] == {"name": "Welder"}
-    log = gql(world["me"], MY_LOG)["data"]["myAccessLog"]
-    assert log[0]["fields"] == ["occupation"]
+    log = gql(world["me"], MY_LOG)["data"]["myAccessLog"]["nodes"]
+    assert log[0]["fields"] == ["OCCUPATION"]
 
 
 def test_the_consent_check_and_the_access_event_are_the_reading_statement(
@@ -164,13 +166,13 @@ def test_regranting_supersedes_and_keeps_history(world: dict[str, Any]) -> None:
     me, jobs = world["me"], world["jobs"]["id"]
     first = grant(me, jobs, ["SKILLS"])
     second = grant(me, jobs, ["SKILLS", "CONTACT"])
-    consents = {c["id"]: c for c in gql(me, MY_CONSENTS)["data"]["myConsents"]}
+    consents = {c["id"]: c for c in gql(me, MY_CONSENTS)["data"]["myConsents"]["nodes"]}
     assert consents[first["id"]]["status"] == "WITHDRAWN"
-    assert consents[first["id"]]["supersededBy"] == second["id"]
-    assert consents[first["id"]]["categories"] == ["skills"]  # never edited
+    assert consents[first["id"]]["supersededBy"] == {"id": second["id"]}
+    assert consents[first["id"]]["categories"] == ["SKILLS"]  # never edited
     assert consents[second["id"]]["status"] == "LIVE"
     profile = read(world["partner"], world["citizen"]["id"])["data"]["citizenProfile"]
-    assert profile["categories"] == ["contact", "skills"]
+    assert profile["categories"] == ["CONTACT", "SKILLS"]
 
 
 def test_an_expired_consent_allows_nothing(world: dict[str, Any], graph: Graph) -> None:
@@ -179,7 +181,7 @@ def test_an_expired_consent_allows_nothing(world: dict[str, Any], graph: Graph) 
     graph.run("MATCH (c:Consent {id: $id}) SET c.expiresAt = datetime() - duration('PT1S')",
               {"id": consent["id"]}, write=True)
     assert code(read(world["partner"], world["citizen"]["id"])) == "FORBIDDEN"
-    statuses = [c["status"] for c in gql(world["me"], MY_CONSENTS)["data"]["myConsents"]]
+    statuses = [c["status"] for c in gql(world["me"], MY_CONSENTS)["data"]["myConsents"]["nodes"]]
     assert statuses == ["EXPIRED"]
 
 
@@ -232,7 +234,7 @@ def test_admin_exports_the_record_of_processing(
     assert len(rows) == 1
     row = rows[0]
     assert (row["organisationName"], row["purpose"]) == ("SkillBridge", "job-matching")
-    assert sorted(row["categories"]) == ["contact", "skills"]
+    assert sorted(row["categories"]) == ["CONTACT", "SKILLS"]
     assert (row["reads"], row["citizens"], row["liveConsents"]) == (2, 1, 1)
     # Compared as instants: the served text trims trailing zeros of the fraction (".23Z").
     first, last = (datetime.fromisoformat(row[k]) for k in ("firstAccessAt", "lastAccessAt"))

@@ -158,7 +158,7 @@ class CapabilityFilter(graphene.InputObjectType):
 
 _OUTPUT = {STRING: graphene.String, INT: graphene.Int, FLOAT: graphene.Float,
            DATE: Date, DATETIME: DateTime, ID: graphene.ID,
-           KIND: graphene.String}
+           KIND: graphene.String, "Boolean": graphene.Boolean}
 _FILTERS: dict[str, type] = {STRING: StringFilter, INT: IntFilter, FLOAT: FloatFilter,
                              DATE: DateFilter, DATETIME: DateTimeFilter, ID: IDFilter,
                              KIND: KindFilter}
@@ -218,6 +218,7 @@ def _output(prop: Prop, type_name: str = "") -> Any:
     scalar = _OUTPUT[prop.kind]
     if prop.many:
         return graphene.List(graphene.NonNull(scalar), description=description,
+                             required=prop.required and not prop.deprecated,
                              deprecation_reason=deprecation)
     return scalar(required=prop.required and not prop.deprecated, description=description,
                   deprecation_reason=deprecation)

@@ -75,7 +75,7 @@ class Prop:
     """What each of ``choices`` means, in order: the enum's value descriptions."""
     enum: str = ""
     """The enum's name when the set is served by more than this field (a pilot's funding
-    method, in its inputs and its figures too); else ``<Type><Field>``."""
+    method in its inputs and figures, a consent's ``DataCategory``); else ``<Type><Field>``."""
     count_of: str = ""
     """A figure no write stores: the live count of the (visible) records of the relationship
     field of this name, computed by the statement that reads, filters or orders by it."""
@@ -371,9 +371,9 @@ PARTNER_GRAPH_TYPES = tuple(TYPES)
 """The partner graph's own types (its create/update/delete mutations are per type)."""
 
 # The other domains' declarations use the classes above, so they join the table last.
-from civicgraph.compiler.domains import feeds, lab  # noqa: E402
+from civicgraph.compiler.domains import feeds, identity, lab  # noqa: E402
 
-TYPES.update({t.name: t for t in (*lab.TYPES, *feeds.TYPES)})
+TYPES.update({t.name: t for t in (*lab.TYPES, *feeds.TYPES, *identity.TYPES)})
 
 PARAMS: dict[str, list[str]] = {
     name: list(values) for t in TYPES.values() for name, values in t.params}

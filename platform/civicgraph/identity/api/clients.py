@@ -1,46 +1,17 @@
-"""OAuth clients through GraphQL: admin only (see ``policy.POLICY``)."""
+"""OAuth clients through GraphQL: admin only (see ``policy.POLICY``). The type is the model's
+(``compiler.domains.identity``): an organisation sees its own clients by ``node(id:)``."""
 
 from __future__ import annotations
 
-import datetime as dt
-from typing import Any
-
 import graphene
 
-from civicgraph.api.context import ctx
-from civicgraph.api.enums import code_enum
-from civicgraph.core import clock
-from civicgraph.identity.service import clients as service
+from civicgraph.api.model_types import OBJECTS, closed_set
+from civicgraph.compiler.domains.identity import OAUTH_CLIENT
+from civicgraph.partner_graph.api.queries import connection_field
 
-GrantType = code_enum("GrantType", service.GRANT_TYPES, "How a client obtains tokens.")
-
-
-class OAuthClient(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    client_id = graphene.String(required=True)
-    name = graphene.String(required=True)
-    organisation_id = graphene.ID()
-    organisation_name = graphene.String()
-    scopes = graphene.List(graphene.NonNull(graphene.String), required=True)
-    grant_types = graphene.List(graphene.NonNull(GrantType), required=True)
-    redirect_uris = graphene.List(graphene.NonNull(graphene.String), required=True)
-    public = graphene.Boolean(required=True)
-    revoked = graphene.Boolean(required=True)
-    created_at = graphene.DateTime()
-
-    @staticmethod
-    def resolve_created_at(parent: dict[str, Any], info: Any) -> dt.datetime | None:
-        value = parent.get("createdAt")
-        return clock.parse(value, "createdAt") if value else None
-
-    @staticmethod
-    def resolve_public(parent: dict[str, Any], info: Any) -> bool:
-        return parent.get("authMethod") == "none"
+OAuthClient = OBJECTS["OAuthClient"]
+GrantType = closed_set("OAuthClient", OAUTH_CLIENT.prop("grantTypes"))  # type: ignore[arg-type]
 
 
 class AccessQueries(graphene.ObjectType):
-    oauth_clients = graphene.List(graphene.NonNull(OAuthClient), required=True)
-
-    @staticmethod
-    def resolve_oauth_clients(root: Any, info: Any) -> list[dict[str, Any]]:
-        return service.list_all(ctx(info).graph)
+    oauth_clients = connection_field("OAuthClient", "Every registered client, oldest first.")

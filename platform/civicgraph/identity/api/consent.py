@@ -9,42 +9,41 @@ import graphene
 from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
 from civicgraph.api.context import ctx
-from civicgraph.api.enums import code_enum
+from civicgraph.api.model_types import OBJECTS, DateTime, closed_set
+from civicgraph.compiler.domains.identity import CONSENT
+from civicgraph.compiler.selection import Selection
 from civicgraph.identity.service import consent as service
+from civicgraph.partner_graph.api.queries import Narrow, connection_field
 
-DataCategory = code_enum("DataCategory", service.CATEGORIES,
-                         "A category of a citizen's data that a consent covers.")
+Consent = OBJECTS["Consent"]
+AccessEvent = OBJECTS["AccessEvent"]
+DataCategory = closed_set("Consent", CONSENT.prop("categories"))  # type: ignore[arg-type]
+"""The one enum of the categories, shared by consents, access events and grantConsent."""
 
 # Which fields of CitizenProfile belong to which data category.
 FIELD_CATEGORY = {"name": "contact", "email": "contact", "region": "contact",
                   "skills": "skills", "occupation": "occupation"}
 
 
-class Consent(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    organisation_id = graphene.ID(required=True)
-    organisation_name = graphene.String(required=True)
-    purpose = graphene.String(required=True)
-    categories = graphene.List(graphene.NonNull(graphene.String), required=True)
-    granted_at = graphene.String(required=True)
-    expires_at = graphene.String(required=True)
-    withdrawn_at = graphene.String()
-    status = graphene.String(required=True, description="LIVE, WITHDRAWN or EXPIRED.")
-    superseded_by = graphene.ID(description="The consent that replaced this one, if any.")
+def _codes(parent: dict[str, Any], key: str) -> list[str]:
+    """A service's lower-case category codes as the enum's values (their upper-case names)."""
+    return [str(code).upper() for code in parent.get(key) or []]
 
 
-class AccessEvent(graphene.ObjectType):
-    """One read of a citizen's data by an organisation's client."""
-
-    id = graphene.ID(required=True)
-    at = graphene.String(required=True)
-    organisation_id = graphene.ID(required=True)
-    organisation_name = graphene.String(required=True)
-    client_id = graphene.String(required=True)
-    purpose = graphene.String(required=True)
-    fields = graphene.List(graphene.NonNull(graphene.String), required=True,
-                           description="The data categories read.")
-    consent_id = graphene.ID()
+def mine(relationship: str, newest_first: str = "") -> Narrow:
+    """The caller's own records of a root connection: the client's where and the record's
+    ``relationship`` to the caller's person, both to hold, in the one compiled statement (the
+    type's guard still applies; an admin's ``my…`` lists are their own too). ``newest_first``
+    names the time the list is ordered by, newest first, unless the client orders it."""
+    def narrow(info: Any, selection: Selection) -> Selection:
+        args = dict(selection.args)
+        own = {relationship + "Where": {"id": {"eq": ctx(info).principal.person_id}}}
+        args["where"] = {"AND": [own, args["where"]]} if args.get("where") else own
+        if newest_first and not args.get("orderBy"):
+            args["orderBy"] = [{"field": newest_first, "direction": "DESC"}]
+        return Selection(selection.field, selection.key, args, selection.children,
+                         selection.on_type)
+    return narrow
 
 
 class SkillRef(graphene.ObjectType):
@@ -69,9 +68,10 @@ class CitizenProfile(graphene.ObjectType):
 
     id = graphene.ID(required=True)
     consent_id = graphene.ID(required=True)
-    categories = graphene.List(graphene.NonNull(graphene.String), required=True,
-                               description="The categories the consent covers.")
-    expires_at = graphene.String(required=True)
+    categories = graphene.List(graphene.NonNull(DataCategory), required=True,
+                               description="The categories the consent covers.",
+                               resolver=lambda parent, info: _codes(parent, "categories"))
+    expires_at = DateTime(required=True)
     name = graphene.String()
     email = graphene.String()
     region = graphene.String()
@@ -83,12 +83,13 @@ class ProcessingRecord(graphene.ObjectType):
     organisation_id = graphene.ID(required=True)
     organisation_name = graphene.String(required=True)
     purpose = graphene.String(required=True)
-    categories = graphene.List(graphene.NonNull(graphene.String), required=True)
+    categories = graphene.List(graphene.NonNull(DataCategory), required=True,
+                               resolver=lambda parent, info: _codes(parent, "categories"))
     reads = graphene.Int(required=True)
     citizens = graphene.Int(required=True)
     client_ids = graphene.List(graphene.NonNull(graphene.String), required=True)
-    first_access_at = graphene.String()
-    last_access_at = graphene.String()
+    first_access_at = DateTime()
+    last_access_at = DateTime()
     live_consents = graphene.Int(required=True)
 
 
@@ -117,9 +118,11 @@ class ConsentQueries(graphene.ObjectType):
         purpose=graphene.String(required=True),
         description="Needs citizen:read and a live consent to your organisation for purpose.",
     )
-    my_consents = graphene.List(graphene.NonNull(Consent), required=True)
-    my_access_log = graphene.List(graphene.NonNull(AccessEvent), required=True,
-                                  first=graphene.Int(description="Newest first; 50 if omitted."))
+    my_consents = connection_field(
+        "Consent", "The consents you gave, oldest first unless ordered.", mine("citizen"))
+    my_access_log = connection_field(
+        "AccessEvent", "Every read of your data by an organisation, newest first unless "
+        "ordered.", mine("citizen", newest_first="at"))
     record_of_processing = graphene.List(graphene.NonNull(ProcessingRecord), required=True)
 
     @staticmethod
@@ -128,15 +131,6 @@ class ConsentQueries(graphene.ObjectType):
         context = ctx(info)
         return service.citizen_profile(context.graph, context.principal, citizen_id=citizen_id,
                                        purpose=purpose, requested=requested_categories(info))
-
-    @staticmethod
-    def resolve_my_consents(root: Any, info: Any) -> list[dict[str, Any]]:
-        return service.my_consents(ctx(info).graph, ctx(info).principal)
-
-    @staticmethod
-    def resolve_my_access_log(root: Any, info: Any, first: int | None = None
-                              ) -> list[dict[str, Any]]:
-        return service.my_access_log(ctx(info).graph, ctx(info).principal, first)
 
     @staticmethod
     def resolve_record_of_processing(root: Any, info: Any) -> list[dict[str, Any]]:

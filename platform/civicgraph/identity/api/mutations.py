@@ -6,12 +6,15 @@ from typing import Any
 
 import graphene
 
+from civicgraph.api.compiled import payload_records
 from civicgraph.api.context import ctx
+from civicgraph.api.model_types import DateTime
 from civicgraph.api.mutation import Mutation, plain
 from civicgraph.identity.api.clients import GrantType, OAuthClient
 from civicgraph.identity.api.consent import Consent, DataCategory
 from civicgraph.identity.service import clients as client_service
 from civicgraph.identity.service import consent as consent_service
+from civicgraph.partner_graph.api.queries import viewer
 
 
 class CreateOAuthClient(Mutation):
@@ -35,11 +38,13 @@ class CreateOAuthClient(Mutation):
             name=input["name"],
             organisation_id=input.get("organisation_id"),
             scopes=list(input["scopes"]),
-            grant_types=[plain(g) for g in input["grant_types"]],
+            grant_types=[str(plain(g)).lower() for g in input["grant_types"]],
             redirect_uris=list(input.get("redirect_uris") or []),
             public=bool(input.get("public")),
         )
-        return {"client": created, "clientSecret": secret}
+        # The answer is compiled from the client's selection (api.compiled.payload_records).
+        return {**payload_records(info, viewer(info), "OAuthClient", {"client": created["id"]}),
+                "clientSecret": secret}
 
 
 class AccessMutations(graphene.ObjectType):
@@ -53,7 +58,7 @@ class GrantConsent(Mutation):
         organisation_id = graphene.ID(required=True)
         purpose = graphene.String(required=True, description="e.g. job-matching")
         categories = graphene.List(graphene.NonNull(DataCategory), required=True)
-        expires_at = graphene.DateTime(
+        expires_at = DateTime(
             description="365 days from now when omitted; at most 3 years.")
 
     consent = graphene.Field(Consent, required=True)
@@ -61,10 +66,12 @@ class GrantConsent(Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         context = ctx(info)
-        return {"consent": consent_service.grant(
+        granted = consent_service.grant(
             context.graph, context.principal, organisation_id=input["organisation_id"],
-            purpose=input["purpose"], categories=[plain(c) for c in input["categories"]],
-            expires_at=input.get("expires_at"))}
+            purpose=input["purpose"],
+            categories=[str(plain(c)).lower() for c in input["categories"]],
+            expires_at=input.get("expires_at"))
+        return payload_records(info, viewer(info), "Consent", {"consent": granted["id"]})
 
 
 class WithdrawConsent(Mutation):
@@ -78,8 +85,8 @@ class WithdrawConsent(Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         context = ctx(info)
-        return {"consent": consent_service.withdraw(context.graph, context.principal,
-                                                    input["id"])}
+        withdrawn = consent_service.withdraw(context.graph, context.principal, input["id"])
+        return payload_records(info, viewer(info), "Consent", {"consent": withdrawn["id"]})
 
 
 class ConsentMutations(graphene.ObjectType):

@@ -14,16 +14,13 @@ import uuid
 from typing import Any
 from urllib.parse import urlsplit
 
+from civicgraph.compiler.domains import identity as identity_model
 from civicgraph.core.access import SCOPES
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import clients as repo
 
-GRANT_TYPES = {
-    "client_credentials": "The client acts for itself with its secret (confidential clients)",
-    "authorization_code": "A person signs in and approves the client (with PKCE)",
-    "refresh_token": "The client renews an access token without asking the person again",
-}
+GRANT_TYPES = identity_model.GRANT_TYPES
 NAME_MAX = 200
 
 

@@ -13,16 +13,13 @@ import re
 import uuid
 from typing import Any
 
+from civicgraph.compiler.domains import identity as identity_model
 from civicgraph.core.access import Principal, require_organisation, require_person
 from civicgraph.core.errors import BadInput, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import consent as repo
 
-CATEGORIES = {
-    "contact": "Name, email and region",
-    "skills": "The skills the citizen has recorded",
-    "occupation": "The citizen's occupation",
-}
+CATEGORIES = identity_model.CATEGORIES
 PURPOSE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 DEFAULT_DAYS = 365
 MAX_DAYS = 3 * 365

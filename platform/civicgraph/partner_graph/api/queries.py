@@ -4,6 +4,7 @@ discovery queries. Each resolver hands its whole selection to a service: one sta
 from __future__ import annotations
 
 from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -57,21 +58,30 @@ def to_connection(root: Selection, page: service.Page) -> dict[str, Any]:
     return out
 
 
-def _connection_resolver(type_name: str) -> Any:
+Narrow = Callable[[Any, Selection], Selection]
+"""Rewrites a root connection's selection for the caller (``info``): identity's ``my…`` lists
+add the caller's own person to the client's where, inside the same compiled statement."""
+
+
+def _connection_resolver(type_name: str, narrow: Narrow | None = None) -> Any:
     def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
         selection = root_selection(info)
+        if narrow is not None:
+            selection = narrow(info, selection)
         page = service.connection(ctx(info).graph, type_name, selection,
                                   page_max(info), document_key(info), viewer(info))
         return to_connection(selection, page)
     return resolve
 
 
-def connection_field(type_name: str, description: str | None = None) -> Any:
+def connection_field(type_name: str, description: str | None = None,
+                     narrow: Narrow | None = None) -> Any:
     """A root connection of any type of the model, compiled into one statement (the lab's,
-    the feeds' and the kits' lists use it too: the partner graph's public face for reads)."""
+    the feeds', the kits' and identity's lists use it too: the partner graph's public face for
+    reads)."""
     return graphene.Field(CONNECTIONS[type_name], required=True,
                           args=connection_args(type_name), description=description,
-                          resolver=_connection_resolver(type_name))
+                          resolver=_connection_resolver(type_name, narrow))
 
 
 def by_id_resolver(type_name: str, missing: str | None = None) -> Any:
