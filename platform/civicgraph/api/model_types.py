@@ -212,6 +212,7 @@ def _output(prop: Prop, type_name: str = "") -> Any:
         enum = closed_set(type_name, prop)
         if prop.many:
             return graphene.List(graphene.NonNull(enum), description=description,
+                                 required=prop.required and not prop.deprecated,
                                  deprecation_reason=deprecation)
         return graphene.Field(enum, required=prop.required and not prop.deprecated,
                               description=description, deprecation_reason=deprecation)
