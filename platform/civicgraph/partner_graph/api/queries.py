@@ -3,8 +3,8 @@ discovery queries. Each resolver hands its whole selection to a service: one sta
 
 from __future__ import annotations
 
-from dataclasses import replace
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import graphene
