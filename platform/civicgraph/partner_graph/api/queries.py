@@ -102,7 +102,9 @@ class PartnershipChain(graphene.ObjectType):
     """The shortest chain of partnerships between two organisations, both ends included."""
 
     length = graphene.Int(required=True, description="Number of partnerships in the chain.")
-    organisations = graphene.List(graphene.NonNull(OBJECTS["Organisation"]), required=True)
+    organisations = graphene.Field(
+        CONNECTIONS["Organisation"], required=True,
+        description="From `from` to `to`, in order along the chain, as one whole page.")
 
 
 class SimilarOrganisation(graphene.ObjectType):
