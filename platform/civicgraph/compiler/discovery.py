@@ -34,15 +34,18 @@ def _wrap(b: Builder, fields: Fields, scalars: dict[str, str], node_field: str, 
 
 
 def _whole(b: Builder, sel: Selection, path: tuple[int, ...], var: str, list_of: str) -> str:
-    """A list the statement already holds (a chain's organisations) as a connection of one
-    whole page: a chain is at most ``MAX_CHAIN`` + 1 long, so it is never cut, and its cursors
-    are positions along it."""
+    """A list the statement already holds (a chain's organisations) as a connection: a chain
+    is at most ``MAX_CHAIN`` + 1 long, so the page is a slice of it in the statement, and its
+    cursors are positions along it (``nested``'s)."""
+    size = f"size({list_of})"
+    lo, hi = nested.window(b, path, size)
+    page = f"range({lo}, ({hi}) - 1)"
     entries: list[str] = []
-    last = f"size({list_of}) - 1"
     for child, child_path in kids(sel, path):
         if child.field == "nodes":
             projection = project(b, ORGANISATION, var, kids(child, child_path))
-            entries.append(f"`{child.key}`: [{var} IN {list_of} | {projection}]")
+            entries.append(f"`{child.key}`: [i IN {page} | head([{var} IN [{list_of}[i]] | "
+                           f"{projection}])]")
         elif child.field == "edges":
             parts = []
             for part, part_path in kids(child, child_path):
@@ -52,13 +55,13 @@ def _whole(b: Builder, sel: Selection, path: tuple[int, ...], var: str, list_of:
                     projection = project(b, ORGANISATION, var, kids(part, part_path))
                     parts.append(f"`{part.key}`: head([{var} IN [{list_of}[i]] | "
                                  f"{projection}])")
-            entries.append(f"`{child.key}`: [i IN range(0, {last}) | {{{', '.join(parts)}}}]")
+            entries.append(f"`{child.key}`: [i IN {page} | {{{', '.join(parts)}}}]")
         elif child.field == "totalCount":
-            entries.append(f"`{child.key}`: size({list_of})")
+            entries.append(f"`{child.key}`: {size}")
         elif child.field == "pageInfo":
-            info = {"hasNextPage": "false", "hasPreviousPage": "false",
-                    "startCursor": f"'{nested.encode(0)}'",
-                    "endCursor": f"'{nested.PREFIX}' + toString({last})"}
+            some = f"CASE WHEN ({hi}) > ({lo}) THEN '{nested.PREFIX}' + toString"
+            info = {"hasNextPage": f"({hi}) < {size}", "hasPreviousPage": f"({lo}) > 0",
+                    "startCursor": f"{some}({lo}) END", "endCursor": f"{some}(({hi}) - 1) END"}
             entries.append(f"`{child.key}`: {{" + ", ".join(
                 f"`{c.key}`: {info[c.field]}" for c in child.children if c.field in info)
                 + "}")

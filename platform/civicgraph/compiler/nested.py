@@ -67,6 +67,20 @@ def _before(args: Mapping[str, Any]) -> int | None:
     return None if before is None else decode(before, "before")
 
 
+def window(b: cypher.Builder, path: cypher.Path, size: str) -> tuple[str, str]:
+    """The page's first and past-the-end positions in a list of ``size`` items, from the
+    selection's first/after or last/before (each checked as it is bound)."""
+    first = b.param(path, (), _first)
+    start = b.param(path, (), _start)
+    last = b.param(path, (), _last)
+    before = b.param(path, (), _before)
+    stop = f"coalesce({before}, {size})"
+    lo = (f"CASE WHEN {last} IS NULL THEN {start} WHEN {stop} - {last} < 0 THEN 0 "
+          f"ELSE {stop} - {last} END")
+    hi = f"CASE WHEN {last} IS NULL THEN {start} + {first} ELSE {stop} END"
+    return lo, f"CASE WHEN {hi} > {size} THEN {size} ELSE {hi} END"
+
+
 def _only_nodes(sel: Selection) -> bool:
     """A page of nodes read forwards and nothing else: what a plain list used to be."""
     return (bool(sel.children) and all(c.field == "nodes" for c in sel.children)

@@ -104,6 +104,10 @@ class PartnershipChain(graphene.ObjectType):
     length = graphene.Int(required=True, description="Number of partnerships in the chain.")
     organisations = graphene.Field(
         CONNECTIONS["Organisation"], required=True,
+        first=graphene.Int(description="How many, from the start (or after `after`)."),
+        after=graphene.String(description="An endCursor of this chain: the page after it."),
+        last=graphene.Int(description="The last ones (of the chain, or before `before`)."),
+        before=graphene.String(description="A startCursor of this chain: the page before it."),
         description="From `from` to `to`, in order along the chain, as one whole page.")
 
 
