@@ -10,7 +10,7 @@ from tests.partner_graph.builders import build, ok
 REACH = """query R($id: ID!, $hops: Int) { partnersOfPartners(id: $id, hops: $hops) {
   distance organisation { name } } }"""
 CHAIN = """query C($from: ID!, $to: ID!, $max: Int) {
-  partnershipChain(from: $from, to: $to, maxHops: $max) { length organisations { name } } }"""
+  partnershipChain(from: $from, to: $to, maxHops: $max) { length organisations { nodes { name } } } }"""
 SIMILAR = """query S($id: ID!) { similarOrganisations(id: $id) {
   score sharedFields sharedSkills sharedPartners organisation { name } } }"""
 
@@ -31,7 +31,7 @@ def test_discovery_queries(client: FlaskClient) -> None:
 
     chain = ok(client, CHAIN, {"from": ids["D"], "to": ids["E"]})["partnershipChain"]
     assert chain["length"] == 4
-    assert [o["name"] for o in chain["organisations"]] == [
+    assert [o["name"] for o in chain["organisations"]["nodes"]] == [
         "Metro Health Trust", "Northern Rail Works", "North Employment Agency", "SkillBridge",
         "Open Skills College"]
     assert ok(client, CHAIN, {"from": ids["D"], "to": ids["E"], "max": 3})[
