@@ -10,7 +10,8 @@ from tests.partner_graph.builders import build, ok
 REACH = """query R($id: ID!, $hops: Int) { partnersOfPartners(id: $id, hops: $hops) {
   distance organisation { name } } }"""
 CHAIN = """query C($from: ID!, $to: ID!, $max: Int) {
-  partnershipChain(from: $from, to: $to, maxHops: $max) { length organisations { nodes { name } } } }"""
+  partnershipChain(from: $from, to: $to, maxHops: $max) { length
+    organisations { nodes { name } } } }"""
 SIMILAR = """query S($id: ID!) { similarOrganisations(id: $id) {
   score sharedFields sharedSkills sharedPartners organisation { name } } }"""
 

@@ -100,7 +100,7 @@ def test_register_and_link_answer_from_the_clients_selection(admin_client: Flask
       vacancies { nodes { id } } partnerCount } } }""",
                {"input": {"name": "New Org", "kind": "EMPLOYER", "region": "North"}})
     assert body["data"]["registerOrganisation"]["organisation"] == {
-        "name": "New Org", "kind": "EMPLOYER", "partners": {"nodes": []}, "vacancies": {"nodes": []},
-        "partnerCount": 0}
+        "name": "New Org", "kind": "EMPLOYER", "partners": {"nodes": []},
+        "vacancies": {"nodes": []}, "partnerCount": 0}
     # One statement for the write, one for the payload's record.
     assert len(body["extensions"]["cypher"]) == 2

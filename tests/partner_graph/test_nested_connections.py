@@ -5,6 +5,7 @@ match, pages go both ways, and a record the caller may not see changes none of i
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from flask import Flask
 from flask.testing import FlaskClient
@@ -34,7 +35,7 @@ def _agency_with_partners(client: FlaskClient) -> str:
     return a
 
 
-def _page(client: FlaskClient, **variables: object) -> dict[str, object]:
+def _page(client: FlaskClient, **variables: object) -> dict[str, Any]:
     data = ok(client, PARTNERS, variables)["organisation"]["partners"]
     assert isinstance(data, dict)
     return data
