@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.builders import gql
-from tests.partner_graph.builders import build, ok
+from tests.partner_graph.builders import build, ok, register
 
 REACH = """query R($id: ID!, $hops: Int) { partnersOfPartners(id: $id, hops: $hops) {
   distance organisation { name } } }"""
@@ -49,3 +49,11 @@ def test_discovery_queries(client: FlaskClient) -> None:
                           "sharedPartners": 1, "organisation": {"name": "Northern Rail Works"}}
     assert similar[1]["organisation"]["name"] == "Open Skills College"
     assert similar[1]["sharedSkills"] == 1
+
+
+def test_an_organisation_with_no_partners_reaches_no_one(admin_client: FlaskClient) -> None:
+    """No partners is an empty answer; only an unknown id is NOT_FOUND."""
+    alone = register(admin_client, "Lone Agency", "AGENCY", "North")
+    assert ok(admin_client, REACH, {"id": alone, "hops": 2})["partnersOfPartners"] == []
+    unknown = gql(admin_client, REACH, {"id": "no-such-id", "hops": 2})
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"
