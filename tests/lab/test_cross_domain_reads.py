@@ -194,7 +194,7 @@ def test_rich_filters_across_domains_and_hidden_records_change_no_answer(
                  'NOT: {name: {eq: "Rail Works"}}}') == ["Bus Start-up"]
     assert names('{OR: [{name: {startsWith: "Rail"}}, {partners: {none: {}}}]}') == [
         "Rail Works"]
-    assert names('{AND: [{partners: {some: {name: {eq: "Rail Works"}}}}, '
+    assert names('{AND: [{partners: {some: {node: {name: {eq: "Rail Works"}}}}}, '
                  '{pilotsCount: {gte: 1}}]}') == ["Bus Start-up"]
     # A proposal's single relationship: the organisation that made it.
     body = gql(authorised(["admin"]), """{ pilots(first: 5, where: {proposalWhere:

@@ -112,3 +112,21 @@ def test_a_chain_of_partnerships_is_a_connection(admin_client: FlaskClient) -> N
         {"name": "Agency A"}, {"name": "Partner B"}, {"name": "Partner C"}]}
     assert [e["node"]["name"] for e in chain["tail"]["edges"]] == ["Partner B", "Partner C"]
     assert chain["tail"]["pageInfo"] == {"hasPreviousPage": True, "hasNextPage": False}
+
+
+def test_partners_filter_on_the_partnership_and_never_through_a_hidden_one(
+        app: Flask, admin_client: FlaskClient, graph: Graph, tmp_path: Path) -> None:
+    a = _agency_with_partners(admin_client)
+    hidden = hidden_organisation(graph, tmp_path, "ZZZ HIDDEN LTD", "09999993")
+    ok(admin_client, LINK, {"a": a, "b": hidden, "since": "2019-06-01"})
+    query = """query W($since: Date!) { organisations(first: 10, orderBy: [{field: NAME}],
+      where: {partners: {some: {edge: {since: {lte: $since}}}}}) { nodes { name } } }"""
+
+    def names(client: FlaskClient, since: str) -> list[str]:
+        return [n["name"] for n in ok(client, query, {"since": since})["organisations"]["nodes"]]
+
+    assert names(admin_client, "2021-12-31") == ["Agency A", "Partner B", "ZZZ HIDDEN LTD"]
+    # The hidden organisation's partnership makes no match for a caller who may not see it.
+    assert names(app.test_client(), "2021-12-31") == ["Agency A", "Partner B"]
+    assert names(app.test_client(), "2020-01-01") == []
+    assert names(admin_client, "2020-01-01") == ["Agency A", "ZZZ HIDDEN LTD"]
