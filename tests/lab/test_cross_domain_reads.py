@@ -53,7 +53,7 @@ CHALLENGE_TO_SKILLS = """
 query C($id: ID!) { challenge(id: $id) { title
   proposals(first: 5) { totalCount edges { cursor node { title
     proposer { name partners(first: 5) { nodes { name
-      vacancies(first: 5) { nodes { title skills(first: 5) { nodes { name } } } } } } } } } } }
+      vacancies(first: 5) { nodes { title skills(first: 5) { nodes { name } } } } } } } } } } } }
 """
 
 
