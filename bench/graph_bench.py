@@ -66,7 +66,8 @@ THROUGHPUT_TARGET = 2.5
 P50_TARGET = 1.5
 
 OUR_QUERY = """query Nested { organisations(first: 10, orderBy: [{field: NAME}]) { edges { node {
-  id name partners(first: 5) { id name vacancies(first: 5) { id title skills(first: 5) { name } } }
+  id name partners(first: 5) { nodes { id name vacancies(first: 5) { nodes { id title
+    skills(first: 5) { nodes { name } } } } } }
 } } } }"""
 LIBRARY_QUERY = """query Nested { organisations(limit: 10, sort: [{name: ASC}]) {
   id name partners(limit: 5, sort: [{name: ASC}]) { id name
@@ -74,7 +75,8 @@ LIBRARY_QUERY = """query Nested { organisations(limit: 10, sort: [{name: ASC}]) 
       name } } } } }"""
 CROSS_QUERY = """query Cross { challenges(first: 10, orderBy: [{field: TITLE}]) { nodes {
   id title proposals(first: 5, orderBy: [{field: TITLE}]) { nodes { id title proposer {
-    id name partners(first: 5) { id name vacancies(first: 5) { id title } } } } } } } }"""
+    id name partners(first: 5) { nodes { id name vacancies(first: 5) { nodes { id title } } } }
+  } } } } } }"""
 CROSS_LIBRARY_QUERY = """query Cross { challenges(limit: 10, sort: [{title: ASC}]) {
   id title proposals(limit: 5, sort: [{title: ASC}]) { id title proposer(limit: 1) {
     id name partners(limit: 5, sort: [{name: ASC}]) { id name

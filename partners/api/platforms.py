@@ -8,6 +8,7 @@ import graphene
 
 from civicgraph.api.context import ctx
 from civicgraph.api.model_types import OBJECTS
+from civicgraph.partner_graph.api.queries import connection_field
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from partners.service.platforms import Caller
@@ -43,35 +44,21 @@ class RecordSource(graphene.ObjectType):
 
 
 class PartnerQueries(graphene.ObjectType):
-    partner_feeds = graphene.List(graphene.NonNull(PartnerPlatform), required=True)
+    # Compiled connections like every list of the model's records: `where: {platform: ...}`
+    # (and `run:` for the quarantine) narrows them; the quarantine's guard keeps it to admins.
+    partner_feeds = connection_field(
+        "PartnerPlatform", "The registered partner feeds (the platforms whose feeds join).")
     sync_run = graphene.Field(SyncRun, required=True, id=graphene.ID(required=True))
-    sync_runs = graphene.List(graphene.NonNull(SyncRun), required=True,
-                              platform=graphene.String(), first=graphene.Int(default_value=20))
-    quarantined_records = graphene.List(
-        graphene.NonNull(QuarantinedRecord), required=True, platform=graphene.String(),
-        run_id=graphene.ID(), first=graphene.Int(default_value=20))
+    sync_runs = connection_field("SyncRun", "Sync runs of every feed, oldest first.")
+    quarantined_records = connection_field(
+        "QuarantinedRecord", "What the feeds sent and the graph refused (admins only).")
     sources = graphene.List(graphene.NonNull(RecordSource), required=True,
                             record_id=graphene.ID(required=True),
                             description="Where a vacancy, course or organisation came from.")
 
     @staticmethod
-    def resolve_partner_feeds(root: Any, info: Any) -> list[dict[str, Any]]:
-        return partner_platforms.list_all(ctx(info).graph)
-
-    @staticmethod
     def resolve_sync_run(root: Any, info: Any, id: str) -> dict[str, Any]:
         return partner_sync.get_run(ctx(info).graph, id)
-
-    @staticmethod
-    def resolve_sync_runs(root: Any, info: Any, platform: str | None = None, first: int = 20
-                          ) -> list[dict[str, Any]]:
-        return partner_sync.list_runs(ctx(info).graph, platform, first)
-
-    @staticmethod
-    def resolve_quarantined_records(root: Any, info: Any, platform: str | None = None,
-                                    run_id: str | None = None, first: int = 20
-                                    ) -> list[dict[str, Any]]:
-        return partner_sync.list_quarantined(ctx(info).graph, platform, run_id, first)
 
     @staticmethod
     def resolve_sources(root: Any, info: Any, record_id: str) -> list[dict[str, Any]]:

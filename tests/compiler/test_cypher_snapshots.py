@@ -40,9 +40,9 @@ NESTED = """
   organisations(first: 2) {
     totalCount
     edges { cursor node { id name
-      partners(first: 3) { name
-        vacancies(first: 5) { title postedAt
-          skills { uri name } } } } }
+      partners(first: 3) { nodes { name
+        vacancies(first: 5) { nodes { title postedAt
+          skills { nodes { uri name } } } } } } } }
   }
 }
 """
@@ -57,7 +57,7 @@ query Filtered($region: String!, $skills: [String!]) {
       capableIn: {fields: ["employment-services"], skills: $skills},
       hasVacancies: false}) {
     nodes { name
-      vacancies(where: {status: {eq: OPEN}, salaryMin: {gte: 25000}}) { title } }
+      vacancies(where: {status: {eq: OPEN}, salaryMin: {gte: 25000}}) { nodes { title } } }
   }
 }
 """
@@ -79,7 +79,7 @@ ORDERED = """
   vacancies(first: 5, orderBy: [{field: SALARY_MAX, direction: DESC}, {field: POSTED_AT}]) {
     nodes { title salaryMax postedAt
       organisation { name
-        partners(orderBy: [{field: PARTNER_COUNT, direction: DESC}]) { name } } }
+        partners(orderBy: [{field: PARTNER_COUNT, direction: DESC}]) { nodes { name } } } }
   }
 }
 """
@@ -98,7 +98,18 @@ query Back($before: String) {
 REACH = """query R($id: ID!) { partnersOfPartners(id: $id, hops: 2) { distance
   organisation { name } } }"""
 CHAIN = """query C($a: ID!, $z: ID!) { partnershipChain(from: $a, to: $z) { length
-  organisations { name } } }"""
+  organisations { nodes { name } } } }"""
+
+# A nested connection with everything a client can ask of one: the partnership on each edge,
+# the count and both directions of paging (positions in the ordered match).
+NESTED_CONNECTION = """
+query Partners($id: ID!, $after: String) {
+  organisation(id: $id) { name
+    partners(first: 2, after: $after, orderBy: [{field: NAME}]) { totalCount
+      pageInfo { hasNextPage endCursor }
+      edges { cursor since agreement node { name } } } }
+}
+"""
 
 # A platform client's token and an admin's: the visibility predicate is written per scope.
 ADMIN = Principal(subject="admin", client_id="console", scopes=frozenset({"admin"}))
@@ -125,6 +136,8 @@ CASES: dict[str, tuple[str, dict[str, Any], Principal]] = {
     # lab's guards inside, so work added to either statement shows here before it is measured.
     "benchmark_cross_read": (CROSS_QUERY, {}, ADMIN),
     "connection_last": (LAST, {}, ANONYMOUS),
+    "nested_connection": (NESTED_CONNECTION, {"id": "00000000-0000-0000-0000-00000000000a",
+                                              "after": "n:1"}, ANONYMOUS),
     "ordering": (ORDERED, {}, ANONYMOUS),
     "visibility_anonymous": (VISIBLE, {}, ANONYMOUS),
     "visibility_partner_client": (VISIBLE, {}, PARTNER_CLIENT),

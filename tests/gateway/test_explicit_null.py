@@ -82,9 +82,10 @@ def test_a_null_on_a_defaulted_argument_is_the_default_for_signed_in_callers(
 
 
 def test_sync_runs_with_a_null_page_size_is_the_default_page(admin_client: FlaskClient) -> None:
-    absent = gql(admin_client, "{ syncRuns { id } }")
-    for query, variables in (("{ syncRuns(first: null) { id } }", {}),
-                             ("query Q($f: Int) { syncRuns(first: $f) { id } }", {"f": None})):
+    absent = gql(admin_client, "{ syncRuns { nodes { id } } }")
+    for query, variables in (("{ syncRuns(first: null) { nodes { id } } }", {}),
+                             ("query Q($f: Int) { syncRuns(first: $f) { nodes { id } } }",
+                              {"f": None})):
         body = gql(admin_client, query, variables)
         assert "errors" not in body, body
         assert body["data"] == absent["data"]

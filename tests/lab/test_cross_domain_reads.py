@@ -52,8 +52,8 @@ def _ecosystem(graph: Graph, staff: Actor) -> dict[str, Any]:
 CHALLENGE_TO_SKILLS = """
 query C($id: ID!) { challenge(id: $id) { title
   proposals(first: 5) { totalCount edges { cursor node { title
-    proposer { name partners(first: 5) { name
-      vacancies(first: 5) { title skills { name } } } } } } } } }
+    proposer { name partners(first: 5) { nodes { name
+      vacancies(first: 5) { nodes { title skills(first: 5) { nodes { name } } } } } } } } } } } }
 """
 
 
@@ -68,8 +68,8 @@ def test_challenge_to_proposals_to_proposer_to_partners_to_vacancies_to_skills(
     assert listed["totalCount"] == 1
     proposer = listed["edges"][0]["node"]["proposer"]
     assert proposer["name"] == "Bus Start-up"
-    assert proposer["partners"] == [{"name": "Rail Works", "vacancies": [
-        {"title": "Welder", "skills": [{"name": "Welding"}]}]}]
+    assert proposer["partners"] == {"nodes": [{"name": "Rail Works", "vacancies": {"nodes": [
+        {"title": "Welder", "skills": {"nodes": [{"name": "Welding"}]}}]}}]}
 
 
 ORGANISATION_TO_MEASUREMENTS = """
@@ -194,7 +194,7 @@ def test_rich_filters_across_domains_and_hidden_records_change_no_answer(
                  'NOT: {name: {eq: "Rail Works"}}}') == ["Bus Start-up"]
     assert names('{OR: [{name: {startsWith: "Rail"}}, {partners: {none: {}}}]}') == [
         "Rail Works"]
-    assert names('{AND: [{partners: {some: {name: {eq: "Rail Works"}}}}, '
+    assert names('{AND: [{partners: {some: {node: {name: {eq: "Rail Works"}}}}}, '
                  '{pilotsCount: {gte: 1}}]}') == ["Bus Start-up"]
     # A proposal's single relationship: the organisation that made it.
     body = gql(authorised(["admin"]), """{ pilots(first: 5, where: {proposalWhere:

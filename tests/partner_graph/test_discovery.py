@@ -5,12 +5,13 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.builders import gql
-from tests.partner_graph.builders import build, ok
+from tests.partner_graph.builders import build, ok, register
 
 REACH = """query R($id: ID!, $hops: Int) { partnersOfPartners(id: $id, hops: $hops) {
   distance organisation { name } } }"""
 CHAIN = """query C($from: ID!, $to: ID!, $max: Int) {
-  partnershipChain(from: $from, to: $to, maxHops: $max) { length organisations { name } } }"""
+  partnershipChain(from: $from, to: $to, maxHops: $max) { length
+    organisations { nodes { name } } } }"""
 SIMILAR = """query S($id: ID!) { similarOrganisations(id: $id) {
   score sharedFields sharedSkills sharedPartners organisation { name } } }"""
 
@@ -31,7 +32,7 @@ def test_discovery_queries(client: FlaskClient) -> None:
 
     chain = ok(client, CHAIN, {"from": ids["D"], "to": ids["E"]})["partnershipChain"]
     assert chain["length"] == 4
-    assert [o["name"] for o in chain["organisations"]] == [
+    assert [o["name"] for o in chain["organisations"]["nodes"]] == [
         "Metro Health Trust", "Northern Rail Works", "North Employment Agency", "SkillBridge",
         "Open Skills College"]
     assert ok(client, CHAIN, {"from": ids["D"], "to": ids["E"], "max": 3})[
@@ -48,3 +49,11 @@ def test_discovery_queries(client: FlaskClient) -> None:
                           "sharedPartners": 1, "organisation": {"name": "Northern Rail Works"}}
     assert similar[1]["organisation"]["name"] == "Open Skills College"
     assert similar[1]["sharedSkills"] == 1
+
+
+def test_an_organisation_with_no_partners_reaches_no_one(admin_client: FlaskClient) -> None:
+    """No partners is an empty answer; only an unknown id is NOT_FOUND."""
+    alone = register(admin_client, "Lone Agency", "AGENCY", "North")
+    assert ok(admin_client, REACH, {"id": alone, "hops": 2})["partnersOfPartners"] == []
+    unknown = gql(admin_client, REACH, {"id": "no-such-id", "hops": 2})
+    assert unknown["errors"][0]["extensions"]["code"] == "NOT_FOUND"

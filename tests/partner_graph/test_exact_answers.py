@@ -32,13 +32,13 @@ def test_edges_and_nodes_are_projected_each_from_its_own_selection(
     for name in ("Partner B", "Partner C", "Partner D"):
         link(admin_client, a, register(admin_client, name, "EMPLOYER", "North"))
     data = ok(admin_client, """{ organisations(first: 1) {
-      edges { node { name few: partners(first: 1) { name } } }
-      nodes { id all: partners(first: 3) { name } } } }""")
+      edges { node { name few: partners(first: 1) { nodes { name } } } }
+      nodes { id all: partners(first: 3) { nodes { name } } } } }""")
     edge_node = data["organisations"]["edges"][0]["node"]
     node = data["organisations"]["nodes"][0]
-    assert edge_node == {"name": "Agency A", "few": [{"name": "Partner B"}]}
-    assert node == {"id": a, "all": [{"name": "Partner B"}, {"name": "Partner C"},
-                                     {"name": "Partner D"}]}
+    assert edge_node == {"name": "Agency A", "few": {"nodes": [{"name": "Partner B"}]}}
+    assert node == {"id": a, "all": {"nodes": [{"name": "Partner B"}, {"name": "Partner C"},
+                                               {"name": "Partner D"}]}}
 
 
 def test_int_fields_serve_integers_whatever_was_stored(admin_client: FlaskClient,
@@ -64,7 +64,7 @@ def test_partner_count_is_the_live_count_of_partners_the_caller_sees(
     a = register(admin_client, "Agency A", "AGENCY", "North")
     b = register(admin_client, "Partner B", "EMPLOYER", "North")
     query = """query O($id: ID!) { organisation(id: $id) { partnerCount
-      partners { name } } }"""
+      partners { nodes { name } } } }"""
     assert ok(admin_client, query, {"id": a})["organisation"]["partnerCount"] == 0
     link(admin_client, a, b)
     assert ok(admin_client, query, {"id": a})["organisation"]["partnerCount"] == 1
@@ -72,7 +72,7 @@ def test_partner_count_is_the_live_count_of_partners_the_caller_sees(
     link(admin_client, a, hidden)
     assert ok(admin_client, query, {"id": a})["organisation"]["partnerCount"] == 2
     public = ok(app.test_client(), query, {"id": a})["organisation"]
-    assert public == {"partnerCount": 1, "partners": [{"name": "Partner B"}]}
+    assert public == {"partnerCount": 1, "partners": {"nodes": [{"name": "Partner B"}]}}
     ordered = ok(app.test_client(), """{ organisations(orderBy: [{field: PARTNER_COUNT,
       direction: DESC}, {field: NAME}], where: {partnerCount: {gte: 1}}) {
       nodes { name partnerCount } } }""")["organisations"]["nodes"]
@@ -89,18 +89,18 @@ def test_register_and_link_answer_from_the_clients_selection(admin_client: Flask
     link(admin_client, a, c)
     b = register(admin_client, "Partner B", "EMPLOYER", "North")
     data = ok(admin_client, """mutation L($a: ID!, $b: ID!) { linkPartners(input: {a: $a, b: $b}) {
-      created a { businessId partners { name } partnerCount } other: b { name first: partners {
-      name } } } }""", {"a": a, "b": b})["linkPartners"]
+      created a { businessId partners { nodes { name } } partnerCount }
+      other: b { name first: partners { nodes { name } } } } }""", {"a": a, "b": b})["linkPartners"]
     assert data == {"created": True,
                     "a": {"businessId": "1234567-8", "partnerCount": 2,
-                          "partners": [{"name": "Partner B"}, {"name": "Partner C"}]},
-                    "other": {"name": "Partner B", "first": [{"name": "Agency A"}]}}
+                          "partners": {"nodes": [{"name": "Partner B"}, {"name": "Partner C"}]}},
+                    "other": {"name": "Partner B", "first": {"nodes": [{"name": "Agency A"}]}}}
     body = gql(admin_client, """mutation R($input: RegisterOrganisationInput!) {
-      registerOrganisation(input: $input) { organisation { name kind partners { id }
-      vacancies { id } partnerCount } } }""",
+      registerOrganisation(input: $input) { organisation { name kind partners { nodes { id } }
+      vacancies { nodes { id } } partnerCount } } }""",
                {"input": {"name": "New Org", "kind": "EMPLOYER", "region": "North"}})
     assert body["data"]["registerOrganisation"]["organisation"] == {
-        "name": "New Org", "kind": "EMPLOYER", "partners": [], "vacancies": [],
-        "partnerCount": 0}
+        "name": "New Org", "kind": "EMPLOYER", "partners": {"nodes": []},
+        "vacancies": {"nodes": []}, "partnerCount": 0}
     # One statement for the write, one for the payload's record.
     assert len(body["extensions"]["cypher"]) == 2

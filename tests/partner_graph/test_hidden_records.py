@@ -57,7 +57,7 @@ def test_discovery_reads_neither_start_from_nor_pass_through_hidden_organisation
             ok(admin_client, reach, {"id": a})["partnersOfPartners"]} == {
         "Partner B", "TRIAL SOFTWARE LTD", "Far Org"}
     chain = """query C($a: ID!, $z: ID!) { partnershipChain(from: $a, to: $z) { length
-      organisations { name } } }"""
+      organisations { nodes { name } } } }"""
     assert ok(reader, chain, {"a": a, "z": far})["partnershipChain"] is None
     assert ok(admin_client, chain, {"a": a, "z": far})["partnershipChain"]["length"] == 2
     similar = """query S($id: ID!) { similarOrganisations(id: $id) { organisation { name } } }"""

@@ -11,7 +11,7 @@ from tests.partner_graph.builders import SKILL, build, create, ok, register
 
 UPDATE_VACANCY = """mutation U($input: UpdateVacancyInput!) {
   updateVacancy(input: $input) {
-    vacancy { id title version salaryMin skills { name } organisation { name } } } }"""
+    vacancy { id title version salaryMin skills { nodes { name } } organisation { name } } } }"""
 DELETE_VACANCY = """mutation D($id: ID!, $version: Int) {
   deleteVacancy(input: {id: $id, version: $version}) { deletedId } }"""
 
@@ -34,7 +34,7 @@ def test_update_names_the_version_it_read(client: FlaskClient) -> None:
         "title": "Senior Welder", "salaryMin": 32000,
         "skillUris": [SKILL + "welding", SKILL + "python"]}))["updateVacancy"]["vacancy"]
     assert first["version"] == 2 and first["title"] == "Senior Welder"
-    assert sorted(s["name"] for s in first["skills"]) == ["Python", "Welding"]
+    assert sorted(s["name"] for s in first["skills"]["nodes"]) == ["Python", "Welding"]
     assert first["organisation"] == {"name": "Northern Rail Works"}
     stale = gql(client, UPDATE_VACANCY, update(ids["welder"], 1, {"title": "Lost update"}))
     assert code(stale) == "CONFLICT"
@@ -194,5 +194,5 @@ def test_a_platform_is_only_added_by_registering_it(client: FlaskClient) -> None
     platform = ok(client, REGISTER_PLATFORM,
                   platform_input("front-door"))["registerPartnerPlatform"]["platform"]
     assert platform["mode"] == "TEST"
-    feeds = ok(client, "{ partnerFeeds { name mode kind } }")["partnerFeeds"]
+    feeds = ok(client, "{ partnerFeeds { nodes { name mode kind } } }")["partnerFeeds"]["nodes"]
     assert feeds == [{"name": "front-door", "mode": "TEST", "kind": "JOB_BOARD"}]

@@ -14,9 +14,10 @@ query Nested($first: Int) {
     totalCount
     edges { node {
       name
-      partners(first: 5) { name vacancies(first: 5) { title skills(first: 5) { name } } }
-      vacancies(first: 5) { title organisation { name } occupation { code } }
-      fields { code }
+      partners(first: 5) { nodes { name vacancies(first: 5) { nodes { title
+        skills(first: 5) { nodes { name } } } } } }
+      vacancies(first: 5) { nodes { title organisation { name } occupation { code } } }
+      fields { nodes { code } }
     } }
   }
 }
@@ -30,14 +31,16 @@ def test_four_levels_cost_one_statement(client: FlaskClient) -> None:
     assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
     nodes = {e["node"]["name"]: e["node"] for e in body["data"]["organisations"]["edges"]}
     agency = nodes["North Employment Agency"]
-    assert [p["name"] for p in agency["partners"]] == ["Northern Rail Works", "SkillBridge"]
-    rail = agency["partners"][0]
-    assert [v["title"] for v in rail["vacancies"]] == ["Rail Technician", "Welder"]
-    assert sorted(s["name"] for s in rail["vacancies"][0]["skills"]) == ["Python", "Welding"]
-    assert nodes["Northern Rail Works"]["vacancies"][1] == {
+    partners = agency["partners"]["nodes"]
+    assert [p["name"] for p in partners] == ["Northern Rail Works", "SkillBridge"]
+    rail = partners[0]
+    assert [v["title"] for v in rail["vacancies"]["nodes"]] == ["Rail Technician", "Welder"]
+    skills = rail["vacancies"]["nodes"][0]["skills"]["nodes"]
+    assert sorted(s["name"] for s in skills) == ["Python", "Welding"]
+    assert nodes["Northern Rail Works"]["vacancies"]["nodes"][1] == {
         "title": "Welder", "organisation": {"name": "Northern Rail Works"},
         "occupation": {"code": "7212"}}
-    assert agency["fields"] == [{"code": "employment-services"}]
+    assert agency["fields"] == {"nodes": [{"code": "employment-services"}]}
 
 
 def test_two_root_fields_cost_two_statements_and_aliases_keep_their_arguments(
@@ -46,15 +49,16 @@ def test_two_root_fields_cost_two_statements_and_aliases_keep_their_arguments(
     body = gql(client, """{
       north: organisations(where: {region: {eq: "North"}}) { totalCount }
       metro: organisations(where: {region: {eq: "Metro"}}) {
-        totalCount edges { node { one: partners(first: 1) { name } all: partners { name } } } }
+        totalCount edges { node { one: partners(first: 1) { nodes { name } }
+          all: partners { nodes { name } } } } }
     }""")
     assert "errors" not in body, body
     assert len(body["extensions"]["cypher"]) == 2
     assert body["data"]["north"]["totalCount"] == 4
     metro = body["data"]["metro"]
     assert metro["totalCount"] == 1
-    assert metro["edges"][0]["node"] == {"one": [{"name": "Northern Rail Works"}],
-                                         "all": [{"name": "Northern Rail Works"}]}
+    assert metro["edges"][0]["node"] == {"one": {"nodes": [{"name": "Northern Rail Works"}]},
+                                         "all": {"nodes": [{"name": "Northern Rail Works"}]}}
 
 
 def test_fragments_and_variables_are_resolved(client: FlaskClient) -> None:
@@ -65,7 +69,7 @@ def test_fragments_and_variables_are_resolved(client: FlaskClient) -> None:
       }
       fragment Card on Organisation {
         name ... on Organisation { region }
-        partners @include(if: $withPartners) { name }
+        partners @include(if: $withPartners) { nodes { name } }
       }""", {"withPartners": False})
     assert "errors" not in body, body
     node = body["data"]["organisations"]["edges"][0]["node"]
@@ -107,26 +111,30 @@ def test_node_resolves_any_type_in_one_statement(client: FlaskClient) -> None:
 def test_other_types_read_their_relations(client: FlaskClient) -> None:
     build(client)
     body = gql(client, """{
-      skills(orderBy: [{field: NAME}]) { nodes { name organisations { name }
-        vacancies { title } trainingCourses { title } occupations { code } } }
+      skills(first: 5, orderBy: [{field: NAME}]) { nodes {
+        name organisations(first: 5) { nodes { name } }
+        vacancies(first: 5) { nodes { title } } trainingCourses(first: 5) { nodes { title } }
+        occupations(first: 5) { nodes { code } } } }
       trainingCourses { nodes { title durationHours cost startDate provider { name } } }
-      services { nodes { name provider { name } fields { code } } }
-      fields { nodes { code organisations { name } services { name } } }
-      occupations { nodes { name skills { name } vacancies { title } } }
+      services { nodes { name provider { name } fields { nodes { code } } } }
+      fields(first: 5) { nodes { code organisations(first: 5) { nodes { name } }
+        services(first: 5) { nodes { name } } } }
+      occupations(first: 5) { nodes { name skills(first: 5) { nodes { name } }
+        vacancies(first: 5) { nodes { title } } } }
     }""")
     assert "errors" not in body, body
     assert len(body["extensions"]["cypher"]) == 5
     data = body["data"]
     python = data["skills"]["nodes"][1]
     assert python["name"] == "Python"
-    assert sorted(o["name"] for o in python["organisations"]) == [
+    assert sorted(o["name"] for o in python["organisations"]["nodes"]) == [
         "Northern Rail Works", "Open Skills College", "SkillBridge"]
-    assert python["trainingCourses"] == [{"title": "Python for jobseekers"}]
+    assert python["trainingCourses"]["nodes"] == [{"title": "Python for jobseekers"}]
     assert data["trainingCourses"]["nodes"] == [{
         "title": "Python for jobseekers", "durationHours": 40, "cost": 0.0,
         "startDate": "2026-03-01", "provider": {"name": "Open Skills College"}}]
-    assert data["services"]["nodes"][0]["fields"] == [{"code": "employment-services"}]
-    assert data["occupations"]["nodes"][0]["vacancies"] == [{"title": "Welder"}]
+    assert data["services"]["nodes"][0]["fields"]["nodes"] == [{"code": "employment-services"}]
+    assert data["occupations"]["nodes"][0]["vacancies"]["nodes"] == [{"title": "Welder"}]
 
 
 def test_variables_that_change_the_statement_get_their_own_plan(client: FlaskClient) -> None:

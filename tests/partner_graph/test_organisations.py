@@ -32,7 +32,7 @@ query List($first: Int, $after: String) {
   organisations(first: $first, after: $after) {
     totalCount
     pageInfo { hasNextPage hasPreviousPage endCursor }
-    edges { cursor node { id name kind region partners { id name } } }
+    edges { cursor node { id name kind region partners { nodes { id name } } } }
   }
 }
 """
@@ -119,8 +119,8 @@ def test_link_partners_is_idempotent_and_listed_both_ways(admin_client: FlaskCli
     assert again["data"]["linkPartners"]["since"] == "2024-03-01"
     nodes = {e["node"]["name"]: e["node"] for e in
              gql(client, LIST)["data"]["organisations"]["edges"]}
-    assert [p["name"] for p in nodes["Agency A"]["partners"]] == ["Startup B"]
-    assert [p["name"] for p in nodes["Startup B"]["partners"]] == ["Agency A"]
+    assert [p["name"] for p in nodes["Agency A"]["partners"]["nodes"]] == ["Startup B"]
+    assert [p["name"] for p in nodes["Startup B"]["partners"]["nodes"]] == ["Agency A"]
 
 
 def test_link_refuses_self_links_and_unknown_ids(admin_client: FlaskClient) -> None:
@@ -132,7 +132,7 @@ def test_link_refuses_self_links_and_unknown_ids(admin_client: FlaskClient) -> N
     assert error_code(body) == "NOT_FOUND"
     assert "no-such-id" in body["errors"][0]["message"]
     nodes = gql(client, LIST)["data"]["organisations"]["edges"]
-    assert nodes[0]["node"]["partners"] == []
+    assert nodes[0]["node"]["partners"] == {"nodes": []}
 
 
 def test_pagination_walks_every_organisation_once(admin_client: FlaskClient) -> None:

@@ -78,9 +78,16 @@ def test_http_feed_through_a_worker(client: FlaskClient, admin_client: FlaskClie
             "status": "SUCCEEDED", "seen": 12, "created": 11, "quarantined": 1}
         assert server.answers("/jobs?page=2") == [429, 200]
         assert server.answers("/jobs?page=3") == [500, 200]
-        bad = gql(admin_client, "{ quarantinedRecords(platform: \"feed-board\") { key reason } }")
-        assert bad["data"]["quarantinedRecords"] == [
+        bad = gql(admin_client, """{ quarantinedRecords(where: {platform: "feed-board"}) {
+          nodes { key reason run { platform { name } } } } }""")
+        other = gql(admin_client, """{ quarantinedRecords(where: {platform: "no-such-feed"}) {
+          totalCount } }""")
+        assert other["data"]["quarantinedRecords"] == {"totalCount": 0}
+        assert [{"key": r["key"], "reason": r["reason"]}
+                for r in bad["data"]["quarantinedRecords"]["nodes"]] == [
             {"key": "JOB-BROKEN", "reason": "datePosted is not an ISO 8601 date: 'last tuesday'"}]
+        assert bad["data"]["quarantinedRecords"]["nodes"][0]["run"]["platform"] == {
+            "name": "feed-board"}
 
         # TEST mode: the public does not see the records; after promotion it does.
         vacancy_id = graph.run("MATCH (v:Vacancy {title: 'Job 0'}) RETURN v.id AS id")[0]["id"]

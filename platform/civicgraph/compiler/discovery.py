@@ -8,6 +8,7 @@ way to one, so a hidden record changes no answer the caller can see."""
 
 from __future__ import annotations
 
+from civicgraph.compiler import nested
 from civicgraph.compiler.cypher import Builder, Fields, Plan, kids, project
 from civicgraph.compiler.model import ORGANISATION
 from civicgraph.compiler.selection import Selection
@@ -25,11 +26,45 @@ def _wrap(b: Builder, fields: Fields, scalars: dict[str, str], node_field: str, 
     for sel, path in fields:
         if sel.field in scalars:
             entries.append(f"`{sel.key}`: {scalars[sel.field]}")
+        elif sel.field == node_field and list_of is not None:
+            entries.append(f"`{sel.key}`: {_whole(b, sel, path, var, list_of)}")
         elif sel.field == node_field:
-            projection = project(b, ORGANISATION, var, kids(sel, path))
-            if list_of is not None:
-                projection = f"[{var} IN {list_of} | {projection}]"
-            entries.append(f"`{sel.key}`: {projection}")
+            entries.append(f"`{sel.key}`: {project(b, ORGANISATION, var, kids(sel, path))}")
+    return "{" + ", ".join(entries) + "}"
+
+
+def _whole(b: Builder, sel: Selection, path: tuple[int, ...], var: str, list_of: str) -> str:
+    """A list the statement already holds (a chain's organisations) as a connection: a chain
+    is at most ``MAX_CHAIN`` + 1 long, so the page is a slice of it in the statement, and its
+    cursors are positions along it (``nested``'s)."""
+    size = f"size({list_of})"
+    lo, hi = nested.window(b, path, size)
+    page = f"range({lo}, ({hi}) - 1)"
+    entries: list[str] = []
+    for child, child_path in kids(sel, path):
+        if child.field == "nodes":
+            projection = project(b, ORGANISATION, var, kids(child, child_path))
+            entries.append(f"`{child.key}`: [i IN {page} | head([{var} IN [{list_of}[i]] | "
+                           f"{projection}])]")
+        elif child.field == "edges":
+            parts = []
+            for part, part_path in kids(child, child_path):
+                if part.field == "cursor":
+                    parts.append(f"`{part.key}`: '{nested.PREFIX}' + toString(i)")
+                elif part.field == "node":
+                    projection = project(b, ORGANISATION, var, kids(part, part_path))
+                    parts.append(f"`{part.key}`: head([{var} IN [{list_of}[i]] | "
+                                 f"{projection}])")
+            entries.append(f"`{child.key}`: [i IN {page} | {{{', '.join(parts)}}}]")
+        elif child.field == "totalCount":
+            entries.append(f"`{child.key}`: {size}")
+        elif child.field == "pageInfo":
+            some = f"CASE WHEN ({hi}) > ({lo}) THEN '{nested.PREFIX}' + toString"
+            info = {"hasNextPage": f"({hi}) < {size}", "hasPreviousPage": f"({lo}) > 0",
+                    "startCursor": f"{some}({lo}) END", "endCursor": f"{some}(({hi}) - 1) END"}
+            entries.append(f"`{child.key}`: {{" + ", ".join(
+                f"`{c.key}`: {info[c.field]}" for c in child.children if c.field in info)
+                + "}")
     return "{" + ", ".join(entries) + "}"
 
 

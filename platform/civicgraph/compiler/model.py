@@ -203,6 +203,12 @@ SOURCE_EDGE = (
 )
 
 
+PARTNERSHIP_EDGE = (
+    Prop("since", DATE, order=True, description="When the partnership began, if known."),
+    Prop("agreement", description="The agreement it rests on (a reference), if recorded."),
+)
+
+
 def _sources() -> Rel:
     """Provenance: which platforms said this, under which key, when, with which hash."""
     return Rel("sources", "SOURCED_FROM", "out", "PartnerPlatform", connection=True,
@@ -220,13 +226,16 @@ ORGANISATION = NodeType(
      Prop("region", required=True, order=True, max_length=100),
      Prop("description", max_length=LONG_TEXT_MAX), Prop("website"), Prop("businessId"),
      Prop("partnerCount", INT, order=True, read_only=True, count_of="partners")),
-    (Rel("partners", "PARTNERS_WITH", "both", "Organisation"),
-     Rel("vacancies", "OFFERED_BY", "in", "Vacancy"),
-     Rel("trainingCourses", "OFFERED_BY", "in", "TrainingCourse"),
-     Rel("services", "OFFERED_BY", "in", "Service"),
-     Rel("fields", "IN_FIELD", "out", "Field", description="Fields of expertise it works in."),
-     Rel("skills", "HAS_SKILL", "out", "Skill", description="Skills it has capability in."),
-     Rel("platforms", "OPERATES", "out", "PartnerPlatform"),
+    (Rel("partners", "PARTNERS_WITH", "both", "Organisation", connection=True,
+         edge=PARTNERSHIP_EDGE, description="Its direct partners, with the partnership's terms."),
+     Rel("vacancies", "OFFERED_BY", "in", "Vacancy", connection=True),
+     Rel("trainingCourses", "OFFERED_BY", "in", "TrainingCourse", connection=True),
+     Rel("services", "OFFERED_BY", "in", "Service", connection=True),
+     Rel("fields", "IN_FIELD", "out", "Field", connection=True,
+         description="Fields of expertise it works in."),
+     Rel("skills", "HAS_SKILL", "out", "Skill", connection=True,
+         description="Skills it has capability in."),
+     Rel("platforms", "OPERATES", "out", "PartnerPlatform", connection=True),
      Rel("challenges", "POSTED_BY", "in", "Challenge", connection=True,
          description="Challenges it posted to the lab."),
      Rel("proposals", "SUBMITTED_BY", "in", "Proposal", connection=True,
@@ -260,18 +269,18 @@ ORGANISATION = NodeType(
 FIELD = NodeType(
     "Field", "Field",
     (*_COMMON, Prop("code", required=True, order=True), Prop("name", required=True, order=True)),
-    (Rel("organisations", "IN_FIELD", "in", "Organisation"),
-     Rel("services", "IN_FIELD", "in", "Service")),
+    (Rel("organisations", "IN_FIELD", "in", "Organisation", connection=True),
+     Rel("services", "IN_FIELD", "in", "Service", connection=True)),
     description="A field of expertise of the lab (e.g. employment services).",
 )
 
 SKILL = NodeType(
     "Skill", "Skill",
     (*_COMMON, Prop("uri", required=True, order=True), Prop("name", required=True, order=True)),
-    (Rel("organisations", "HAS_SKILL", "in", "Organisation"),
-     Rel("vacancies", "REQUIRES", "in", "Vacancy"),
-     Rel("trainingCourses", "TEACHES", "in", "TrainingCourse"),
-     Rel("occupations", "NEEDS_SKILL", "in", "Occupation")),
+    (Rel("organisations", "HAS_SKILL", "in", "Organisation", connection=True),
+     Rel("vacancies", "REQUIRES", "in", "Vacancy", connection=True),
+     Rel("trainingCourses", "TEACHES", "in", "TrainingCourse", connection=True),
+     Rel("occupations", "NEEDS_SKILL", "in", "Occupation", connection=True)),
     description="An ESCO-style skill.",
 )
 
@@ -279,8 +288,8 @@ OCCUPATION = NodeType(
     "Occupation", "Occupation",
     (*_COMMON, Prop("uri", required=True, order=True), Prop("code", order=True),
      Prop("name", required=True, order=True)),
-    (Rel("skills", "NEEDS_SKILL", "out", "Skill"),
-     Rel("vacancies", "FOR_OCCUPATION", "in", "Vacancy")),
+    (Rel("skills", "NEEDS_SKILL", "out", "Skill", connection=True),
+     Rel("vacancies", "FOR_OCCUPATION", "in", "Vacancy", connection=True)),
     description="An ESCO-style occupation with its ISCO-08 code.",
 )
 
@@ -299,7 +308,7 @@ PARTNER_PLATFORM = NodeType(
      Prop("scheduleSeconds", INT, read_only=True),
      Prop("nextSyncAt", DATETIME, order=True, read_only=True),
      Prop("promotedAt", DATETIME, read_only=True)),
-    (Rel("operators", "OPERATES", "in", "Organisation"),
+    (Rel("operators", "OPERATES", "in", "Organisation", connection=True),
      Rel("syncRuns", "SYNCS", "in", "SyncRun", connection=True, order=("requestedAt",),
          description="Its feed's sync runs, oldest first.")),
     description="Another organisation's system whose feed joins the graph.",
@@ -317,7 +326,7 @@ VACANCY = NodeType(
          "No partner feed lists it any more."))),
     (Rel("organisation", "OFFERED_BY", "out", "Organisation", many=False),
      Rel("occupation", "FOR_OCCUPATION", "out", "Occupation", many=False),
-     Rel("skills", "REQUIRES", "out", "Skill"), _sources()),
+     Rel("skills", "REQUIRES", "out", "Skill", connection=True), _sources()),
     (RelFilter("organisation", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
                "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id."),
@@ -340,7 +349,7 @@ TRAINING_COURSE = NodeType(
      Prop("durationHours", INT, order=True, minimum=0),
      Prop("startDate", DATE, order=True), Prop("cost", FLOAT, order=True, minimum=0)),
     (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
-     Rel("skills", "TEACHES", "out", "Skill"), _sources()),
+     Rel("skills", "TEACHES", "out", "Skill", connection=True), _sources()),
     (RelFilter("skill", STRING, "EXISTS { ({v})-[:TEACHES]->(:Skill {uri: {p}}) }",
                "Teaches the skill with this URI."),
      RelFilter("provider", ID, "EXISTS { ({v})-[:OFFERED_BY]->({v}_r:Organisation {id: {p}}) "
@@ -356,7 +365,7 @@ SERVICE = NodeType(
      Prop("description", max_length=LONG_TEXT_MAX), Prop("region", order=True),
      Prop("audience")),
     (Rel("provider", "OFFERED_BY", "out", "Organisation", many=False),
-     Rel("fields", "IN_FIELD", "out", "Field")),
+     Rel("fields", "IN_FIELD", "out", "Field", connection=True)),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
                "In the field with this code."),),
     description="A public or partner service offered to citizens.",

@@ -6,7 +6,7 @@
 //         capableIn: {fields: ["employment-services"], skills: $skills},
 //         hasVacancies: false}) {
 //       nodes { name
-//         vacancies(where: {status: {eq: OPEN}, salaryMin: {gte: 25000}}) { title } }
+//         vacancies(where: {status: {eq: OPEN}, salaryMin: {gte: 25000}}) { nodes { title } } }
 //     }
 //   }
 // Variables: {"region": "North' OR true //", "skills": ["http://data.europa.eu/esco/skill/python"]}
@@ -16,9 +16,9 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished AND (EXISTS { (n)-[:IN_FIELD]->(f:Field) WHERE f.code IN $p0.fields } OR EXISTS { (n)-[:HAS_SKILL]->(s:Skill) WHERE s.uri IN $p0.skills }) AND EXISTS { (n)<-[:OFFERED_BY]-(n_r:Vacancy) WHERE NOT n_r:Unpublished } = $p1 AND n.kind IN $p2 AND n.name STARTS WITH $p3 AND n.region = $p4
   WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p5
-  RETURN collect({`__keys`: [n.name, n.id], `nodes`: n {`name`: n.name, `vacancies`: COLLECT {
-        MATCH (n)<-[:OFFERED_BY]-(n1:Vacancy)
-        WHERE NOT n1:Unpublished AND n1.salaryMin >= $p6 AND n1.status = $p7
-        WITH n1 ORDER BY n1.title ASC, n1.id ASC LIMIT $p8
-        RETURN n1 {`title`: n1.title} }}}) AS items }
+  RETURN collect({`__keys`: [n.name, n.id], `nodes`: n {`name`: n.name, `vacancies`: {`nodes`: COLLECT {
+          MATCH (n)<-[:OFFERED_BY]-(n1:Vacancy)
+          WHERE NOT n1:Unpublished AND n1.salaryMin >= $p6 AND n1.status = $p7
+          WITH n1 ORDER BY n1.title ASC, n1.id ASC LIMIT $p8
+          RETURN n1 {`title`: n1.title} }}}}) AS items }
 RETURN null AS total, items, null AS other

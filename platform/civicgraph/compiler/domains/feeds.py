@@ -9,7 +9,17 @@ Quarantined records hold what a partner sent and the graph refused: lab admins o
 
 from __future__ import annotations
 
-from civicgraph.compiler.model import _COMMON, DATETIME, INT, NodeType, Prop, Rel
+from civicgraph.compiler.model import (
+    _COMMON,
+    DATETIME,
+    ID,
+    INT,
+    STRING,
+    NodeType,
+    Prop,
+    Rel,
+    RelFilter,
+)
 
 RUN_STATUSES = ("QUEUED", "RUNNING", "SUCCEEDED", "PARTIAL", "FAILED")
 TRIGGERS = ("MANUAL", "SCHEDULE", "PUSH")
@@ -18,6 +28,9 @@ TRIGGERS = ("MANUAL", "SCHEDULE", "PUSH")
 def _count(name: str, description: str = "") -> Prop:
     return Prop(name, INT, order=name == "seen", read_only=True, description=description)
 
+
+_OF_PLATFORM = "EXISTS { {r}({v}_p:PartnerPlatform) WHERE {v}_p.name = {p} OR {v}_p.id = {p} }"
+"""A platform named as the feeds' API always took one: by its name or its id."""
 
 SYNC_RUN = NodeType(
     "SyncRun", "SyncRun",
@@ -41,12 +54,12 @@ SYNC_RUN = NodeType(
      Prop("error", read_only=True, filter=False),
      Prop("requestedAt", DATETIME, order=True, read_only=True),
      Prop("startedAt", DATETIME, order=True, read_only=True),
-     Prop("finishedAt", DATETIME, order=True, read_only=True),
-     Prop("platformId", "ID", read_only=True, deprecated="Use platform { id }."),
-     Prop("platformName", read_only=True, deprecated="Use platform { name }.")),
+     Prop("finishedAt", DATETIME, order=True, read_only=True)),
     (Rel("platform", "SYNCS", "out", "PartnerPlatform", many=False),
      Rel("quarantinedRecords", "QUARANTINED", "out", "QuarantinedRecord", connection=True,
          description="What this run refused, with the reason (admins only).")),
+    (RelFilter("platform", STRING, _OF_PLATFORM.replace("{r}", "({v})-[:SYNCS]->"),
+               "A run of the platform with this name (or id)."),),
     default_order=("requestedAt",),
     description="One sync of one platform's feed, with its log.",
 )
@@ -56,10 +69,13 @@ QUARANTINED_RECORD = NodeType(
     (*_COMMON, Prop("key", read_only=True), Prop("reason", required=True, read_only=True),
      Prop("raw", required=True, read_only=True, filter=False,
           description="The record as received, as JSON."),
-     Prop("at", DATETIME, order=True, read_only=True),
-     Prop("runId", "ID", read_only=True, deprecated="Use run { id }."),
-     Prop("platformId", "ID", read_only=True, deprecated="Use run { platform { id } }.")),
+     Prop("at", DATETIME, order=True, read_only=True)),
     (Rel("run", "QUARANTINED", "in", "SyncRun", many=False),),
+    (RelFilter("platform", STRING,
+               _OF_PLATFORM.replace("{r}", "({v})<-[:QUARANTINED]-(:SyncRun)-[:SYNCS]->"),
+               "Refused by a run of the platform with this name (or id)."),
+     RelFilter("run", ID, "EXISTS { ({v})<-[:QUARANTINED]-(:SyncRun {id: {p}}) }",
+               "Refused by the sync run with this id.")),
     default_order=("at",),
     guard="$admin",
     description="A record a feed sent that the graph refused, kept with the reason.",

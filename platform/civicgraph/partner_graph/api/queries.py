@@ -113,7 +113,13 @@ class PartnershipChain(graphene.ObjectType):
     """The shortest chain of partnerships between two organisations, both ends included."""
 
     length = graphene.Int(required=True, description="Number of partnerships in the chain.")
-    organisations = graphene.List(graphene.NonNull(OBJECTS["Organisation"]), required=True)
+    organisations = graphene.Field(
+        CONNECTIONS["Organisation"], required=True,
+        first=graphene.Int(description="How many, from the start (or after `after`)."),
+        after=graphene.String(description="An endCursor of this chain: the page after it."),
+        last=graphene.Int(description="The last ones (of the chain, or before `before`)."),
+        before=graphene.String(description="A startCursor of this chain: the page before it."),
+        description="From `from` to `to`, in order along the chain, as one whole page.")
 
 
 class SimilarOrganisation(graphene.ObjectType):
