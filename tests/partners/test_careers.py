@@ -216,8 +216,8 @@ def test_career_paths_take_one_statement(graph: Graph) -> None:
 
 NESTED = """query N($skills: [String!]!) { matchVacancies(skills: $skills, first: 3) {
   __typename score
-  vacancy { __typename id title organisation { name partners { name } } }
-  missing { __typename essential skill { uri trainingCourses { title } } }
+  vacancy { __typename id title organisation { name partners { nodes { name } } } }
+  missing { __typename essential skill { uri trainingCourses { nodes { title } } } }
   courses { __typename course { title provider { name } } closes } } }"""
 
 
@@ -236,17 +236,17 @@ def test_a_match_with_its_nested_records_is_one_statement(client: FlaskClient,
     top = body["data"]["matchVacancies"][0]
     assert (top["__typename"], top["vacancy"]["__typename"]) == ("VacancyMatch", "Vacancy")
     assert top["vacancy"]["title"] == "Junior Python Developer"
-    assert top["vacancy"]["organisation"]["partners"] == [{"name": "Pennine Partner"}]
+    assert top["vacancy"]["organisation"]["partners"]["nodes"] == [{"name": "Pennine Partner"}]
     [gap] = top["missing"]
     assert (gap["__typename"], gap["skill"]["uri"]) == ("RequiredSkill", skill("version-control"))
-    assert {"title": "Python Programming for Beginners"} in gap["skill"]["trainingCourses"]
+    assert {"title": "Python Programming for Beginners"} in gap["skill"]["trainingCourses"]["nodes"]
     assert top["courses"][0]["__typename"] == "CourseMatch"
     assert top["courses"][0]["course"]["provider"]["name"]
 
 
 PATH_RECORDS = """query P($from: String!, $to: String!) {
   careerPaths(from: $from, to: $to, first: 2) { steps { to { name code }
-    gap { skill { uri trainingCourses(first: 3) { title } } }
+    gap { skill { uri trainingCourses(first: 3) { nodes { title } } } }
     courses { course { title provider { name } } } } } }"""
 
 
@@ -259,7 +259,7 @@ def test_career_paths_with_nested_records_are_one_statement(client: FlaskClient,
     last = body["data"]["careerPaths"][1]["steps"][1]
     assert last["to"]["name"] == "software developer"
     assert "code" in last["to"]
-    gap = {g["skill"]["uri"]: g["skill"]["trainingCourses"] for g in last["gap"]}
+    gap = {g["skill"]["uri"]: g["skill"]["trainingCourses"]["nodes"] for g in last["gap"]}
     assert {"title": "Python Programming for Beginners"} in gap[skill("version-control")]
     assert last["courses"][0]["course"]["title"] == "Python Programming for Beginners"
     assert last["courses"][0]["course"]["provider"]["name"]
