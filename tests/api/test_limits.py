@@ -26,13 +26,15 @@ def refused(client: FlaskClient, query: str, code: str, limit: str) -> None:
 
 
 def test_default_limits(client: FlaskClient) -> None:
-    deep = "{ organisations(first: 1) { nodes { " + "partners(first: 1) { " * 10 + "id" + \
-        " }" * 10 + " } } }"
+    # Depth counts the records walked: a connection's nodes/edges wrappers add no level.
+    deep = "{ organisations(first: 1) { nodes { " + "partners(first: 1) { nodes { " * 10 + \
+        "id" + " } }" * 10 + " } } }"
     refused(client, deep, "DEPTH_LIMIT_EXCEEDED", "depth")
     aliases = "{ " + " ".join(f"a{i}: organisations(first: 1) {{ totalCount }}"
                               for i in range(16)) + " }"
     refused(client, aliases, "ALIAS_LIMIT_EXCEEDED", "aliases")
-    costly = """{ organisations(first: 100) { nodes { partners(first: 100) { name } } } }"""
+    costly = """{ organisations(first: 100) {
+        nodes { partners(first: 100) { nodes { name } } } } }"""
     refused(client, costly, "COST_LIMIT_EXCEEDED", "cost")
     many_tokens = "{ organisations(first: 1) { totalCount " + "__typename " * 2000 + "} }"
     refused(client, many_tokens, "TOKEN_LIMIT_EXCEEDED", "tokens")
@@ -42,7 +44,8 @@ def test_default_limits(client: FlaskClient) -> None:
     body = gql(client, "query Q($n: Int) { organisations(last: $n) { totalCount } }",
                {"n": 1000}, status=400)
     assert body["errors"][0]["extensions"]["limit"] == "pageSize"
-    fine = gql(client, "{ organisations(first: 100) { nodes { partners(first: 10) { name } } } }")
+    fine = gql(client, "{ organisations(first: 100) "
+               "{ nodes { partners(first: 10) { nodes { name } } } } }")
     assert "errors" not in fine
 
 
@@ -50,8 +53,8 @@ def test_limits_come_from_settings(services: object) -> None:
     app = create_app({"max_depth": 3, "max_aliases": 1, "max_cost": 10, "max_tokens": 30,
                       "max_page_size": 5, "debug_cypher": True})
     client = app.test_client()
-    refused(client, "{ organisations { nodes { partners { id } } } }", "DEPTH_LIMIT_EXCEEDED",
-            "depth")
+    refused(client, "{ organisations { nodes { partners { nodes { vacancies { nodes { id } } } } } } "
+                    "}", "DEPTH_LIMIT_EXCEEDED", "depth")
     refused(client, "{ a: organisations(first: 1) { totalCount } b: skills(first: 1) "
                     "{ totalCount } }", "ALIAS_LIMIT_EXCEEDED", "aliases")
     refused(client, "{ organisations(first: 5) { nodes { id name } } }", "COST_LIMIT_EXCEEDED",

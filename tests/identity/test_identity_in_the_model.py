@@ -19,7 +19,7 @@ from tests.identity.test_consent import PASSWORD, grant, read, world  # noqa: F4
 
 NODE = "query N($id: ID!) { node(id: $id) { __typename id } }"
 CONSENT_ACROSS = """query C($id: ID!) { node(id: $id) { ... on Consent {
-  status categories grantedAt organisation { name partners { name } } } } }"""
+  status categories grantedAt organisation { name partners { nodes { name } } } } } }"""
 
 
 def seen(client: FlaskClient, node_id: str) -> bool:
@@ -79,7 +79,7 @@ def test_consent_to_organisation_to_partners_is_one_statement(
     assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
     node = body["data"]["node"]
     assert node["status"] == "LIVE" and sorted(node["categories"]) == ["CONTACT", "SKILLS"]
-    assert node["organisation"] == {"name": "SkillBridge", "partners": [{"name": "Nosy Ltd"}]}
+    assert node["organisation"] == {"name": "SkillBridge", "partners": {"nodes": [{"name": "Nosy Ltd"}]}}
     assert datetime.fromisoformat(node["grantedAt"]).tzinfo is not None
 
 

@@ -84,8 +84,20 @@ def _fields(context: ValidationContext, selection_set: SelectionSetNode | None,
     return out
 
 
+_WRAPPERS = frozenset({"nodes", "edges", "node"})
+
+
+def _level(field: FieldNode) -> int:
+    """A connection's ``edges``/``nodes``/``node`` wrap the records of the level above them
+    rather than reaching a new one, so depth counts the records a query walks: lists being
+    connections everywhere must not halve how far a partner may traverse. ``node(id:)``, which
+    takes an argument, is a root field and counts."""
+    return 0 if field.name.value in _WRAPPERS and not field.arguments else 1
+
+
 def _depth(context: ValidationContext, selection_set: SelectionSetNode | None) -> int:
-    return max((1 + _depth(context, f.selection_set) for f in _fields(context, selection_set)
+    return max((_level(f) + _depth(context, f.selection_set)
+                for f in _fields(context, selection_set)
                 if not f.name.value.startswith("__")), default=0)
 
 
