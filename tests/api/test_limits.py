@@ -53,8 +53,8 @@ def test_limits_come_from_settings(services: object) -> None:
     app = create_app({"max_depth": 3, "max_aliases": 1, "max_cost": 10, "max_tokens": 30,
                       "max_page_size": 5, "debug_cypher": True})
     client = app.test_client()
-    refused(client, "{ organisations { nodes { partners { nodes { vacancies { nodes { id } } } } } } "
-                    "}", "DEPTH_LIMIT_EXCEEDED", "depth")
+    four_deep = "{ organisations { nodes { partners { nodes { vacancies { nodes { id } } } } } } }"
+    refused(client, four_deep, "DEPTH_LIMIT_EXCEEDED", "depth")
     refused(client, "{ a: organisations(first: 1) { totalCount } b: skills(first: 1) "
                     "{ totalCount } }", "ALIAS_LIMIT_EXCEEDED", "aliases")
     refused(client, "{ organisations(first: 5) { nodes { id name } } }", "COST_LIMIT_EXCEEDED",

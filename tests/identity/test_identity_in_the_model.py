@@ -79,7 +79,8 @@ def test_consent_to_organisation_to_partners_is_one_statement(
     assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
     node = body["data"]["node"]
     assert node["status"] == "LIVE" and sorted(node["categories"]) == ["CONTACT", "SKILLS"]
-    assert node["organisation"] == {"name": "SkillBridge", "partners": {"nodes": [{"name": "Nosy Ltd"}]}}
+    assert node["organisation"] == {"name": "SkillBridge",
+                                    "partners": {"nodes": [{"name": "Nosy Ltd"}]}}
     assert datetime.fromisoformat(node["grantedAt"]).tzinfo is not None
 
 
