@@ -133,7 +133,9 @@ def _cost(context: ValidationContext, selection_set: SelectionSetNode | None, pa
             continue
         below = _cost(context, field.selection_set, get_named_type(definition.type), variables)
         pageable = any(name in getattr(definition, "args", {}) for name in ("first", "last"))
-        total += 1 + _multiplier(field, definition.type, parent, variables, pageable) * below
+        # A connection's wrappers cost nothing of their own, as they add no depth (_level).
+        total += _level(field) + _multiplier(field, definition.type, parent, variables,
+                                             pageable) * below
     return total
 
 
