@@ -7,8 +7,11 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import OBJECTS
-from civicgraph.partner_graph.api.queries import connection_field
+from civicgraph.api.enums import code_enum
+from civicgraph.api.model_types import OBJECTS, DateTime, closed_set, register
+from civicgraph.compiler.model import PARTNER_PLATFORM
+from civicgraph.partner_graph.api.queries import connection_field, record_resolver
+from partners.connectors.contract import TRANSPORTS
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
 from partners.service.platforms import Caller
@@ -26,21 +29,30 @@ PartnerPlatform = OBJECTS["PartnerPlatform"]
 SyncRun = OBJECTS["SyncRun"]
 QuarantinedRecord = OBJECTS["QuarantinedRecord"]
 
-FeedTransport = graphene.Enum(
-    "FeedTransport", [("HTTP", "HTTP"), ("FILE", "FILE"), ("WEBHOOK", "WEBHOOK")])
+FeedTransport = register(code_enum(
+    "FeedTransport", TRANSPORTS, "How a partner platform's feed records arrive."))
+"""The one enum of the transports (the connectors' table): a platform's field, its filter and
+registerPartnerPlatform's input."""
+
+PlatformMode = closed_set("PartnerPlatform", PARTNER_PLATFORM.prop("mode"))  # type: ignore[arg-type]
 
 
 class RecordSource(graphene.ObjectType):
-    """Provenance: which platform said this, under which key, when, and with which content hash."""
+    """Provenance: which platform said this, under which key, when, and with which content hash.
 
-    platform = graphene.String(required=True)
-    platform_id = graphene.ID(required=True)
-    mode = graphene.String(required=True)
+    The ``SOURCED_FROM`` relationship's properties beside the platform it points to; the same
+    as a record's ``sources`` connection, for a record named by id only."""
+
+    platform = graphene.Field(
+        PartnerPlatform, resolver=record_resolver("PartnerPlatform", "platformId"),
+        description="The platform whose feed sent it; null if you may not see that platform.")
+    mode = graphene.Field(PlatformMode, required=True,
+                          description="The platform's mode: whether the record is public.")
     key = graphene.String(required=True)
-    fetched_at = graphene.String(required=True)
+    fetched_at = DateTime(required=True)
     hash = graphene.String(required=True,
                            description="sha256 of the mapped record's canonical JSON")
-    withdrawn_at = graphene.String()
+    withdrawn_at = DateTime(description="When the feed stopped listing it.")
 
 
 class PartnerQueries(graphene.ObjectType):

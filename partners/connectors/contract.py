@@ -26,6 +26,15 @@ class Transport(StrEnum):
     WEBHOOK = "WEBHOOK"  # the partner pushes records to our endpoint
 
 
+TRANSPORTS: dict[str, str] = {
+    Transport.HTTP: "A JSON API the sync pages through (a Link rel=\"next\" or a body `next`), "
+                    "with ETags.",
+    Transport.FILE: "A CSV or JSON file dropped where the sync can read it.",
+    Transport.WEBHOOK: "The partner pushes records to the platform's webhook endpoint.",
+}
+"""Each transport's meaning: the table the API's FeedTransport enum is built from."""
+
+
 class RecordError(ValueError):
     """A record that cannot be mapped; its message becomes the quarantine reason."""
 

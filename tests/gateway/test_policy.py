@@ -16,7 +16,9 @@ from civicgraph.partner_graph.service import organisations
 from tests.builders import gql
 
 LINK = "mutation L($a: ID!, $b: ID!) { linkPartners(input: {a: $a, b: $b}) { created } }"
-RECOMPUTE = "mutation { recomputePartnerCounts { task { id } } }"
+# A sample admin mutation.
+REGISTER = ("mutation { registerOrganisation(input: {name: \"Probe\", kind: AGENCY, "
+            "region: \"North\"}) { organisation { id } } }")
 
 
 def code(body: dict[str, Any]) -> str:
@@ -36,7 +38,7 @@ def test_the_public_directory_needs_no_token(client: FlaskClient, graph: Graph) 
 
 
 def test_protected_fields_without_a_token_are_unauthenticated(client: FlaskClient) -> None:
-    response = client.post("/graphql", json={"query": RECOMPUTE})
+    response = client.post("/graphql", json={"query": REGISTER})
     assert response.status_code == 401
     assert response.headers["WWW-Authenticate"].startswith('Bearer realm="civicgraph"')
     body = response.get_json()
@@ -75,15 +77,17 @@ def test_a_client_changes_only_its_own_organisation(
 
 
 def test_fragments_and_aliases_do_not_smuggle_a_field(
-    authorised: Callable[..., FlaskClient]
+    authorised: Callable[..., FlaskClient], graph: Graph
 ) -> None:
     reader = authorised(["graph:read"])
     query = """
       mutation { ... on Mutation { ...M } }
-      fragment M on Mutation { harmless: recomputePartnerCounts { task { id } } }
+      fragment M on Mutation { harmless: registerOrganisation(
+        input: {name: "Probe", kind: AGENCY, region: "North"}) { organisation { id } } }
     """
     body = gql(reader, query, status=403)
-    assert body["errors"][0]["extensions"]["field"] == "Mutation.recomputePartnerCounts"
+    assert body["errors"][0]["extensions"]["field"] == "Mutation.registerOrganisation"
+    assert graph.run("MATCH (o:Organisation {name: 'Probe'}) RETURN count(o) AS n")[0]["n"] == 0
 
 
 def test_admin_may_do_everything_scoped(

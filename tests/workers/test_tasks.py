@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -13,39 +14,46 @@ from civicgraph.config import load_settings
 from civicgraph.core.queue import create_celery
 from civicgraph.workers.tasks import DIAGNOSTICS
 from tests.builders import gql, wait_for
-from tests.partner_graph.test_organisations import LINK, register
 
 TASK = "query Task($id: ID!) { task(id: $id) { id state result error } }"
+REGISTER = """mutation R($input: RegisterPartnerPlatformInput!) {
+  registerPartnerPlatform(input: $input) { platform { id } } }"""
+SYNC = "mutation S($p: String!) { syncPartnerFeed(input: {platform: $p}) { run { id status } } }"
+RUN = "query Q($id: ID!) { syncRun(id: $id) { status seen created error } }"
+SOURCES = "query S($id: ID!) { sources(recordId: $id) { platform { id name } mode key } }"
+DEMO = Path(__file__).resolve().parents[2] / "partners" / "data" / "demo"
 
 pytestmark = pytest.mark.worker
 
 
-def test_recompute_partner_counts_runs_on_the_worker(
+def test_an_admins_feed_sync_runs_on_the_worker(
     admin_client: FlaskClient, worker: Service
 ) -> None:
+    """An admin registers a file feed and asks for a sync; the worker reads the file and the
+    run, its records and their provenance are read back through GraphQL."""
     client = admin_client
-    hub = register(client, "Hub Agency")
-    spokes = [register(client, f"Spoke {i}", "START_UP") for i in range(3)]
-    for spoke in spokes:
-        gql(client, LINK, {"a": hub["id"], "b": spoke["id"]})
+    registered = gql(client, REGISTER, {"input": {
+        "name": "worker-jobs", "kind": "JOB_BOARD", "connector": "schemaorg-jobposting",
+        "transport": "FILE", "location": str(DEMO / "jobs.jsonld"), "scheduleSeconds": 0}})
+    assert "errors" not in registered, registered
+    platform = registered["data"]["registerPartnerPlatform"]["platform"]
 
-    started = gql(client, "mutation { recomputePartnerCounts { task { id state } } }")
-    task_id = started["data"]["recomputePartnerCounts"]["task"]["id"]
-    # A fast worker may already have picked it up by the time the mutation answers.
-    assert started["data"]["recomputePartnerCounts"]["task"]["state"] in {"PENDING", "STARTED"}
+    started = gql(client, SYNC, {"p": "worker-jobs"})["data"]["syncPartnerFeed"]["run"]
+    assert started["status"] == "QUEUED"
 
     def finished() -> dict[str, Any] | None:
-        run: dict[str, Any] = gql(client, TASK, {"id": task_id})["data"]["task"]
-        return run if run["state"] in {"SUCCESS", "FAILURE"} else None
+        run: dict[str, Any] = gql(client, RUN, {"id": started["id"]})["data"]["syncRun"]
+        return run if run["status"] in {"SUCCEEDED", "PARTIAL", "FAILED"} else None
 
-    run = wait_for(finished, timeout=60)
-    assert run["state"] == "SUCCESS", run
-    assert run["result"] == {"organisationsUpdated": 4}
+    run = wait_for(finished, timeout=90)
+    assert (run["status"], run["seen"], run["created"]) == ("SUCCEEDED", 6, 6), run
 
-    body = gql(client, "{ organisations { edges { node { name partnerCount } } } }")
-    counts = {e["node"]["name"]: e["node"]["partnerCount"]
-              for e in body["data"]["organisations"]["edges"]}
-    assert counts == {"Hub Agency": 3, "Spoke 0": 1, "Spoke 1": 1, "Spoke 2": 1}
+    body = gql(client, """{ vacancies(where: {title: {eq: "Junior Python Developer"}}) {
+      nodes { id } } }""")
+    [vacancy] = body["data"]["vacancies"]["nodes"]
+    sources = gql(client, SOURCES, {"id": vacancy["id"]})["data"]["sources"]
+    assert sources == [{"platform": {"id": platform["id"], "name": "worker-jobs"},
+                        "mode": "TEST", "key": "DJB-0001"}]
 
 
 def test_unknown_task_id_reads_as_pending(authorised: Callable[..., FlaskClient]) -> None:

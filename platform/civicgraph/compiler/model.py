@@ -302,7 +302,9 @@ PARTNER_PLATFORM = NodeType(
      Prop("mode", choices=("TEST", "PRODUCTION"), meanings=(
          "Onboarding: its records are seen by its own client and admins only.",
          "Promoted by an admin: its records are public.")),
-     Prop("connector", read_only=True), Prop("transport", read_only=True),
+     Prop("connector", read_only=True),
+     Prop("transport", read_only=True, enum="FeedTransport",
+          description="How its feed's records arrive."),
      Prop("allowedRecordTypes", many=True, filter=False, read_only=True),
      Prop("clientId", read_only=True, description="The OAuth client it acts through."),
      Prop("scheduleSeconds", INT, read_only=True),

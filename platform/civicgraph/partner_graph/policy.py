@@ -21,5 +21,4 @@ POLICY: dict[str, Rule] = {
     "Query.fields": PUBLIC,
     "Mutation.registerOrganisation": needs(ADMIN),
     "Mutation.linkPartners": needs(GRAPH_WRITE),  # and one side must be the caller's own
-    "Mutation.recomputePartnerCounts": needs(ADMIN),
 }

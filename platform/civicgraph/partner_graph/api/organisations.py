@@ -11,7 +11,6 @@ from civicgraph.api.compiled import payload_records
 from civicgraph.api.context import ctx
 from civicgraph.api.model_types import Date
 from civicgraph.api.mutation import Mutation, plain
-from civicgraph.api.tasks import TaskRun, task_run
 from civicgraph.partner_graph.api.queries import viewer
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind
 from civicgraph.partner_graph.service import organisations as service
@@ -65,17 +64,3 @@ class OrganisationMutations(graphene.ObjectType):
     register_organisation = RegisterOrganisation.Field()
     link_partners = LinkPartners.Field()
 
-
-class RecomputePartnerCounts(Mutation):
-    """Ask a worker to store every organisation's partner count on it."""
-
-    task = graphene.Field(TaskRun, required=True)
-
-    @staticmethod
-    def mutate(root: Any, info: Any) -> dict[str, Any]:
-        status = service.request_partner_count_recompute(ctx(info).tasks)
-        return {"task": task_run(status)}
-
-
-class PartnerCountMutations(graphene.ObjectType):
-    recompute_partner_counts = RecomputePartnerCounts.Field()

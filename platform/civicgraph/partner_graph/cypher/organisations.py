@@ -85,12 +85,3 @@ def choices(graph: Graph, limit: int, viewer: Visibility) -> list[dict[str, Any]
     )
     return [dict(r["org"]) for r in records]
 
-
-def recompute_partner_counts(graph: Graph) -> int:
-    records = graph.run(
-        "MATCH (o:Organisation) "
-        "SET o.partnerCount = COUNT { (o)-[:PARTNERS_WITH]-(:Organisation) } "
-        "RETURN count(o) AS updated",
-        write=True,
-    )
-    return int(records[0]["updated"])

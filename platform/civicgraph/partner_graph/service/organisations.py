@@ -16,7 +16,6 @@ from civicgraph.compiler.model import ORGANISATION
 from civicgraph.core.access import Principal, require_owner
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
-from civicgraph.core.tasks import TaskQueue, TaskStatus
 from civicgraph.partner_graph.cypher import organisations as repo
 from civicgraph.partner_graph.service.reads import viewer_for
 
@@ -61,16 +60,3 @@ def link_partners(
 def choices(graph: Graph, principal: Principal) -> list[dict[str, Any]]:
     """Up to PAGE_MAX organisations by name for a form's list (TEST-mode feeds' kept out)."""
     return repo.choices(graph, PAGE_MAX, viewer_for(principal))
-
-
-# The worker task that runs recompute_partner_counts (partner_graph.tasks) is sent by this name.
-RECOMPUTE_PARTNER_COUNTS = "civicgraph.recompute_partner_counts"
-
-
-def request_partner_count_recompute(queue: TaskQueue) -> TaskStatus:
-    return queue.enqueue(RECOMPUTE_PARTNER_COUNTS)
-
-
-def recompute_partner_counts(graph: Graph) -> dict[str, int]:
-    """Store each organisation's number of partners on it; run by a worker, not a request."""
-    return {"organisationsUpdated": repo.recompute_partner_counts(graph)}
