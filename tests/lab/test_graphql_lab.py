@@ -191,3 +191,27 @@ def test_closed_sets_and_times_are_typed_inputs(app: Flask, graph: Graph, staff:
         "challenge.opened", "pilot.advanced"]
     unknown = gql(client, HOOK, {"events": ["pilot.advanced"]}, status=None)
     assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_likely_duplicates_are_ideas_the_submitter_may_see(
+    app: Flask, graph: Graph, staff: Actor
+) -> None:
+    """Each duplicate is the Idea itself, read under Idea's guard (lab staff): staff traverse
+    from it; a citizen is shown none, and nothing of the hidden ideas counts for them."""
+    first = ideas.submit(graph, staff, title="Bus job club", description="Rides to interviews")
+    submit = """mutation S($t: String!) { submitIdea(input: {title: $t,
+      description: "Rides to interviews"}) {
+      idea { id } likelyDuplicates { score idea { id title status submitter { name } } } } }"""
+    as_staff = as_principal(app, graph, staff, submit, {"t": "Bus job club for youth"})
+    assert "errors" not in as_staff, as_staff
+    shown = as_staff["data"]["submitIdea"]["likelyDuplicates"]
+    assert shown[0]["idea"]["id"] == first["idea"]["id"]
+    assert shown[0]["idea"]["title"] == "Bus job club"
+    assert shown[0]["idea"]["status"] == "SUBMITTED" and shown[0]["score"] > 0
+    new_id = as_staff["data"]["submitIdea"]["idea"]["id"]
+    assert all(d["idea"]["id"] != new_id for d in shown)
+
+    citizen = person(graph, "Cleo", {"CITIZEN"})
+    as_citizen = as_principal(app, graph, citizen, submit, {"t": "Bus job club again"})
+    assert "errors" not in as_citizen, as_citizen
+    assert as_citizen["data"]["submitIdea"]["likelyDuplicates"] == []

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 import pytest
 
+from civicgraph.compiler.visibility import Visibility
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, Unauthenticated
 from civicgraph.core.graph import Graph, recording_statements
 from civicgraph.lab.service import challenges, ideas, machine
 from tests.lab.builders import organisation, person
+
+STAFF_READER = Visibility(staff=True)
 
 
 def test_submission_records_origin_and_history(graph: Graph, staff: Actor) -> None:
@@ -36,14 +39,29 @@ def test_likely_duplicates_are_ranked_by_similarity(graph: Graph, staff: Actor) 
     ideas.submit(graph, staff, title="Faster benefit payments",
                  description="Pay benefits within two days of a claim")
     again = ideas.submit(graph, staff, title="Job club bus for villages",
-                         description="Advisers travel by bus to rural villages (again!)")
+                         description="Advisers travel by bus to rural villages (again!)",
+                         reader=STAFF_READER)
     duplicates = again["likelyDuplicates"]
     assert duplicates[0]["id"] == first["id"]
     assert duplicates[0]["score"] > 0
     assert all(d["id"] != again["idea"]["id"] for d in duplicates)
     # Lucene syntax in user text is not interpreted.
-    odd = ideas.submit(graph, staff, title='AND OR "unclosed ( [ ~ *', description="x: y^2")
+    odd = ideas.submit(graph, staff, title='AND OR "unclosed ( [ ~ *', description="x: y^2",
+                       reader=STAFF_READER)
     assert isinstance(odd["likelyDuplicates"], list)
+
+
+def test_a_reader_who_may_not_see_ideas_is_shown_no_duplicates(graph: Graph,
+                                                               staff: Actor) -> None:
+    """Ideas are lab staff's (Idea's guard): the public is shown none, so none of their titles
+    leak to whoever submits a similar one."""
+    ideas.submit(graph, staff, title="Bus job club", description="Rides to interviews")
+    citizen = person(graph, "Cleo Citizen", {"CITIZEN"})
+    submitted = ideas.submit(graph, citizen, title="Bus job club for youth",
+                             description="Rides to interviews")
+    assert submitted["likelyDuplicates"] == []
+    shown = ideas.likely_duplicates(graph, "Bus job club", "Rides", STAFF_READER)
+    assert [d["title"] for d in shown][:1] == ["Bus job club"]
 
 
 def test_submission_searches_and_creates_in_one_transaction(graph: Graph,
@@ -51,7 +69,7 @@ def test_submission_searches_and_creates_in_one_transaction(graph: Graph,
     ideas.submit(graph, staff, title="Bus job club", description="Rides to interviews")
     with recording_statements() as log:
         submitted = ideas.submit(graph, staff, title="Bus job club for youth",
-                                 description="Rides to interviews")
+                                 description="Rides to interviews", reader=STAFF_READER)
     assert [d["title"] for d in submitted["likelyDuplicates"]] == ["Bus job club"]
     assert len(log) == 2
     assert len({entry["transaction"] for entry in log.entries}) == 1

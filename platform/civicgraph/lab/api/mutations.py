@@ -19,6 +19,7 @@ from civicgraph.lab.api.actor import actor_from_context
 from civicgraph.lab.service import challenges, evaluation, ideas, machine, proposals, webhooks
 from civicgraph.lab.service import pilots as pilot_service
 from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
+from civicgraph.partner_graph.api.queries import viewer
 
 # The record a move changed, read only when the client selects it.
 _GETTERS = {"IDEA": ideas.get, "CHALLENGE": challenges.get, "PROPOSAL": proposals.get,
@@ -104,7 +105,7 @@ class SubmitIdea(Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         return ideas.submit(ctx(info).graph, actor_from_context(info), title=input["title"],
-                            description=input["description"])
+                            description=input["description"], reader=viewer(info))
 
 
 class AcceptIdea(Moved, Mutation):

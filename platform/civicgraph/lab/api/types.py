@@ -82,9 +82,11 @@ class TransitionResult(graphene.ObjectType):
 
 
 class SimilarIdea(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    title = graphene.String(required=True)
-    status = graphene.Field(IdeaStatus, required=True)
+    """An existing idea like the one submitted, and how alike: the idea is the model's Idea,
+    read under its guard like any read (the search lists only ideas the caller may see)."""
+
+    idea = graphene.Field(lambda: OBJECTS["Idea"], required=True,
+                          resolver=record_resolver("Idea", "id"))
     score = graphene.Float(required=True, description="Full-text relevance; higher is closer.")
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from civicgraph.compiler.domains.lab import IDEA as IDEA_RECORD
+from civicgraph.compiler.visibility import Visibility
 from civicgraph.core.envelope import AT, created_map
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher.transitions import first_event
@@ -15,6 +17,9 @@ IDEA = (
     "becameChallenge: COLLECT { MATCH (c:Challenge)-[:FROM_IDEA]->(i) RETURN c.id }[0], "
     "becameProposal: COLLECT { MATCH (p:Proposal)-[:FROM_IDEA]->(i) RETURN p.id }[0]}"
 )
+
+_SEEN = IDEA_RECORD.guard.replace("{v}", "node")
+_SEEN_CONSTANTS = {name: list(values) for name, values in IDEA_RECORD.params}
 
 
 def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
@@ -32,13 +37,17 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     return dict(records[0]["idea"])
 
 
-def similar(graph: Graph, lucene_query: str, limit: int) -> list[dict[str, Any]]:
-    """Ideas whose title or description match the words of a new one, best first."""
+def similar(graph: Graph, lucene_query: str, limit: int,
+            reader: Visibility) -> list[dict[str, Any]]:
+    """Ideas whose title or description match the words of a new one, best first, among those
+    ``reader`` may see: the model's guard of Idea filters before the limit, so an idea the
+    reader may not see is neither listed nor takes a place of one they may."""
     records = graph.run(
-        "CALL db.index.fulltext.queryNodes('idea_text', $q, {limit: $limit}) "
-        "YIELD node, score "
-        "RETURN node {.id, .title, .status} AS idea, score ORDER BY score DESC, node.id",
-        {"q": lucene_query, "limit": limit},
+        "CALL db.index.fulltext.queryNodes('idea_text', $q) YIELD node, score "
+        "WHERE " + _SEEN + " "
+        "WITH node, score ORDER BY score DESC, node.id LIMIT $limit "
+        "RETURN node {.id, .title, .status} AS idea, score",
+        {**_SEEN_CONSTANTS, **reader.params(), "q": lucene_query, "limit": limit},
     )
     return [{**dict(r["idea"]), "score": round(float(r["score"]), 4)} for r in records]
 

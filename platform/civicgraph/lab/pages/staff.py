@@ -7,6 +7,7 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
+from civicgraph.compiler.visibility import Visibility
 from civicgraph.console.forms import act, integer
 from civicgraph.console.shell import actor, graph, signed_in
 from civicgraph.core.access import LAB_WRITE, STAFF
@@ -15,6 +16,9 @@ from civicgraph.lab.pages.present import bars
 from civicgraph.lab.service import challenges, evaluation, figures, ideas, pilots
 from civicgraph.lab.service import proposals as proposal_service
 from civicgraph.lab.service.lifecycles import CHALLENGE, IDEA
+
+STAFF_READER = Visibility(staff=True)
+"""Who reads the staff pages' lists: lab staff (every page here is ``signed_in(STAFF)``)."""
 
 
 @signed_in(STAFF, scope=LAB_WRITE)
@@ -41,7 +45,7 @@ def _inbox_page(failure: dict[str, Any] | None = None) -> str:
     inbox = [i for status in IDEA.sets["inbox"] for i in ideas.list_ideas(g, status)]
     for idea in inbox:
         idea["duplicates"] = [d for d in ideas.likely_duplicates(g, idea["title"],
-                                                                 idea["description"])
+                                                                 idea["description"], STAFF_READER)
                               if d["id"] != idea["id"]]
         # Not yet in review: the one move offered is starting the review.
         idea["reviewable"] = IDEA.find(idea["status"], "IN_REVIEW") is not None

@@ -7,6 +7,7 @@ import re
 import uuid
 from typing import Any
 
+from civicgraph.compiler.visibility import PUBLIC, Visibility
 from civicgraph.core import clock
 from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
@@ -47,13 +48,18 @@ def lucene_terms(*texts: str, limit: int = 40) -> str:
     return " ".join(words[:limit])
 
 
-def likely_duplicates(graph: Graph, title: str, description: str) -> list[dict[str, Any]]:
+def likely_duplicates(graph: Graph, title: str, description: str,
+                      reader: Visibility = PUBLIC) -> list[dict[str, Any]]:
+    """The ideas most like this text that ``reader`` may see (Idea's guard: lab staff); the
+    public, the default, sees none."""
     query = lucene_terms(title, title, description)
-    return repo.similar(graph, query, DUPLICATES_SHOWN) if query else []
+    return repo.similar(graph, query, DUPLICATES_SHOWN, reader) if query else []
 
 
-def submit(graph: Graph, actor: Actor, *, title: str | None,
-           description: str | None) -> dict[str, Any]:
+def submit(graph: Graph, actor: Actor, *, title: str | None, description: str | None,
+           reader: Visibility = PUBLIC) -> dict[str, Any]:
+    """A new idea, with the likely duplicates of it that ``reader`` (the caller, as the
+    compiled reads see them) may see."""
     require_signed_in(actor)
     clean_title = text("Idea", "title", title)
     clean_description = text("Idea", "description", description)
@@ -65,7 +71,7 @@ def submit(graph: Graph, actor: Actor, *, title: str | None,
 
     def work() -> dict[str, Any]:
         # Searched before the new idea exists, so it never lists itself.
-        duplicates = likely_duplicates(graph, clean_title, clean_description)
+        duplicates = likely_duplicates(graph, clean_title, clean_description, reader)
         return {"idea": repo.create(graph, fields), "likelyDuplicates": duplicates}
 
     return graph.write_transaction(work)
