@@ -20,7 +20,8 @@ from tests.builders import bearer, create_public_client, gql, login_with_pkce
 PROFILE = """
 query Profile($id: ID!, $purpose: String!) {
   citizenProfile(citizenId: $id, purpose: $purpose) {
-    id categories name email skills { uri name } occupation { code name }
+    consent { id purpose organisation { name } } categories name email
+    skills { totalCount nodes { uri name } } occupation { code name }
   }
 }
 """
@@ -103,10 +104,13 @@ def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
     body = read(partner, citizen_id)
     assert "errors" not in body, body
     profile = body["data"]["citizenProfile"]
+    assert profile["consent"] == {"id": consent["id"], "purpose": "job-matching",
+                                  "organisation": {"name": "SkillBridge"}}
     assert profile["categories"] == ["CONTACT", "SKILLS"]
     assert profile["name"] == "Aino Virtanen"
     assert profile["email"] == "aino@example.org"
-    assert profile["skills"] == [{"uri": "esco:s1", "name": "Welding"}]
+    assert profile["skills"] == {"totalCount": 1,
+                                 "nodes": [{"uri": "esco:s1", "name": "Welding"}]}
     assert profile["occupation"] is None  # not consented: not read
 
     log = gql(me, MY_LOG)["data"]["myAccessLog"]["nodes"]
@@ -146,6 +150,47 @@ def test_only_the_categories_asked_for_are_read_and_logged(
     assert body["data"]["citizenProfile"]["occupation"] == {"name": "Welder"}
     log = gql(world["me"], MY_LOG)["data"]["myAccessLog"]["nodes"]
     assert log[0]["fields"] == ["OCCUPATION"]
+
+
+def test_skills_and_occupation_are_the_models_records(
+    world: dict[str, Any], graph: Graph
+) -> None:
+    """A partner goes on from the citizen's skill and occupation to the rest of the graph
+    (here, a vacancy needing the skill), in the one consented and logged read."""
+    grant(world["me"], world["jobs"]["id"], ["SKILLS", "OCCUPATION"])
+    graph.run("MATCH (s:Skill {uri: 'esco:s1'}), (o:Occupation {uri: 'esco:o1'}) "
+              "CREATE (:Vacancy {id: randomUUID(), title: 'Welder wanted', status: 'OPEN'})"
+              "-[:REQUIRES]->(s), (o)-[:NEEDS_SKILL]->(s)", write=True)
+    body = gql(world["partner"], """query($id: ID!) {
+      citizenProfile(citizenId: $id, purpose: "job-matching") {
+        ... on CitizenProfile { skills(first: 5) { edges { cursor node { __typename uri
+          vacancies { nodes { title } } } } } }
+        occupation { __typename uri skills { nodes { name } } }
+        consent { status categories }
+      } }""", {"id": world["citizen"]["id"]})
+    assert "errors" not in body, body
+    assert len(body["extensions"]["cypher"]) == 1
+    profile = body["data"]["citizenProfile"]
+    [edge] = profile["skills"]["edges"]
+    assert edge["cursor"]
+    assert edge["node"] == {"__typename": "Skill", "uri": "esco:s1",
+                            "vacancies": {"nodes": [{"title": "Welder wanted"}]}}
+    assert profile["occupation"] == {"__typename": "Occupation", "uri": "esco:o1",
+                                     "skills": {"nodes": [{"name": "Welding"}]}}
+    assert profile["consent"] == {"status": "LIVE", "categories": ["OCCUPATION", "SKILLS"]}
+    log = gql(world["me"], MY_LOG)["data"]["myAccessLog"]["nodes"]
+    assert [sorted(e["fields"]) for e in log] == [["OCCUPATION", "SKILLS"]]
+
+
+def test_a_category_outside_the_consent_is_null_and_not_logged(world: dict[str, Any]) -> None:
+    grant(world["me"], world["jobs"]["id"], ["CONTACT"])
+    body = gql(world["partner"], """query($id: ID!) {
+      citizenProfile(citizenId: $id, purpose: "job-matching") {
+        region skills { totalCount } occupation { name } } }""", {"id": world["citizen"]["id"]})
+    assert body["data"]["citizenProfile"] == {"region": "North", "skills": None,
+                                              "occupation": None}
+    log = gql(world["me"], MY_LOG)["data"]["myAccessLog"]["nodes"]
+    assert [e["fields"] for e in log] == [["CONTACT"]]
 
 
 def test_the_consent_check_and_the_access_event_are_the_reading_statement(
@@ -228,12 +273,13 @@ def test_admin_exports_the_record_of_processing(
     grant(world["me"], world["jobs"]["id"], ["SKILLS", "CONTACT"])
     read(world["partner"], world["citizen"]["id"])
     read(world["partner"], world["citizen"]["id"])
-    query = """{ recordOfProcessing { organisationName purpose categories reads citizens
-                 liveConsents clientIds firstAccessAt lastAccessAt } }"""
+    query = """{ recordOfProcessing { organisation { id name } purpose categories reads
+                 citizens liveConsents clientIds firstAccessAt lastAccessAt } }"""
     rows = gql(admin_client, query)["data"]["recordOfProcessing"]
     assert len(rows) == 1
     row = rows[0]
-    assert (row["organisationName"], row["purpose"]) == ("SkillBridge", "job-matching")
+    assert (row["organisation"], row["purpose"]) == (
+        {"id": world["jobs"]["id"], "name": "SkillBridge"}, "job-matching")
     assert sorted(row["categories"]) == ["CONTACT", "SKILLS"]
     assert (row["reads"], row["citizens"], row["liveConsents"]) == (2, 1, 1)
     # Compared as instants: the served text trims trailing zeros of the fraction (".23Z").

@@ -112,4 +112,22 @@ OAUTH_CLIENT = NodeType(
     description="A registered OAuth client (its secret is never shown after creation).",
 )
 
+CITIZEN_VIEW = NodeType(
+    "CitizenProfile", "Person",
+    (Prop("name"), Prop("email"), Prop("region")),
+    (Rel("skills", "HAS_SKILL", "out", "Skill", connection=True,
+         description="The skills the citizen recorded; null unless the consent covers skills."),
+     Rel("occupation", "HAS_OCCUPATION", "out", "Occupation", many=False,
+         description="The citizen's occupation; null unless the consent covers it.")),
+    description="A citizen's data as one live consent allows.",
+)
+"""What ``citizenProfile`` reads of a citizen: not a type of the model (no ``node(id:)``, no
+list): the fields the consented read compiles from the client's selection, each inside its
+category's test, in the statement that checks the consent and logs the read. Skills and
+occupations are the model's own records."""
+
+CATEGORY_OF: dict[str, str] = {"name": "contact", "email": "contact", "region": "contact",
+                               "skills": "skills", "occupation": "occupation"}
+"""Which category of ``CATEGORIES`` each field of the consented view belongs to."""
+
 TYPES: tuple[NodeType, ...] = (CONSENT, ACCESS_EVENT, OAUTH_CLIENT)

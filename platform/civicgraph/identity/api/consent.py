@@ -6,23 +6,30 @@ from __future__ import annotations
 from typing import Any
 
 import graphene
-from graphql import FieldNode, FragmentSpreadNode, InlineFragmentNode, SelectionSetNode
 
+from civicgraph.api.compiled import Compiled
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import OBJECTS, DateTime, closed_set
-from civicgraph.compiler.domains.identity import CONSENT
+from civicgraph.api.model_types import CONNECTIONS, OBJECTS, DateTime, closed_set, nested_args
+from civicgraph.api.selection import document_key, root_selection
+from civicgraph.compiler.domains.identity import CITIZEN_VIEW, CONSENT
 from civicgraph.compiler.selection import Selection
 from civicgraph.identity.service import consent as service
-from civicgraph.partner_graph.api.queries import Narrow, connection_field
+from civicgraph.partner_graph.api.queries import (
+    Narrow,
+    connection_field,
+    record_resolver,
+    viewer,
+)
 
 Consent = OBJECTS["Consent"]
 AccessEvent = OBJECTS["AccessEvent"]
 DataCategory = closed_set("Consent", CONSENT.prop("categories"))  # type: ignore[arg-type]
 """The one enum of the categories, shared by consents, access events and grantConsent."""
 
-# Which fields of CitizenProfile belong to which data category.
-FIELD_CATEGORY = {"name": "contact", "email": "contact", "region": "contact",
-                  "skills": "skills", "occupation": "occupation"}
+def _described(field: str) -> str:
+    """The consented view's description of a field (compiler.domains.identity)."""
+    rel = CITIZEN_VIEW.rel(field)
+    return rel.description if rel is not None else ""
 
 
 def _codes(parent: dict[str, Any], key: str) -> list[str]:
@@ -46,42 +53,33 @@ def mine(relationship: str, newest_first: str = "") -> Narrow:
     return narrow
 
 
-class SkillRef(graphene.ObjectType):
-    class Meta:
-        name = "ConsentedSkill"
-
-    uri = graphene.String(required=True)
-    name = graphene.String()
-
-
-class OccupationRef(graphene.ObjectType):
-    class Meta:
-        name = "ConsentedOccupation"
-
-    uri = graphene.String(required=True)
-    code = graphene.String()
-    name = graphene.String()
-
-
 class CitizenProfile(graphene.ObjectType):
-    """A citizen's data as one live consent allows; fields outside it are null."""
+    """A citizen's data as one live consent allows; fields outside it are null.
 
-    id = graphene.ID(required=True)
-    consent_id = graphene.ID(required=True)
+    A view under a consent, not a record: it has no id of its own (the citizen is a Person,
+    the consent a Consent, each a Node under its own guard), because every read of it must name
+    the purpose and be logged, which ``node(id:)`` cannot. Skills and the occupation are the
+    model's Skill and Occupation records."""
+
+    consent = graphene.Field(Consent, required=True,
+                             description="The live consent this read is under.")
     categories = graphene.List(graphene.NonNull(DataCategory), required=True,
                                description="The categories the consent covers.",
-                               resolver=lambda parent, info: _codes(parent, "categories"))
-    expires_at = DateTime(required=True)
+                               resolver=lambda parent, info: _codes(parent, "__categories"))
+    expires_at = DateTime(required=True, resolver=lambda parent, info: parent["__expiresAt"])
     name = graphene.String()
     email = graphene.String()
     region = graphene.String()
-    skills = graphene.List(graphene.NonNull(SkillRef))
-    occupation = graphene.Field(OccupationRef)
+    skills = graphene.Field(CONNECTIONS["Skill"], args=nested_args("Skill"),
+                            description=_described("skills"))
+    occupation = graphene.Field(OBJECTS["Occupation"], description=_described("occupation"))
 
 
 class ProcessingRecord(graphene.ObjectType):
-    organisation_id = graphene.ID(required=True)
-    organisation_name = graphene.String(required=True)
+    """What one organisation's clients read of citizens' data for one purpose."""
+
+    organisation = graphene.Field(OBJECTS["Organisation"], required=True,
+                                  resolver=record_resolver("Organisation", "organisationId"))
     purpose = graphene.String(required=True)
     categories = graphene.List(graphene.NonNull(DataCategory), required=True,
                                resolver=lambda parent, info: _codes(parent, "categories"))
@@ -93,23 +91,8 @@ class ProcessingRecord(graphene.ObjectType):
     live_consents = graphene.Int(required=True)
 
 
-def requested_categories(info: Any) -> list[str]:
-    """The categories the query selects, so only those are read and logged."""
-    found: set[str] = set()
-
-    def walk(selection_set: SelectionSetNode | None) -> None:
-        for selection in selection_set.selections if selection_set else []:
-            if isinstance(selection, FieldNode) and selection.name.value in FIELD_CATEGORY:
-                found.add(FIELD_CATEGORY[selection.name.value])
-            elif isinstance(selection, InlineFragmentNode):
-                walk(selection.selection_set)
-            elif isinstance(selection, FragmentSpreadNode):
-                fragment = info.fragments.get(selection.name.value)
-                walk(fragment.selection_set if fragment else None)
-
-    for node in info.field_nodes:
-        walk(node.selection_set)
-    return sorted(found)
+_RECORDS = ("consent", "skills", "occupation")
+"""The profile's fields that are the model's records, compiled in the read."""
 
 
 class ConsentQueries(graphene.ObjectType):
@@ -129,8 +112,14 @@ class ConsentQueries(graphene.ObjectType):
     def resolve_citizen_profile(root: Any, info: Any, citizen_id: str, purpose: str
                                 ) -> dict[str, Any]:
         context = ctx(info)
-        return service.citizen_profile(context.graph, context.principal, citizen_id=citizen_id,
-                                       purpose=purpose, requested=requested_categories(info))
+        selection = root_selection(info)
+        profile = service.citizen_profile(
+            context.graph, context.principal, citizen_id=citizen_id, purpose=purpose,
+            root=selection, viewer=viewer(info), document=document_key(info))
+        for sel in selection.children:
+            if sel.field in _RECORDS and isinstance(profile.get(sel.key), dict):
+                profile[sel.key] = Compiled(profile[sel.key])
+        return profile
 
     @staticmethod
     def resolve_record_of_processing(root: Any, info: Any) -> list[dict[str, Any]]:

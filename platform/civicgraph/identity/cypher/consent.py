@@ -10,8 +10,16 @@ and a new grant for the same organisation and purpose is a new node that SUPERSE
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Hashable
+from functools import partial
 from typing import Any
 
+from civicgraph.compiler import nested
+from civicgraph.compiler.cache import PLANS
+from civicgraph.compiler.cypher import Builder, Path, Plan, kids, project, prop_expr, relation
+from civicgraph.compiler.domains.identity import CATEGORY_OF, CITIZEN_VIEW, CONSENT
+from civicgraph.compiler.selection import Selection, shape
+from civicgraph.compiler.visibility import Scope, Visibility
 from civicgraph.core.envelope import created_map
 from civicgraph.core.graph import Graph
 
@@ -86,13 +94,37 @@ def access_log_of(graph: Graph, person_id: str, limit: int) -> list[dict[str, An
     return [dict(r["event"]) for r in records]
 
 
-def read_profile(graph: Graph, params: dict[str, Any]) -> dict[str, Any] | None:
-    """Read the requested categories a live consent covers, and log the read; one statement.
+def _view_entry(b: Builder, sel: Selection, path: Path) -> str | None:
+    """One selected field of the consented view, as the compiler projects the model's fields:
+    the consent (``c``) under the client's selection, the citizen's skills as a connection and
+    occupation as the record, and the contact fields; each of the citizen's fields inside its
+    category's test, so a category outside the consent is neither read nor logged."""
+    if sel.field == "__typename":
+        return f"'{CITIZEN_VIEW.name}'"
+    if sel.field == "consent":
+        return project(b, CONSENT, "c", kids(sel, path))
+    category = CATEGORY_OF.get(sel.field)
+    if category is None:
+        return None
+    prop = CITIZEN_VIEW.prop(sel.field)
+    rel = CITIZEN_VIEW.rel(sel.field)
+    if prop is not None:
+        value = prop_expr(CITIZEN_VIEW, prop, "p", b.scope)
+    elif rel is not None and rel.connection:
+        value = nested.connection(b, "p", CITIZEN_VIEW, rel, sel, path)
+    else:
+        value = relation(b, "p", CITIZEN_VIEW, sel, path)
+    return f"CASE WHEN '{category}' IN fields THEN {value} END"
 
-    Parameters: citizenId, organisationId, purpose, requested (categories asked for),
-    clientId, eventId. No live consent: no row, nothing read, nothing logged.
-    """
-    records = graph.run(
+
+def _profile_plan(root: Selection, scope: Scope) -> Plan:
+    b = Builder(scope=scope)
+    entries = ["`__categories`: c.categories", "`__expiresAt`: toString(c.expiresAt)"]
+    for sel, path in kids(root, ()):
+        entry = _view_entry(b, sel, path)
+        if entry is not None:
+            entries.append(f"`{sel.key}`: {entry}")
+    return b.plan(
         "MATCH (p:Person:Citizen {id: $citizenId})-[:GAVE]->(c:Consent {purpose: $purpose})"
         "-[:TO]->(o:Organisation {id: $organisationId}) "
         "WHERE c.withdrawnAt IS NULL AND c.grantedAt <= datetime() "
@@ -103,20 +135,24 @@ def read_profile(graph: Graph, params: dict[str, Any]) -> dict[str, Any] | None:
         "  fields: fields, clientId: $clientId, organisationId: o.id, subjectId: p.id, "
         "  consentId: c.id}) "
         "CREATE (e)-[:BY]->(o), (e)-[:ABOUT]->(p), (e)-[:UNDER]->(c) "
-        "RETURN {id: p.id, categories: c.categories, consentId: c.id, fields: fields, "
-        "  expiresAt: toString(c.expiresAt), "
-        "  name: CASE WHEN 'contact' IN fields THEN p.name END, "
-        "  email: CASE WHEN 'contact' IN fields THEN p.email END, "
-        "  region: CASE WHEN 'contact' IN fields THEN p.region END, "
-        "  skills: CASE WHEN 'skills' IN fields THEN "
-        "    COLLECT { MATCH (p)-[:HAS_SKILL]->(s:Skill) RETURN s {.uri, .name} ORDER BY s.name }"
-        "    END, "
-        "  occupation: CASE WHEN 'occupation' IN fields THEN head(COLLECT { "
-        "    MATCH (p)-[:HAS_OCCUPATION]->(x:Occupation) RETURN x {.uri, .code, .name} }) END "
-        "} AS profile",
-        params,
-        write=True,
-    )
+        "RETURN {" + ", ".join(entries) + "} AS profile")
+
+
+def read_profile(graph: Graph, params: dict[str, Any], root: Selection, viewer: Visibility,
+                 document: Hashable | None = None) -> dict[str, Any] | None:
+    """Read the requested categories a live consent covers, and log the read; one statement.
+
+    Parameters: citizenId, organisationId, purpose, requested (categories asked for),
+    clientId, eventId. No live consent: no row, nothing read, nothing logged. What is read is
+    compiled from ``root``, the client's selection of the profile, under ``viewer``'s
+    visibility: the consent, skills and occupation are the model's records (their guards and
+    TEST-mode visibility apply inside), keyed by response key as every compiled read is.
+    """
+    key = None if document is None else (document, "citizenProfile", viewer.scope, root.key,
+                                         shape(root))
+    plan = PLANS.get(key, partial(_profile_plan, root, viewer.scope))
+    records = graph.run(plan.cypher, {**plan.with_caller(root, viewer.params()), **params},
+                        write=True)
     return dict(records[0]["profile"]) if records else None
 
 

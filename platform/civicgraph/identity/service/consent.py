@@ -11,9 +11,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 import uuid
+from collections.abc import Hashable
 from typing import Any
 
 from civicgraph.compiler.domains import identity as identity_model
+from civicgraph.compiler.selection import Selection
+from civicgraph.compiler.visibility import Visibility
 from civicgraph.core.access import Principal, require_organisation, require_person
 from civicgraph.core.errors import BadInput, Forbidden, NotFound
 from civicgraph.core.graph import Graph
@@ -77,16 +80,25 @@ def my_access_log(graph: Graph, principal: Principal, first: int | None) -> list
     return repo.access_log_of(graph, require_person(principal, "CITIZEN"), size)
 
 
+def requested_categories(root: Selection) -> list[str]:
+    """The categories the client selects (fragments are flattened in ``root`` already), so
+    only those are read and logged."""
+    asked = {identity_model.CATEGORY_OF[s.field] for s in root.children
+             if s.field in identity_model.CATEGORY_OF}
+    return [c for c in CATEGORIES if c in asked]
+
+
 def citizen_profile(graph: Graph, principal: Principal, *, citizen_id: str, purpose: str,
-                    requested: list[str]) -> dict[str, Any]:
-    """The requested categories a live consent covers; every read is logged for the citizen."""
+                    root: Selection, viewer: Visibility,
+                    document: Hashable | None = None) -> dict[str, Any]:
+    """The categories of ``root`` (the client's selection) a live consent covers; every read
+    is logged for the citizen, in the statement that reads."""
     organisation_id = require_organisation(principal)
     profile = repo.read_profile(graph, {
         "citizenId": citizen_id, "organisationId": organisation_id,
-        "purpose": _purpose(purpose),
-        "requested": [c for c in CATEGORIES if c in set(requested)],
+        "purpose": _purpose(purpose), "requested": requested_categories(root),
         "clientId": principal.client_id, "eventId": str(uuid.uuid4()),
-    })
+    }, root, viewer, document)
     if profile is None:
         # The same answer whether the citizen exists or not: no probing for who is registered.
         raise Forbidden("no live consent from this citizen for your organisation and purpose",
