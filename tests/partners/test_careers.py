@@ -150,11 +150,16 @@ def test_sources_of_an_organisation_named_by_two_feeds(
     partner_sync.sync_now(graph, "second-register")
     org_id = graph.run("MATCH (o:Organisation {businessId: '09000004'}) RETURN o.id AS id")
     assert len(org_id) == 1
-    body = gql(client, "query S($id: ID!) { sources(recordId: $id) { platform key hash } }",
+    body = gql(client, """query S($id: ID!) { sources(recordId: $id) {
+      platform { name transport } mode key hash fetchedAt withdrawnAt } }""",
                {"id": org_id[0]["id"]})
     sources = body["data"]["sources"]
-    assert [s["platform"] for s in sources] == ["demo-company-register", "second-register"]
+    assert [s["platform"] for s in sources] == [
+        {"name": "demo-company-register", "transport": "FILE"},
+        {"name": "second-register", "transport": "FILE"}]
     assert {s["key"] for s in sources} == {"09000004"}
+    assert all(s["fetchedAt"] and s["withdrawnAt"] is None for s in sources)
+    assert [s["mode"] for s in sources] == ["PRODUCTION", "PRODUCTION"]  # both promoted
 
 
 def test_a_vacancy_past_its_closing_date_is_never_offered_as_open(graph: Graph) -> None:
