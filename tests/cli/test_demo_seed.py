@@ -56,7 +56,8 @@ def test_demo_credentials_work_end_to_end(app: Flask, graph: Graph) -> None:
     partner = bearer(app, token["access_token"])
     citizen = graph.run("MATCH (p:Citizen) RETURN p.id AS id")[0]["id"]
     body = gql(partner, """query($id: ID!) { citizenProfile(citizenId: $id,
-      purpose: "job-matching") { name skills { name } occupation { code } } }""", {"id": citizen})
+      purpose: "job-matching") { name skills { nodes { name } } occupation { code } } }""",
+               {"id": citizen})
     assert body["data"]["citizenProfile"]["occupation"] == {"code": "7212"}
     assert accounts.authenticate(graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
     assert accounts.authenticate(graph, demo_identity.CITIZEN_EMAIL,
