@@ -166,7 +166,7 @@ def test_skills_and_occupation_are_the_models_records(
         ... on CitizenProfile { skills(first: 5) { edges { cursor node { __typename uri
           vacancies { nodes { title } } } } } }
         occupation { __typename uri skills { nodes { name } } }
-        consent { status categories }
+        consent { status categories citizen { name } }
       } }""", {"id": world["citizen"]["id"]})
     assert "errors" not in body, body
     assert len(body["extensions"]["cypher"]) == 1
@@ -177,7 +177,9 @@ def test_skills_and_occupation_are_the_models_records(
                             "vacancies": {"nodes": [{"title": "Welder wanted"}]}}
     assert profile["occupation"] == {"__typename": "Occupation", "uri": "esco:o1",
                                      "skills": {"nodes": [{"name": "Welding"}]}}
-    assert profile["consent"] == {"status": "LIVE", "categories": ["OCCUPATION", "SKILLS"]}
+    # The consent's citizen is a Person under Person's guard: the partner does not see it.
+    assert profile["consent"] == {"status": "LIVE", "categories": ["OCCUPATION", "SKILLS"],
+                                  "citizen": None}
     log = gql(world["me"], MY_LOG)["data"]["myAccessLog"]["nodes"]
     assert [sorted(e["fields"]) for e in log] == [["OCCUPATION", "SKILLS"]]
 
