@@ -1,19 +1,32 @@
-"""Hackathon kits: the catalogue, releases, and builds with their progress."""
+"""Hackathon kits: the catalogue, releases, and builds with their progress.
+
+A kit is its reviewed spec file, so ``DataKit`` is this domain's own type; its releases and
+builds are the model's ``KitRelease`` and ``KitBuild`` (``compiler.domains.kits``), read by
+compiled statements from the client's selection under their guards, like every other record.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 import graphene
-from graphene.types.generic import GenericScalar
 
+from civicgraph.api.compiled import Compiled, payload_records
 from civicgraph.api.context import ctx
 from civicgraph.api.enums import code_enum
+from civicgraph.api.model_types import CONNECTIONS, OBJECTS, nested_args
 from civicgraph.api.mutation import Mutation
+from civicgraph.api.selection import root_selection
+from civicgraph.compiler.selection import Selection
+from civicgraph.core.errors import NotFound
+from civicgraph.partner_graph.api.queries import by_id_resolver, connection_page, viewer
 from hackathon_kits import service
-from hackathon_kits.builder.spec import COLUMN_TYPES
+from hackathon_kits.builder.spec import COLUMN_TYPES, TABLE_KINDS
 
 ColumnType = code_enum("KitColumnType", COLUMN_TYPES, "What a kit column holds.")
+TableKind = code_enum("KitTableKind", TABLE_KINDS, "What kind of table a kit dataset is.")
+KitRelease = OBJECTS["KitRelease"]
+KitBuild = OBJECTS["KitBuild"]
 
 
 class KitColumn(graphene.ObjectType):
@@ -36,7 +49,7 @@ class KitDataset(graphene.ObjectType):
     name = graphene.String(required=True)
     title = graphene.String(required=True)
     description = graphene.String(required=True)
-    table = graphene.String(required=True, description="aggregate (counts) or records")
+    table = TableKind(required=True)
     dimensions = graphene.List(graphene.NonNull(graphene.String), required=True)
     measure = graphene.String()
     key = graphene.List(graphene.NonNull(graphene.String), required=True)
@@ -45,30 +58,34 @@ class KitDataset(graphene.ObjectType):
     source = graphene.Field(KitSource, description="For a shipped file: where it comes from.")
 
 
-class KitRelease(graphene.ObjectType):
-    """An immutable published release: its zip never changes once recorded."""
+def _of_kit(selection: Selection, kit: str, newest: str, **where: Any) -> Selection:
+    """The selection narrowed to one kit's records (and ``where``'s equalities), inside the
+    client's own where, newest first unless the client orders it."""
+    args = dict(selection.args)
+    own: dict[str, Any] = {"kit": {"eq": kit}, **{k: {"eq": v} for k, v in where.items()}}
+    args["where"] = {"AND": [own, args["where"]]} if args.get("where") else own
+    if not args.get("orderBy"):
+        args["orderBy"] = [{"field": newest, "direction": "DESC"}]
+    return Selection(selection.field, selection.key, args, selection.children,
+                     selection.on_type)
 
-    id = graphene.ID(required=True)
-    kit = graphene.String(required=True)
-    version = graphene.Int(required=True, description="Release number: 1, 2, … per kit.")
-    sha256 = graphene.String(required=True)
-    bytes = graphene.Float(required=True, description="Size of the zip.")
-    rows = GenericScalar(required=True, description="Rows per resource.")
-    spec_hash = graphene.String(required=True, description="sha256 of the spec it was built from.")
-    snapshot_at = graphene.String(required=True, description="When the build began reading.")
-    built_at = graphene.String(required=True)
-    build_seconds = graphene.Float()
-    downloads = graphene.Int(required=True)
-    disclosure_report = GenericScalar(required=True, description="What was suppressed and why.")
-    download_url = graphene.String(required=True)
 
-    @staticmethod
-    def resolve_version(parent: dict[str, Any], info: Any) -> int:
-        return int(parent["number"])
+def _kit_connection(type_name: str, newest: str) -> Any:
+    def resolve(root: dict[str, Any], info: Any, **kwargs: Any) -> dict[str, Any]:
+        return connection_page(info, type_name,
+                               _of_kit(root_selection(info), root["name"], newest))
+    return resolve
 
-    @staticmethod
-    def resolve_download_url(parent: dict[str, Any], info: Any) -> str:
-        return f"/kits/{parent['kit']}/releases/{parent['number']}/download"
+
+def _one(info: Any, kit: str, **where: Any) -> Compiled | None:
+    """A single release of a kit, compiled from the field's selection: the one-item page of
+    the kit's releases (newest first) with the field's selection as its ``nodes``."""
+    field = root_selection(info)
+    nodes = Selection("nodes", "nodes", {}, field.children, field.on_type)
+    page = Selection(field.field, field.key, {"first": 1}, (nodes,), None)
+    found = connection_page(info, "KitRelease", _of_kit(page, kit, "number", **where))
+    items = found.get("nodes") or []
+    return items[0] if items else None
 
 
 class DataKit(graphene.ObjectType):
@@ -84,51 +101,46 @@ class DataKit(graphene.ObjectType):
     spec_hash = graphene.String(required=True)
     disclosure_method = graphene.List(graphene.NonNull(graphene.String), required=True)
     datasets = graphene.List(graphene.NonNull(KitDataset), required=True)
-    latest_release = graphene.Field(KitRelease)
-    releases = graphene.List(graphene.NonNull(KitRelease), required=True,
-                             description="Newest first: the kit's changelog.")
+    latest_release = graphene.Field(KitRelease, description="Its newest release, if any.")
+    releases = graphene.Field(
+        graphene.NonNull(CONNECTIONS["KitRelease"]), args=nested_args("KitRelease"),
+        resolver=_kit_connection("KitRelease", "number"),
+        description="Newest first unless ordered: the kit's changelog.")
+    builds = graphene.Field(
+        graphene.NonNull(CONNECTIONS["KitBuild"]), args=nested_args("KitBuild"),
+        resolver=_kit_connection("KitBuild", "requestedAt"),
+        description="Its builds you may see (lab staff, admins and who asked for each), "
+                    "newest first unless ordered.")
 
-
-class KitBuild(graphene.ObjectType):
-    """A build's progress: QUEUED, RUNNING, SUCCEEDED, FAILED, REFUSED, SKIPPED or LOST."""
-
-    id = graphene.ID(required=True)
-    kit = graphene.String(required=True)
-    state = graphene.String(required=True)
-    percent = graphene.Float(required=True)
-    stage = graphene.String(description="What the build is doing, or why it ended.")
-    error = graphene.String()
-    release_number = graphene.Int(description="The release it published (or matched).")
-    unchanged = graphene.Boolean(description="True when the bytes equal an earlier release's.")
-    requested_at = graphene.String()
-    started_at = graphene.String()
-    finished_at = graphene.String()
+    @staticmethod
+    def resolve_latest_release(root: dict[str, Any], info: Any) -> Compiled | None:
+        return _one(info, root["name"])
 
 
 class KitQueries(graphene.ObjectType):
     kits = graphene.List(graphene.NonNull(DataKit), required=True)
     kit = graphene.Field(DataKit, name=graphene.String(required=True))
-    kit_release = graphene.Field(KitRelease, required=True, name=graphene.String(required=True),
-                                 version=graphene.Int(required=True))
-    kit_build = graphene.Field(KitBuild, required=True, id=graphene.ID(required=True))
+    kit_release = graphene.Field(
+        KitRelease, required=True, name=graphene.String(required=True),
+        number=graphene.Int(required=True, description="The release number, as in its URL."))
+    kit_build = graphene.Field(KitBuild, required=True, id=graphene.ID(required=True),
+                               resolver=by_id_resolver("KitBuild", missing="kit build"),
+                               description="A build you may see (else NOT_FOUND).")
 
     @staticmethod
     def resolve_kits(root: Any, info: Any) -> list[dict[str, Any]]:
-        c = ctx(info)
-        return service.list_kits(c.graph, c.settings)
+        return service.kit_specs(ctx(info).settings)
 
     @staticmethod
     def resolve_kit(root: Any, info: Any, name: str) -> dict[str, Any]:
-        c = ctx(info)
-        return service.get_kit(c.graph, c.settings, name)
+        return service.kit_spec(ctx(info).settings, name)
 
     @staticmethod
-    def resolve_kit_release(root: Any, info: Any, name: str, version: int) -> dict[str, Any]:
-        return service.get_release(ctx(info).graph, name, version)
-
-    @staticmethod
-    def resolve_kit_build(root: Any, info: Any, id: str) -> dict[str, Any]:
-        return service.get_build(ctx(info).graph, id)
+    def resolve_kit_release(root: Any, info: Any, name: str, number: int) -> Compiled:
+        found = _one(info, name, number=number)
+        if found is None:
+            raise NotFound(f"kit {name!r} has no release {number}")
+        return found
 
 
 class BuildKit(Mutation):
@@ -142,7 +154,13 @@ class BuildKit(Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         c = ctx(info)
-        return {"build": service.request_build(c.graph, c.tasks, c.settings, input["name"])}
+        principal = c.principal
+        started = service.request_build(
+            c.graph, c.tasks, c.settings, input["name"],
+            {"client": principal.client_id, "person": principal.person_id,
+             "organisation": principal.organisation_id})
+        # The answer is compiled from the client's selection (api.compiled.payload_records).
+        return payload_records(info, viewer(info), "KitBuild", {"build": started["id"]})
 
 
 class KitMutations(graphene.ObjectType):

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping
 
 import click
 from rich.console import Console
 from rich.progress import BarColumn, Progress, TaskProgressColumn, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from civicgraph.compiler.domains.kits import BUILD_STAGES
 from civicgraph.config import load_settings
 from civicgraph.core.errors import DomainError
 from civicgraph.core.graph import Graph
@@ -80,8 +82,18 @@ def build(name: str, timeout: float) -> None:
         graph.close()
     if status["state"] != "SUCCEEDED":
         raise click.ClickException(
-            f"build {status['id']} {status['state']}: {status.get('error') or status['stage']}")
-    click.echo(f"{status['stage']} (build {status['id']})")
+            f"build {status['id']} {status['state']}: {status.get('error') or _words(status)}")
+    click.echo(f"{_words(status)} (build {status['id']})")
+
+
+def _words(status: Mapping[str, object]) -> str:
+    """The build's stage in words (the API serves its code, described by the enum)."""
+    stage, number = str(status.get("stage") or ""), status.get("releaseNumber")
+    if stage == "PUBLISHED":
+        return f"published release {number}"
+    if stage == "UNCHANGED":
+        return f"same bytes as release {number}; nothing new to publish"
+    return BUILD_STAGES.get(stage, stage)
 
 
 def _follow(graph: Graph, build_id: str, name: str, timeout: float) -> dict[str, object]:
@@ -92,7 +104,7 @@ def _follow(graph: Graph, build_id: str, name: str, timeout: float) -> dict[str,
         task = bar.add_task(name, total=100, stage="queued")
         while True:
             status = service.get_build(graph, build_id)
-            bar.update(task, completed=float(status["percent"] or 0), stage=status["stage"] or "")
+            bar.update(task, completed=float(status["percent"] or 0), stage=_words(status))
             if status["state"] in FINISHED:
                 return status
             if time.monotonic() > deadline:

@@ -14,6 +14,7 @@ from typing import Any, LiteralString
 
 from neo4j.exceptions import ConstraintError
 
+from civicgraph.compiler.domains.kits import FINISHED, LOST_WHEN
 from civicgraph.core.envelope import created, created_map
 from civicgraph.core.errors import Conflict
 from civicgraph.core.graph import Graph
@@ -27,8 +28,7 @@ _BUILD = (
     "b {.id, .kit, .state, .percent, .stage, .error, .releaseNumber, .unchanged, .leaseSeconds, "
     "requestedAt: toString(b.requestedAt), startedAt: toString(b.startedAt), "
     "finishedAt: toString(b.finishedAt), heartbeatAt: toString(b.heartbeatAt), "
-    "lost: b.state = 'RUNNING' AND b.heartbeatAt + duration({seconds: b.leaseSeconds}) "
-    "< datetime()}"
+    "lost: " + LOST_WHEN.replace("{v}", "b") + "}"
 )
 
 
@@ -65,12 +65,19 @@ def upsert_kit(graph: Graph, kit: dict[str, Any]) -> None:
     )
 
 
-def create_build(graph: Graph, build_id: str, kit: str, lease: int) -> dict[str, Any]:
+def create_build(graph: Graph, build_id: str, kit: str, lease: int,
+                 requester: Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    """A QUEUED build, with who asked for it (``requestedByClient``, ``requestedByPerson``,
+    ``requestedFor``: the model's guard of ``KitBuild`` reads them); none for the CLI's."""
+    requester = requester or {}
     records = graph.run(
         "CREATE (b:KitBuild {id: $id, kit: $kit, state: 'QUEUED', percent: 0.0, "
-        "stage: 'waiting for a worker', requestedAt: datetime(), leaseSeconds: $lease, "
+        "stage: 'WAITING', requestedAt: datetime(), leaseSeconds: $lease, "
+        "requestedByClient: $client, requestedByPerson: $person, requestedFor: $organisation, "
         + created_map() + "}) RETURN " + _BUILD + " AS b",
-        {"id": build_id, "kit": kit, "lease": lease}, write=True,
+        {"id": build_id, "kit": kit, "lease": lease, "client": requester.get("client"),
+         "person": requester.get("person"), "organisation": requester.get("organisation")},
+        write=True,
     )
     return dict(records[0]["b"])
 
@@ -124,9 +131,9 @@ def update_build(graph: Graph, build_id: str, fields: dict[str, Any]) -> None:
         "b.heartbeatAt = datetime(), "
         "b.startedAt = CASE WHEN $fields.state = 'RUNNING' THEN coalesce(b.startedAt, datetime()) "
         "  ELSE b.startedAt END, "
-        "b.finishedAt = CASE WHEN $fields.state IN ['SUCCEEDED', 'FAILED', 'REFUSED', 'SKIPPED'] "
+        "b.finishedAt = CASE WHEN $fields.state IN $finished "
         "  THEN datetime() ELSE b.finishedAt END",
-        {"id": build_id, "fields": fields}, write=True,
+        {"id": build_id, "fields": fields, "finished": list(FINISHED)}, write=True,
     )
 
 

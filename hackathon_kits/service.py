@@ -23,6 +23,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from civicgraph.compiler.domains import kits as kits_model
 from civicgraph.config import Settings
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
@@ -37,7 +38,7 @@ from hackathon_kits.builder.spec import Dataset, KitSpec, SpecError, load_spec_f
 log = logging.getLogger(__name__)
 
 BUILD_KIT = "civicgraph.build_kit"
-FINISHED = {"SUCCEEDED", "FAILED", "REFUSED", "SKIPPED"}
+FINISHED = set(kits_model.FINISHED)
 
 
 def _specs(settings: Settings) -> dict[str, Path]:
@@ -113,6 +114,16 @@ def list_kits(graph: Graph, settings: Settings) -> list[dict[str, Any]]:
             for name, spec in specs.items()]
 
 
+def kit_specs(settings: Settings) -> list[dict[str, Any]]:
+    """The catalogue as the GraphQL layer serves it: the specs alone. Its releases and builds
+    are the model's records, compiled from the client's selection (``hackathon_kits.api``)."""
+    return [_summary(spec, []) for spec in _loadable(settings).values()]
+
+
+def kit_spec(settings: Settings, name: str) -> dict[str, Any]:
+    return _summary(load_kit(settings, name), [])
+
+
 def get_kit(graph: Graph, settings: Settings, name: str) -> dict[str, Any]:
     spec = load_kit(settings, name)
     releases = repo.kits_overview(graph, [name]).get(name, {}).get("releases", [])
@@ -130,21 +141,26 @@ def _dataset(dataset: Dataset) -> dict[str, Any]:
     }
 
 
-def request_build(graph: Graph, queue: TaskQueue, settings: Settings, name: str) -> dict[str, Any]:
-    """Check the spec, record a queued build and send it to a worker."""
+def request_build(graph: Graph, queue: TaskQueue, settings: Settings, name: str,
+                  requester: Mapping[str, str | None] | None = None) -> dict[str, Any]:
+    """Check the spec, record a queued build and send it to a worker.
+
+    ``requester`` names who asked (``client``, ``person``, ``organisation``): they, lab staff
+    and admins are who may read the build (the model's guard); the CLI's builds name nobody."""
     spec = load_kit(settings, name)
     check_read_only(graph, spec)
     build_id = str(uuid.uuid4())
     repo.upsert_kit(graph, {"name": spec.name, "id": str(uuid.uuid4()), "title": spec.title,
                             "licence": spec.licence, "specHash": spec.spec_hash()})
-    build = repo.create_build(graph, build_id, spec.name, settings.kit_build_lease)
+    build = repo.create_build(graph, build_id, spec.name, settings.kit_build_lease,
+                              requester)
     try:
         queue.enqueue(BUILD_KIT, build_id=build_id, kit=spec.name)
     except QueueUnavailable:
         # No worker will ever take this build: end it now, so no QUEUED build waits for a task
         # that was never sent, and the caller is told to retry (503).
         repo.update_build(graph, build_id, {"state": "FAILED", "percent": 0.0,
-                                            "stage": "not started: the task queue was down",
+                                            "stage": "QUEUE_DOWN",
                                             "error": "the task queue was unavailable"})
         raise
     return _public_build(build)
@@ -160,7 +176,7 @@ def get_build(graph: Graph, build_id: str) -> dict[str, Any]:
 def _public_build(build: dict[str, Any]) -> dict[str, Any]:
     if build.get("lost"):
         build["state"] = "LOST"
-        build["stage"] = "the worker stopped answering; nothing was published; build again"
+        build["stage"] = "LOST"
     return build
 
 
@@ -229,8 +245,8 @@ def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dic
         raise StillRunning(build_id, lease)
     if holder is not None:
         repo.update_build(graph, build_id, {
-            "state": "SKIPPED", "percent": 100.0,
-            "stage": f"another build of this kit is running ({holder}); it will publish"})
+            "state": "SKIPPED", "percent": 100.0, "stage": "ANOTHER_BUILD",
+            "error": f"build {holder} holds the kit's lock"})
         return get_build(graph, build_id)
     store = settings.kit_store_dir
     scratch = store / ".tmp" / name
@@ -244,7 +260,7 @@ def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dic
                     shutil.rmtree(stale, ignore_errors=True)
         shutil.rmtree(work, ignore_errors=True)
         repo.update_build(graph, build_id, {"state": "RUNNING", "percent": 0.0,
-                                            "stage": "checking the spec", "error": None,
+                                            "stage": "CHECKING", "error": None,
                                             "leaseSeconds": lease})
         snapshot = dt.datetime.now(dt.UTC)
         started = time.monotonic()
@@ -254,24 +270,23 @@ def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dic
 
         with _heartbeat(graph, name, build_id, lease):
             output = build_kit(spec, _Rows(graph, spec), work, progress)
-        progress(97, "publishing")
+        progress(97, "PUBLISHING")
         release, created = _publish(graph, store, build_id, spec, output, snapshot,
                                     time.monotonic() - started)
         repo.update_build(graph, build_id, {
             "state": "SUCCEEDED", "percent": 100.0, "releaseNumber": release["number"],
             "unchanged": not created,
-            "stage": f"published release {release['number']}" if created else
-            f"same bytes as release {release['number']}; nothing new to publish"})
+            "stage": "PUBLISHED" if created else "UNCHANGED"})
     except DisclosureRefused as exc:
         repo.update_build(graph, build_id, {"state": "REFUSED", "error": str(exc),
-                                            "stage": "refused by disclosure control"})
+                                            "stage": "DISCLOSURE_REFUSED"})
     except (BuildFailed, PackageInvalid, BadInput, NotFound, SpecError) as exc:
         repo.update_build(graph, build_id, {"state": "FAILED", "error": str(exc),
-                                            "stage": "failed; nothing was published"})
+                                            "stage": "FAILED"})
     except Exception as exc:
         log.exception("kit build %s failed", build_id)
         repo.update_build(graph, build_id, {"state": "FAILED", "error": f"internal error: {exc}",
-                                            "stage": "failed; nothing was published"})
+                                            "stage": "FAILED"})
     finally:
         shutil.rmtree(work, ignore_errors=True)
         repo.unlock(graph, name, build_id)

@@ -22,6 +22,7 @@ from hackathon_kits.builder.spec import DATA_DIR, Dataset, KitSpec, data_file
 from hackathon_kits.builder.tables import RowError, TableWriter, to_python
 
 Progress = Callable[[float, str], None]
+"""Told the percentage done and the stage (a code of ``compiler.domains.kits.BUILD_STAGES``)."""
 
 
 class BuildFailed(Exception):
@@ -91,7 +92,7 @@ def build_kit(spec: KitSpec, source: RowSource, workdir: Path, progress: Progres
     root = workdir / "package"
     root.mkdir(parents=True)
     clock = _Stages()
-    progress(1, "counting rows")
+    progress(1, "COUNTING")
     counts = {d.name: (_file_count(data_file(d, data_dir)) if d.file else source.count(d))
               for d in spec.datasets}
     meter = _Meter(progress, sum(counts.values()))
@@ -114,16 +115,16 @@ def build_kit(spec: KitSpec, source: RowSource, workdir: Path, progress: Progres
         for fmt in spec.formats:
             written.append(package.WrittenResource(dataset, fmt, f"data/{dataset.name}.{fmt}",
                                                    writer.rows))
-        meter.advance(0, f"streamed {dataset.name}", force=True)
+        meter.advance(0, "STREAMING", force=True)
     clock.lap("stream")
-    progress(86, "writing README, data dictionary and datapackage.json")
+    progress(86, "DOCUMENTING")
     descriptor = package.write_metadata(spec, root, written, reports)
     clock.lap("metadata")
-    progress(88, "validating the package with frictionless")
+    progress(88, "VALIDATING")
     validation = package.validate(root, descriptor,
                                    {package.resource_name(r): r.rows for r in written})
     clock.lap("validate")
-    progress(95, "zipping with a sha256 manifest")
+    progress(95, "ZIPPING")
     target = workdir / f"{spec.name}.zip"
     package.write_zip(root, target)
     digest, size = package.sha256_file(target)
@@ -164,11 +165,11 @@ def _records(spec: KitSpec, dataset: Dataset, rows: Iterator[Mapping[str, Any]],
         anonymity.add(dict(zip(names, values, strict=True)))
         batch += 1
         if batch >= spec.build.batch_size:
-            meter.advance(batch, f"streaming {dataset.name}")
+            meter.advance(batch, "STREAMING")
             batch = 0
             if spec.build.test_batch_delay_seconds:
                 time.sleep(spec.build.test_batch_delay_seconds)
-    meter.advance(batch, f"streaming {dataset.name}")
+    meter.advance(batch, "STREAMING")
     return {"table": "records", "rows": writer.rows,
             "kAnonymity": anonymity.check(dataset.name)}
 
@@ -190,10 +191,10 @@ def _aggregate(spec: KitSpec, dataset: Dataset, rows: Iterator[Mapping[str, Any]
             raise BuildFailed(f"{dataset.name}: the cell {key} appears twice")
         cells[key] = int(values[measure_at])
         if number % spec.build.batch_size == 0:
-            meter.advance(spec.build.batch_size, f"streaming {dataset.name}")
+            meter.advance(spec.build.batch_size, "STREAMING")
             if spec.build.test_batch_delay_seconds:
                 time.sleep(spec.build.test_batch_delay_seconds)
-    meter.advance(len(cells) % spec.build.batch_size, f"disclosure control on {dataset.name}")
+    meter.advance(len(cells) % spec.build.batch_size, "STREAMING")
     rules = spec.disclosure
     if dataset.disclosure_control:
         result = protect_aggregate(

@@ -42,6 +42,12 @@ COLUMN_TYPES = {
     "boolean": "true or false",
     "date": "A calendar date, ISO 8601",
 }
+TableKind = Literal["aggregate", "records"]
+# The same kinds of table with what each holds (the API's KitTableKind).
+TABLE_KINDS = {
+    "aggregate": "Counts per combination of dimensions, with small counts suppressed",
+    "records": "One row per record, with its quasi-identifiers generalised or suppressed",
+}
 Format = Literal["csv", "parquet"]
 
 
@@ -92,7 +98,7 @@ class Dataset(_Strict):
     name: str = Field(pattern=NAME_PATTERN)
     title: str = Field(min_length=1)
     description: str = Field(min_length=1)
-    table: Literal["aggregate", "records"]
+    table: TableKind
     cypher: str | None = None
     parameters: dict[str, Any] = Field(default_factory=dict)
     file: str | None = None

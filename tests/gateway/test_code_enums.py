@@ -9,12 +9,14 @@ import pytest
 from graphql import get_introspection_query, graphql_sync
 
 from civicgraph.api.enums import code_enum, member_name
+from civicgraph.compiler.domains.kits import BUILD_STAGES, BUILD_STATES
+from civicgraph.compiler.domains.webhooks import OUTBOX_STATUSES
 from civicgraph.core.tasks import TASK_STATES
 from civicgraph.gateway.schema import schema
 from civicgraph.identity.service import clients, consent
 from civicgraph.lab.service import ideas, pilots, sessions
 from civicgraph.lab.service.lifecycles import ANY_STATUS, LIFECYCLES, WEBHOOK_EVENTS
-from hackathon_kits.builder.spec import COLUMN_TYPES
+from hackathon_kits.builder.spec import COLUMN_TYPES, TABLE_KINDS
 from partners.service import platforms
 
 TABLES = {
@@ -29,6 +31,8 @@ TABLES = {
     "OperatingRelationship": pilots.RELATIONSHIPS, "OperatingOwnership": pilots.OWNERSHIP,
     "PowerSits": pilots.POWER, "PublicSectorRole": pilots.PUBLIC_ROLES,
     "MeasureDirection": pilots.DIRECTIONS,
+    "KitBuildState": BUILD_STATES, "KitBuildStage": BUILD_STAGES, "KitTableKind": TABLE_KINDS,
+    "OutboxEventStatus": OUTBOX_STATUSES,
 }
 # Input fields (Type.field) and the type a client must send.
 TYPED_INPUTS = {
@@ -41,7 +45,12 @@ TYPED_INPUTS = {
     "RegisterPartnerPlatformInput.kind": "PlatformKind!",
 }
 OUTPUTS = {"OAuthClient.grantTypes": "[GrantType!]!", "OAuthClient.createdAt": "DateTime",
-           "TaskRun.state": "TaskState!", "KitColumn.type": "KitColumnType!"}
+           "TaskRun.state": "TaskState!", "KitColumn.type": "KitColumnType!",
+           "KitBuild.state": "KitBuildState!", "KitBuild.stage": "KitBuildStage",
+           "KitBuild.requestedAt": "DateTime", "KitRelease.builtAt": "DateTime!",
+           "KitDataset.table": "KitTableKind!", "OutboxEvent.status": "OutboxEventStatus!",
+           "OutboxEvent.eventType": "WebhookEvent!", "OutboxEvent.deliveredAt": "DateTime",
+           "WebhookSubscription.events": "[WebhookEvent!]!", "WebhookDelivery.at": "DateTime!"}
 
 
 @pytest.fixture(scope="module")
@@ -79,3 +88,10 @@ def test_dotted_codes_become_names_and_clashes_are_refused() -> None:
     assert member_name("client_credentials") == "CLIENT_CREDENTIALS"
     with pytest.raises(ValueError, match="share a GraphQL name"):
         code_enum("Clash", {"a.b": "one", "a_b": "two"}, "Two codes, one name.")
+
+
+def test_stored_webhook_codes_read_as_their_enum_names() -> None:
+    """The model serves a stored event code as ``toUpper(replace(code, '.', '_'))`` in Cypher
+    (``compiler.domains.webhooks``): that must be the enum's name of every code."""
+    for code in WEBHOOK_EVENTS:
+        assert code.replace(".", "_").upper() == member_name(code), code

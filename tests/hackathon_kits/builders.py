@@ -49,7 +49,8 @@ def many_records(graph: Graph, n: int, batch: int = 50_000) -> None:
             {"start": start, "end": min(start + batch, n)}, write=True)
 
 
-BUILD = "mutation($name: String!) { buildKit(input: {name: $name}) { build { id state percent } } }"
+BUILD = ("mutation($name: String!) { buildKit(input: {name: $name}) { "
+         "build { id kit state percent requestedAt } } }")
 STATUS = ("query($id: ID!) { kitBuild(id: $id) { id kit state percent stage error "
           "releaseNumber unchanged } }")
 FINISHED = {"SUCCEEDED", "FAILED", "REFUSED", "SKIPPED", "LOST"}
@@ -59,7 +60,9 @@ def start_build(client: FlaskClient, name: str) -> str:
     body = gql(client, BUILD, {"name": name})
     assert "errors" not in body, body
     build: dict[str, Any] = body["data"]["buildKit"]["build"]
-    assert build["state"] == "QUEUED"
+    # The payload is the build as it is once sent: a worker may have started it already.
+    assert build["kit"] == name and build["requestedAt"]
+    assert build["state"] in {"QUEUED", "RUNNING", *FINISHED}
     return str(build["id"])
 
 

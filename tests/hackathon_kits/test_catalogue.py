@@ -71,7 +71,7 @@ def test_catalogue_kit_page_dcat_and_ranged_download(
     cached = client.get(url, headers={"If-None-Match": f'"{sha}"'})
     assert cached.status_code == 304
 
-    downloads = gql(client, "query($n: String!) { kitRelease(name: $n, version: 1) { downloads } }",
+    downloads = gql(client, "query($n: String!) { kitRelease(name: $n, number: 1) { downloads } }",
                     {"n": KIT})
     assert downloads["data"]["kitRelease"]["downloads"] == 1  # the ranged tail and 304 not counted
 
@@ -82,7 +82,7 @@ def test_catalogue_kit_page_dcat_and_ranged_download(
 
 def test_kits_query_lists_every_kit_with_its_dictionary(client: FlaskClient) -> None:
     body = gql(client, "{ kits { name licence datasets { name columns { name type } } "
-                       "disclosureMethod latestRelease { version } } }")
+                       "disclosureMethod latestRelease { number } } }")
     kits = {k["name"]: k for k in body["data"]["kits"]}
     assert {"vacancies-by-region-occupation-month", "courses-and-skills",
             "partnerships-by-kind-and-region", KIT} <= set(kits)

@@ -188,7 +188,9 @@ def test_closed_sets_and_times_are_typed_inputs(app: Flask, graph: Graph, staff:
                        "endsAt": "2030-01-01T10:00:00Z"}
     hook = gql(client, HOOK, {"events": ["PILOT_ADVANCED", "CHALLENGE_OPENED"]})
     assert hook["data"]["subscribeWebhook"]["webhookSubscription"]["events"] == [
-        "challenge.opened", "pilot.advanced"]
+        "CHALLENGE_OPENED", "PILOT_ADVANCED"]
+    stored = graph.run("MATCH (s:WebhookSubscription) RETURN s.events AS events")
+    assert [r["events"] for r in stored] == [["challenge.opened", "pilot.advanced"]]
     unknown = gql(client, HOOK, {"events": ["pilot.advanced"]}, status=None)
     assert unknown["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
 

@@ -382,9 +382,10 @@ PARTNER_GRAPH_TYPES = tuple(TYPES)
 """The partner graph's own types (its create/update/delete mutations are per type)."""
 
 # The other domains' declarations use the classes above, so they join the table last.
-from civicgraph.compiler.domains import feeds, identity, lab  # noqa: E402
+from civicgraph.compiler.domains import feeds, identity, kits, lab, webhooks  # noqa: E402
 
-TYPES.update({t.name: t for t in (*lab.TYPES, *feeds.TYPES, *identity.TYPES)})
+TYPES.update({t.name: t for t in (*lab.TYPES, *feeds.TYPES, *identity.TYPES, *kits.TYPES,
+                                  *webhooks.TYPES)})
 
 PARAMS: dict[str, list[str]] = {
     name: list(values) for t in TYPES.values() for name, values in t.params}

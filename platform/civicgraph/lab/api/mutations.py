@@ -11,6 +11,7 @@ from typing import Any
 
 import graphene
 
+from civicgraph.api.compiled import payload_records
 from civicgraph.api.context import ctx
 from civicgraph.api.enums import code_enum
 from civicgraph.api.mutation import Mutation, plain
@@ -18,7 +19,6 @@ from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
 from civicgraph.lab.service import challenges, evaluation, ideas, machine, proposals, webhooks
 from civicgraph.lab.service import pilots as pilot_service
-from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
 from civicgraph.partner_graph.api.queries import viewer
 
 # The record a move changed, read only when the client selects it.
@@ -91,7 +91,7 @@ class MoveLabRecord(Moved, Mutation):
 
 AcceptedInto = code_enum("IdeaAcceptedInto", ideas.ACCEPTED_INTO,
                          "What an accepted idea becomes.")
-WebhookEvent = code_enum("WebhookEvent", WEBHOOK_EVENTS, "A lab event a webhook delivers.")
+WebhookEvent = t.WebhookEvent
 
 
 class SubmitIdea(Mutation):
@@ -300,13 +300,19 @@ class SubscribeWebhook(Mutation):
         organisation_id = graphene.ID()
 
     webhook_subscription = graphene.Field(t.WebhookSubscription, required=True)
+    secret = graphene.String(required=True,
+                             description="Shown once, now: verify X-CivicGraph-Signature with it.")
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return {"webhookSubscription": webhooks.subscribe(
+        made = webhooks.subscribe(
             ctx(info).graph, actor_from_context(info), url=input["url"],
             events=[plain(e) for e in input["events"]],
-            organisation_id=input.get("organisation_id"))}
+            organisation_id=input.get("organisation_id"))
+        # The answer is compiled from the client's selection (api.compiled.payload_records).
+        return {**payload_records(info, viewer(info), "WebhookSubscription",
+                                  {"webhookSubscription": made["id"]}),
+                "secret": made["secret"]}
 
 
 class LabMutations(graphene.ObjectType):

@@ -4,13 +4,15 @@ principal; staff-only reads (ideas, evaluation results, outboxes) take the actor
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 from typing import Any
 
 import graphene
 
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import CONNECTIONS, DateTime, nested_args
+from civicgraph.api.model_types import CONNECTIONS, DateTime, connection_args, nested_args
 from civicgraph.api.mutation import plain
+from civicgraph.api.selection import root_selection
 from civicgraph.core.access import STAFF
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import reader_from_context
@@ -19,13 +21,13 @@ from civicgraph.lab.service import (
     figures,
     machine,
     pilots,
-    webhooks,
 )
 from civicgraph.lab.service.lifecycles import LIFECYCLES
 from civicgraph.lab.service.validation import require_role
 from civicgraph.partner_graph.api.queries import (
     by_id_resolver,
     connection_field,
+    connection_page,
     related_connection,
 )
 
@@ -63,10 +65,11 @@ class LabQueries(graphene.ObjectType):
     evaluation_results = graphene.Field(t.EvaluationResults, required=True,
                                         challenge_id=graphene.ID(required=True),
                                         description="Lab staff only.")
-    lab_outbox = graphene.List(graphene.NonNull(t.OutboxEvent), required=True,
-                               record_id=graphene.ID(required=True),
-                               description="Webhook events about a record and their delivery "
-                                           "log; lab staff only.")
+    lab_outbox = graphene.Field(
+        CONNECTIONS["OutboxEvent"], required=True,
+        args={**connection_args("OutboxEvent"), "record_id": graphene.ID(required=True)},
+        description="Webhook events about a record, oldest first, with their delivery log; lab "
+                    "staff only.")
 
     @staticmethod
     def resolve_stage_gate(root: Any, info: Any, pilot_id: str, stage: str) -> dict[str, Any]:
@@ -92,7 +95,11 @@ class LabQueries(graphene.ObjectType):
         return evaluation.results(ctx(info).graph, challenge_id)
 
     @staticmethod
-    def resolve_lab_outbox(root: Any, info: Any, record_id: str) -> list[dict[str, Any]]:
+    def resolve_lab_outbox(root: Any, info: Any, record_id: str, **page: Any) -> Any:
         require_role(reader_from_context(info), STAFF, "read webhook deliveries")
-        return webhooks.outbox_for(ctx(info).graph, record_id)
+        selection = root_selection(info)
+        args = {k: v for k, v in selection.args.items() if k != "recordId"}
+        about = {"record": record_id}
+        args["where"] = {"AND": [about, args["where"]]} if args.get("where") else about
+        return connection_page(info, "OutboxEvent", replace(selection, args=args))
 

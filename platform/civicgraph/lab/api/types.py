@@ -9,7 +9,7 @@ import graphene
 from civicgraph.api.enums import code_enum
 from civicgraph.api.model_types import OBJECTS, register
 from civicgraph.lab.service import ideas, pilots, proposals, sessions
-from civicgraph.lab.service.lifecycles import ANY_STATUS, LIFECYCLES
+from civicgraph.lab.service.lifecycles import ANY_STATUS, LIFECYCLES, WEBHOOK_EVENTS
 from civicgraph.partner_graph.api.queries import record_resolver
 
 # The lab's closed sets, each built from its service's table and registered as the enum of the
@@ -208,28 +208,10 @@ class LabFigures(graphene.ObjectType):
     pilots_by_operating_model = graphene.List(graphene.NonNull(PilotsByModel), required=True)
 
 
-class WebhookSubscription(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    url = graphene.String(required=True)
-    events = graphene.List(graphene.NonNull(graphene.String), required=True)
-    active = graphene.Boolean(required=True)
-    secret = graphene.String(description="Shown once, at creation: verify X-CivicGraph-Signature.")
-
-
-class WebhookDelivery(graphene.ObjectType):
-    attempt = graphene.Int(required=True)
-    status_code = graphene.Int()
-    error = graphene.String()
-    duration_ms = graphene.Float()
-    at = graphene.String(required=True)
-
-
-class OutboxEvent(graphene.ObjectType):
-    id = graphene.ID(required=True)
-    event_type = graphene.String(required=True)
-    status = graphene.String(required=True)
-    attempts = graphene.Int(required=True)
-    subscription_id = graphene.ID(required=True)
-    delivered_at = graphene.String()
-    payload = graphene.String(description="The signed JSON body sent to the receiver.")
-    deliveries = graphene.List(graphene.NonNull(WebhookDelivery), required=True)
+WebhookEvent = register(code_enum("WebhookEvent", WEBHOOK_EVENTS,
+                                  "A lab event a webhook delivers."))
+"""The one enum of the events: a subscription's events, an outbox event's type and
+subscribeWebhook's input (the model's ``compiler.domains.webhooks`` names it)."""
+WebhookSubscription = OBJECTS["WebhookSubscription"]
+OutboxEvent = OBJECTS["OutboxEvent"]
+WebhookDelivery = OBJECTS["WebhookDelivery"]

@@ -63,14 +63,21 @@ Narrow = Callable[[Any, Selection], Selection]
 add the caller's own person to the client's where, inside the same compiled statement."""
 
 
+def connection_page(info: Any, type_name: str, selection: Selection) -> dict[str, Any]:
+    """One compiled statement answering ``selection`` as a connection of ``type_name``, under
+    the caller's visibility; for a field whose parent is not a model record (a kit's releases,
+    narrowed to the kit by its resolver)."""
+    page = service.connection(ctx(info).graph, type_name, selection,
+                              page_max(info), document_key(info), viewer(info))
+    return to_connection(selection, page)
+
+
 def _connection_resolver(type_name: str, narrow: Narrow | None = None) -> Any:
     def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
         selection = root_selection(info)
         if narrow is not None:
             selection = narrow(info, selection)
-        page = service.connection(ctx(info).graph, type_name, selection,
-                                  page_max(info), document_key(info), viewer(info))
-        return to_connection(selection, page)
+        return connection_page(info, type_name, selection)
     return resolve
 
 
