@@ -18,6 +18,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from civicgraph.api.compiled import CompiledExecutionContext
+from civicgraph.api.limits import Limits
 from civicgraph.app import create_app
 from civicgraph.cli import demo
 from civicgraph.core.graph import Graph
@@ -166,6 +167,10 @@ def test_the_cache_answers_as_graphql_core_does(
     after = first_page["data"]["vacancies"]["pageInfo"]["endCursor"]
     assert after
 
+    # A root field that is not a compiled read: the whole operation runs the usual way.
+    mixed: tuple[str, dict[str, Any] | None, str | None] = (
+        "{ organisations(first: 1) { nodes { name } } partnersOfPartners(id: "
+        f'"{org_id}") {{ distance organisation {{ name }} }} }}', None, None)
     battery: list[tuple[str, dict[str, Any] | None, str | None]] = [
         (text.replace(PLACEHOLDER, f'"{org_id}"'), None, None)
         for _, text in EXAMPLES if not is_mutation(text)]
@@ -179,9 +184,7 @@ def test_the_cache_answers_as_graphql_core_does(
         (LAB, None, None),
         (TWO_OPERATIONS, None, "Other"),
         (TWO_OPERATIONS, None, "One"),
-        # A root field that is not a compiled read: the whole operation runs the usual way.
-        ("{ organisations(first: 1) { nodes { name } } partnersOfPartners(id: "
-         f'"{org_id}") {{ distance organisation {{ name }} }} }}', None, None),
+        mixed,
         ("{ __typename }", None, None),
         # Errors: variables, limits, page arguments, a forged cursor, a record not found,
         # an unknown operation, the access policy.
@@ -200,6 +203,19 @@ def test_the_cache_answers_as_graphql_core_does(
         ("{ ideas(first: 1) { nodes { id } } }", None, None),
         ("{ organisations(first: -1) { nodes { name } } }", None, None),
     ]
+    # What is all compiled reads becomes a plan; what is not, or is refused, does not.
+    planned = [
+        (CONNECTION, {"n": 3}, None),
+        (PAGES, {"after": after, "withTotal": False, "noCursor": True}, None),
+        (NODES, {"a": org_id, "b": vacancy_id, "missing": "no-such-id"}, None),
+        (LAB, None, None),
+        (TWO_OPERATIONS, None, "Other"),
+        ("{ __typename }", None, None),
+        ("query ($id: ID!) { challenge(id: $id) { title } }", {"id": "no-such-challenge"},
+         None),
+    ]
+    usual_way = [mixed, (CONNECTION, {"n": "three"}, None), (TWO_OPERATIONS, None, None)]
+    limits = Limits.from_settings(app.extensions["civicgraph"]["settings"])
     compared = 0
     for query, variables, operation in battery:
         for name, (fast, usual) in callers.items():
@@ -210,6 +226,10 @@ def test_the_cache_answers_as_graphql_core_does(
                     (expected[0], without_cypher(expected[1])), (name, attempt, query, variables)
                 compared += 1
     assert compared == len(battery) * len(callers) * 2
+    for query, variables, operation in planned:
+        assert plans.PLANS.planned(plans.PLANS.key(query, operation, variables, limits)), query
+    for query, variables, operation in usual_way:
+        assert not plans.PLANS.planned(plans.PLANS.key(query, operation, variables, limits))
     # The battery did go through plans: most of its requests were answered from one.
     assert plans.PLANS.hits > len(battery)
 

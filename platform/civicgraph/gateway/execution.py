@@ -134,7 +134,7 @@ def run(
 
     result = None
     applied = False
-    key = (plans.PLANS.key(query, operation_name, variables, context)
+    key = (plans.PLANS.key(query, operation_name, variables, context.limits)
            if context.settings.plan_cache and operation is not None and not is_mutation
            else None)
     if key is not None:

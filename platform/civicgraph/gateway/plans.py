@@ -48,6 +48,7 @@ from graphql import (
     GraphQLSchema,
     GraphQLType,
     Undefined,
+    is_abstract_type,
     is_leaf_type,
     located_error,
 )
@@ -57,6 +58,7 @@ from graphql.pyutils import Path
 
 from civicgraph.api.compiled import READS, Compiled, CompiledRead
 from civicgraph.api.context import RequestContext
+from civicgraph.api.limits import Limits
 from civicgraph.api.selection import document_key, root_selection
 from civicgraph.compiler.selection import Selection
 from civicgraph.partner_graph.service.reads import viewer_for
@@ -142,6 +144,23 @@ class Object(Shape):
         return out
 
 
+@dataclass(frozen=True)
+class CompiledOnly(Shape):
+    """A field of an interface or union type: only a compiled subtree (or a null) is taken,
+    since graphql-core would resolve the runtime type of anything else."""
+
+    non_null: bool
+
+    def __call__(self, value: Any) -> Any:
+        if value is None:
+            if self.non_null:
+                raise NotShaped
+            return None
+        if isinstance(value, Compiled):
+            return value
+        raise NotShaped
+
+
 def _shape(context: ExecutionContext, return_type: GraphQLType,
            field_nodes: list[FieldNode]) -> Shape | None:
     """The shape of a field of ``return_type`` selected by ``field_nodes``; None when
@@ -153,6 +172,8 @@ def _shape(context: ExecutionContext, return_type: GraphQLType,
         return None if item is None else ListOf(item, non_null)
     if is_leaf_type(inner):
         return Leaf(inner.serialize, non_null)  # type: ignore[union-attr]
+    if is_abstract_type(inner):
+        return CompiledOnly(non_null)
     if not isinstance(inner, GraphQLObjectType) or inner.is_type_of is not None:
         return None
     sub = collect_sub_fields(context.schema, context.fragments, context.variable_values,
@@ -263,12 +284,17 @@ class Plans:
         self.hits = 0
 
     def key(self, query: str, operation_name: str | None, variables: dict[str, Any] | None,
-            context: RequestContext) -> Hashable | None:
+            limits: Limits) -> Hashable | None:
         try:
             values = json.dumps(variables, sort_keys=True) if variables else ""
         except (TypeError, ValueError):
             return None
-        return (query, operation_name, values, context.limits)
+        return (query, operation_name, values, limits)
+
+    def planned(self, key: Hashable) -> bool:
+        """Whether the document of ``key`` was made a plan (and is still kept)."""
+        with self._lock:
+            return self._plans.get(key) is not None
 
     def get(self, key: Hashable) -> tuple[bool, Plan | None]:
         with self._lock:
