@@ -13,7 +13,7 @@ from redis.backoff import NoBackoff
 from redis.retry import Retry
 
 from civicgraph import console
-from civicgraph.api.http import body, errors, health, metrics, request_log
+from civicgraph.api.http import body, errors, health, metrics, request_log, sessions
 from civicgraph.config import Settings, load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.observability import configure_logging
@@ -42,6 +42,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     app.json = body.JSONProvider(app)
     app.json.max_depth = settings.max_json_depth
     app.wsgi_app = body.BodyGuard(app.wsgi_app, settings)  # type: ignore[method-assign]
+    app.session_interface = sessions.CookieSessions()
     graph = Graph.from_settings(settings, interactive=True)
     # One immediate retry (a connection a Redis restart broke is replaced), then the error,
     # which the error handlers answer 503 (core/outages.py); redis-py's default retries with

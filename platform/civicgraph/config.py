@@ -99,6 +99,9 @@ class Settings:
     max_cost: int = 5000
     max_tokens: int = 2000
     max_page_size: int = 100
+    # A repeated query of compiled reads skips graphql-core's execution (gateway/plans.py);
+    # off only to compare answers with the usual path.
+    plan_cache: bool = True
     # The edge (api/http/body.py): request bodies are read whole, within these bounds, before
     # any view sees them. The partner push takes whole feeds, so it has its own, larger limit.
     max_body_bytes: int = 1024 * 1024
@@ -194,6 +197,7 @@ def load_settings() -> Settings:
         max_cost=_env_int("CIVICGRAPH_MAX_COST", 5000),
         max_tokens=_env_int("CIVICGRAPH_MAX_TOKENS", 2000),
         max_page_size=_env_int("CIVICGRAPH_MAX_PAGE_SIZE", 100),
+        plan_cache=_env_bool("CIVICGRAPH_PLAN_CACHE", True),
         max_body_bytes=_env_int("CIVICGRAPH_MAX_BODY_BYTES", 1024 * 1024),
         max_push_body_bytes=_env_int("CIVICGRAPH_MAX_PUSH_BODY_BYTES", 16 * 1024 * 1024),
         max_json_depth=_env_int("CIVICGRAPH_MAX_JSON_DEPTH", 64),

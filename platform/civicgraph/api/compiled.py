@@ -11,7 +11,7 @@ a compiled object is the database's, not the selection's (JSON objects are unord
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Hashable, Mapping
 from functools import partial
 from typing import Any
 
@@ -24,6 +24,23 @@ from civicgraph.compiler.cypher import compile_by_id
 from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection, shape
 from civicgraph.compiler.visibility import Visibility
+from civicgraph.core.graph import Graph
+
+CompiledRead = Callable[[Graph, Selection, int, Hashable | None, Visibility], Any]
+"""A root field's whole answer from (graph, its selection, page maximum, document key, viewer):
+the value its resolver returns, computed from those alone, with no GraphQL machinery."""
+
+READS: dict[Callable[..., Any], CompiledRead] = {}
+"""Root resolvers that are nothing but a compiled read, with the read they make. The gateway's
+plan cache (gateway/plans.py) runs the read itself for a repeated document, skipping
+graphql-core's execution and the selection building; a resolver not named here (one that
+narrows the selection by the caller, a mutation, a computed answer) always runs as usual."""
+
+
+def replayable(resolve: Callable[..., Any], read: CompiledRead) -> Callable[..., Any]:
+    """Name ``resolve`` as the resolver that returns exactly ``read``'s value; returns it."""
+    READS[resolve] = read
+    return resolve
 
 
 class Compiled(dict[str, Any]):

@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 from dataclasses import field as dc_field
+from functools import cached_property
 from typing import Any
 
 # Argument keys whose values change the Cypher text (an ORDER BY list, a variable-length bound):
@@ -33,6 +34,18 @@ class Selection:
     def selects(self, name: str) -> bool:
         return self.child(name) is not None
 
+    @cached_property
+    def shape(self) -> tuple[Any, ...]:
+        """``shape(self)``, computed once: a plan the gateway keeps (gateway/plans.py) reuses
+        its selections on every request, and the plan cache's key asks for their shape."""
+        return (
+            self.field,
+            self.key,
+            self.on_type,
+            _arg_shape(self.args, False),
+            tuple(c.shape for c in self.children),
+        )
+
 
 def _arg_shape(value: Any, structural: bool) -> Any:
     if structural:
@@ -54,10 +67,4 @@ def _arg_shape(value: Any, structural: bool) -> Any:
 
 def shape(selection: Selection) -> tuple[Any, ...]:
     """What the Cypher text depends on: names, keys, which arguments are present, structure."""
-    return (
-        selection.field,
-        selection.key,
-        selection.on_type,
-        _arg_shape(selection.args, False),
-        tuple(shape(c) for c in selection.children),
-    )
+    return selection.shape

@@ -14,6 +14,7 @@ from graphql import (
     DocumentNode,
     ExecutionResult,
     GraphQLError,
+    GraphQLSchema,
     OperationDefinitionNode,
     OperationType,
     execute,
@@ -26,7 +27,7 @@ from civicgraph.api.compiled import CompiledExecutionContext
 from civicgraph.api.context import RequestContext
 from civicgraph.core.errors import DomainError
 from civicgraph.core.outages import unavailable
-from civicgraph.gateway import defaults, policy
+from civicgraph.gateway import defaults, plans, policy
 from civicgraph.gateway.schema import schema
 
 log = logging.getLogger(__name__)
@@ -131,18 +132,39 @@ def run(
         if denied is not None:
             return GraphQLResponse(denied.body, denied.status, headers=denied.headers)
 
-    # An explicit null on a defaulted argument means the default (gateway/defaults.py).
-    document = defaults.apply(graphql_schema, query, context.limits.max_tokens * 10, document,
-                              variables)
-    result = execute(
-        graphql_schema,
-        document,
-        variable_values=variables,
-        operation_name=operation_name,
-        context_value=context,
-        execution_context_class=CompiledExecutionContext,
-    )
-    assert isinstance(result, ExecutionResult), "resolvers are synchronous"
+    result = None
+    applied = False
+    key = (plans.PLANS.key(query, operation_name, variables, context.limits)
+           if context.settings.plan_cache and operation is not None and not is_mutation
+           else None)
+    if key is not None:
+        found, plan = plans.PLANS.get(key)
+        if not found:
+            document = defaults.apply(graphql_schema, query, context.limits.max_tokens * 10,
+                                      document, variables)
+            applied = True
+            plan = _plan(graphql_schema, document, variables, operation_name, context)
+            plans.PLANS.put(key, plan)
+        if plan is not None:
+            try:
+                result = plans.execute(plan, context)
+            except plans.NotShaped:
+                result = None  # graphql-core completes it, and reports what it finds
+    if result is None:
+        if not applied:
+            # An explicit null on a defaulted argument means the default (gateway/defaults.py).
+            document = defaults.apply(graphql_schema, query, context.limits.max_tokens * 10,
+                                      document, variables)
+        executed = execute(
+            graphql_schema,
+            document,
+            variable_values=variables,
+            operation_name=operation_name,
+            context_value=context,
+            execution_context_class=CompiledExecutionContext,
+        )
+        assert isinstance(executed, ExecutionResult), "resolvers are synchronous"
+        result = executed
     body: dict[str, Any] = {}
     if result.errors:
         body["errors"] = [format_error(e, context.request_id) for e in result.errors]
@@ -159,6 +181,17 @@ def run(
         return GraphQLResponse(body, 503, headers={
             "Retry-After": str(context.settings.retry_after_seconds)})
     return GraphQLResponse(body, status)
+
+
+def _plan(schema: GraphQLSchema, document: DocumentNode, variables: dict[str, Any] | None,
+          operation_name: str | None, context: RequestContext) -> plans.Plan | None:
+    """The operation's plan, or None (remembered) when it is not all compiled reads; a
+    document the planner trips over is simply not a plan: the usual path answers it."""
+    try:
+        return plans.build(schema, document, variables, operation_name, context)
+    except Exception:
+        log.exception("no plan for operation %s; it runs the usual way", operation_name)
+        return None
 
 
 def outage_response(outage: DomainError, retry_after: int) -> GraphQLResponse:

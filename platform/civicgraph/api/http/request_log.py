@@ -33,9 +33,10 @@ def register(app: Flask) -> None:
         route = request.url_rule.rule if request.url_rule is not None else "<unmatched>"
         metrics.http_request(route, request.method, response.status_code,
                              g.get("graphql_operation", "-"), elapsed)
-        log.info(
-            "%s %s %s %sms", request.method, request.path, response.status_code, elapsed_ms,
-            extra={"method": request.method, "path": request.path,
-                   "status": response.status_code, "duration_ms": elapsed_ms},
-        )
+        if log.isEnabledFor(logging.INFO):  # its arguments cost more than the check
+            log.info(
+                "%s %s %s %sms", request.method, request.path, response.status_code,
+                elapsed_ms, extra={"method": request.method, "path": request.path,
+                                   "status": response.status_code, "duration_ms": elapsed_ms},
+            )
         return response

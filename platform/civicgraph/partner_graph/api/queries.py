@@ -3,19 +3,20 @@ discovery queries. Each resolver hands its whole selection to a service: one sta
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import replace
 from typing import Any
 
 import graphene
 
-from civicgraph.api.compiled import Compiled, compiled, compiled_all
+from civicgraph.api.compiled import Compiled, compiled, compiled_all, replayable
 from civicgraph.api.context import ctx
 from civicgraph.api.limits import page_max
 from civicgraph.api.selection import document_key, root_selection
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import Visibility
 from civicgraph.core.errors import NotFound
+from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.api.types import (
     CONNECTIONS,
     OBJECTS,
@@ -73,12 +74,19 @@ def connection_page(info: Any, type_name: str, selection: Selection) -> dict[str
 
 
 def _connection_resolver(type_name: str, narrow: Narrow | None = None) -> Any:
+    def read(graph: Graph, selection: Selection, limit: int, document: Hashable | None,
+             caller: Visibility) -> dict[str, Any]:
+        page = service.connection(graph, type_name, selection, limit, document, caller)
+        return to_connection(selection, page)
+
     def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any]:
         selection = root_selection(info)
         if narrow is not None:
             selection = narrow(info, selection)
-        return connection_page(info, type_name, selection)
-    return resolve
+        return read(ctx(info).graph, selection, page_max(info), document_key(info),
+                    viewer(info))
+    # A narrowed list depends on the caller beyond the visibility: never replayed.
+    return resolve if narrow is not None else replayable(resolve, read)
 
 
 def connection_field(type_name: str, description: str | None = None,
@@ -94,13 +102,18 @@ def connection_field(type_name: str, description: str | None = None,
 def by_id_resolver(type_name: str, missing: str | None = None) -> Any:
     """``type(id:)`` compiled into one statement under the type's guard; ``missing`` makes an
     unseen record NOT_FOUND rather than null."""
-    def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any] | None:
-        found = compiled(service.by_id(ctx(info).graph, type_name, root_selection(info),
-                                       document_key(info), viewer(info)))
+    def read(graph: Graph, selection: Selection, limit: int, document: Hashable | None,
+             caller: Visibility) -> dict[str, Any] | None:
+        found = compiled(service.by_id(graph, type_name, selection, document, caller))
         if found is None and missing is not None:
-            raise NotFound(f"no {missing} with id {kwargs.get('id')}", id=kwargs.get("id"))
+            record_id = selection.args.get("id")
+            raise NotFound(f"no {missing} with id {record_id}", id=record_id)
         return found
-    return resolve
+
+    def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any] | None:
+        return read(ctx(info).graph, root_selection(info), page_max(info), document_key(info),
+                    viewer(info))
+    return replayable(resolve, read)
 
 
 def _connection_field(type_name: str) -> Any:
@@ -138,6 +151,16 @@ class SimilarOrganisation(graphene.ObjectType):
     organisation = graphene.Field(OBJECTS["Organisation"], required=True)
 
 
+def _node(graph: Graph, selection: Selection, limit: int, document: Hashable | None,
+          caller: Visibility) -> Compiled | None:
+    return compiled(service.node(graph, selection, document, caller))
+
+
+def _organisation(graph: Graph, selection: Selection, limit: int, document: Hashable | None,
+                  caller: Visibility) -> Compiled | None:
+    return compiled(service.by_id(graph, "Organisation", selection, document, caller))
+
+
 class PartnerGraphQueries(graphene.ObjectType):
     organisations = _connection_field("Organisation")
     vacancies = _connection_field("Vacancy")
@@ -168,13 +191,13 @@ class PartnerGraphQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_node(root: Any, info: Any, id: str) -> dict[str, Any] | None:
-        return compiled(service.node(ctx(info).graph, root_selection(info), document_key(info),
-                                     viewer(info)))
+        return _node(ctx(info).graph, root_selection(info), page_max(info), document_key(info),
+                     viewer(info))
 
     @staticmethod
     def resolve_organisation(root: Any, info: Any, id: str) -> dict[str, Any] | None:
-        return compiled(service.by_id(ctx(info).graph, "Organisation", root_selection(info),
-                                      document_key(info), viewer(info)))
+        return _organisation(ctx(info).graph, root_selection(info), page_max(info),
+                             document_key(info), viewer(info))
 
     @staticmethod
     def resolve_partners_of_partners(root: Any, info: Any, **kwargs: Any) -> list[Compiled]:
@@ -193,6 +216,10 @@ class PartnerGraphQueries(graphene.ObjectType):
         return compiled_all(service.similar(
             ctx(info).graph, root_selection(info), page_max(info), document_key(info),
             viewer(info)))
+
+
+replayable(PartnerGraphQueries.resolve_node, _node)
+replayable(PartnerGraphQueries.resolve_organisation, _organisation)
 
 
 def record_resolver(type_name: str, key: str) -> Any:
