@@ -52,6 +52,25 @@ def classify(answers: list[Answer], outages: list[Outage]) -> dict[str, Any]:
     return {"by_status": dict(sorted(by_status.items())), "unexplained": dict(unexplained)}
 
 
+def verdict(r: dict[str, Any]) -> list[str]:
+    """The checks a run failed (none: it passed). A soak that wrote or pushed nothing fails too:
+    "nothing acknowledged was lost" is then true of any code, so it would prove nothing."""
+    checks = {
+        "no write was acknowledged (a soak that wrote nothing proves nothing)":
+            r["acknowledged_writes"] > 0,
+        "an acknowledged write is missing": r["lost_writes"] == 0,
+        "a revoked token works after the run": r["revoked_refused"] == r["revoked"],
+        "a revoked token worked during the run": r["resurrected_during_run"] == 0,
+        "no pushed record was acknowledged": r["pushed_keys"] > 0,
+        "an acknowledged pushed record is missing": r["pushed_missing"] == 0,
+        "the feed is wedged (a sync run left QUEUED or RUNNING)": r["runs_left_open"] == 0,
+        "the feed is wedged (a push after the soak was refused)":
+            r["push_after_soak"] == "accepted",
+        "a 5xx other than a 503 during an outage": not r["unexplained"],
+    }
+    return [name for name, held in checks.items() if not held]
+
+
 def markdown(r: dict[str, Any]) -> str:
     faults = "\n".join(f"| {name} | {'—' if not back else f'{back} s'} |"
                        for name, back in r["faults"])
@@ -105,7 +124,7 @@ The supervisor's lines:
 | revoked tokens accepted during the run | {r['resurrected_during_run']} |
 | pushed records acknowledged | {r['pushed_keys']} |
 | of which missing from the graph | {r['pushed_missing']} |
-| sync runs left RUNNING | {r['runs_left_running']} |
+| sync runs left QUEUED or RUNNING | {r['runs_left_open']} |
 | a push after the soak | {r['push_after_soak']} |
 
 ## Answers by status
