@@ -3,7 +3,8 @@ acknowledged was lost and no revoked token came back.
 
 The stack is started the way `civicgraph up` starts it (``civicgraph.cli.devstack``: an embedded
 Neo4j, Redis without persistence, a Celery worker, beat and gunicorn), on free ports, with its
-data in a temporary folder and its logs in ``var/soak/``; the worker, beat and web app are
+data in a temporary folder and its logs (each service's, ``soak.log`` and ``report.json``) in a
+folder of the run's own under ``var/soak/``, kept; the worker, beat and web app are
 watched by the same ``Supervisor`` that `civicgraph up` uses. For ``SOAK_SECONDS`` (default 300)
 32 clients read, write with versions, fetch, use and revoke tokens and push partner records,
 while the soak kills the worker with SIGKILL (the supervisor restarts it), opens slow clients
@@ -25,6 +26,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
+import logging
 import os
 import sys
 import tempfile
@@ -47,9 +49,18 @@ from bench.soak_clients import (
     Ledger,
     slow_clients,
 )
-from bench.soak_report import Outage, classify, markdown, percentile, verdict
+from bench.soak_report import (
+    Outage,
+    classify,
+    markdown,
+    percentile,
+    verdict,
+    write_soak_section,
+)
 from civicgraph.cli import devstack
 from civicgraph.config import PROJECT_ROOT
+
+log = logging.getLogger("bench.soak")
 
 GRACE = 10.0  # seconds after a service answers again during which its outage still counts
 
@@ -186,10 +197,12 @@ def faults(stack: Stack, seconds: float, outages: list[Outage], notes: list[str]
         now = time.monotonic()
         outage.recovered_in = now - outage.start
         outage.end = now + GRACE
+        log.info("fault over: %s (back after %.1f s)", outage.fault, outage.recovered_in)
 
     at(0.15)
     outage = Outage("worker killed (SIGKILL), restarted by the supervisor", time.monotonic())
     outages.append(outage)
+    log.info("fault: %s", outage.fault)
     first_pid = stack.worker.process.pid if stack.worker.process else None
     stack.worker.kill()
     back(outage, lambda: stack.worker.alive() and stack.worker.process is not None
@@ -199,6 +212,7 @@ def faults(stack: Stack, seconds: float, outages: list[Outage], notes: list[str]
     outage = Outage(f"{SLOW_CLIENTS} slow clients (1,000-byte body announced, 10 sent)",
                     time.monotonic())
     outages.append(outage)
+    log.info("fault: %s", outage.fault)
     worst = slow_clients(stack, SLOW_CLIENTS, min(15.0, seconds * 0.1))
     outage.end = time.monotonic() + GRACE
     outage.recovered_in = 0.0
@@ -208,6 +222,7 @@ def faults(stack: Stack, seconds: float, outages: list[Outage], notes: list[str]
     at(0.45)
     outage = Outage("Redis restarted (no persistence: every key lost)", time.monotonic())
     outages.append(outage)
+    log.info("fault: %s", outage.fault)
     stack.redis.stop()
     stack.redis.start()
     back(outage, lambda: _redis_answers(stack.redis_url))
@@ -215,6 +230,7 @@ def faults(stack: Stack, seconds: float, outages: list[Outage], notes: list[str]
     at(0.65)
     outage = Outage("Neo4j restarted", time.monotonic())
     outages.append(outage)
+    log.info("fault: %s", outage.fault)
     stack.neo4j.stop()
     stack.neo4j.start()
     back(outage, lambda: _bolt_answers(stack.neo4j_uri))
@@ -278,9 +294,20 @@ def check(stack: Stack, ledger: Ledger, creds: dict[str, Any]) -> dict[str, Any]
                                     if a.kind == "push") + ")"}
 
 
-def run(seconds: float, write: Path | None) -> int:
-    logs = PROJECT_ROOT / "var" / "soak"
+def _keep_logs() -> Path:
+    """A folder of this run's own under var/soak (gitignored): the services' logs and the
+    soak's, kept after the run so a failure can be diagnosed from them."""
+    logs = PROJECT_ROOT / "var" / "soak" / time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
     logs.mkdir(parents=True, exist_ok=True)
+    handler = logging.FileHandler(logs / "soak.log")
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s %(message)s"))
+    logging.basicConfig(level=logging.INFO, handlers=[handler, logging.StreamHandler()])
+    return logs
+
+
+def run(seconds: float, write: Path | None) -> int:
+    logs = _keep_logs()
+    log.info("soak of %.0f s; logs in %s; load average %.1f", seconds, logs, os.getloadavg()[0])
     with tempfile.TemporaryDirectory(prefix="civicgraph-soak-") as tmp:
         stack = Stack(Path(tmp), logs)
         try:
@@ -336,10 +363,11 @@ def run(seconds: float, write: Path | None) -> int:
     report["failed_checks"] = verdict(report)
     ok = not report["failed_checks"]
     report["passed"] = ok
-    print(json.dumps(report, indent=2))
+    (logs / "report.json").write_text(json.dumps(report, indent=2))
+    log.info("verdict: %s", "passed" if ok else "failed: " + "; ".join(report["failed_checks"]))
     if write is not None:
-        write.write_text(markdown(report))
-        print(f"wrote {write}")
+        write_soak_section(write, markdown(report))
+        log.info("wrote %s; the run's logs are in %s", write, logs)
     return 0 if ok else 1
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.harness import load_average, machine, measured_at
@@ -71,6 +72,23 @@ def verdict(r: dict[str, Any]) -> list[str]:
     return [name for name, held in checks.items() if not held]
 
 
+BEGIN = "<!-- the last soak: written by `make soak` (bench/soak.py) from here -->"
+END = "<!-- the last soak: to here -->"
+
+
+def write_soak_section(path: Path, section: str) -> None:
+    """Replace the last soak's figures in the document, keeping what is written around them
+    (the defects and their tests); a document without the markers gets the section at its end."""
+    text = path.read_text() if path.exists() else ""
+    block = f"{BEGIN}\n{section.strip()}\n{END}\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1].lstrip("\n")
+    else:
+        text = (text.rstrip() + "\n\n" if text.strip() else "") + block
+    path.write_text(text)
+
+
 def markdown(r: dict[str, Any]) -> str:
     faults = "\n".join(f"| {name} | {'—' if not back else f'{back} s'} |"
                        for name, back in r["faults"])
@@ -84,7 +102,7 @@ def markdown(r: dict[str, Any]) -> str:
     notes = "\n".join(f"- {n}" for n in r["notes"])
     verdict = "**passed**" if r["passed"] else \
         "**failed**: " + "; ".join(r["failed_checks"])
-    return f"""# Reliability: the soak
+    return f"""## The last soak
 
 `make soak` (`python -m bench.soak`; `SOAK_SECONDS`, default 300) starts the stack as `civicgraph
 up` does, runs {r['clients']} mixed clients (half reads, a quarter versioned writes, token fetch,
@@ -95,13 +113,13 @@ What the soak does and checks is in the docstring of `bench/soak.py`.
 Measured {measured_at()} on {machine()}; load average {load_average():.1f} at the end.
 Verdict: {verdict}.
 
-## Load held
+### Load held
 
 {r['requests']} requests in {r['seconds']} s ({r['per_second']}/s) from {r['clients']} clients (the
 load runs for the requested time, then the run waits for the last fault to recover);
 latency of the answered ones p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms.
 
-## Faults survived
+### Faults survived
 
 | fault | back after |
 |---|---|
@@ -113,7 +131,7 @@ The supervisor's lines:
 
 {supervisor}
 
-## What was checked afterwards
+### What was checked afterwards
 
 | check | result |
 |---|---|
@@ -127,7 +145,7 @@ The supervisor's lines:
 | sync runs left QUEUED or RUNNING | {r['runs_left_open']} |
 | a push after the soak | {r['push_after_soak']} |
 
-## Answers by status
+### Answers by status
 
 | status | answers |
 |---|---|
@@ -137,7 +155,7 @@ The supervisor's lines:
 
 {unexplained}
 
-## Memory (resident, MiB, each process with its children)
+### Memory (resident, MiB, each process with its children)
 
 | process | start | end |
 |---|---|---|

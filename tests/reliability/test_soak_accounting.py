@@ -3,9 +3,21 @@ nothing explains (pure rules, no services)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from bench.soak_report import Answer, Outage, classify, markdown, percentile, verdict
+from bench.soak_report import (
+    BEGIN,
+    END,
+    Answer,
+    Outage,
+    classify,
+    markdown,
+    percentile,
+    verdict,
+    write_soak_section,
+)
 
 
 def test_only_a_503_during_an_outage_is_explained() -> None:
@@ -76,3 +88,14 @@ def test_the_verdict_is_written_with_its_reasons() -> None:
     assert ("Verdict: **failed**: an acknowledged write is missing; "
             "a 5xx other than a 503 during an outage.") in text
     assert "- 500 outside outages: 1" in text
+
+
+def test_a_new_soak_replaces_only_the_last_soaks_section(tmp_path: Path) -> None:
+    doc = tmp_path / "reliability.md"
+    doc.write_text("# Reliability\n\nThe defects and their tests.\n")
+    write_soak_section(doc, "## The last soak\n\nfirst run\n")
+    write_soak_section(doc, "## The last soak\n\nsecond run\n")
+    text = doc.read_text()
+    assert text.startswith("# Reliability\n\nThe defects and their tests.\n")
+    assert "second run" in text and "first run" not in text
+    assert text.count(BEGIN) == 1 and text.count(END) == 1
