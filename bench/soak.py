@@ -62,6 +62,10 @@ from civicgraph.config import PROJECT_ROOT
 
 log = logging.getLogger("bench.soak")
 
+PROBE_SECONDS = 180.0
+"""How long the push after the soak may be refused before the feed counts as wedged: beyond a
+dead push's takeover (60 s of silence) plus one of beat's minute checks, with room for a loaded
+machine."""
 GRACE = 10.0  # seconds after a service answers again during which its outage still counts
 
 
@@ -276,9 +280,19 @@ def check(stack: Stack, ledger: Ledger, creds: dict[str, Any]) -> dict[str, Any]
         probe = Client(stack, Ledger(), creds, [], 0)
         still_refused = sum(1 for token in ledger.revoked
                             if probe.gql("check", TOKEN_READ, {}, token)[0] == 401)
-        # The feed is wedged if the next push is refused, or if a run stays open after it (a
-        # dead push's run is taken over by the next push, partners/service/sync.py).
-        probe.push()
+        # The feed is wedged if pushes stay refused, or if a run stays open after one lands. A
+        # run left by a push that the Neo4j restart cut off is taken over by the next push or by
+        # beat (partners/service/sync.py: after PUSH_STALE_AFTER), and on a loaded machine a
+        # push can outlast the client's timeout, so the probe retries for a bounded time: the
+        # first run was refused 409 while beat was still closing the dead run (logs of 12-02).
+        began, attempts = time.monotonic(), 0
+        while True:
+            attempts += 1
+            probe.push()
+            if probe.ledger.pushed_keys or time.monotonic() - began > PROBE_SECONDS:
+                break
+            time.sleep(5)
+        probe_seconds = time.monotonic() - began
         left_open = graph.run(
             "MATCH (r:SyncRun)-[:SYNCS]->(:PartnerPlatform {name: 'soak-board'}) "
             "WHERE r.status IN ['QUEUED', 'RUNNING'] RETURN count(r) AS n")[0]["n"]
@@ -289,9 +303,11 @@ def check(stack: Stack, ledger: Ledger, creds: dict[str, Any]) -> dict[str, Any]
             "resurrected_during_run": ledger.resurrected,
             "pushed_keys": len(ledger.pushed_keys),
             "pushed_missing": len(ledger.pushed_keys - keys), "runs_left_open": left_open,
-            "push_after_soak": "accepted" if probe.ledger.pushed_keys else
-            "refused (" + ", ".join(str(a.status) for a in probe.ledger.answers
-                                    if a.kind == "push") + ")"}
+            "push_after_soak": (
+                f"accepted (attempt {attempts}, after {probe_seconds:.0f} s)"
+                if probe.ledger.pushed_keys else
+                f"refused for {probe_seconds:.0f} s (" + ", ".join(
+                    str(a.status) for a in probe.ledger.answers if a.kind == "push") + ")")}
 
 
 def _keep_logs() -> Path:
