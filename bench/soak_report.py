@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from bench.harness import load_average, machine, measured_at
@@ -52,6 +53,42 @@ def classify(answers: list[Answer], outages: list[Outage]) -> dict[str, Any]:
     return {"by_status": dict(sorted(by_status.items())), "unexplained": dict(unexplained)}
 
 
+def verdict(r: dict[str, Any]) -> list[str]:
+    """The checks a run failed (none: it passed). A soak that wrote or pushed nothing fails too:
+    "nothing acknowledged was lost" is then true of any code, so it would prove nothing."""
+    checks = {
+        "no write was acknowledged (a soak that wrote nothing proves nothing)":
+            r["acknowledged_writes"] > 0,
+        "an acknowledged write is missing": r["lost_writes"] == 0,
+        "a revoked token works after the run": r["revoked_refused"] == r["revoked"],
+        "a revoked token worked during the run": r["resurrected_during_run"] == 0,
+        "no pushed record was acknowledged": r["pushed_keys"] > 0,
+        "an acknowledged pushed record is missing": r["pushed_missing"] == 0,
+        "the feed is wedged (a sync run left QUEUED or RUNNING)": r["runs_left_open"] == 0,
+        "the feed is wedged (a push after the soak was refused)":
+            str(r["push_after_soak"]).startswith("accepted"),
+        "a 5xx other than a 503 during an outage": not r["unexplained"],
+    }
+    return [name for name, held in checks.items() if not held]
+
+
+BEGIN = "<!-- the last soak: written by `make soak` (bench/soak.py) from here -->"
+END = "<!-- the last soak: to here -->"
+
+
+def write_soak_section(path: Path, section: str) -> None:
+    """Replace the last soak's figures in the document, keeping what is written around them
+    (the defects and their tests); a document without the markers gets the section at its end."""
+    text = path.read_text() if path.exists() else ""
+    block = f"{BEGIN}\n{section.strip()}\n{END}\n"
+    if BEGIN in text and END in text:
+        head, rest = text.split(BEGIN, 1)
+        text = head + block + rest.split(END, 1)[1].lstrip("\n")
+    else:
+        text = (text.rstrip() + "\n\n" if text.strip() else "") + block
+    path.write_text(text)
+
+
 def markdown(r: dict[str, Any]) -> str:
     faults = "\n".join(f"| {name} | {'—' if not back else f'{back} s'} |"
                        for name, back in r["faults"])
@@ -65,7 +102,7 @@ def markdown(r: dict[str, Any]) -> str:
     notes = "\n".join(f"- {n}" for n in r["notes"])
     verdict = "**passed**" if r["passed"] else \
         "**failed**: " + "; ".join(r["failed_checks"])
-    return f"""# Reliability: the soak
+    return f"""## The last soak
 
 `make soak` (`python -m bench.soak`; `SOAK_SECONDS`, default 300) starts the stack as `civicgraph
 up` does, runs {r['clients']} mixed clients (half reads, a quarter versioned writes, token fetch,
@@ -76,13 +113,13 @@ What the soak does and checks is in the docstring of `bench/soak.py`.
 Measured {measured_at()} on {machine()}; load average {load_average():.1f} at the end.
 Verdict: {verdict}.
 
-## Load held
+### Load held
 
 {r['requests']} requests in {r['seconds']} s ({r['per_second']}/s) from {r['clients']} clients (the
 load runs for the requested time, then the run waits for the last fault to recover);
 latency of the answered ones p50 {r['p50_ms']} ms, p95 {r['p95_ms']} ms, p99 {r['p99_ms']} ms.
 
-## Faults survived
+### Faults survived
 
 | fault | back after |
 |---|---|
@@ -94,7 +131,7 @@ The supervisor's lines:
 
 {supervisor}
 
-## What was checked afterwards
+### What was checked afterwards
 
 | check | result |
 |---|---|
@@ -105,10 +142,10 @@ The supervisor's lines:
 | revoked tokens accepted during the run | {r['resurrected_during_run']} |
 | pushed records acknowledged | {r['pushed_keys']} |
 | of which missing from the graph | {r['pushed_missing']} |
-| sync runs left RUNNING | {r['runs_left_running']} |
+| sync runs left QUEUED or RUNNING | {r['runs_left_open']} |
 | a push after the soak | {r['push_after_soak']} |
 
-## Answers by status
+### Answers by status
 
 | status | answers |
 |---|---|
@@ -118,7 +155,7 @@ The supervisor's lines:
 
 {unexplained}
 
-## Memory (resident, MiB, each process with its children)
+### Memory (resident, MiB, each process with its children)
 
 | process | start | end |
 |---|---|---|

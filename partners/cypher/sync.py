@@ -163,6 +163,23 @@ def open_run(graph: Graph, platform_id: str, trigger: str, now: dt.datetime,
     return dict(records[0]["run"]), bool(records[0]["start"])
 
 
+def take_over_stale(graph: Graph, platform_id: str, now: dt.datetime,
+                    stale_before: dt.datetime) -> dict[str, Any] | None:
+    """The platform's open run under a new lease when it has been silent since ``stale_before``
+    (its worker or request died), else None; unlike ``open_run`` it never opens a run. The
+    SyncState is locked first, as ``open_run`` does, so the two cannot both take it over."""
+    records = graph.run(
+        "MATCH (st:SyncState {platformId: $platformId}) SET st._lock = true REMOVE st._lock "
+        "WITH st MATCH (r:SyncRun {id: st.activeRunId}) "
+        "WHERE r.status IN ['QUEUED', 'RUNNING'] AND r.heartbeatAt < $staleBefore "
+        "SET r.lease = r.lease + 1, r.heartbeatAt = $now "
+        "RETURN " + RUN_PROJECTION + " AS run",
+        {"platformId": platform_id, "now": now, "staleBefore": stale_before},
+        write=True,
+    )
+    return dict(records[0]["run"]) if records else None
+
+
 def claim_run(graph: Graph, run_id: str, lease: int, now: dt.datetime) -> dict[str, Any] | None:
     """Mark a run RUNNING under its current lease and return it with its cursor and the feed's
     validators; None when the run does not exist or its lease moved on (taken over)."""
@@ -466,10 +483,11 @@ def withdraw(graph: Graph, platform_id: str, keys: list[str], now: dt.datetime) 
 def finish_run(graph: Graph, run_id: str, fields: dict[str, Any]) -> dict[str, Any] | None:
     """Close a run, copy its validators to the platform's state and drop its seen-key batches."""
     records = graph.run(
-        "MATCH (r:SyncRun {id: $id}) "
+        # The lease fences the run itself (a WHERE after the OPTIONAL MATCH would only have
+        # filtered the platform): a worker or push that was taken over closes nothing.
+        "MATCH (r:SyncRun {id: $id}) WHERE r.lease = $lease "
         "OPTIONAL MATCH (st:SyncState {platformId: r.platformId}) "
         "OPTIONAL MATCH (p:PartnerPlatform {id: r.platformId}) "
-        "WHERE r.lease = $lease "
         "SET r.status = $status, r.finishedAt = $now, r.withdrawn = r.withdrawn + $withdrawn, "
         "  r.error = $error, "
         "  r.durationMs = duration.inSeconds(r.startedAt, $now).milliseconds, "

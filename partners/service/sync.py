@@ -8,6 +8,7 @@ heartbeat is stale) resumes there. Upserts are keyed and hash-checked, so replay
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
@@ -45,6 +46,11 @@ RESUME_AFTER = dt.timedelta(seconds=90)
 """A RUNNING run not heard from for this long is resumed by beat's check. A live worker writes
 its heartbeat with every batch and before every page it fetches; one taken over by mistake is
 fenced off by the lease and stops."""
+PUSH_STALE_AFTER = dt.timedelta(seconds=60)
+"""A push's run lives only as long as its request, which writes the heartbeat with every batch
+(at most ten): a push run not heard from for this long was left by a request that died (its web
+worker killed, Neo4j restarted under it). The next push, or beat's check, closes it FAILED; until
+then a push answers 409, as it must while another push of the same feed is really writing."""
 
 
 @dataclass
@@ -103,8 +109,12 @@ def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
     a minute or two. A platform that cannot be started is logged and the others still are."""
     now = _now()
     wanted = [(name, "SCHEDULE", STALE_AFTER) for name in repo.due_platforms(graph, now)]
-    wanted += [(name, "RESUME", RESUME_AFTER if status == "RUNNING" else STALE_AFTER)
-               for name, status in repo.stalled_runs(graph, now - RESUME_AFTER)]
+    for name, status in repo.stalled_runs(graph, now - RESUME_AFTER):
+        found = repo.platform(graph, name=name, id=name)
+        if found is not None and found["transport"] == Transport.WEBHOOK.value:
+            _close_dead_push(graph, found)  # nothing to fetch: a dead push's run just ends
+        else:
+            wanted.append((name, "RESUME", RESUME_AFTER if status == "RUNNING" else STALE_AFTER))
     started: list[str] = []
     for name, trigger, stale_after in wanted:
         try:
@@ -255,7 +265,13 @@ def ingest_pushed(graph: Graph, platform: str, records: Sequence[Any]) -> dict[s
         raise BadInput(f"{found['name']} is not a WEBHOOK platform", field="platform")
     if len(records) > 10 * BATCH_SIZE:
         raise BadInput(f"push at most {10 * BATCH_SIZE} records at a time", field="records")
-    run, start = open_run(graph, found["name"], trigger="PUSH")
+    run, start = open_run(graph, found["name"], trigger="PUSH", stale_after=PUSH_STALE_AFTER)
+    if start and run["lease"] > 1:
+        # A dead push's run, just taken over under a new lease (a new run has lease 1): its
+        # records are not ours to finish. Close it, then open this push's own run.
+        _end_dead_push(graph, run)
+        run, start = open_run(graph, found["name"], trigger="PUSH",
+                              stale_after=PUSH_STALE_AFTER)
     if not start:
         raise Conflict(f"{found['name']} is already being written (run {run['id']})")
     claimed = repo.claim_run(graph, run["id"], run["lease"], _now())
@@ -275,6 +291,23 @@ def ingest_pushed(graph: Graph, platform: str, records: Sequence[Any]) -> dict[s
         if sync is not None:
             sync.close()
     return _finish(graph, run["id"], run["lease"], "SUCCEEDED", 0, None)
+
+
+def _end_dead_push(graph: Graph, run: dict[str, Any]) -> None:
+    """Close a push's run whose request died; what its batches wrote stays (PARTIAL)."""
+    with contextlib.suppress(LeaseLost):  # another push or beat took it over and closes it
+        _failed(graph, run["id"], run["lease"], str(run["platformName"]), RuntimeError(
+            "the push that opened this run ended without closing it (its request was cut "
+            "off: web worker killed or the database restarted under it)"))
+
+
+def _close_dead_push(graph: Graph, platform: dict[str, Any]) -> None:
+    """Beat's part: take over a WEBHOOK platform's silent open run, if there still is one, and
+    end it, so a feed that is not pushed to again does not keep a run open for ever."""
+    now = _now()
+    run = repo.take_over_stale(graph, platform["id"], now, now - PUSH_STALE_AFTER)
+    if run is not None:
+        _end_dead_push(graph, run)
 
 
 def get_run(graph: Graph, run_id: str) -> dict[str, Any]:

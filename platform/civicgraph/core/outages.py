@@ -18,6 +18,11 @@ from civicgraph.core.errors import ServiceUnavailable
 _NEO4J_DOWN: tuple[type[BaseException], ...] = (
     neo4j.exceptions.ServiceUnavailable, neo4j.exceptions.SessionExpired,
     neo4j.exceptions.ConnectionPoolError,
+    # A database that is shutting down or starting answers with transient errors (its
+    # transactions terminated, "Neo.TransientError.General.DatabaseUnavailable"), which the
+    # driver retries for its short interactive retry time and then raises: the soak's 500
+    # during a Neo4j restart. Every TransientError is one the server says to retry.
+    neo4j.exceptions.TransientError,
 )
 _REDIS_DOWN: tuple[type[BaseException], ...] = (
     redis.exceptions.ConnectionError, redis.exceptions.TimeoutError,
@@ -33,6 +38,14 @@ def unavailable(exc: BaseException) -> ServiceUnavailable | None:
         seen.add(id(current))
         if isinstance(current, ServiceUnavailable):
             return current
+        if isinstance(current, neo4j.exceptions.IncompleteCommit):
+            # The commit was sent and the connection broke before its answer: it may have been
+            # applied. "Retry shortly" would invite a second copy; a versioned write's retry is
+            # refused CONFLICT if the first landed, so the caller is told to read it back.
+            return ServiceUnavailable(
+                "the graph database went away while committing this write: it may or may not "
+                "have been applied; read it back before retrying", dependency="neo4j",
+                outcome="UNKNOWN")
         if isinstance(current, _NEO4J_DOWN):
             return ServiceUnavailable("the graph database is unavailable; retry shortly",
                                       dependency="neo4j")
