@@ -247,10 +247,12 @@ def _redis_answers(url: str) -> bool:
 
 
 def _bolt_answers(uri: str) -> bool:
+    """Back means the database answers a query: Bolt accepts connections some seconds before
+    the database is started, and the 503s of those seconds belong to the outage."""
     from neo4j import GraphDatabase
 
     with GraphDatabase.driver(uri, connection_timeout=2) as driver:
-        driver.verify_connectivity()
+        driver.execute_query("RETURN 1")
     return True
 
 
