@@ -11,7 +11,6 @@ from graphql import get_introspection_query, graphql_sync
 from civicgraph.api.enums import code_enum, member_name
 from civicgraph.compiler.domains.kits import BUILD_STAGES, BUILD_STATES
 from civicgraph.compiler.domains.webhooks import OUTBOX_STATUSES
-from civicgraph.core.tasks import TASK_STATES
 from civicgraph.gateway.schema import schema
 from civicgraph.identity.service import clients, consent
 from civicgraph.lab.service import ideas, pilots, sessions
@@ -23,7 +22,7 @@ TABLES = {
     "PilotPartnerRole": pilots.PARTNER_ROLES, "PilotStage": pilots.STAGES,
     "LabSessionKind": sessions.KINDS, "IdeaAcceptedInto": ideas.ACCEPTED_INTO,
     "WebhookEvent": WEBHOOK_EVENTS, "GrantType": clients.GRANT_TYPES,
-    "DataCategory": consent.CATEGORIES, "TaskState": TASK_STATES, "KitColumnType": COLUMN_TYPES,
+    "DataCategory": consent.CATEGORIES, "KitColumnType": COLUMN_TYPES,
     "PlatformKind": platforms.KINDS,
     **{f"{lc.label}Status": lc.statuses for lc in LIFECYCLES.values()},
     "LabRecordStatus": ANY_STATUS, "IdeaOrigin": ideas.ORIGINS,
@@ -45,7 +44,7 @@ TYPED_INPUTS = {
     "RegisterPartnerPlatformInput.kind": "PlatformKind!",
 }
 OUTPUTS = {"OAuthClient.grantTypes": "[GrantType!]!", "OAuthClient.createdAt": "DateTime",
-           "TaskRun.state": "TaskState!", "KitColumn.type": "KitColumnType!",
+           "KitColumn.type": "KitColumnType!",
            "KitBuild.state": "KitBuildState!", "KitBuild.stage": "KitBuildStage",
            "KitBuild.requestedAt": "DateTime", "KitRelease.builtAt": "DateTime!",
            "KitDataset.table": "KitTableKind!", "OutboxEvent.status": "OutboxEventStatus!",

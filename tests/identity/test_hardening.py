@@ -20,7 +20,7 @@ from civicgraph.core.graph import Graph
 from tests.builders import bearer, create_client, fetch_token, gql
 from tests.identity.builders import other_app
 
-TASK = '{ task(id: "t-1") { id state } }'
+TASK = '{ partnerFeeds(first: 1) { totalCount } }'
 
 
 @pytest.fixture

@@ -23,7 +23,7 @@ from tests.identity.builders import other_app
 # An admin write (the partner graph's writes need the admin scope), and a read any token may do.
 ADMIN_WRITE = """mutation { registerOrganisation(input: {name: "Durable Oy", kind: EMPLOYER,
   region: "North"}) { organisation { id } } }"""
-READ = '{ task(id: "t-1") { id state } }'
+READ = '{ partnerFeeds(first: 1) { totalCount } }'
 
 
 class PrivateRedis:

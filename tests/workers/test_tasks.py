@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +14,6 @@ from civicgraph.core.queue import create_celery
 from civicgraph.workers.tasks import DIAGNOSTICS
 from tests.builders import gql, wait_for
 
-TASK = "query Task($id: ID!) { task(id: $id) { id state result error } }"
 REGISTER = """mutation R($input: RegisterPartnerPlatformInput!) {
   registerPartnerPlatform(input: $input) { platform { id } } }"""
 SYNC = "mutation S($p: String!) { syncPartnerFeed(input: {platform: $p}) { run { id status } } }"
@@ -54,12 +52,6 @@ def test_an_admins_feed_sync_runs_on_the_worker(
     sources = gql(client, SOURCES, {"id": vacancy["id"]})["data"]["sources"]
     assert sources == [{"platform": {"id": platform["id"], "name": "worker-jobs"},
                         "mode": "TEST", "key": "DJB-0001"}]
-
-
-def test_unknown_task_id_reads_as_pending(authorised: Callable[..., FlaskClient]) -> None:
-    client = authorised(["graph:read"])
-    run = gql(client, TASK, {"id": "no-such-task"})["data"]["task"]
-    assert run == {"id": "no-such-task", "state": "PENDING", "result": None, "error": None}
 
 
 def test_worker_sees_the_standard_library_platform_module(worker: Service) -> None:

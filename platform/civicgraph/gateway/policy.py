@@ -36,10 +36,9 @@ from civicgraph.partner_graph import policy as partner_graph_policy
 from hackathon_kits import policy as kits_policy
 from partners import policy as partners_policy
 
-# Each domain's rows, gathered; the platform's own field (task status) is here.
+# Each domain's rows, gathered.
 DOMAIN_POLICIES = (partner_graph_policy, kits_policy, lab_policy, partners_policy,
                    identity_policy)
-OWN: dict[str, Rule] = {"Query.task": needs(GRAPH_READ)}
 
 
 def gather(*tables: dict[str, Rule]) -> dict[str, Rule]:
@@ -53,7 +52,7 @@ def gather(*tables: dict[str, Rule]) -> dict[str, Rule]:
     return table
 
 
-POLICY: dict[str, Rule] = gather(OWN, *(module.POLICY for module in DOMAIN_POLICIES))
+POLICY: dict[str, Rule] = gather(*(module.POLICY for module in DOMAIN_POLICIES))
 
 DEFAULT: dict[OperationType, Rule] = {
     OperationType.QUERY: needs(GRAPH_READ),
