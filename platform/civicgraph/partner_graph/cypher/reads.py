@@ -6,11 +6,11 @@ selection shape); parameters are filled from the selection on every call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from civicgraph.compiler import cursors, discovery
+from civicgraph.compiler import cursors, discovery, records
 from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.cypher import Plan, compile_by_id, compile_connection, compile_node
 from civicgraph.compiler.model import TYPES
@@ -112,3 +112,13 @@ def similar(graph: Graph, root: Selection,
                  lambda: discovery.compile_similar(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     return [dict(i) for i in records[0]["items"]] if records else None
+
+
+def by_ids(graph: Graph, wanted: Sequence[records.Wanted],
+           viewer: Visibility = PUBLIC) -> list[dict[str, dict[str, Any]]]:
+    """For each wanted field, its visible records by id, all read in one statement."""
+    if not wanted:
+        return []
+    plan = records.compile_by_ids(wanted, viewer.scope)
+    row = _run(graph, plan, records.root(wanted), viewer)[0]
+    return [{str(pair[0]): dict(pair[1]) for pair in row[f"g{i}"]} for i in range(len(wanted))]
