@@ -385,11 +385,13 @@ def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") ->
         cypher += (f"CALL () {{ {source(keyset(back, values, inclusive=True))} "
                    f"WITH {var} LIMIT 1 RETURN count({var}) > 0 AS other }} ")
         other = "other"
+    aggregates, aggregated = nested.root_aggregates(b, t, var, root, source())
+    cypher += aggregates
     cypher += (
         f"CALL () {{ {page_source} WITH {carried} ORDER BY {order} LIMIT {limit} "
         f"RETURN collect({item}) AS items }} "
         f"RETURN {'total' if root.selects('totalCount') else 'null AS total'}, items, "
-        f"{other} AS other"
+        f"{other} AS other" + (f", {aggregated} AS aggregates" if aggregates else "")
     )
     return b.plan(cypher)
 

@@ -12,11 +12,11 @@ Cursors are positions in the ordered list (``n:<position>``), checked on the way
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from civicgraph.compiler import cypher
-from civicgraph.compiler.model import TYPES, NodeType, Rel
+from civicgraph.compiler.model import DATE, DATETIME, FLOAT, INT, TYPES, NodeType, Prop, Rel
 from civicgraph.compiler.selection import Selection
 from civicgraph.core.errors import BadInput
 
@@ -120,6 +120,8 @@ def connection(b: cypher.Builder, owner: str, t: NodeType, rel: Rel, sel: Select
             result.append(f"`{child.key}`: COLLECT {{ {window} {projection} }}")
         elif child.field == "totalCount":
             result.append(f"`{child.key}`: size(rows_{var})")
+        elif child.field == "aggregate":
+            result.append(f"`{child.key}`: {_list_aggregate(b, target, var, child)}")
         elif child.field == "pageInfo":
             result.append(f"`{child.key}`: {_page_info(child, var)}")
     # Subquery expressions (COLLECT) rather than aggregations: an aggregation anywhere inside
@@ -178,3 +180,103 @@ def _page_info(sel: Selection, var: str) -> str:
     }
     entries = [f"`{c.key}`: {values[c.field]}" for c in sel.children if c.field in values]
     return "{" + ", ".join(entries) + "}"
+
+
+AGGREGATED_KINDS = (INT, FLOAT, DATE, DATETIME)
+AVERAGED_KINDS = (INT, FLOAT)
+
+
+def aggregated(t: NodeType) -> tuple[Prop, ...]:
+    """The properties a connection's ``aggregate { node { ... } }`` offers: numeric and
+    temporal ones (not the version counter, not lists)."""
+    return tuple(p for p in t.props
+                 if p.kind in AGGREGATED_KINDS and not p.many and p.name != "version")
+
+
+def aggregate(b: cypher.Builder, t: NodeType, var: str, sel: Selection) -> str:
+    """``WITH <aggregations> RETURN {...}`` over the rows binding ``var`` (a root list: its
+    match, visibility and filters, every page): ``count``, and per selected property its
+    ``min``, ``max`` and (numbers) ``average``, each under its response key. The aggregations
+    are columns of one ``WITH``: Neo4j refuses aggregating and plain expressions mixed in a
+    map."""
+    columns = [f"count({var}) AS ag_{var}_0"]
+
+    def column(function: str, expr: str) -> str:
+        name = f"ag_{var}_{len(columns)}"
+        cypher_function = "avg" if function == "average" else function
+        columns.append(f"{cypher_function}({expr}) AS {name}")
+        return name
+    figures = _figures(b, t, var, sel, f"ag_{var}_0", column)
+    return f"WITH {', '.join(columns)} RETURN {figures}"
+
+
+def _list_aggregate(b: cypher.Builder, t: NodeType, var: str, sel: Selection) -> str:
+    """The same figures over a nested connection's collected rows (``rows_<var>``, pairs of
+    node and relationship), as list expressions: an aggregation anywhere inside the owner's
+    projection would make Neo4j treat the owner's other keys as grouping keys and refuse
+    them."""
+    def over_list(function: str, expr: str) -> str:
+        values = (f"[ay_{var} IN [ax_{var} IN [ar_{var} IN rows_{var} | ar_{var}[0]] | {expr}] "
+                  f"WHERE ay_{var} IS NOT NULL]")
+        if function == "average":
+            return (f"CASE WHEN size({values}) = 0 THEN null ELSE "
+                    f"reduce(s_{var} = 0.0, v_{var} IN {values} | s_{var} + v_{var}) "
+                    f"/ size({values}) END")
+        direction = "ASC" if function == "min" else "DESC"
+        return (f"head(COLLECT {{ UNWIND {values} AS v_{var} RETURN v_{var} "
+                f"ORDER BY v_{var} {direction} LIMIT 1 }})")
+    return _figures(b, t, f"ax_{var}", sel, f"size(rows_{var})", over_list)
+
+
+def _figures(b: cypher.Builder, t: NodeType, var: str, sel: Selection, count: str,
+             figure: Callable[[str, str], str]) -> str:
+    """The ``aggregate`` selection as a map by response key; ``figure(function, expr)`` gives
+    the expression of ``min``/``max``/``average`` of a property's expression on ``var``."""
+    entries: list[str] = []
+    for child in sel.children:
+        if child.field == "count":
+            entries.append(f"`{child.key}`: {count}")
+        elif child.field == "__typename":
+            entries.append(f"`{child.key}`: '{t.name}Aggregate'")
+        elif child.field == "node":
+            inner: list[str] = []
+            for field_sel in child.children:
+                prop = next((p for p in aggregated(t) if p.name == field_sel.field), None)
+                if prop is None:
+                    continue
+                expr = cypher.prop_expr(t, prop, var, b.scope)
+                functions: list[str] = []
+                for fn in field_sel.children:
+                    if fn.field not in ("min", "max", "average") or (
+                            fn.field == "average" and prop.kind not in AVERAGED_KINDS):
+                        continue
+                    functions.append(f"`{fn.key}`: "
+                                     f"{_aggregate_output(prop, fn.field, figure(fn.field, expr))}")
+                inner.append(f"`{field_sel.key}`: {{{', '.join(functions)}}}")
+            entries.append(f"`{child.key}`: {{{', '.join(inner)}}}")
+    return "{" + ", ".join(entries) + "}"
+
+
+def _aggregate_output(prop: Prop, function: str, column: str) -> str:
+    """As the answer carries it: an average is a Float, a minimum or maximum has the
+    property's own type (ISO text for temporal values, an integer for an Int)."""
+    if function == "average":
+        return f"toFloat({column})"
+    if prop.kind in (DATE, DATETIME):
+        return f"toString({column})"
+    if prop.kind == INT and not prop.count_of:
+        return f"toInteger({column})"
+    return column
+
+
+def root_aggregates(b: cypher.Builder, t: NodeType, var: str, root: Selection,
+                    source: str) -> tuple[str, str]:
+    """A root connection's ``aggregate`` selections: one ``CALL`` each over the list's
+    ``source`` (its match, visibility and filters, without the page), and the map of them by
+    response key that the statement returns as ``aggregates``."""
+    calls: list[str] = []
+    keys: list[str] = []
+    for i, sel in enumerate(c for c in root.children if c.field == "aggregate"):
+        calls.append(f"CALL () {{ {source} {aggregate(b, t, var, sel)} AS aggregate{i} }} ")
+        keys.append(f"`{sel.key}`: aggregate{i}")
+    return "".join(calls), "{" + ", ".join(keys) + "}"

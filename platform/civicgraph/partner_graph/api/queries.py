@@ -57,6 +57,8 @@ def to_connection(root: Selection, page: service.Page) -> dict[str, Any]:
                 "endCursor": page.cursors[-1] if page.cursors else None}
         elif sel.field == "totalCount":
             out[sel.key] = page.total
+        elif sel.field == "aggregate":
+            out[sel.key] = Compiled(page.aggregates[sel.key])
     return out
 
 

@@ -7,7 +7,7 @@ selection shape); parameters are filled from the selection on every call.
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from civicgraph.compiler import cursors, discovery, records
@@ -29,6 +29,8 @@ class Page:
     cursors: list[str]
     has_previous: bool
     has_next: bool
+    aggregates: dict[str, Any] = field(default_factory=dict)
+    """Each ``aggregate`` selection's answer, by response key (over the whole list)."""
 
 
 def _plan(kind: str, root: Selection, document: Hashable | None,
@@ -60,9 +62,11 @@ def connection(graph: Graph, type_name: str, root: Selection,
     bound = cursors.fingerprint(root.field, root.args)
     marks = [cursors.encode(bound, item.pop("__keys")) for item in items]
     total = None if row["total"] is None else int(row["total"])
+    aggregates = dict(row.get("aggregates") or {})
     if window.reversed:
-        return Page(total, items, marks, has_previous=more, has_next=other)
-    return Page(total, items, marks, has_previous=other, has_next=more)
+        return Page(total, items, marks, has_previous=more, has_next=other,
+                    aggregates=aggregates)
+    return Page(total, items, marks, has_previous=other, has_next=more, aggregates=aggregates)
 
 
 def by_id(graph: Graph, type_name: str, root: Selection,
