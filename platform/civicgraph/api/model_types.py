@@ -341,7 +341,8 @@ def connection_args(type_name: str) -> dict[str, Any]:
     )
     if TYPES[type_name].fulltext_index:
         args["search"] = graphene.String(
-            description="Full-text search over name and description (best match first).")
+            description="Full-text search (words, any order; best match first, each edge "
+                        "with its `score`) over its name or title and description.")
     return args
 
 
@@ -462,7 +463,11 @@ _AGGREGATE_DESCRIPTION = ("Figures over the whole list (count, min/max/average);
 def _connection(t: NodeType) -> Any:
     edge = type(f"{t.name}Edge", (graphene.ObjectType,), {
         "cursor": graphene.String(required=True),
-        "node": graphene.Field(OBJECTS[t.name], required=True)})
+        "node": graphene.Field(OBJECTS[t.name], required=True),
+        **({"score": graphene.Float(
+            description="With `search:`, how well the record matches (higher is better; "
+                        "the list is in this order unless `orderBy` says otherwise); else "
+                        "null.")} if t.fulltext_index else {})})
     return type(f"{t.name}Connection", (graphene.ObjectType,), {
         "edges": graphene.List(graphene.NonNull(edge), required=True),
         "nodes": graphene.List(graphene.NonNull(OBJECTS[t.name]), required=True),

@@ -45,8 +45,10 @@ def to_connection(root: Selection, page: service.Page) -> dict[str, Any]:
     for sel in root.children:
         if sel.field == "edges":
             nodes = [n.key for n in sel.children if n.field == "node"]
+            scores = [c.key for c in sel.children if c.field == "score"]
             out[sel.key] = [{"cursor": mark, **{key: Compiled(item[sel.key][key])
-                                                 for key in nodes}}
+                                                 for key in nodes},
+                             **{key: item[sel.key][key] for key in scores}}
                             for mark, item in zip(page.cursors, page.items, strict=True)]
         elif sel.field == "nodes":
             out[sel.key] = [Compiled(item[sel.key]) for item in page.items]

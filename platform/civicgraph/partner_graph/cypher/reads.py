@@ -10,13 +10,19 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from civicgraph.compiler import cursors, discovery, records
+from neo4j.exceptions import ClientError
+
+from civicgraph.compiler import cursors, discovery, nested, records
 from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.cypher import Plan, compile_by_id, compile_connection, compile_node
 from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection, shape
 from civicgraph.compiler.visibility import PUBLIC, Visibility
+from civicgraph.core.errors import BadInput
 from civicgraph.core.graph import Graph
+
+LUCENE_REFUSED = "Neo.ClientError.Procedure.ProcedureCallFailed"
+"""How Neo4j reports a full-text query its Lucene parser refused."""
 
 
 @dataclass(frozen=True)
@@ -42,7 +48,12 @@ def _plan(kind: str, root: Selection, document: Hashable | None,
 
 def _run(graph: Graph, plan: Plan, root: Selection, viewer: Visibility) -> list[Any]:
     # The text is built by the compiler from constants only; values are all in the parameters.
-    return graph.run((plan.cypher), plan.with_caller(root, viewer.params()))
+    records = graph.run((plan.cypher), plan.with_caller(root, viewer.params()))
+    # Only a statement paging a nested list by cursor can hold a refusal: look only then.
+    if nested.REFUSED in plan.cypher and any(nested.refused(dict(r)) for r in records):
+        raise BadInput("the cursor belongs to another record's list; page each list with "
+                       "its own cursors", field="after")
+    return records
 
 
 def connection(graph: Graph, type_name: str, root: Selection,
@@ -52,7 +63,14 @@ def connection(graph: Graph, type_name: str, root: Selection,
     window = cursors.window(root.args)
     plan = _plan("connection:" + type_name, root, document,
                  lambda: compile_connection(node_type, root, viewer.scope), viewer)
-    row = _run(graph, plan, root, viewer)[0]
+    try:
+        row = _run(graph, plan, root, viewer)[0]
+    except ClientError as exc:
+        # The compiler quotes every word of a search as a Lucene term, so Lucene should never
+        # refuse one; if it still does, the search is what the caller must change.
+        if root.args.get("search") is None or exc.code != LUCENE_REFUSED:
+            raise
+        raise BadInput("the search could not be read as words", field="search") from exc
     items = [dict(item) for item in row["items"]]
     more = len(items) > window.size
     items = items[:window.size]
