@@ -64,6 +64,16 @@ def _refuse(field: str, why: str = "the cursor is not one this API gave out") ->
     return BadInput(why, field=field)
 
 
+def _fixed_offset(value: DateTime) -> DateTime:
+    """The date-time with its offset as a fixed offset: the parser gives ``Z`` as the zone
+    named UTC, which Neo4j does not compare equal to the stored ``Z`` instant (it orders it
+    after), so a cursor would name a place beyond its own item."""
+    offset = value.utcoffset()
+    if offset is None:
+        return value
+    return value.replace(tzinfo=dt.timezone(offset))
+
+
 def _unpack(value: Any, field: str) -> Any:
     if value is None or isinstance(value, bool | str):
         if isinstance(value, str) and len(value) > MAX_TEXT:
@@ -82,7 +92,7 @@ def _unpack(value: Any, field: str) -> Any:
         if isinstance(text, str) and len(text) <= 64:
             try:
                 if tag == "t":
-                    return DateTime.from_iso_format(text)
+                    return _fixed_offset(DateTime.from_iso_format(text))
                 if tag == "d":
                     return Date.from_iso_format(text)
             except (ValueError, TypeError, OverflowError) as exc:
