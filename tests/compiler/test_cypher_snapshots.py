@@ -102,6 +102,10 @@ CHAIN = """query C($a: ID!, $z: ID!) { partnershipChain(from: $a, to: $z) { leng
 
 # A nested connection with everything a client can ask of one: the partnership on each edge,
 # the count and both directions of paging (positions in the ordered match).
+# A keyset cursor of organisation a's partners ordered by name (compiler.nested): after
+# "Partner B" (id ...b), bound to Organisation.partners with that order.
+NESTED_CURSOR = ('~[1,"3aeaa01038ebb375",["00000000-0000-0000-0000-00000000000a","Partner B",'
+                 '"00000000-0000-0000-0000-00000000000b"]]')
 NESTED_CONNECTION = """
 query Partners($id: ID!, $after: String) {
   organisation(id: $id) { name
@@ -137,7 +141,7 @@ CASES: dict[str, tuple[str, dict[str, Any], Principal]] = {
     "benchmark_cross_read": (CROSS_QUERY, {}, ADMIN),
     "connection_last": (LAST, {}, ANONYMOUS),
     "nested_connection": (NESTED_CONNECTION, {"id": "00000000-0000-0000-0000-00000000000a",
-                                              "after": "n:1"}, ANONYMOUS),
+                                              "after": NESTED_CURSOR}, ANONYMOUS),
     "ordering": (ORDERED, {}, ANONYMOUS),
     "visibility_anonymous": (VISIBLE, {}, ANONYMOUS),
     "visibility_partner_client": (VISIBLE, {}, PARTNER_CLIENT),

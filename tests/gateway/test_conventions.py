@@ -95,10 +95,14 @@ def node_types(types: dict[str, Json]) -> set[str]:
 
 
 def value_type(types: dict[str, Json], ref: Json) -> str:
-    """The type a field holds; for a filter input (``DateFilter``) the type its ``eq`` takes."""
+    """The type a field holds; for a filter input (``DateFilter``) the type its ``eq`` takes,
+    for a property's aggregate (``DateAggregate``) the type its ``min`` holds."""
     name = named(ref)
     eq = [f for f in types[name].get("inputFields") or [] if f["name"] == "eq"]
-    return named(eq[0]["type"]) if eq else name
+    if eq:
+        return named(eq[0]["type"])
+    low = [f for f in types[name].get("fields") or [] if f["name"] == "min"]
+    return named(low[0]["type"]) if low and name.endswith("Aggregate") else name
 
 
 def every_field(types: dict[str, Json]) -> Iterator[tuple[str, Json]]:

@@ -341,7 +341,8 @@ def connection_args(type_name: str) -> dict[str, Any]:
     )
     if TYPES[type_name].fulltext_index:
         args["search"] = graphene.String(
-            description="Full-text search over name and description (best match first).")
+            description="Full-text search (words, any order; best match first, each edge "
+                        "with its `score`) over its name or title and description.")
     return args
 
 
@@ -418,15 +419,61 @@ class Connection:
     nodes: list[Any] = field(default_factory=list)
 
 
+def _aggregate_of(kind: str) -> Any:
+    """``{min max average}`` of a property of this kind (no average of a date)."""
+    name = {INT: "Int", FLOAT: "Float", DATE: "Date", DATETIME: "DateTime"}[kind] + "Aggregate"
+    if name not in _AGGREGATE_KINDS:
+        scalar = _OUTPUT[kind]
+        attrs: dict[str, Any] = {
+            "__doc__": "The smallest, largest and mean value of a property over a list "
+                       "(null when no record of it has one).",
+            "min": scalar(description="The smallest (earliest) value."),
+            "max": scalar(description="The largest (latest) value."),
+        }
+        if kind in nested.AVERAGED_KINDS:
+            attrs["average"] = graphene.Float(description="The mean value.")
+        _AGGREGATE_KINDS[name] = type(name, (graphene.ObjectType,), attrs)
+    return _AGGREGATE_KINDS[name]
+
+
+_AGGREGATE_KINDS: dict[str, Any] = {}
+
+
+def _aggregate(t: NodeType) -> Any:
+    """``<Type>Aggregate { count node { <property> { min max average } } }`` over a whole list,
+    as @neo4j/graphql's connection ``aggregate``; computed in the list's own statement, over the
+    records the caller may see (a hidden record never moves a figure)."""
+    node = type(f"{t.name}AggregateNode", (graphene.ObjectType,), {
+        "__doc__": f"Figures over the {t.name} records' numeric and temporal properties.",
+        **{p.name: graphene.Field(graphene.NonNull(_aggregate_of(p.kind)),
+                                  description=p.description or None)
+           for p in nested.aggregated(t)}})
+    return type(f"{t.name}Aggregate", (graphene.ObjectType,), {
+        "__doc__": f"Figures over a whole list of {t.name} records (every page, filters "
+                   "applied), computed only when selected.",
+        "count": graphene.Int(required=True, description="How many records the list has."),
+        "node": graphene.Field(graphene.NonNull(node), description="Per property.")})
+
+
+AGGREGATES: dict[str, Any] = {name: _aggregate(t) for name, t in TYPES.items()}
+_AGGREGATE_DESCRIPTION = ("Figures over the whole list (count, min/max/average); null only "
+                          "where a list is served whole from a mutation's answer.")
+
+
 def _connection(t: NodeType) -> Any:
     edge = type(f"{t.name}Edge", (graphene.ObjectType,), {
         "cursor": graphene.String(required=True),
-        "node": graphene.Field(OBJECTS[t.name], required=True)})
+        "node": graphene.Field(OBJECTS[t.name], required=True),
+        **({"score": graphene.Float(
+            description="With `search:`, how well the record matches (higher is better; "
+                        "the list is in this order unless `orderBy` says otherwise); else "
+                        "null.")} if t.fulltext_index else {})})
     return type(f"{t.name}Connection", (graphene.ObjectType,), {
         "edges": graphene.List(graphene.NonNull(edge), required=True),
         "nodes": graphene.List(graphene.NonNull(OBJECTS[t.name]), required=True),
         "page_info": graphene.Field(PageInfo, required=True),
-        "total_count": graphene.Int(required=True)})
+        "total_count": graphene.Int(required=True),
+        "aggregate": graphene.Field(AGGREGATES[t.name], description=_AGGREGATE_DESCRIPTION)})
 
 
 CONNECTIONS: dict[str, Any] = {name: _connection(t) for name, t in TYPES.items()}
@@ -452,5 +499,7 @@ def _nested_connection(owner: NodeType, rel: Rel) -> Any:
             "edges": graphene.List(graphene.NonNull(edge), required=True),
             "nodes": graphene.List(graphene.NonNull(OBJECTS[rel.target]), required=True),
             "page_info": graphene.Field(PageInfo, required=True),
-            "total_count": graphene.Int(required=True)})
+            "total_count": graphene.Int(required=True),
+            "aggregate": graphene.Field(AGGREGATES[rel.target],
+                                        description=_AGGREGATE_DESCRIPTION)})
     return _NESTED[key]

@@ -64,6 +64,16 @@ def _refuse(field: str, why: str = "the cursor is not one this API gave out") ->
     return BadInput(why, field=field)
 
 
+def _fixed_offset(value: DateTime) -> DateTime:
+    """The date-time with its offset as a fixed offset: the parser gives ``Z`` as the zone
+    named UTC, which Neo4j does not compare equal to the stored ``Z`` instant (it orders it
+    after), so a cursor would name a place beyond its own item."""
+    offset = value.utcoffset()
+    if offset is None:
+        return value
+    return value.replace(tzinfo=dt.timezone(offset))
+
+
 def _unpack(value: Any, field: str) -> Any:
     if value is None or isinstance(value, bool | str):
         if isinstance(value, str) and len(value) > MAX_TEXT:
@@ -82,7 +92,7 @@ def _unpack(value: Any, field: str) -> Any:
         if isinstance(text, str) and len(text) <= 64:
             try:
                 if tag == "t":
-                    return DateTime.from_iso_format(text)
+                    return _fixed_offset(DateTime.from_iso_format(text))
                 if tag == "d":
                     return Date.from_iso_format(text)
             except (ValueError, TypeError, OverflowError) as exc:
@@ -99,6 +109,30 @@ def decode(cursor: Any, bound_to: str, keys: int, field: str = "after") -> list[
         data = json.loads(raw.decode())
     except (binascii.Error, UnicodeDecodeError, ValueError, RecursionError) as exc:
         raise _refuse(field) from exc
+    return _values(data, bound_to, keys, field)
+
+
+NESTED = "~"
+"""What a nested connection's cursor starts with. The statement writes it (a nested page's
+items are not seen by Python on the way out), as the same JSON array a root cursor holds:
+``[VERSION, fingerprint, [parent id, sort-key values..., id]]``, not base64 (Cypher has no
+base64); it is no less opaque to a client, and it is decoded with the same bounds."""
+
+
+def decode_nested(cursor: Any, bound_to: str, keys: int, field: str) -> list[Any]:
+    """The parent's id and the sort-key values of a nested connection's cursor given out for
+    the list ``bound_to`` (the owner type, field, filters and order) with ``keys`` keys."""
+    if (not isinstance(cursor, str) or not cursor.startswith(NESTED)
+            or len(cursor) > MAX_CURSOR):
+        raise _refuse(field)
+    try:
+        data = json.loads(cursor[len(NESTED):], strict=False)
+    except (ValueError, RecursionError) as exc:
+        raise _refuse(field) from exc
+    return _values(data, bound_to, keys + 1, field)
+
+
+def _values(data: Any, bound_to: str, keys: int, field: str) -> list[Any]:
     if not (isinstance(data, list) and len(data) == 3 and data[0] == VERSION
             and isinstance(data[1], str) and isinstance(data[2], list)):
         raise _refuse(field)

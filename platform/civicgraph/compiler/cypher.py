@@ -374,7 +374,7 @@ def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") ->
     page_source = source(keyset(walk, values)) if values else source()
     limit = b.param((), (), _page_size)
     order = ", ".join(f"{k.expr} {k.direction}" for k in walk)
-    item = _item(b, t, var, root, keys)
+    item = _item(b, t, var, root, keys, searching)
     cypher = ""
     if root.selects("totalCount"):
         cypher += _total(b, t, source(), _has_filter(args.get("where")) or searching
@@ -385,16 +385,19 @@ def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") ->
         cypher += (f"CALL () {{ {source(keyset(back, values, inclusive=True))} "
                    f"WITH {var} LIMIT 1 RETURN count({var}) > 0 AS other }} ")
         other = "other"
+    aggregates, aggregated = nested.root_aggregates(b, t, var, root, source())
+    cypher += aggregates
     cypher += (
         f"CALL () {{ {page_source} WITH {carried} ORDER BY {order} LIMIT {limit} "
         f"RETURN collect({item}) AS items }} "
         f"RETURN {'total' if root.selects('totalCount') else 'null AS total'}, items, "
-        f"{other} AS other"
+        f"{other} AS other" + (f", {aggregated} AS aggregates" if aggregates else "")
     )
     return b.plan(cypher)
 
 
-def _item(b: Builder, t: NodeType, var: str, root: Selection, keys: list[Key]) -> str:
+def _item(b: Builder, t: NodeType, var: str, root: Selection, keys: list[Key],
+          searching: bool = False) -> str:
     """One page item: its sort-key values, then a projection per ``nodes`` selection and per
     ``node`` under each ``edges`` selection, each under its response key, so that aliases and
     nested arguments of one never leak into another."""
@@ -405,6 +408,8 @@ def _item(b: Builder, t: NodeType, var: str, root: Selection, keys: list[Key]) -
         elif sel.field == "edges":
             inner = [f"`{node.key}`: {project(b, t, var, kids(node, node_path))}"
                      for node, node_path in kids(sel, path) if node.field == "node"]
+            inner += [f"`{c.key}`: {'score' if searching else 'null'}"
+                      for c in sel.children if c.field == "score"]
             entries.append(f"`{sel.key}`: {{{', '.join(inner)}}}")
     return "{" + ", ".join(entries) + "}"
 

@@ -151,6 +151,7 @@ class NodeType:
     rel_filters: tuple[RelFilter, ...] = ()
     default_order: tuple[str, ...] = ("name",)
     fulltext_index: str | None = None
+    """The full-text index (a migration's) behind the type's root ``search:`` argument."""
     description: str = ""
     ordered: tuple[tuple[str, str], ...] = ()
     """Pairs (low, high) of properties a write may not give the wrong way round."""
@@ -338,6 +339,7 @@ VACANCY = NodeType(
                "EXISTS { ({v})-[:FOR_OCCUPATION]->(:Occupation {uri: {p}}) }",
                "For the occupation with this URI.")),
     default_order=("title",),
+    fulltext_index="vacancy_text",
     description="A job vacancy offered by an organisation.",
     ordered=(("salaryMin", "salaryMax"),),
 )
@@ -358,6 +360,7 @@ TRAINING_COURSE = NodeType(
                "WHERE {seen:{v}_r} }",
                "Offered by the organisation with this id.")),
     default_order=("title",),
+    fulltext_index="training_course_text",
     description="A training course offered by an organisation.",
 )
 
@@ -370,6 +373,7 @@ SERVICE = NodeType(
      Rel("fields", "IN_FIELD", "out", "Field", connection=True)),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
                "In the field with this code."),),
+    fulltext_index="service_text",
     description="A public or partner service offered to citizens.",
 )
 

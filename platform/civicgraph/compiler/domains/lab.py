@@ -68,6 +68,7 @@ IDEA = NodeType(
      _history()),
     default_order=("createdAt",),
     guard="$staff",
+    fulltext_index="idea_text",
     description="An idea sent to the lab; lab staff review it.",
 )
 
@@ -97,6 +98,7 @@ CHALLENGE = NodeType(
      _history()),
     default_order=("deadline",),
     guard="($staff OR {v}.status IN $challengePublic)",
+    fulltext_index="challenge_text",
     params=_PARAMS,
     description="A problem the lab asks partners to propose solutions to.",
 )

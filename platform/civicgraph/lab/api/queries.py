@@ -28,6 +28,7 @@ from civicgraph.partner_graph.api.queries import (
     by_id_resolver,
     connection_field,
     connection_page,
+    prefetch_records,
     related_connection,
 )
 
@@ -92,7 +93,9 @@ class LabQueries(graphene.ObjectType):
     @staticmethod
     def resolve_evaluation_results(root: Any, info: Any, challenge_id: str) -> dict[str, Any]:
         require_role(reader_from_context(info), STAFF, "read evaluation results")
-        return evaluation.results(ctx(info).graph, challenge_id)
+        # The proposals, judges and challenge it names: one statement for all of them.
+        return prefetch_records(info, t.EvaluationResults,
+                                evaluation.results(ctx(info).graph, challenge_id))
 
     @staticmethod
     def resolve_lab_outbox(root: Any, info: Any, record_id: str, **page: Any) -> Any:

@@ -4,15 +4,17 @@ discovery queries. Each resolver hands its whole selection to a service: one sta
 from __future__ import annotations
 
 from collections.abc import Callable, Hashable
-from dataclasses import replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import graphene
+from graphene.utils.str_converters import to_camel_case
 
 from civicgraph.api.compiled import Compiled, compiled, compiled_all, replayable
 from civicgraph.api.context import ctx
 from civicgraph.api.limits import page_max
 from civicgraph.api.selection import document_key, root_selection
+from civicgraph.compiler import records
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import Visibility
 from civicgraph.core.errors import NotFound
@@ -44,8 +46,10 @@ def to_connection(root: Selection, page: service.Page) -> dict[str, Any]:
     for sel in root.children:
         if sel.field == "edges":
             nodes = [n.key for n in sel.children if n.field == "node"]
+            scores = [c.key for c in sel.children if c.field == "score"]
             out[sel.key] = [{"cursor": mark, **{key: Compiled(item[sel.key][key])
-                                                 for key in nodes}}
+                                                 for key in nodes},
+                             **{key: item[sel.key][key] for key in scores}}
                             for mark, item in zip(page.cursors, page.items, strict=True)]
         elif sel.field == "nodes":
             out[sel.key] = [Compiled(item[sel.key]) for item in page.items]
@@ -56,6 +60,8 @@ def to_connection(root: Selection, page: service.Page) -> dict[str, Any]:
                 "endCursor": page.cursors[-1] if page.cursors else None}
         elif sel.field == "totalCount":
             out[sel.key] = page.total
+        elif sel.field == "aggregate":
+            out[sel.key] = Compiled(page.aggregates[sel.key])
     return out
 
 
@@ -226,15 +232,96 @@ def record_resolver(type_name: str, key: str) -> Any:
     """The record a computed answer names by id (an evaluation's proposal, its judges), served
     as the record's own type: the client's selection under it is compiled like ``type(id:)``,
     under the type's guard, so a client traverses on from it as from any read. One statement
-    per record named; computed answers name few."""
+    per record named, unless the answer's resolver read them all at once beforehand
+    (``prefetch_records``), which leaves them under ``__records`` by response key."""
     def resolve(root: Any, info: Any, **kwargs: Any) -> dict[str, Any] | None:
+        prefetched = root.get(PREFETCHED) if isinstance(root, dict) else None
+        if prefetched is not None and info.path.key in prefetched:
+            found: dict[str, Any] | None = prefetched[info.path.key]
+            return found
         record_id = root.get(key) if isinstance(root, dict) else getattr(root, key, None)
         if record_id is None:
             return None
         # The field's own arguments are none of the read's: it reads the record of that id.
         selection = replace(root_selection(info), args={"id": str(record_id)})
         return compiled(service.by_id(ctx(info).graph, type_name, selection, None, viewer(info)))
+    resolve.record_of = (type_name, key)  # type: ignore[attr-defined]
     return resolve
+
+
+PREFETCHED = "__records"
+
+
+@dataclass
+class _Group:
+    """One field naming records, at one place of the answer (response keys from the root)."""
+
+    type_name: str
+    selection: Selection
+    holders: list[tuple[dict[str, Any], str]] = field(default_factory=list)
+
+
+def _object_fields(object_type: Any) -> dict[str, Any]:
+    """A graphene object type's fields by their GraphQL names."""
+    fields = getattr(getattr(object_type, "_meta", None), "fields", None) or {}
+    return {(f.name or to_camel_case(name)): f for name, f in fields.items()}
+
+
+def _unwrapped(field_type: Any) -> Any:
+    while hasattr(field_type, "of_type"):
+        field_type = field_type.of_type
+    return field_type
+
+
+def _collect(object_type: Any, sel: Selection, items: list[Any], at: tuple[str, ...],
+             groups: dict[tuple[str, ...], _Group]) -> None:
+    fields = _object_fields(object_type)
+    dicts = [item for item in items if isinstance(item, dict)]
+    for child in sel.children:
+        declared = fields.get(child.field)
+        if declared is None or (child.on_type not in (None, object_type._meta.name)):
+            continue
+        here = (*at, child.key)
+        record_of = getattr(declared.resolver, "record_of", None)
+        if record_of is not None:
+            type_name, key = record_of
+            group = groups.get(here)
+            if group is None:
+                group = groups[here] = _Group(type_name, child)
+            else:  # the same response key selected twice: one projection of both
+                group.selection = replace(group.selection,
+                                          children=group.selection.children + child.children)
+            group.holders += [(item, str(item[key])) for item in dicts
+                              if item.get(key) is not None]
+            continue
+        inner = _unwrapped(declared.type)
+        if isinstance(inner, type) and issubclass(inner, graphene.ObjectType):
+            values: list[Any] = []
+            for item in dicts:
+                value = item.get(child.field)
+                values += value if isinstance(value, list) else [value]
+            _collect(inner, child, values, here, groups)
+
+
+def prefetch_records(info: Any, object_type: Any, answer: dict[str, Any]) -> dict[str, Any]:
+    """Read every record a computed answer names (``record_resolver`` fields, at any depth of
+    its lists) in one statement, projected from the client's selection of each field, and
+    leave each under its holder's ``__records`` by response key: the field then resolves from
+    there instead of one statement per record. A record the caller may not see is null."""
+    groups: dict[tuple[str, ...], _Group] = {}
+    _collect(object_type, root_selection(info), [answer], (), groups)
+    groups = {at: g for at, g in groups.items() if g.holders}
+    wanted = [records.Wanted(g.type_name, replace(
+        g.selection, args={"ids": sorted({i for _h, i in g.holders})}))
+        for g in groups.values()]
+    found = service.by_ids(ctx(info).graph, wanted, viewer(info))
+    for group, by_id in zip(groups.values(), found, strict=True):
+        response_key = group.selection.key
+        for holder, record_id in group.holders:
+            record = by_id.get(record_id)
+            holder.setdefault(PREFETCHED, {})[response_key] = (
+                compiled(dict(record)) if record is not None else None)
+    return answer
 
 
 def related_connection(info: Any, type_name: str, record_id: str, field: str) -> Compiled:

@@ -6,17 +6,23 @@ selection shape); parameters are filled from the selection on every call.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass, field
 from typing import Any
 
-from civicgraph.compiler import cursors, discovery
+from neo4j.exceptions import ClientError
+
+from civicgraph.compiler import cursors, discovery, nested, records
 from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.cypher import Plan, compile_by_id, compile_connection, compile_node
 from civicgraph.compiler.model import TYPES
 from civicgraph.compiler.selection import Selection, shape
 from civicgraph.compiler.visibility import PUBLIC, Visibility
+from civicgraph.core.errors import BadInput
 from civicgraph.core.graph import Graph
+
+LUCENE_REFUSED = "Neo.ClientError.Procedure.ProcedureCallFailed"
+"""How Neo4j reports a full-text query its Lucene parser refused."""
 
 
 @dataclass(frozen=True)
@@ -29,6 +35,8 @@ class Page:
     cursors: list[str]
     has_previous: bool
     has_next: bool
+    aggregates: dict[str, Any] = field(default_factory=dict)
+    """Each ``aggregate`` selection's answer, by response key (over the whole list)."""
 
 
 def _plan(kind: str, root: Selection, document: Hashable | None,
@@ -40,7 +48,12 @@ def _plan(kind: str, root: Selection, document: Hashable | None,
 
 def _run(graph: Graph, plan: Plan, root: Selection, viewer: Visibility) -> list[Any]:
     # The text is built by the compiler from constants only; values are all in the parameters.
-    return graph.run((plan.cypher), plan.with_caller(root, viewer.params()))
+    records = graph.run((plan.cypher), plan.with_caller(root, viewer.params()))
+    # Only a statement paging a nested list by cursor can hold a refusal: look only then.
+    if nested.REFUSED in plan.cypher and any(nested.refused(dict(r)) for r in records):
+        raise BadInput("the cursor belongs to another record's list; page each list with "
+                       "its own cursors", field="after")
+    return records
 
 
 def connection(graph: Graph, type_name: str, root: Selection,
@@ -50,7 +63,14 @@ def connection(graph: Graph, type_name: str, root: Selection,
     window = cursors.window(root.args)
     plan = _plan("connection:" + type_name, root, document,
                  lambda: compile_connection(node_type, root, viewer.scope), viewer)
-    row = _run(graph, plan, root, viewer)[0]
+    try:
+        row = _run(graph, plan, root, viewer)[0]
+    except ClientError as exc:
+        # The compiler quotes every word of a search as a Lucene term, so Lucene should never
+        # refuse one; if it still does, the search is what the caller must change.
+        if root.args.get("search") is None or exc.code != LUCENE_REFUSED:
+            raise
+        raise BadInput("the search could not be read as words", field="search") from exc
     items = [dict(item) for item in row["items"]]
     more = len(items) > window.size
     items = items[:window.size]
@@ -60,9 +80,11 @@ def connection(graph: Graph, type_name: str, root: Selection,
     bound = cursors.fingerprint(root.field, root.args)
     marks = [cursors.encode(bound, item.pop("__keys")) for item in items]
     total = None if row["total"] is None else int(row["total"])
+    aggregates = dict(row.get("aggregates") or {})
     if window.reversed:
-        return Page(total, items, marks, has_previous=more, has_next=other)
-    return Page(total, items, marks, has_previous=other, has_next=more)
+        return Page(total, items, marks, has_previous=more, has_next=other,
+                    aggregates=aggregates)
+    return Page(total, items, marks, has_previous=other, has_next=more, aggregates=aggregates)
 
 
 def by_id(graph: Graph, type_name: str, root: Selection,
@@ -112,3 +134,13 @@ def similar(graph: Graph, root: Selection,
                  lambda: discovery.compile_similar(root, viewer.scope), viewer)
     records = _run(graph, plan, root, viewer)
     return [dict(i) for i in records[0]["items"]] if records else None
+
+
+def by_ids(graph: Graph, wanted: Sequence[records.Wanted],
+           viewer: Visibility = PUBLIC) -> list[dict[str, dict[str, Any]]]:
+    """For each wanted field, its visible records by id, all read in one statement."""
+    if not wanted:
+        return []
+    plan = records.compile_by_ids(wanted, viewer.scope)
+    row = _run(graph, plan, records.root(wanted), viewer)[0]
+    return [{str(pair[0]): dict(pair[1]) for pair in row[f"g{i}"]} for i in range(len(wanted))]

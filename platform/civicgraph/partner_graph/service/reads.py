@@ -6,12 +6,13 @@ document key for the plan cache; they return plain dicts keyed by the client's r
 
 from __future__ import annotations
 
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Mapping, Sequence
 from typing import Any
 
 from civicgraph.compiler import cursors
 from civicgraph.compiler.discovery import MAX_CHAIN, MAX_HOPS
 from civicgraph.compiler.model import TYPES
+from civicgraph.compiler.records import Wanted
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import PUBLIC, Visibility
 from civicgraph.core.access import ADMIN, EXPERT, STAFF, Principal
@@ -59,6 +60,12 @@ def connection(graph: Graph, type_name: str, root: Selection, page_max: int,
 def by_id(graph: Graph, type_name: str, root: Selection,
           document: Hashable | None = None, viewer: Visibility = PUBLIC) -> dict[str, Any] | None:
     return repo.by_id(graph, type_name, root, document, viewer)
+
+
+def by_ids(graph: Graph, wanted: Sequence[Wanted],
+           viewer: Visibility = PUBLIC) -> list[dict[str, dict[str, Any]]]:
+    """The records a computed answer names, per field, in one statement (``compiler.records``)."""
+    return repo.by_ids(graph, wanted, viewer)
 
 
 def node(graph: Graph, root: Selection, document: Hashable | None = None,
