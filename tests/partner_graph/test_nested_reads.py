@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.testing import FlaskClient
 
 from civicgraph.compiler.cache import PLANS
+from civicgraph.core.graph import Graph, recording_statements
 from tests.builders import gql
 from tests.partner_graph.builders import build
 
@@ -161,3 +164,33 @@ def test_variables_that_change_the_statement_get_their_own_plan(client: FlaskCli
     assert first_names({"order": [{"field": "NAME", "direction": "DESC"}]}) == [
         "SkillBridge", "Open Skills College"]
     assert PLANS.misses == misses
+
+
+def _argument_rows(plan: Any, rel_type: str) -> int:
+    """How many rows entered the expansion over ``rel_type``: once per record whose list of
+    that relationship the statement read."""
+    details = str(plan.get("args", {}).get("Details", ""))
+    if plan["operatorType"].startswith("Expand") and f":{rel_type}]" in details:
+        return sum(int(child.get("rows", 0)) for child in plan.get("children", []))
+    return sum(_argument_rows(child, rel_type) for child in plan.get("children", []))
+
+
+def test_the_row_past_the_page_reads_no_nested_list(client: FlaskClient, graph: Graph) -> None:
+    """The statement reads one organisation more than the page to tell that there is a next
+    page; that one's partners are never read, only the page's."""
+    build(client)
+    query = """{ organisations(first: 2, orderBy: [{field: NAME}]) {
+      pageInfo { hasNextPage } nodes { name partners(first: 5) { nodes { name } } } } }"""
+    with recording_statements(keep_values=True) as log:
+        body = gql(client, query)
+    assert "errors" not in body, body
+    page = body["data"]["organisations"]
+    assert page["pageInfo"]["hasNextPage"] is True
+    assert len(page["nodes"]) == 2
+    [entry] = log.entries
+    with graph.driver.session(database=graph.database) as session:
+        result = session.run("PROFILE " + entry["cypher"], entry["values"])
+        rows = result.single()
+        profile = result.consume().profile
+    assert rows is not None and len(rows["items"]) == 3
+    assert _argument_rows(profile, "PARTNERS_WITH") == 2

@@ -8,7 +8,7 @@
 //   }
 // Variables: {"after": "WzEsImVlZTFkYjY4YzIxMWNlNzciLFsiT3JnIEIiLCIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMGIiXV0"}
 // Caller: anonymous
-// Parameters: {"p0": "Org B", "p1": "00000000-0000-0000-0000-00000000000b", "p2": 3}
+// Parameters: {"p0": "Org B", "p1": "00000000-0000-0000-0000-00000000000b", "p2": 3, "p3": 2}
 CALL () {
   MATCH (n:Organisation)
   WITH count(n) AS labelled OPTIONAL MATCH (u:Organisation:Unpublished)
@@ -23,5 +23,7 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished AND n.name >= $p0 AND (n.name > $p0 OR (n.name = $p0 AND n.id > $p1))
   WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p2
-  RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`name`: n.name}}}) AS items }
+  WITH collect(n) AS page_rows UNWIND range(0, size(page_rows) - 1) AS page_i
+  WITH page_rows[page_i] AS n, page_i
+  RETURN collect(CASE WHEN page_i < $p3 THEN {`__keys`: [n.name, n.id], `edges`: {`node`: n {`name`: n.name}}} ELSE {`__keys`: [n.name, n.id]} END) AS items }
 RETURN total, items, other AS other

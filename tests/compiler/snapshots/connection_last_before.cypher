@@ -7,7 +7,7 @@
 //   }
 // Variables: {"before": "WzEsIjZhNzBkNTczNGVlZWM0MWMiLFsiTm9ydGgiLCIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMG0iXV0"}
 // Caller: anonymous
-// Parameters: {"p0": "North", "p1": "00000000-0000-0000-0000-00000000000m", "p2": 4}
+// Parameters: {"p0": "North", "p1": "00000000-0000-0000-0000-00000000000m", "p2": 4, "p3": 3}
 CALL () {
   MATCH (n:Organisation)
   WHERE n.region IS NOT NULL AND NOT n:Unpublished AND n.region <= $p0 AND (n.region < $p0 OR (n.region = $p0 AND n.id >= $p1))
@@ -17,5 +17,7 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.region IS NOT NULL AND NOT n:Unpublished AND n.region >= $p0 AND (n.region > $p0 OR (n.region = $p0 AND n.id < $p1))
   WITH n ORDER BY n.region ASC, n.id DESC LIMIT $p2
-  RETURN collect({`__keys`: [n.region, n.id], `nodes`: n {`name`: n.name, `region`: n.region}}) AS items }
+  WITH collect(n) AS page_rows UNWIND range(0, size(page_rows) - 1) AS page_i
+  WITH page_rows[page_i] AS n, page_i
+  RETURN collect(CASE WHEN page_i < $p3 THEN {`__keys`: [n.region, n.id], `nodes`: n {`name`: n.name, `region`: n.region}} ELSE {`__keys`: [n.region, n.id]} END) AS items }
 RETURN null AS total, items, other AS other

@@ -1,13 +1,15 @@
 // GraphQL:
 //   { vacancies(first: 5) { nodes { title organisation { name } } } }
 // Caller: anonymous
-// Parameters: {"p0": 6}
+// Parameters: {"p0": 6, "p1": 5}
 CALL () {
   MATCH (n:Vacancy)
   WHERE n.title IS NOT NULL AND NOT n:Unpublished
   WITH n ORDER BY n.title ASC, n.id ASC LIMIT $p0
-  RETURN collect({`__keys`: [n.title, n.id], `nodes`: n {`title`: n.title, `organisation`: head(COLLECT {
+  WITH collect(n) AS page_rows UNWIND range(0, size(page_rows) - 1) AS page_i
+  WITH page_rows[page_i] AS n, page_i
+  RETURN collect(CASE WHEN page_i < $p1 THEN {`__keys`: [n.title, n.id], `nodes`: n {`title`: n.title, `organisation`: head(COLLECT {
         MATCH (n)-[:OFFERED_BY]->(n1:Organisation)
         WHERE NOT n1:Unpublished
-        RETURN n1 {`name`: n1.name} LIMIT 1 })}}) AS items }
+        RETURN n1 {`name`: n1.name} LIMIT 1 })}} ELSE {`__keys`: [n.title, n.id]} END) AS items }
 RETURN null AS total, items, null AS other
