@@ -9,19 +9,22 @@ CALL () {
   MATCH (n:Challenge)
   WHERE n.title IS NOT NULL AND ($staff OR n.status IN $challengePublic)
   WITH n ORDER BY n.title ASC, n.id ASC LIMIT $p0
-  WITH collect(n) AS page_rows UNWIND range(0, size(page_rows) - 1) AS page_i
-  WITH page_rows[page_i] AS n, page_i
-  RETURN collect(CASE WHEN page_i < $p1 THEN {`__keys`: [n.title, n.id], `nodes`: n {`id`: n.id, `title`: n.title, `proposals`: {`nodes`: COLLECT {
-          MATCH (n)<-[:RESPONDS_TO]-(n1:Proposal)
-          WHERE ((($staff OR $expert) AND n1.status IN $proposalSent) OR EXISTS { (n1)-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) })
-          WITH n1 ORDER BY n1.title ASC, n1.id ASC LIMIT $p2
-          RETURN n1 {`id`: n1.id, `title`: n1.title, `proposer`: head(COLLECT {
-              MATCH (n1)-[:SUBMITTED_BY]->(n3:Organisation)
-              RETURN n3 {`id`: n3.id, `name`: n3.name, `partners`: {`nodes`: COLLECT {
-                    MATCH (n3)-[:PARTNERS_WITH]-(n4:Organisation)
-                    WITH n4 ORDER BY n4.name ASC, n4.id ASC LIMIT $p3
-                    RETURN n4 {`id`: n4.id, `name`: n4.name, `vacancies`: {`nodes`: COLLECT {
-                          MATCH (n4)<-[:OFFERED_BY]-(n6:Vacancy)
-                          WITH n6 ORDER BY n6.title ASC, n6.id ASC LIMIT $p4
-                          RETURN n6 {`id`: n6.id, `title`: n6.title} }}} }}} LIMIT 1 })} }}}} ELSE {`__keys`: [n.title, n.id]} END) AS items }
+  WITH collect(n) AS page_rows
+  CALL (page_rows) { UNWIND page_rows[..$p1] AS n
+    RETURN collect({`__keys`: [n.title, n.id], `nodes`: n {`id`: n.id, `title`: n.title, `proposals`: {`nodes`: COLLECT {
+            MATCH (n)<-[:RESPONDS_TO]-(n1:Proposal)
+            WHERE ((($staff OR $expert) AND n1.status IN $proposalSent) OR EXISTS { (n1)-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) })
+            WITH n1 ORDER BY n1.title ASC, n1.id ASC LIMIT $p2
+            RETURN n1 {`id`: n1.id, `title`: n1.title, `proposer`: head(COLLECT {
+                MATCH (n1)-[:SUBMITTED_BY]->(n3:Organisation)
+                RETURN n3 {`id`: n3.id, `name`: n3.name, `partners`: {`nodes`: COLLECT {
+                      MATCH (n3)-[:PARTNERS_WITH]-(n4:Organisation)
+                      WITH n4 ORDER BY n4.name ASC, n4.id ASC LIMIT $p3
+                      RETURN n4 {`id`: n4.id, `name`: n4.name, `vacancies`: {`nodes`: COLLECT {
+                            MATCH (n4)<-[:OFFERED_BY]-(n6:Vacancy)
+                            WITH n6 ORDER BY n6.title ASC, n6.id ASC LIMIT $p4
+                            RETURN n6 {`id`: n6.id, `title`: n6.title} }}} }}} LIMIT 1 })} }}}}) AS shown }
+  CALL (page_rows) { UNWIND page_rows[$p1..] AS n
+    RETURN collect({`__keys`: [n.title, n.id]}) AS over }
+  RETURN shown + over AS items }
 RETURN null AS total, items, null AS other

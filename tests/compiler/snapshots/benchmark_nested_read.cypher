@@ -9,18 +9,21 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished
   WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p0
-  WITH collect(n) AS page_rows UNWIND range(0, size(page_rows) - 1) AS page_i
-  WITH page_rows[page_i] AS n, page_i
-  RETURN collect(CASE WHEN page_i < $p1 THEN {`__keys`: [n.name, n.id], `edges`: {`node`: n {`id`: n.id, `name`: n.name, `partners`: {`nodes`: COLLECT {
-            MATCH (n)-[:PARTNERS_WITH]-(n1:Organisation)
-            WHERE NOT n1:Unpublished
-            WITH n1 ORDER BY n1.name ASC, n1.id ASC LIMIT $p2
-            RETURN n1 {`id`: n1.id, `name`: n1.name, `vacancies`: {`nodes`: COLLECT {
-                  MATCH (n1)<-[:OFFERED_BY]-(n3:Vacancy)
-                  WHERE NOT n3:Unpublished
-                  WITH n3 ORDER BY n3.title ASC, n3.id ASC LIMIT $p3
-                  RETURN n3 {`id`: n3.id, `title`: n3.title, `skills`: {`nodes`: COLLECT {
-                        MATCH (n3)-[:REQUIRES]->(n5:Skill)
-                        WITH n5 ORDER BY n5.name ASC, n5.id ASC LIMIT $p4
-                        RETURN n5 {`name`: n5.name} }}} }}} }}}}} ELSE {`__keys`: [n.name, n.id]} END) AS items }
+  WITH collect(n) AS page_rows
+  CALL (page_rows) { UNWIND page_rows[..$p1] AS n
+    RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`id`: n.id, `name`: n.name, `partners`: {`nodes`: COLLECT {
+              MATCH (n)-[:PARTNERS_WITH]-(n1:Organisation)
+              WHERE NOT n1:Unpublished
+              WITH n1 ORDER BY n1.name ASC, n1.id ASC LIMIT $p2
+              RETURN n1 {`id`: n1.id, `name`: n1.name, `vacancies`: {`nodes`: COLLECT {
+                    MATCH (n1)<-[:OFFERED_BY]-(n3:Vacancy)
+                    WHERE NOT n3:Unpublished
+                    WITH n3 ORDER BY n3.title ASC, n3.id ASC LIMIT $p3
+                    RETURN n3 {`id`: n3.id, `title`: n3.title, `skills`: {`nodes`: COLLECT {
+                          MATCH (n3)-[:REQUIRES]->(n5:Skill)
+                          WITH n5 ORDER BY n5.name ASC, n5.id ASC LIMIT $p4
+                          RETURN n5 {`name`: n5.name} }}} }}} }}}}}) AS shown }
+  CALL (page_rows) { UNWIND page_rows[$p1..] AS n
+    RETURN collect({`__keys`: [n.name, n.id]}) AS over }
+  RETURN shown + over AS items }
 RETURN null AS total, items, null AS other

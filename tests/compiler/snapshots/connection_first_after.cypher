@@ -23,7 +23,10 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished AND n.name >= $p0 AND (n.name > $p0 OR (n.name = $p0 AND n.id > $p1))
   WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p2
-  WITH collect(n) AS page_rows UNWIND range(0, size(page_rows) - 1) AS page_i
-  WITH page_rows[page_i] AS n, page_i
-  RETURN collect(CASE WHEN page_i < $p3 THEN {`__keys`: [n.name, n.id], `edges`: {`node`: n {`name`: n.name}}} ELSE {`__keys`: [n.name, n.id]} END) AS items }
+  WITH collect(n) AS page_rows
+  CALL (page_rows) { UNWIND page_rows[..$p3] AS n
+    RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`name`: n.name}}}) AS shown }
+  CALL (page_rows) { UNWIND page_rows[$p3..] AS n
+    RETURN collect({`__keys`: [n.name, n.id]}) AS over }
+  RETURN shown + over AS items }
 RETURN total, items, other AS other

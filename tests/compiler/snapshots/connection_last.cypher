@@ -11,7 +11,10 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished
   WITH n ORDER BY n.name DESC, n.id DESC LIMIT $p0
-  WITH collect(n) AS page_rows UNWIND range(0, size(page_rows) - 1) AS page_i
-  WITH page_rows[page_i] AS n, page_i
-  RETURN collect(CASE WHEN page_i < $p1 THEN {`__keys`: [n.name, n.id], `nodes`: n {`name`: n.name}} ELSE {`__keys`: [n.name, n.id]} END) AS items }
+  WITH collect(n) AS page_rows
+  CALL (page_rows) { UNWIND page_rows[..$p1] AS n
+    RETURN collect({`__keys`: [n.name, n.id], `nodes`: n {`name`: n.name}}) AS shown }
+  CALL (page_rows) { UNWIND page_rows[$p1..] AS n
+    RETURN collect({`__keys`: [n.name, n.id]}) AS over }
+  RETURN shown + over AS items }
 RETURN total, items, null AS other

@@ -17,7 +17,10 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.region IS NOT NULL AND NOT n:Unpublished AND n.region >= $p0 AND (n.region > $p0 OR (n.region = $p0 AND n.id < $p1))
   WITH n ORDER BY n.region ASC, n.id DESC LIMIT $p2
-  WITH collect(n) AS page_rows UNWIND range(0, size(page_rows) - 1) AS page_i
-  WITH page_rows[page_i] AS n, page_i
-  RETURN collect(CASE WHEN page_i < $p3 THEN {`__keys`: [n.region, n.id], `nodes`: n {`name`: n.name, `region`: n.region}} ELSE {`__keys`: [n.region, n.id]} END) AS items }
+  WITH collect(n) AS page_rows
+  CALL (page_rows) { UNWIND page_rows[..$p3] AS n
+    RETURN collect({`__keys`: [n.region, n.id], `nodes`: n {`name`: n.name, `region`: n.region}}) AS shown }
+  CALL (page_rows) { UNWIND page_rows[$p3..] AS n
+    RETURN collect({`__keys`: [n.region, n.id]}) AS over }
+  RETURN shown + over AS items }
 RETURN null AS total, items, other AS other
