@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask.testing import FlaskClient
 
+from bench.graph_bench import gateway_statement
 from civicgraph.compiler.cache import PLANS
+from civicgraph.core.access import ANONYMOUS
+from civicgraph.core.graph import Graph
 from tests.builders import gql
-from tests.partner_graph.builders import build
+from tests.partner_graph.builders import build, link, register
 
 NESTED = """
 query Nested($first: Int) {
@@ -161,3 +166,40 @@ def test_variables_that_change_the_statement_get_their_own_plan(client: FlaskCli
     assert first_names({"order": [{"field": "NAME", "direction": "DESC"}]}) == [
         "SkillBridge", "Open Skills College"]
     assert PLANS.misses == misses
+
+
+
+def _db_hits(graph: Graph, cypher: str, values: dict[str, Any]) -> int:
+    """The database's own count of what the statement read (nested subqueries included)."""
+    with graph.driver.session(database=graph.database) as session:
+        plan = session.run("PROFILE " + cypher, values).consume().profile
+    assert plan is not None
+
+    def total(op: dict[str, Any]) -> int:
+        return int(op.get("dbHits", 0)) + sum(total(c) for c in op.get("children", []))
+    return total(plan)
+
+
+def test_the_row_past_the_page_reads_no_nested_list(client: FlaskClient, graph: Graph) -> None:
+    """The statement reads one organisation more than the page to tell that there is a next
+    page; that one's partners are never read, so giving it partners costs the page nothing."""
+    names = ["Alpha Agency", "Beta Works", "Gamma College", "Zeta One", "Zeta Two", "Zeta Three"]
+    ids = {name: register(client, name, "EMPLOYER", "North") for name in names}
+    link(client, ids["Alpha Agency"], ids["Beta Works"])
+    query = """{ organisations(first: 2, orderBy: [{field: NAME}]) {
+      pageInfo { hasNextPage } nodes { name partners(first: 5) { nodes { name } } } } }"""
+
+    def read() -> tuple[Any, int]:
+        # The statement and values the gateway sends for this query (the benchmark's helper).
+        cypher, values, data = gateway_statement(graph, query, ANONYMOUS)
+        return data["organisations"], _db_hits(graph, cypher, values)
+
+    page, before = read()
+    assert page == {"pageInfo": {"hasNextPage": True}, "nodes": [
+        {"name": "Alpha Agency", "partners": {"nodes": [{"name": "Beta Works"}]}},
+        {"name": "Beta Works", "partners": {"nodes": [{"name": "Alpha Agency"}]}}]}
+    for name in ("Zeta One", "Zeta Two", "Zeta Three"):
+        link(client, ids["Gamma College"], ids[name])
+    again, after = read()
+    assert again == page
+    assert after == before

@@ -169,10 +169,11 @@ def test_nested_list_costs_one_cypher_statement(admin_client: FlaskClient) -> No
     assert len(body["data"]["organisations"]["edges"]) == 5
     statements = body["extensions"]["cypher"]
     assert len(statements) == 1, statements
-    # The compiler names parameters p0, p1, ...: the page size and the partners' page size.
+    # The compiler names parameters p0, p1, ...: the rows read (the page and one over), the
+    # page size (the row over is projected as its sort keys only) and the partners' page size.
     # No cursor: no keyset values; an admin's scope reads no caller parameter, and only the
     # parameters a statement reads are sent.
-    assert statements[0]["parameters"] == ["p0", "p1"]
+    assert statements[0]["parameters"] == ["p0", "p1", "p2"]
 
 
 def test_get_serves_queries_but_not_mutations(admin_client: FlaskClient) -> None:

@@ -373,6 +373,7 @@ def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") ->
                   for i in range(len(keys))]
     page_source = source(keyset(walk, values)) if values else source()
     limit = b.param((), (), _page_size)
+    size = b.param((), (), _window_size)
     order = ", ".join(f"{k.expr} {k.direction}" for k in walk)
     item = _item(b, t, var, root, keys, searching)
     cypher = ""
@@ -389,11 +390,37 @@ def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") ->
     cypher += aggregates
     cypher += (
         f"CALL () {{ {page_source} WITH {carried} ORDER BY {order} LIMIT {limit} "
-        f"RETURN collect({item}) AS items }} "
+        f"{_page_and_one_over(var, searching, size, item, keys)} }} "
         f"RETURN {'total' if root.selects('totalCount') else 'null AS total'}, items, "
         f"{other} AS other" + (f", {aggregated} AS aggregates" if aggregates else "")
     )
     return b.plan(cypher)
+
+
+def _window_size(args: Any) -> int:
+    return cursors.window(args).size
+
+
+def _page_and_one_over(var: str, searching: bool, size: str, item: str,
+                       keys: list[Key]) -> str:
+    """The page's items, then the one row read past it (only to tell there is a next page) as
+    its sort keys alone: its nested lists were read for nothing, as the service drops that row.
+    Two ``CALL`` subqueries over the collected rows rather than a ``CASE`` per row, which would
+    turn the nested ``COLLECT`` subqueries into per-row expressions: on the benchmark's reads
+    this cut db hits by 9% (cross 18,230 -> 16,661, nested 8,176 -> 7,405) and the server's CPU
+    by about as much, where the ``CASE`` form saved db hits but no CPU."""
+    rows = f"{{n: {var}, score: score}}" if searching else var
+
+    def unwind(part: str) -> str:
+        if searching:
+            return (f"UNWIND page_rows[{part}] AS page_row "
+                    f"WITH page_row.n AS {var}, page_row.score AS score")
+        return f"UNWIND page_rows[{part}] AS {var}"
+    over = "{`__keys`: [" + ", ".join(k.expr for k in keys) + "]}"
+    return (f"WITH collect({rows}) AS page_rows "
+            f"CALL (page_rows) {{ {unwind('..' + size)} RETURN collect({item}) AS shown }} "
+            f"CALL (page_rows) {{ {unwind(size + '..')} RETURN collect({over}) AS over }} "
+            "RETURN shown + over AS items")
 
 
 def _item(b: Builder, t: NodeType, var: str, root: Selection, keys: list[Key],

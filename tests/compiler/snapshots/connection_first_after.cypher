@@ -8,7 +8,7 @@
 //   }
 // Variables: {"after": "WzEsImVlZTFkYjY4YzIxMWNlNzciLFsiT3JnIEIiLCIwMDAwMDAwMC0wMDAwLTAwMDAtMDAwMC0wMDAwMDAwMDAwMGIiXV0"}
 // Caller: anonymous
-// Parameters: {"p0": "Org B", "p1": "00000000-0000-0000-0000-00000000000b", "p2": 3}
+// Parameters: {"p0": "Org B", "p1": "00000000-0000-0000-0000-00000000000b", "p2": 3, "p3": 2}
 CALL () {
   MATCH (n:Organisation)
   WITH count(n) AS labelled OPTIONAL MATCH (u:Organisation:Unpublished)
@@ -23,5 +23,10 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished AND n.name >= $p0 AND (n.name > $p0 OR (n.name = $p0 AND n.id > $p1))
   WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p2
-  RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`name`: n.name}}}) AS items }
+  WITH collect(n) AS page_rows
+  CALL (page_rows) { UNWIND page_rows[..$p3] AS n
+    RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`name`: n.name}}}) AS shown }
+  CALL (page_rows) { UNWIND page_rows[$p3..] AS n
+    RETURN collect({`__keys`: [n.name, n.id]}) AS over }
+  RETURN shown + over AS items }
 RETURN total, items, other AS other

@@ -9,7 +9,7 @@
 //     }
 //   }
 // Caller: anonymous
-// Parameters: {"p0": 3, "p1": 3, "p2": 5, "p3": 20}
+// Parameters: {"p0": 3, "p1": 2, "p2": 3, "p3": 5, "p4": 20}
 CALL () {
   MATCH (n:Organisation)
   WITH count(n) AS labelled OPTIONAL MATCH (u:Organisation:Unpublished)
@@ -19,16 +19,21 @@ CALL () {
   MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished
   WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p0
-  RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`id`: n.id, `name`: n.name, `partners`: {`nodes`: COLLECT {
-            MATCH (n)-[:PARTNERS_WITH]-(n1:Organisation)
-            WHERE NOT n1:Unpublished
-            WITH n1 ORDER BY n1.name ASC, n1.id ASC LIMIT $p1
-            RETURN n1 {`name`: n1.name, `vacancies`: {`nodes`: COLLECT {
-                  MATCH (n1)<-[:OFFERED_BY]-(n3:Vacancy)
-                  WHERE NOT n3:Unpublished
-                  WITH n3 ORDER BY n3.title ASC, n3.id ASC LIMIT $p2
-                  RETURN n3 {`title`: n3.title, `postedAt`: toString(n3.postedAt), `skills`: {`nodes`: COLLECT {
-                        MATCH (n3)-[:REQUIRES]->(n5:Skill)
-                        WITH n5 ORDER BY n5.name ASC, n5.id ASC LIMIT $p3
-                        RETURN n5 {`uri`: n5.uri, `name`: n5.name} }}} }}} }}}}}) AS items }
+  WITH collect(n) AS page_rows
+  CALL (page_rows) { UNWIND page_rows[..$p1] AS n
+    RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`id`: n.id, `name`: n.name, `partners`: {`nodes`: COLLECT {
+              MATCH (n)-[:PARTNERS_WITH]-(n1:Organisation)
+              WHERE NOT n1:Unpublished
+              WITH n1 ORDER BY n1.name ASC, n1.id ASC LIMIT $p2
+              RETURN n1 {`name`: n1.name, `vacancies`: {`nodes`: COLLECT {
+                    MATCH (n1)<-[:OFFERED_BY]-(n3:Vacancy)
+                    WHERE NOT n3:Unpublished
+                    WITH n3 ORDER BY n3.title ASC, n3.id ASC LIMIT $p3
+                    RETURN n3 {`title`: n3.title, `postedAt`: toString(n3.postedAt), `skills`: {`nodes`: COLLECT {
+                          MATCH (n3)-[:REQUIRES]->(n5:Skill)
+                          WITH n5 ORDER BY n5.name ASC, n5.id ASC LIMIT $p4
+                          RETURN n5 {`uri`: n5.uri, `name`: n5.name} }}} }}} }}}}}) AS shown }
+  CALL (page_rows) { UNWIND page_rows[$p1..] AS n
+    RETURN collect({`__keys`: [n.name, n.id]}) AS over }
+  RETURN shown + over AS items }
 RETURN total, items, null AS other
