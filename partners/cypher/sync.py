@@ -181,8 +181,10 @@ def take_over_stale(graph: Graph, platform_id: str, now: dt.datetime,
 
 
 def claim_run(graph: Graph, run_id: str, lease: int, now: dt.datetime) -> dict[str, Any] | None:
-    """Mark a run RUNNING under its current lease and return it with its cursor and the feed's
-    validators; None when the run does not exist or its lease moved on (taken over)."""
+    """Mark a run RUNNING under its current lease and return it with its cursor, the feed's
+    validators and how many batches carrying its progress have committed (``batches``, where a
+    resumed run's next batch takes its turn); None when the run does not exist or its lease
+    moved on (taken over)."""
     records = graph.run(
         "MATCH (r:SyncRun {id: $id}) WHERE r.lease = $lease "
         "OPTIONAL MATCH (st:SyncState {platformId: r.platformId}) "
@@ -190,14 +192,16 @@ def claim_run(graph: Graph, run_id: str, lease: int, now: dt.datetime) -> dict[s
         "SET r.status = CASE WHEN open THEN 'RUNNING' ELSE r.status END, "
         "r.startedAt = coalesce(r.startedAt, $now), r.heartbeatAt = $now, "
         "r.attempts = r.attempts + CASE WHEN open THEN 1 ELSE 0 END "
-        "RETURN " + RUN_PROJECTION + " AS run, st.validators AS stateValidators",
+        "RETURN " + RUN_PROJECTION + " AS run, st.validators AS stateValidators, "
+        "coalesce(r.batches, 0) AS batches",
         {"id": run_id, "lease": lease, "now": now},
         write=True,
     )
     if not records:
         return None
     row = records[0]
-    return {**dict(row["run"]), "stateValidators": row["stateValidators"] or "{}"}
+    return {**dict(row["run"]), "stateValidators": row["stateValidators"] or "{}",
+            "batches": int(row["batches"])}
 
 
 # The statements below are built once, here, from the partner graph's writers: one per label.
@@ -249,34 +253,61 @@ def ensure_terms(graph: Graph, orgs: list[dict[str, Any]], skills: list[dict[str
 
 
 # The run first: its lock, then its lease, so a worker presumed dead cannot write once another
-# holds the run (lock first, then compare, in the same transaction).
+# holds the run (lock first, then compare, in the same transaction). The organisation statement
+# takes it here; the vacancy and course statements take it last (``_BOOKKEEPING``), so that two
+# of their batches write their records at once and queue only for the run's few lines.
 _FENCED: LiteralString = (
     "MATCH (run:SyncRun {id: $runId}) SET run._lock = true REMOVE run._lock "
     "WITH run WHERE run.lease = $lease "
     "MATCH (p:PartnerPlatform {id: $platformId}) "
 )
-
-_BOOKKEEPING: LiteralString = (
-    "CALL (run) { "
-    "  UNWIND $quarantine AS q "
-    "  CREATE (run)-[:QUARANTINED]->(:QuarantinedRecord {id: randomUUID(), "
-    "    platformId: $platformId, runId: $runId, key: q.key, reason: q.reason, raw: q.raw, "
-    "    at: $now}) "
-    "} "
-    "FOREACH (_ IN CASE WHEN size($seenKeys) + size($unchangedPages) > 0 THEN [1] ELSE [] END | "
-    "  CREATE (run)-[:SAW]->(:SyncBatch {id: randomUUID(), keys: $seenKeys, "
-    "    pages: $unchangedPages, at: $now})) "
-    "SET run.cursor = coalesce($cursor, run.cursor), "
-    "  run.validators = coalesce($validators, run.validators), run.heartbeatAt = $now, "
-    "  run.seen = run.seen + $seen, run.quarantined = run.quarantined + size($quarantine), "
-    "  run.pagesNotModified = run.pagesNotModified + $notModified, "
-    "  run.created = run.created + created, run.updated = run.updated + updated, "
-    "  run.unchanged = run.unchanged + unchanged + $unchanged, "
-    "  run.duplicates = coalesce(run.duplicates, 0) + $duplicates, "
-    "  run.warnings = coalesce(run.warnings, 0) + $warnings, "
-    "  run.notes = (coalesce(run.notes, []) + $notes)[..50] "
-    "RETURN created, updated, unchanged + $unchanged AS unchanged"
+_UNFENCED: LiteralString = (
+    "MATCH (run:SyncRun {id: $runId}) MATCH (p:PartnerPlatform {id: $platformId}) "
 )
+
+# Then, with the run locked, its lease and its turn: a batch carrying the run's progress
+# (``$after``: how many such batches of the run must have committed before it) commits only
+# right after the one before it, so the cursor never passes a batch that did not commit. A
+# batch out of turn or out of lease writes nothing of the bookkeeping and says so
+# (``fenced``, ``turn``); ``write_batch`` then rolls the whole transaction back.
+_BOOKKEEPING: LiteralString = (
+    "SET run._lock = true REMOVE run._lock "
+    "WITH run, created, updated, unchanged, run.lease = $lease AS fenced "
+    "WITH run, created, updated, unchanged, fenced, "
+    "  fenced AND ($after IS NULL OR coalesce(run.batches, 0) = $after) AS turn "
+    "CALL (run, created, updated, unchanged, turn) { "
+    "  WITH * WHERE turn "
+    "  CALL (run) { "
+    "    UNWIND $quarantine AS q "
+    "    CREATE (run)-[:QUARANTINED]->(:QuarantinedRecord {id: randomUUID(), "
+    "      platformId: $platformId, runId: $runId, key: q.key, reason: q.reason, raw: q.raw, "
+    "      at: $now}) "
+    "  } "
+    "  FOREACH (_ IN CASE WHEN size($seenKeys) + size($unchangedPages) > 0 THEN [1] ELSE [] "
+    "    END | CREATE (run)-[:SAW]->(:SyncBatch {id: randomUUID(), keys: $seenKeys, "
+    "      pages: $unchangedPages, at: $now})) "
+    "  SET run.cursor = coalesce($cursor, run.cursor), "
+    "    run.batches = coalesce(run.batches, 0) + CASE WHEN $after IS NULL THEN 0 ELSE 1 END, "
+    "    run.validators = coalesce($validators, run.validators), run.heartbeatAt = $now, "
+    "    run.seen = run.seen + $seen, run.quarantined = run.quarantined + size($quarantine), "
+    "    run.pagesNotModified = run.pagesNotModified + $notModified, "
+    "    run.created = run.created + created, run.updated = run.updated + updated, "
+    "    run.unchanged = run.unchanged + unchanged + $unchanged, "
+    "    run.duplicates = coalesce(run.duplicates, 0) + $duplicates, "
+    "    run.warnings = coalesce(run.warnings, 0) + $warnings, "
+    "    run.notes = (coalesce(run.notes, []) + $notes)[..50] "
+    "} "
+    "RETURN created, updated, unchanged + $unchanged AS unchanged, fenced, turn"
+)
+
+
+class OutOfTurn(RuntimeError):
+    """The batch before this one has not committed yet: this one was rolled back, to be sent
+    again once that one has."""
+
+
+class _Superseded(RuntimeError):
+    """The run's lease moved on while the batch was written: rolled back, nothing written."""
 
 
 def _sourced_record(label: LiteralString) -> LiteralString:
@@ -339,7 +370,7 @@ def _record_statement(label: LiteralString, skill_rel: LiteralString, creates: b
     records new to this platform (``$creates``) and records whose content changed
     (``$updates``, whose old links go first). Unchanged records never get here: the run skips
     them in memory. With neither, only the bookkeeping is written (a checkpoint)."""
-    text: LiteralString = _PLANNED + _FENCED
+    text: LiteralString = _PLANNED + _UNFENCED
     if creates:
         written = _new_record(label) if fresh else _sourced_record(label)
         text += ("CALL (p) { UNWIND $creates AS row " + written
@@ -403,44 +434,65 @@ _MERGING: dict[tuple[str, bool, bool], LiteralString] = {
 }
 
 
-def known_records(graph: Graph, platform_id: str) -> dict[str, tuple[str, str, bool, str | None]]:
-    """Every record this platform has synced, by its key: (hash, raw hash, live, page).
+Known = tuple[str, str, bool, str | None, str]
+"""What a run knows of a record its platform synced: (hash, raw hash, live, page, elementId of
+its SOURCED_FROM edge)."""
+
+
+def known_records(graph: Graph, platform_id: str) -> dict[str, Known]:
+    """Every record this platform has synced, by its key (see ``Known``).
 
     Read once per run, so a re-sync decides in memory which records are unchanged and which
-    are new (no lookup round trip per batch). Rows travel as lists in chunks of 10,000: one
-    Bolt record per row cost ten times as much as the rows themselves (20k rows: 2.2 s as
-    records, 0.2 s as lists, measured)."""
-    known: dict[str, tuple[str, str, bool, str | None]] = {}
+    are new (no lookup round trip per batch), and the withdrawal pass finds each edge it closes
+    by its elementId (so no index on the edge's key is kept up to date by every new record).
+    Rows travel as lists in chunks of 10,000: one Bolt record per row cost ten times as much as
+    the rows themselves (20k rows: 2.2 s as records, 0.2 s as lists, measured)."""
+    known: dict[str, Known] = {}
     with graph.stream(
         "MATCH (:PartnerPlatform {id: $id})<-[s:SOURCED_FROM]-() "
-        "WITH collect([s.key, s.hash, s.rawHash, s.withdrawnAt IS NULL, s.page]) AS rows "
+        "WITH collect([s.key, s.hash, s.rawHash, s.withdrawnAt IS NULL, s.page, elementId(s)]) "
+        "  AS rows "
         "UNWIND range(0, size(rows) - 1, 10000) AS at "
         "RETURN rows[at..at + 10000] AS chunk",
         {"id": platform_id}, fetch_size=4,
     ) as chunks:
         for record in chunks:
-            for key, hash_, raw_hash, live, page in record["chunk"]:
-                known[key] = (hash_, raw_hash, live, page)
+            for key, hash_, raw_hash, live, page, edge in record["chunk"]:
+                known[key] = (hash_, raw_hash, live, page, edge)
     return known
 
 
 def write_batch(graph: Graph, record_type: str, params: dict[str, Any]
                 ) -> dict[str, int] | None:
     """Apply one batch atomically; returns how many rows were created, updated, unchanged, or
-    None (and writes nothing) when the run's lease has moved on to another worker."""
+    None (and writes nothing) when the run's lease has moved on to another worker. Raises
+    ``OutOfTurn`` (and writes nothing) when it carries the run's progress and the batch before
+    it has not committed yet."""
     shape = (record_type, bool(params["creates"]), bool(params["updates"]))
+
+    def once(statement: LiteralString) -> dict[str, int]:
+        def work() -> dict[str, int]:
+            records = graph.run(statement, params, write=True)
+            if not records or not records[0]["fenced"]:
+                raise _Superseded
+            row = records[0]
+            if not row["turn"]:
+                raise OutOfTurn(f"batch {params['after']} of run {params['runId']} came early")
+            return {"created": row["created"], "updated": row["updated"],
+                    "unchanged": row["unchanged"]}
+        return graph.write_transaction(work)  # what ``work`` raises rolls it all back
+
     try:
-        records = graph.run(_STATEMENTS[shape], params, write=True)
-    except ConstraintError:
-        if shape not in _MERGING:
-            raise
-        # A key believed new exists (see _new_record): the same batch as MERGEs, which the
-        # constraint cannot refuse for that reason.
-        records = graph.run(_MERGING[shape], params, write=True)
-    if not records:
+        try:
+            return once(_STATEMENTS[shape])
+        except ConstraintError:
+            if shape not in _MERGING:
+                raise
+            # A key believed new exists (see _new_record): the same batch as MERGEs, which the
+            # constraint cannot refuse for that reason.
+            return once(_MERGING[shape])
+    except _Superseded:
         return None
-    row = records[0]
-    return {"created": row["created"], "updated": row["updated"], "unchanged": row["unchanged"]}
 
 
 def warm(graph: Graph) -> None:
@@ -463,18 +515,25 @@ def seen_in_run(graph: Graph, run_id: str) -> tuple[set[str], set[str]]:
     return keys, pages
 
 
-def withdraw(graph: Graph, platform_id: str, keys: list[str], now: dt.datetime) -> int:
-    """Mark records gone from the source; a record with no live source left is WITHDRAWN."""
+def withdraw(graph: Graph, platform_id: str, gone: list[tuple[str, str]], now: dt.datetime
+             ) -> int:
+    """Mark records gone from the source; a record with no live source left is WITHDRAWN.
+
+    ``gone`` is (key, elementId of the record's SOURCED_FROM edge) as ``known_records`` read
+    them: the edge is found by its id, and the key and platform are checked again, so an id
+    the database reused for another edge since (the record deleted meanwhile) changes nothing.
+    """
     records = graph.run(
         "MATCH (p:PartnerPlatform {id: $id}) "
-        "CALL (p) { UNWIND $keys AS key "
-        "  MATCH (n)-[s:SOURCED_FROM {key: key}]->(p) WHERE s.withdrawnAt IS NULL "
+        "CALL (p) { UNWIND $gone AS row "
+        "  MATCH (n)-[s:SOURCED_FROM]->(p) WHERE elementId(s) = row[1] AND s.key = row[0] "
+        "    AND s.withdrawnAt IS NULL "
         "  SET s.withdrawnAt = $now "
         "  WITH n WHERE NOT EXISTS { (n)-[x:SOURCED_FROM]->() WHERE x.withdrawnAt IS NULL } "
         "  SET n.status = 'WITHDRAWN', " + touched("n", "$now") + " "
         "  RETURN count(*) AS ignored } "
-        "RETURN size($keys) AS withdrawn",
-        {"id": platform_id, "keys": keys, "now": now},
+        "RETURN size($gone) AS withdrawn",
+        {"id": platform_id, "gone": [list(pair) for pair in gone], "now": now},
         write=True,
     )
     return int(records[0]["withdrawn"])

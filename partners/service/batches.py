@@ -13,6 +13,8 @@ import contextvars
 import datetime as dt
 import json
 import logging
+import threading
+from collections import deque
 from collections.abc import Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
@@ -30,6 +32,10 @@ log = logging.getLogger(__name__)
 
 def now() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+IN_FLIGHT = 2
+"""Batch writes of one run in flight at once (vacancies and courses)."""
 
 
 class LeaseLost(RuntimeError):
@@ -58,10 +64,17 @@ class RunBatches:
         self.today = dt.date.today().isoformat()
         self.orgs: dict[str, str] = {}
         self.terms: set[str] = set()
-        self.refused: list[dict[str, Any]] = []  # refused by the database, not yet written
-        # One write in flight while the next records are read and mapped (see ``flush``).
-        self._writer = ThreadPoolExecutor(max_workers=1, thread_name_prefix="sync-write")
-        self._inflight: Future[dict[str, int]] | None = None
+        # Writes in flight while the next records are read and mapped (see ``flush``): two for
+        # vacancies and courses, one for organisations (two batches could both make the same
+        # organisation, and the second would be refused by its key).
+        self.in_flight = 1 if feed.record_type == "Organisation" else IN_FLIGHT
+        self._writer = ThreadPoolExecutor(max_workers=self.in_flight,
+                                          thread_name_prefix="sync-write")
+        self._inflight: deque[Future[dict[str, int]]] = deque()
+        # How many batches carrying the run's progress were handed out (an earlier attempt's
+        # committed ones included): the next one's turn.
+        self._turns = int(run.get("batches") or 0)
+        self._committed = threading.Event()  # set once a batch of this attempt has committed
         self._reset()
 
     def _reset(self) -> None:
@@ -87,7 +100,7 @@ class RunBatches:
         self.counts["seen"] += len(raws)
         for raw in raws:
             key: str | None = None
-            known: tuple[str, str, bool, str | None] | None = None
+            known: repo.Known | None = None
             try:
                 if not isinstance(raw, Mapping):
                     raise RecordError(f"a record must be an object, got {type(raw).__name__}")
@@ -176,13 +189,13 @@ class RunBatches:
 
     @property
     def writing(self) -> bool:
-        return self._inflight is not None and not self._inflight.done()
+        return any(not f.done() for f in self._inflight)
 
-    def wait(self) -> None:
-        """Until the write in flight has committed; raises what it raised (LeaseLost, ...)."""
-        inflight, self._inflight = self._inflight, None
-        if inflight is not None:
-            inflight.result()
+    def wait(self, keep: int = 0) -> None:
+        """Until at most ``keep`` writes are in flight (all of them committed, with 0); raises
+        what the oldest raised (LeaseLost, ...)."""
+        while len(self._inflight) > keep:
+            self._inflight.popleft().result()
 
     def close(self) -> None:
         """Let the write in flight end (whatever it raises) before the run is closed."""
@@ -195,9 +208,13 @@ class RunBatches:
         """Hand what is pending, with the cursor just after it, to the writer: one transaction.
 
         The write runs on its own thread (and session) while this one reads and maps the next
-        records. Only one write is ever in flight and each waits for the one before, so batches
-        commit in feed order and each cursor is written after everything before it."""
-        self.wait()
+        records. Up to ``in_flight`` writes run at once, each on its own session: their keys
+        cannot collide (a key is taken once per run), and each commits only in its turn (see
+        ``partners.cypher.sync._BOOKKEEPING``), so batches commit in feed order and the cursor
+        never passes a batch that did not commit. The first batch of a run goes alone: it is
+        the one that makes the platform and the run's skills dense nodes, which two
+        transactions then link to under shared locks rather than queueing for one."""
+        self.wait(keep=self.in_flight - 1 if self._committed.is_set() else 0)
         self._ensure_terms()
         for row in (*self.creates, *self.updates):
             if "orgRef" in row:
@@ -209,28 +226,49 @@ class RunBatches:
             "warnings": self.counts["warnings"], "notes": self.notes,
             "notModified": not_modified, "cursor": json.dumps(cursor),
             "validators": json.dumps(validators or {}),
+            "after": self._turns,
         }
+        self._turns += 1
         creates, updates = self.creates, self.updates
         self._reset()
+        before = self._inflight[-1] if self._inflight else None
         # The writer runs in a copy of this context, so a statement log sees its statements too.
-        self._inflight = self._writer.submit(contextvars.copy_context().run,
-                                             self._write_and_remember, creates, updates, book)
+        self._inflight.append(self._writer.submit(
+            contextvars.copy_context().run, self._write_and_remember, creates, updates, book,
+            before))
 
     def _write_and_remember(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
-                            book: dict[str, Any]) -> dict[str, int]:
-        counts = self._write(creates, updates, book)
+                            book: dict[str, Any], before: Future[dict[str, int]] | None
+                            ) -> dict[str, int]:
+        """Write a batch; one that came before its turn (the batch before it still writing)
+        was rolled back: it is written again once that one has committed, and not at all when
+        that one failed (the run stops with that one's error)."""
+        counts = self._write(creates, updates, book, [], before)
+        self._committed.set()
         for row in (*creates, *updates):
             if row.get("written"):
-                self.known[row["key"]] = (row["hash"], row["rawHash"], True, row["page"])
+                # The edge's id matters only to the withdrawal pass, which skips keys seen.
+                edge = self.known[row["key"]][4] if row["key"] in self.known else ""
+                self.known[row["key"]] = (row["hash"], row["rawHash"], True, row["page"], edge)
         return counts
 
     def _send(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
-              book: dict[str, Any] | None) -> dict[str, int]:
+              book: dict[str, Any] | None, before: Future[dict[str, int]] | None
+              ) -> dict[str, int]:
         params = {"platformId": self.platform["id"], "runId": self.run_id, "lease": self.lease,
                   "now": now(), "creates": creates, "updates": updates,
                   "orgs": [r["org"] for r in (*creates, *updates) if "org" in r],
                   **(book or _NO_BOOK)}
-        counts = repo.write_batch(self.graph, self.feed.record_type, params)
+        try:
+            counts = repo.write_batch(self.graph, self.feed.record_type, params)
+        except repo.OutOfTurn:
+            if before is None:
+                raise
+            # Rolled back: the batch before it was still writing. Once that one has committed
+            # this one is in turn; when it failed, this one stops with its error.
+            before.result()
+            params["now"] = now()
+            counts = repo.write_batch(self.graph, self.feed.record_type, params)
         if counts is None:
             raise LeaseLost(f"sync run {self.run_id} was taken over by another worker")
         for row in (*creates, *updates):
@@ -238,13 +276,15 @@ class RunBatches:
         return counts
 
     def _write(self, creates: list[dict[str, Any]], updates: list[dict[str, Any]],
-               book: dict[str, Any] | None) -> dict[str, int]:
+               book: dict[str, Any] | None, refused: list[dict[str, Any]],
+               before: Future[dict[str, int]] | None = None) -> dict[str, int]:
         """Send a batch; one the database refuses is split in halves until the record it
         refuses is found and quarantined with the database's reason, and the rest lands.
 
-        Halves before the last go without the bookkeeping, which travels with the last one."""
+        Halves before the last go without the bookkeeping, which travels with the last one
+        (with the records refused meanwhile, gathered in ``refused``)."""
         try:
-            return self._send(creates, updates, book)
+            return self._send(creates, updates, book, before)
         except Neo4jError as exc:
             if isinstance(exc, TransientError) or not (creates or updates):
                 raise
@@ -253,29 +293,29 @@ class RunBatches:
             row = (creates or updates)[0]
             log.warning("sync run %s: the database refused record %s: %s", self.run_id,
                         row["key"], refusal.message)
-            self.refused.append({"key": row["key"], "raw": _raw_json(row["props"]),
+            refused.append({"key": row["key"], "raw": _raw_json(row["props"]),
                                  "reason": f"the database refused the record: "
                                            f"{refusal.message or refusal.code}"})
             if book is None:
                 return {"created": 0, "updated": 0, "unchanged": 0}
-            book["quarantine"] = [*book["quarantine"], *self.refused]
-            self.refused = []
-            return self._send([], [], book)
+            book["quarantine"] = [*book["quarantine"], *refused]
+            refused.clear()
+            return self._send([], [], book, before)
         half_c, half_u = len(creates) // 2, len(updates) // 2
         if not half_c and not half_u:  # one on each side
             half_c = len(creates)
-        first = self._write(creates[:half_c], updates[:half_u], None)
-        if book is not None and self.refused:
-            book["quarantine"] = [*book["quarantine"], *self.refused]
-            self.refused = []
-        second = self._write(creates[half_c:], updates[half_u:], book)
+        first = self._write(creates[:half_c], updates[:half_u], None, refused)
+        if book is not None and refused:
+            book["quarantine"] = [*book["quarantine"], *refused]
+            refused.clear()
+        second = self._write(creates[half_c:], updates[half_u:], book, refused, before)
         return {k: first[k] + second[k] for k in first}
 
 
 _NO_BOOK: dict[str, Any] = {
     "quarantine": [], "seenKeys": [], "unchangedPages": [], "seen": 0, "unchanged": 0,
     "duplicates": 0, "warnings": 0, "notes": [], "notModified": 0, "cursor": None,
-    "validators": None,
+    "validators": None, "after": None,
 }
 
 

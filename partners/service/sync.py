@@ -176,7 +176,7 @@ def _file(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
 def _withdraw_unseen(sync: RunBatches) -> int:
     """One statement over the keys this platform has live and the run did not see (the keys
     of pages answered 304 count as seen)."""
-    gone = [key for key, (_hash, _raw, live, page) in sync.known.items()
+    gone = [(key, edge) for key, (_hash, _raw, live, page, edge) in sync.known.items()
             if live and key not in sync.seen and page not in sync.unchanged_pages]
     return repo.withdraw(sync.graph, sync.platform["id"], gone, _now()) if gone else 0
 
