@@ -1,7 +1,7 @@
 """The pilot mutations issue 13 found in two transactions each (``involvePartner``,
-``recordMeasurement``, ``signOffStage``) run every statement of the request in one transaction:
-counted on the debug log. (``moveLabRecord``'s gate is checked inside its write:
-tests/lab/test_pilots_scenario.py.)"""
+``recordMeasurement``, ``signOffStage``, ``moveLabRecord`` moving a pilot through a gate) run
+every statement of the request in one transaction: counted on the debug log. (That the gate is
+checked inside the write: tests/lab/test_pilots_scenario.py.)"""
 
 from __future__ import annotations
 
@@ -46,6 +46,11 @@ def test_pilot_mutations_are_each_one_transaction(app: Flask, graph: Graph, staf
     signed = gql(client, """mutation S($p: ID!) { signOffStage(input: {pilotId: $p,
       stage: PILOT}) { pilot { id } } }""", {"p": pilot["id"]})
     _one_transaction(signed)
+
+    moved = gql(client, """mutation M($id: ID!) { moveLabRecord(input: {kind: PILOT, id: $id,
+      to: "PILOT", version: 1}) { status version } }""", {"id": pilot["id"]})
+    _one_transaction(moved)
+    assert moved["data"]["moveLabRecord"] == {"status": "PILOT", "version": 2}
 
     recorded = gql(client, """mutation R($m: ID!) { recordMeasurement(input: {measureId: $m,
       value: 30, measuredAt: "2027-01-01T00:00:00Z"}) { __typename } }""", {"m": measure["id"]})

@@ -83,72 +83,77 @@ def advance(
     effect_params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Move one record to ``to``; returns its new status and version, the event and webhooks."""
-    lc = lifecycle(kind)
-    at = now or clock.iso()
-    facts = _facts(graph, lc, record_id, at, to)
-    status = facts["status"]
-    if facts["version"] != version:
-        raise Conflict(
-            f"this {lc.label.lower()} changed since you read it: it is at version "
-            f"{facts['version']} ({status}), you named {version}",
-            currentVersion=facts["version"], currentStatus=status,
-        )
-    moves = [t for t in lc.moves_from(status) if permitted(t, actor, facts)]
-    allowed = [t.target for t in moves]
-    transition = lc.find(status, to)
-    if transition is None:
-        raise BadInput(
-            f"a {lc.label.lower()} in {status} cannot move to {to}; allowed now: "
-            f"{', '.join(allowed) or 'none'}",
-            field="to", currentStatus=status, allowedMoves=allowed,
-        )
-    if not permitted(transition, actor, facts):
-        raise Forbidden(
-            f"you may not move this {lc.label.lower()} from {status} to {to}; allowed for you "
-            f"now: {', '.join(allowed) or 'none'}",
-            currentStatus=status, allowedMoves=allowed,
-        )
-    if transition.via and not effect:
-        raise BadInput(f"moving a {lc.label.lower()} to {to} is done with {transition.via}",
-                       field="to")
-    clean_reason = (reason or "").strip()
-    if transition.needs_reason and not clean_reason:
-        raise BadInput(f"moving a {lc.label.lower()} to {to} needs a reason", field="reason")
-    if len(clean_reason) > REASON_MAX:
-        raise BadInput(f"reason is limited to {REASON_MAX} characters", field="reason")
-    unmet = [c for c in transition.conditions if not facts["conditions"].get(c)]
-    if unmet:
-        raise BadInput(
-            f"the {lc.label.lower()} cannot move to {to} yet; unmet: {', '.join(unmet)}",
-            field="to", unmetConditions=unmet,
-        )
-    event_id = str(uuid.uuid4())
-    payload = json.dumps({
-        "event": transition.webhook, "eventId": event_id, "kind": lc.kind, "id": record_id,
-        "from": status, "to": to, "at": at, "reason": clean_reason or None,
-    }, sort_keys=True)
-    params = {
-        "id": record_id, "version": version, "from": status, "to": to, "at": at,
-        "actorId": actor.id, "reason": clean_reason or None, "eventId": event_id,
-        "kind": lc.kind, "webhook": transition.webhook, "payload": payload,
-        "effect": effect_params or {},
-        "now": at, "target": to, "conditions": list(transition.conditions), **STATUS_PARAMS,
-    }
-    done = repo.transition(graph, lc.label, params, effect)
-    if done is None:
-        after = _facts(graph, lc, record_id, at, to)
-        late = [c for c in transition.conditions if not after["conditions"].get(c)]
-        if after["version"] == version and after["status"] == status and late:
-            raise BadInput(
-                f"the {lc.label.lower()} cannot move to {to} yet; unmet: {', '.join(late)}",
-                field="to", unmetConditions=late,
+    # One transaction: the facts the checks read and the write they allow commit together (the
+    # write still takes the record's lock and compares the version and the gate's conditions).
+    def work() -> dict[str, Any]:
+        lc = lifecycle(kind)
+        at = now or clock.iso()
+        facts = _facts(graph, lc, record_id, at, to)
+        status = facts["status"]
+        if facts["version"] != version:
+            raise Conflict(
+                f"this {lc.label.lower()} changed since you read it: it is at version "
+                f"{facts['version']} ({status}), you named {version}",
+                currentVersion=facts["version"], currentStatus=status,
             )
-        raise Conflict(
-            f"this {lc.label.lower()} changed while you were moving it: it is now at version "
-            f"{after['version']} ({after['status']})",
-            currentVersion=after["version"], currentStatus=after["status"],
-        )
-    return {"id": record_id, "kind": lc.kind, **done, "queuedWebhooks": done["queued"]}
+        moves = [t for t in lc.moves_from(status) if permitted(t, actor, facts)]
+        allowed = [t.target for t in moves]
+        transition = lc.find(status, to)
+        if transition is None:
+            raise BadInput(
+                f"a {lc.label.lower()} in {status} cannot move to {to}; allowed now: "
+                f"{', '.join(allowed) or 'none'}",
+                field="to", currentStatus=status, allowedMoves=allowed,
+            )
+        if not permitted(transition, actor, facts):
+            raise Forbidden(
+                f"you may not move this {lc.label.lower()} from {status} to {to}; allowed for you "
+                f"now: {', '.join(allowed) or 'none'}",
+                currentStatus=status, allowedMoves=allowed,
+            )
+        if transition.via and not effect:
+            raise BadInput(f"moving a {lc.label.lower()} to {to} is done with {transition.via}",
+                           field="to")
+        clean_reason = (reason or "").strip()
+        if transition.needs_reason and not clean_reason:
+            raise BadInput(f"moving a {lc.label.lower()} to {to} needs a reason", field="reason")
+        if len(clean_reason) > REASON_MAX:
+            raise BadInput(f"reason is limited to {REASON_MAX} characters", field="reason")
+        unmet = [c for c in transition.conditions if not facts["conditions"].get(c)]
+        if unmet:
+            raise BadInput(
+                f"the {lc.label.lower()} cannot move to {to} yet; unmet: {', '.join(unmet)}",
+                field="to", unmetConditions=unmet,
+            )
+        event_id = str(uuid.uuid4())
+        payload = json.dumps({
+            "event": transition.webhook, "eventId": event_id, "kind": lc.kind, "id": record_id,
+            "from": status, "to": to, "at": at, "reason": clean_reason or None,
+        }, sort_keys=True)
+        params = {
+            "id": record_id, "version": version, "from": status, "to": to, "at": at,
+            "actorId": actor.id, "reason": clean_reason or None, "eventId": event_id,
+            "kind": lc.kind, "webhook": transition.webhook, "payload": payload,
+            "effect": effect_params or {},
+            "now": at, "target": to, "conditions": list(transition.conditions), **STATUS_PARAMS,
+        }
+        done = repo.transition(graph, lc.label, params, effect)
+        if done is None:
+            after = _facts(graph, lc, record_id, at, to)
+            late = [c for c in transition.conditions if not after["conditions"].get(c)]
+            if after["version"] == version and after["status"] == status and late:
+                raise BadInput(
+                    f"the {lc.label.lower()} cannot move to {to} yet; unmet: {', '.join(late)}",
+                    field="to", unmetConditions=late,
+                )
+            raise Conflict(
+                f"this {lc.label.lower()} changed while you were moving it: it is now at version "
+                f"{after['version']} ({after['status']})",
+                currentVersion=after["version"], currentStatus=after["status"],
+            )
+        return {"id": record_id, "kind": lc.kind, **done, "queuedWebhooks": done["queued"]}
+
+    return graph.write_transaction(work)
 
 
 def history(graph: Graph, kind: str, record_id: str) -> list[dict[str, Any]]:
