@@ -60,6 +60,8 @@ def verdict(r: dict[str, Any]) -> list[str]:
         "no write was acknowledged (a soak that wrote nothing proves nothing)":
             r["acknowledged_writes"] > 0,
         "an acknowledged write is missing": r["lost_writes"] == 0,
+        "no working token was revoked (a soak that revoked nothing proves nothing)":
+            r["revoked"] > 0,
         "a revoked token works after the run": r["revoked_refused"] == r["revoked"],
         "a revoked token worked during the run": r["resurrected_during_run"] == 0,
         "no pushed record was acknowledged": r["pushed_keys"] > 0,

@@ -62,6 +62,8 @@ def test_a_run_that_held_passes() -> None:
     ({"acknowledged_writes": 0},
      "no write was acknowledged (a soak that wrote nothing proves nothing)"),
     ({"lost_writes": 1}, "an acknowledged write is missing"),
+    ({"revoked": 0, "revoked_refused": 0},
+     "no working token was revoked (a soak that revoked nothing proves nothing)"),
     ({"revoked_refused": 39}, "a revoked token works after the run"),
     ({"resurrected_during_run": 2}, "a revoked token worked during the run"),
     ({"pushed_keys": 0}, "no pushed record was acknowledged"),
