@@ -11,7 +11,7 @@ from typing import Any
 from civicgraph.core.errors import Conflict
 from civicgraph.core.graph import Graph
 from partners.connectors import esco
-from partners.cypher import sync as repo
+from partners.cypher import platforms as repo
 from partners.service import careers
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync

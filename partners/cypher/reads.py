@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from civicgraph.core.graph import Graph
-from partners.cypher.sync import RUN_PROJECTION
+from partners.cypher.runs import RUN_PROJECTION
 
 
 def runs(graph: Graph, platform_id: str | None, limit: int) -> list[dict[str, Any]]:

@@ -18,7 +18,7 @@ from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from partners.connectors.contract import RECORD_TYPES, Transport
 from partners.connectors.registry import CONNECTORS
-from partners.cypher import sync as repo
+from partners.cypher import platforms as repo
 
 # The model's platform kinds, each with what such a platform feeds (the API's PlatformKind).
 KINDS = {

@@ -22,7 +22,9 @@ from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import TaskQueue
 from partners.connectors.contract import Transport
 from partners.connectors.registry import connector as connector_named
+from partners.cypher import platforms as platform_repo
 from partners.cypher import reads as partner_reads
+from partners.cypher import runs as run_repo
 from partners.cypher import sync as repo
 from partners.service.batches import LeaseLost, RunBatches
 from partners.service.batches import now as _now
@@ -63,11 +65,11 @@ class SyncOptions:
 def open_run(graph: Graph, platform: str, trigger: str = "MANUAL",
              stale_after: dt.timedelta = STALE_AFTER) -> tuple[dict[str, Any], bool]:
     """(run, start): a new run, or a crashed one to resume, or the live one (start False)."""
-    found = repo.platform(graph, name=platform, id=platform)
+    found = platform_repo.platform(graph, name=platform, id=platform)
     if found is None:
         raise NotFound(f"no partner platform {platform!r}", ids=[platform])
     now = _now()
-    return repo.open_run(graph, found["id"], trigger, now, now - stale_after)
+    return run_repo.open_run(graph, found["id"], trigger, now, now - stale_after)
 
 
 def request_sync(graph: Graph, queue: TaskQueue, platform: str, trigger: str = "MANUAL",
@@ -76,7 +78,7 @@ def request_sync(graph: Graph, queue: TaskQueue, platform: str, trigger: str = "
 
     While a run is alive (its heartbeat is recent) asking again returns that run unchanged.
     """
-    found = repo.platform(graph, name=platform, id=platform)
+    found = platform_repo.platform(graph, name=platform, id=platform)
     if found is not None and found["transport"] == Transport.WEBHOOK.value:
         raise BadInput("a WEBHOOK platform pushes its records; there is nothing to fetch",
                        field="platform")
@@ -108,9 +110,9 @@ def sync_due(graph: Graph, queue: TaskQueue) -> list[str]:
     ``STALE_AFTER`` while QUEUED), under a new lease, so a killed sync goes on by itself within
     a minute or two. A platform that cannot be started is logged and the others still are."""
     now = _now()
-    wanted = [(name, "SCHEDULE", STALE_AFTER) for name in repo.due_platforms(graph, now)]
-    for name, status in repo.stalled_runs(graph, now - RESUME_AFTER):
-        found = repo.platform(graph, name=name, id=name)
+    wanted = [(name, "SCHEDULE", STALE_AFTER) for name in platform_repo.due_platforms(graph, now)]
+    for name, status in run_repo.stalled_runs(graph, now - RESUME_AFTER):
+        found = platform_repo.platform(graph, name=name, id=name)
         if found is not None and found["transport"] == Transport.WEBHOOK.value:
             _close_dead_push(graph, found)  # nothing to fetch: a dead push's run just ends
         else:
@@ -138,7 +140,7 @@ def _http(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
     while cursor["url"]:
         url, offset = cursor["url"], int(cursor.get("offset", 0))
         # A write in flight is the heartbeat (and must not wait behind this one's lock).
-        if not sync.writing and not repo.heartbeat(sync.graph, sync.run_id, sync.lease, _now()):
+        if not sync.writing and not run_repo.heartbeat(sync.graph, sync.run_id, sync.lease, _now()):
             raise LeaseLost(f"sync run {sync.run_id} was taken over by another worker")
         page = fetcher.fetch(url, sync.feed.format, None if offset else known.get(url))
         if page.not_modified:
@@ -185,7 +187,7 @@ def _finish(graph: Graph, run_id: str, lease: int, status: str, withdrawn: int,
             error: str | None) -> dict[str, Any]:
     """Close the run under its lease and count it in the metrics: every way a run ends
     (SUCCEEDED, PARTIAL, FAILED, a push) comes through here, so /metrics misses none."""
-    finished = repo.finish_run(graph, run_id, {"status": status, "now": _now(), "lease": lease,
+    finished = run_repo.finish_run(graph, run_id, {"status": status, "now": _now(), "lease": lease,
                                                "withdrawn": withdrawn, "error": error})
     if finished is None:
         raise LeaseLost(f"sync run {run_id} was taken over by another worker")
@@ -203,7 +205,7 @@ def _failed(graph: Graph, run_id: str, lease: int, platform: str, exc: BaseExcep
     """Close a run that could not go on: FAILED when nothing of it was written, PARTIAL when
     some batches landed (they stay; nothing is withdrawn). Never left RUNNING."""
     log.warning("sync run %s of %s stopped: %s", run_id, platform, exc, exc_info=exc)
-    current = repo.run_by_id(graph, run_id) or {}
+    current = run_repo.run_by_id(graph, run_id) or {}
     wrote = any(current.get(k) for k in ("created", "updated", "quarantined"))
     reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, FetchError | OSError) \
         else str(exc)
@@ -217,13 +219,13 @@ def run_sync(graph: Graph, run_id: str, lease: int = 1, options: SyncOptions | N
     Whatever goes wrong, the run ends SUCCEEDED, PARTIAL or FAILED with its reason (or is
     superseded by the worker that took it over): never RUNNING with no error."""
     options = options or SyncOptions()
-    run = repo.claim_run(graph, run_id, lease, _now())
+    run = run_repo.claim_run(graph, run_id, lease, _now())
     if run is None:
         log.info("sync run %s lease %s is gone or taken over; nothing to do", run_id, lease)
         return {"id": run_id, "status": "SUPERSEDED"}
     if run["status"] != "RUNNING":
         return run  # already finished: a duplicate delivery changes nothing
-    platform = repo.platform(graph, id=run["platformId"])
+    platform = platform_repo.platform(graph, id=run["platformId"])
     if platform is None:
         return _finish(graph, run_id, lease, "FAILED", 0, "the run's platform is gone")
     sync: RunBatches | None = None
@@ -258,7 +260,7 @@ def run_sync(graph: Graph, run_id: str, lease: int = 1, options: SyncOptions | N
 
 def ingest_pushed(graph: Graph, platform: str, records: Sequence[Any]) -> dict[str, Any]:
     """Records a WEBHOOK platform pushed: applied as one run, never withdrawing anything."""
-    found = repo.platform(graph, name=platform, id=platform)
+    found = platform_repo.platform(graph, name=platform, id=platform)
     if found is None:
         raise NotFound(f"no partner platform {platform!r}", ids=[platform])
     if found["transport"] != Transport.WEBHOOK.value:
@@ -274,7 +276,7 @@ def ingest_pushed(graph: Graph, platform: str, records: Sequence[Any]) -> dict[s
                               stale_after=PUSH_STALE_AFTER)
     if not start:
         raise Conflict(f"{found['name']} is already being written (run {run['id']})")
-    claimed = repo.claim_run(graph, run["id"], run["lease"], _now())
+    claimed = run_repo.claim_run(graph, run["id"], run["lease"], _now())
     assert claimed is not None
     sync: RunBatches | None = None
     try:
@@ -305,13 +307,13 @@ def _close_dead_push(graph: Graph, platform: dict[str, Any]) -> None:
     """Beat's part: take over a WEBHOOK platform's silent open run, if there still is one, and
     end it, so a feed that is not pushed to again does not keep a run open for ever."""
     now = _now()
-    run = repo.take_over_stale(graph, platform["id"], now, now - PUSH_STALE_AFTER)
+    run = run_repo.take_over_stale(graph, platform["id"], now, now - PUSH_STALE_AFTER)
     if run is not None:
         _end_dead_push(graph, run)
 
 
 def get_run(graph: Graph, run_id: str) -> dict[str, Any]:
-    run = repo.run_by_id(graph, run_id)
+    run = run_repo.run_by_id(graph, run_id)
     if run is None:
         raise NotFound(f"no sync run {run_id}", ids=[run_id])
     return run
@@ -320,7 +322,7 @@ def get_run(graph: Graph, run_id: str) -> dict[str, Any]:
 def list_runs(graph: Graph, platform: str | None, first: int) -> list[dict[str, Any]]:
     platform_id = None
     if platform:
-        found = repo.platform(graph, name=platform, id=platform)
+        found = platform_repo.platform(graph, name=platform, id=platform)
         if found is None:
             raise NotFound(f"no partner platform {platform!r}", ids=[platform])
         platform_id = found["id"]
@@ -329,7 +331,7 @@ def list_runs(graph: Graph, platform: str | None, first: int) -> list[dict[str, 
 
 def list_quarantined(graph: Graph, platform: str | None, run_id: str | None, first: int
                      ) -> list[dict[str, Any]]:
-    found = repo.platform(graph, name=platform, id=platform) if platform else None
+    found = platform_repo.platform(graph, name=platform, id=platform) if platform else None
     if platform and found is None:
         raise NotFound(f"no partner platform {platform!r}", ids=[platform])
     platform_id = found["id"] if found else None

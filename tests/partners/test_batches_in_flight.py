@@ -13,6 +13,7 @@ from typing import Any
 import pytest
 
 from civicgraph.core.graph import Graph
+from partners.cypher import runs as run_repo
 from partners.cypher import sync as repo
 from partners.service import sync as partner_sync
 from tests.partners.feed_server import posting
@@ -67,7 +68,7 @@ def test_a_batch_failing_while_the_next_is_in_flight_loses_and_duplicates_nothin
     with pytest.raises(WorkerKilled):
         partner_sync.run_sync(graph, run["id"], run["lease"], options)
     assert early == [3]  # batch 3 came before its turn and was rolled back
-    after_crash = repo.run_by_id(graph, run["id"])
+    after_crash = run_repo.run_by_id(graph, run["id"])
     assert after_crash is not None
     assert (after_crash["status"], after_crash["created"], after_crash["seen"]) == (
         "RUNNING", 2 * STEP, 2 * STEP)

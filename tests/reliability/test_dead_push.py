@@ -19,7 +19,7 @@ from flask import Flask
 from civicgraph.config import load_settings
 from civicgraph.core.graph import Graph
 from civicgraph.core.queue import CeleryTaskQueue, create_celery
-from partners.cypher import sync as sync_statements
+from partners.cypher import runs as run_statements
 from partners.service import sync as partner_sync
 from tests.partners.feed_server import posting
 from tests.partners.test_feed_faults import pusher
@@ -30,7 +30,7 @@ def _left_by_a_dead_push(graph: Graph, platform: str, claimed: bool,
     run, start = partner_sync.open_run(graph, platform, trigger="PUSH")
     assert start
     if claimed:
-        assert sync_statements.claim_run(graph, run["id"], run["lease"],
+        assert run_statements.claim_run(graph, run["id"], run["lease"],
                                          dt.datetime.now(dt.UTC)) is not None
     graph.run("MATCH (r:SyncRun {id: $id}) SET r.heartbeatAt = r.heartbeatAt - $silent",
               {"id": run["id"], "silent": silent_for}, write=True)
@@ -88,13 +88,13 @@ def test_a_taken_over_run_cannot_be_closed_by_its_old_lease(app: Flask, graph: G
     closes nothing (its WHERE used to filter only the platform, so it closed the run anyway)."""
     pusher(app, graph, "fenced-push-board")
     run, _ = partner_sync.open_run(graph, "fenced-push-board", trigger="PUSH")
-    assert sync_statements.claim_run(graph, run["id"], run["lease"],
+    assert run_statements.claim_run(graph, run["id"], run["lease"],
                                      dt.datetime.now(dt.UTC)) is not None
     now = dt.datetime.now(dt.UTC)
-    taken = sync_statements.take_over_stale(graph, run["platformId"], now,
+    taken = run_statements.take_over_stale(graph, run["platformId"], now,
                                             now + dt.timedelta(seconds=1))
     assert taken is not None and taken["lease"] == run["lease"] + 1
-    closed = sync_statements.finish_run(graph, run["id"], {
+    closed = run_statements.finish_run(graph, run["id"], {
         "status": "SUCCEEDED", "now": now, "lease": run["lease"], "withdrawn": 0,
         "error": None})
     assert closed is None
