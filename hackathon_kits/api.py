@@ -14,7 +14,8 @@ import graphene
 from civicgraph.api.compiled import Compiled, payload_records
 from civicgraph.api.context import ctx
 from civicgraph.api.enums import code_enum
-from civicgraph.api.model_types import CONNECTIONS, OBJECTS, nested_args
+from civicgraph.api.model_filters import nested_args
+from civicgraph.api.model_types import CONNECTIONS, OBJECTS
 from civicgraph.api.mutation import Mutation
 from civicgraph.api.selection import root_selection
 from civicgraph.compiler.selection import Selection

@@ -8,7 +8,8 @@ import graphene
 
 from civicgraph.api.context import ctx
 from civicgraph.api.enums import code_enum
-from civicgraph.api.model_types import OBJECTS, DateTime, closed_set, register
+from civicgraph.api.model_scalars import DateTime, closed_set, register
+from civicgraph.api.model_types import OBJECTS
 from civicgraph.compiler.model import PARTNER_PLATFORM
 from civicgraph.partner_graph.api.queries import connection_field, record_resolver
 from partners.connectors.contract import TRANSPORTS

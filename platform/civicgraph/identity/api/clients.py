@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import graphene
 
-from civicgraph.api.model_types import OBJECTS, closed_set
+from civicgraph.api.model_scalars import closed_set
+from civicgraph.api.model_types import OBJECTS
 from civicgraph.compiler.domains.identity import OAUTH_CLIENT
 from civicgraph.partner_graph.api.queries import connection_field
 

@@ -9,7 +9,9 @@ import graphene
 
 from civicgraph.api.compiled import Compiled
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import CONNECTIONS, OBJECTS, DateTime, closed_set, nested_args
+from civicgraph.api.model_filters import nested_args
+from civicgraph.api.model_scalars import DateTime, closed_set
+from civicgraph.api.model_types import CONNECTIONS, OBJECTS
 from civicgraph.api.selection import document_key, root_selection
 from civicgraph.compiler.domains.identity import CITIZEN_VIEW, CONSENT
 from civicgraph.compiler.selection import Selection

@@ -8,7 +8,7 @@ import graphene
 
 from civicgraph.api.compiled import payload_records
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import DateTime
+from civicgraph.api.model_scalars import DateTime
 from civicgraph.api.mutation import Mutation, plain
 from civicgraph.identity.api.clients import GrantType, OAuthClient
 from civicgraph.identity.api.consent import Consent, DataCategory

@@ -10,7 +10,9 @@ from typing import Any
 import graphene
 
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import CONNECTIONS, DateTime, connection_args, nested_args
+from civicgraph.api.model_filters import connection_args, nested_args
+from civicgraph.api.model_scalars import DateTime
+from civicgraph.api.model_types import CONNECTIONS
 from civicgraph.api.mutation import plain
 from civicgraph.api.selection import root_selection
 from civicgraph.core.access import STAFF

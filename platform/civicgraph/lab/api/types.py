@@ -7,7 +7,8 @@ from typing import Any
 import graphene
 
 from civicgraph.api.enums import code_enum
-from civicgraph.api.model_types import OBJECTS, register
+from civicgraph.api.model_scalars import register
+from civicgraph.api.model_types import OBJECTS
 from civicgraph.lab.service import ideas, pilots, proposals, sessions
 from civicgraph.lab.service.lifecycles import ANY_STATUS, LIFECYCLES, WEBHOOK_EVENTS
 from civicgraph.partner_graph.api.queries import record_resolver

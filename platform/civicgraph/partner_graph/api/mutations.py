@@ -13,7 +13,7 @@ import graphene
 
 from civicgraph.api.compiled import compiled
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import Date, closed_set
+from civicgraph.api.model_scalars import Date, closed_set
 from civicgraph.api.selection import root_selection
 from civicgraph.compiler.model import DATE, FLOAT, ID, INT, KIND, PARTNER_GRAPH_TYPES, TYPES
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind

@@ -9,7 +9,7 @@ import graphene
 
 from civicgraph.api.compiled import payload_records
 from civicgraph.api.context import ctx
-from civicgraph.api.model_types import Date
+from civicgraph.api.model_scalars import Date
 from civicgraph.api.mutation import Mutation, plain
 from civicgraph.partner_graph.api.queries import viewer
 from civicgraph.partner_graph.api.types import OBJECTS, OrganisationKind
