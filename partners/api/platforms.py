@@ -11,7 +11,11 @@ from civicgraph.api.enums import code_enum
 from civicgraph.api.model_scalars import DateTime, closed_set, register
 from civicgraph.api.model_types import OBJECTS
 from civicgraph.compiler.model import PARTNER_PLATFORM
-from civicgraph.partner_graph.api.queries import connection_field, record_resolver
+from civicgraph.partner_graph.api.queries import (
+    connection_field,
+    prefetch_records,
+    record_resolver,
+)
 from partners.connectors.contract import TRANSPORTS
 from partners.service import platforms as partner_platforms
 from partners.service import sync as partner_sync
@@ -75,4 +79,6 @@ class PartnerQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_sources(root: Any, info: Any, record_id: str) -> list[dict[str, Any]]:
-        return partner_sync.sources(ctx(info).graph, record_id)
+        # The platforms they name: one statement for all the sources, not one per source.
+        return prefetch_records(info, RecordSource, partner_sync.sources(ctx(info).graph,
+                                                                         record_id))

@@ -217,3 +217,21 @@ def test_likely_duplicates_are_ideas_the_submitter_may_see(
     as_citizen = as_principal(app, graph, citizen, submit, {"t": "Bus job club again"})
     assert "errors" not in as_citizen, as_citizen
     assert as_citizen["data"]["submitIdea"]["likelyDuplicates"] == []
+
+
+def test_likely_duplicates_are_read_in_one_statement_however_many(
+    app: Flask, graph: Graph, staff: Actor
+) -> None:
+    """The ideas a submission names are read together: three duplicates cost the request no
+    more statements than one (counted on the debug log)."""
+    submit = """mutation S($t: String!) { submitIdea(input: {title: $t,
+      description: "Rides to interviews"}) { likelyDuplicates { idea { title } } } }"""
+    ideas.submit(graph, staff, title="Bus job club", description="Rides to interviews")
+    one = as_principal(app, graph, staff, submit, {"t": "Bus job club north"})
+    assert len(one["data"]["submitIdea"]["likelyDuplicates"]) == 1, one
+    for title in ("Bus job club south", "Bus job club east"):
+        ideas.submit(graph, staff, title=title, description="Rides to interviews")
+    many = as_principal(app, graph, staff, submit, {"t": "Bus job club west"})
+    shown = many["data"]["submitIdea"]["likelyDuplicates"]
+    assert len(shown) >= 3 and all(d["idea"]["title"].startswith("Bus job club") for d in shown)
+    assert len(many["extensions"]["cypher"]) == len(one["extensions"]["cypher"])

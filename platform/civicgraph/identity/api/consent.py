@@ -19,6 +19,7 @@ from civicgraph.identity.service import consent as service
 from civicgraph.partner_graph.api.queries import (
     Narrow,
     connection_field,
+    prefetch_records,
     record_resolver,
     viewer,
 )
@@ -125,4 +126,6 @@ class ConsentQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_record_of_processing(root: Any, info: Any) -> list[dict[str, Any]]:
-        return service.record_of_processing(ctx(info).graph)
+        # The organisations it names: one statement for all the rows, not one per row.
+        return prefetch_records(info, ProcessingRecord,
+                                service.record_of_processing(ctx(info).graph))

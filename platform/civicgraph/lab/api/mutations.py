@@ -19,7 +19,7 @@ from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
 from civicgraph.lab.service import challenges, evaluation, ideas, machine, proposals, webhooks
 from civicgraph.lab.service import pilots as pilot_service
-from civicgraph.partner_graph.api.queries import viewer
+from civicgraph.partner_graph.api.queries import prefetch_records, viewer
 
 # The record a move changed, read only when the client selects it.
 _GETTERS = {"IDEA": ideas.get, "CHALLENGE": challenges.get, "PROPOSAL": proposals.get,
@@ -104,8 +104,10 @@ class SubmitIdea(Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return ideas.submit(ctx(info).graph, actor_from_context(info), title=input["title"],
-                            description=input["description"], reader=viewer(info))
+        # The likely duplicates' ideas: one statement for all of them, not one per idea.
+        return prefetch_records(info, SubmitIdea, ideas.submit(
+            ctx(info).graph, actor_from_context(info), title=input["title"],
+            description=input["description"], reader=viewer(info)))
 
 
 class AcceptIdea(Moved, Mutation):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypeVar
 
 import graphene
 from graphene.utils.str_converters import to_camel_case
@@ -250,6 +250,7 @@ def record_resolver(type_name: str, key: str) -> Any:
 
 
 PREFETCHED = "__records"
+A = TypeVar("A", dict[str, Any], list[dict[str, Any]])
 
 
 @dataclass
@@ -303,13 +304,15 @@ def _collect(object_type: Any, sel: Selection, items: list[Any], at: tuple[str, 
             _collect(inner, child, values, here, groups)
 
 
-def prefetch_records(info: Any, object_type: Any, answer: dict[str, Any]) -> dict[str, Any]:
+def prefetch_records(info: Any, object_type: Any, answer: A) -> A:
     """Read every record a computed answer names (``record_resolver`` fields, at any depth of
     its lists) in one statement, projected from the client's selection of each field, and
     leave each under its holder's ``__records`` by response key: the field then resolves from
-    there instead of one statement per record. A record the caller may not see is null."""
+    there instead of one statement per record. A record the caller may not see is null. The
+    answer is one ``object_type`` or a list of them (a root list such as ``sources``)."""
     groups: dict[tuple[str, ...], _Group] = {}
-    _collect(object_type, root_selection(info), [answer], (), groups)
+    items = answer if isinstance(answer, list) else [answer]
+    _collect(object_type, root_selection(info), items, (), groups)
     groups = {at: g for at, g in groups.items() if g.holders}
     wanted = [records.Wanted(g.type_name, replace(
         g.selection, args={"ids": sorted({i for _h, i in g.holders})}))
