@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import random
 import time
 from collections.abc import Callable, Iterator, Mapping
 from contextvars import ContextVar
@@ -16,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, LiteralString, TypeVar
 
 from neo4j import READ_ACCESS, Driver, GraphDatabase, ManagedTransaction, Record, RoutingControl
+from neo4j.exceptions import DriverError, Neo4jError
 
 from civicgraph.config import Settings
 from civicgraph.core import metrics
@@ -69,10 +71,14 @@ def recording_statements(keep_values: bool = False) -> Iterator[StatementLog]:
 class Graph:
     """A driver plus the database name; repositories take one of these, never a raw driver."""
 
-    def __init__(self, driver: Driver, database: str, uri: str = "") -> None:
+    def __init__(self, driver: Driver, database: str, uri: str = "", *,
+                 retry_seconds: float = 10.0) -> None:
         self.driver = driver
         self.database = database
         self.driver_uri = uri
+        # How long a read is retried after a transient failure: the driver's own
+        # ``max_transaction_retry_time``, which its managed transactions (the writes) obey.
+        self.retry_seconds = retry_seconds
 
     @classmethod
     def connect(cls, uri: str, user: str, password: str, database: str, *,
@@ -89,7 +95,7 @@ class Graph:
             # has yet) are advice for query authors, not events for operators' logs.
             notifications_min_severity="OFF",
         )
-        return cls(driver, database, uri)
+        return cls(driver, database, uri, retry_seconds=retry_seconds)
 
     @classmethod
     def from_settings(cls, settings: Settings, *, interactive: bool = False) -> Graph:
@@ -118,7 +124,12 @@ class Graph:
         *,
         write: bool = False,
     ) -> list[Record]:
-        """Send one statement in its own managed transaction (retried on transient errors)."""
+        """Send one statement in its own transaction (retried on transient errors).
+
+        A write runs in a managed transaction. A read runs as an auto-commit transaction
+        (``_read``): one round trip to the server instead of two, since there is nothing to
+        commit; this is the path every GraphQL read takes.
+        """
         parameters = dict(params or {})
         started = time.perf_counter()
         ok = False
@@ -128,12 +139,12 @@ class Graph:
                 inside = list(current[1].run(cypher, parameters))
                 ok = True
                 return inside
-            records, _summary, _keys = self.driver.execute_query(
-                cypher,
-                parameters_=parameters,
-                routing_=RoutingControl.WRITE if write else RoutingControl.READ,
-                database_=self.database,
-            )
+            if write:
+                records, _summary, _keys = self.driver.execute_query(
+                    cypher, parameters_=parameters, routing_=RoutingControl.WRITE,
+                    database_=self.database)
+            else:
+                records = self._read(cypher, parameters)
             ok = True
         finally:
             seconds = time.perf_counter() - started
@@ -142,6 +153,34 @@ class Graph:
             if log is not None:
                 log.add(cypher, parameters, seconds)
         return records
+
+    def _read(self, cypher: LiteralString, parameters: dict[str, Any]) -> list[Record]:
+        """One read as an auto-commit transaction, retried as the driver retries its managed
+        transactions: on an error the driver calls retryable (the server restarting, a leader
+        switch, a connection lost), after about 1 s, then doubling with 20% jitter, until
+        ``retry_seconds`` have passed since the first failure; then the last error is raised
+        (the web app answers it 503). A read is safe to repeat. The session shares
+        ``execute_query``'s bookmark manager, so a read still sees the writes this process
+        committed before it, on a cluster too.
+        """
+        delay = 1.0
+        first_failure: float | None = None
+        while True:
+            try:
+                with self.driver.session(
+                        database=self.database, default_access_mode=READ_ACCESS,
+                        bookmark_manager=self.driver.execute_query_bookmark_manager) as session:
+                    return list(session.run(cypher, parameters))
+            except (DriverError, Neo4jError) as error:
+                if not error.is_retryable():
+                    raise
+                now = time.monotonic()
+                first_failure = now if first_failure is None else first_failure
+                left = self.retry_seconds - (now - first_failure)
+                if left <= 0:
+                    raise
+                time.sleep(min(left, delay * random.uniform(0.8, 1.2)))
+                delay *= 2
 
     def write_transaction(self, work: Callable[[], T]) -> T:
         """Run ``work`` so that every ``run`` inside it is one write transaction.

@@ -18,6 +18,7 @@ would pull in ssl or the app before gevent patches them.
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 from typing import Any
@@ -56,6 +57,22 @@ def on_starting(server: Any) -> None:
     metrics_dir = os.environ.get("PROMETHEUS_MULTIPROC_DIR", "").strip()
     if metrics_dir:
         Path(metrics_dir).mkdir(parents=True, exist_ok=True)
+
+
+def post_worker_init(worker: Any) -> None:
+    """In each worker, once the app is loaded: the garbage collector tuned for answers.
+
+    What exists now (the app, the GraphQL schema, the model's tables) lives as long as the
+    worker, so ``gc.freeze`` takes it out of every later collection. An answer unpacked from
+    the driver is thousands of dicts and strings that reference counting frees when the
+    response is written; at the default threshold (700 net allocations) the youngest generation
+    was scanned several times per answer for cycles it does not have. At 20,000 it is scanned
+    about once per large answer: 2-4% fewer instructions per request, counted with callgrind
+    on the benchmark's two reads.
+    """
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(20_000, 10, 10)
 
 
 def child_exit(server: Any, worker: Any) -> None:

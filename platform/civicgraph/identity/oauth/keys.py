@@ -69,6 +69,11 @@ class KeyRing:
     def verification_keys(self) -> KeySet:
         return KeySet(list(self._load()))
 
+    def current(self) -> list[RSAKey]:
+        """The keys as loaded: the same list object until the folder changes, so a caller can
+        tell that what it verified against them still holds."""
+        return self._load()
+
     def jwks(self) -> dict[str, Any]:
         return {"keys": [k.as_dict(private=False) for k in self._load()]}
 

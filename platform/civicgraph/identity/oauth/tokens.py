@@ -37,6 +37,9 @@ from civicgraph.identity.oauth.keys import ALG, MAX_TOKEN_SECONDS, KeyRing
 
 _REVOKED_JTI = "civicgraph:oauth:revoked-jti:"
 _REVOKED_CLIENT = "civicgraph:oauth:revoked-client:"
+# Tokens whose signatures were checked, kept per process (see TokenVerifier.decode); a bound
+# so that a flood of distinct tokens cannot grow it without end.
+_SIGNED_KEPT = 10_000
 # Present only while the cache holds every revocation the graph does (no expiry).
 _CACHE_FILLED = "civicgraph:oauth:revocations-cached"
 # A revoked client's cache entry lives as long as any token issued before its revocation.
@@ -124,20 +127,37 @@ class TokenVerifier:
             jti={"essential": True},
             client_id={"essential": True},
         )
+        self._signed: dict[str, tuple[list[Any], dict[str, Any]]] = {}
 
     def decode(self, token: str) -> dict[str, Any]:
-        """Signature, type and claims; raises InvalidToken. Revocation is checked separately."""
+        """Signature, type and claims; raises InvalidToken. Revocation is checked separately.
+
+        A client sends the same token with every request until it expires, so a token whose
+        signature was checked against the current keys is remembered (``_signed``): its
+        signature cannot stop being valid while those keys stay, and the claims (expiry
+        first) are still validated on every call. A rotation that adds or drops a key makes
+        a new key list, which no remembered entry matches.
+        """
+        keys = self.keyring.current()
+        seen = self._signed.get(token)
+        if seen is not None and seen[0] is keys:
+            claims = seen[1]
+        else:
+            try:
+                decoded = jwt.decode(token, KeySet(list(keys)), algorithms=[ALG])
+            except (JoseError, ValueError) as exc:
+                raise InvalidToken(f"not a token signed by this server: {exc}") from exc
+            if decoded.header.get("typ") != "at+jwt":
+                raise InvalidToken("not an access token (typ is not at+jwt)")
+            claims = decoded.claims
+            if len(self._signed) >= _SIGNED_KEPT:
+                self._signed.clear()
+            self._signed[token] = (keys, claims)
         try:
-            decoded = jwt.decode(token, self.keyring.verification_keys(), algorithms=[ALG])
-        except (JoseError, ValueError) as exc:
-            raise InvalidToken(f"not a token signed by this server: {exc}") from exc
-        if decoded.header.get("typ") != "at+jwt":
-            raise InvalidToken("not an access token (typ is not at+jwt)")
-        try:
-            self.registry.validate(decoded.claims)
+            self.registry.validate(claims)
         except JoseError as exc:
             raise InvalidToken(f"claims refused: {exc}") from exc
-        return dict(decoded.claims)
+        return dict(claims)
 
     def verify(self, token: str) -> AccessToken:
         claims = self.decode(token)
