@@ -78,14 +78,14 @@ class MoveLabRecord(Moved, Mutation):
     class Input:
         kind = t.LabRecordKind(required=True)
         id = graphene.ID(required=True)
-        to = graphene.String(required=True)
+        to = t.LabMoveTarget(required=True)
         version = graphene.Int(required=True)
         reason = graphene.String()
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         return moved(info, machine.advance(
-            ctx(info).graph, str(plain(input["kind"])), input["id"], input["to"],
+            ctx(info).graph, str(plain(input["kind"])), input["id"], str(plain(input["to"])),
             actor_from_context(info), input["version"], input.get("reason")))
 
 
