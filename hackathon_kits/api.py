@@ -3,6 +3,8 @@
 A kit is its reviewed spec file, so ``DataKit`` is this domain's own type; its releases and
 builds are the model's ``KitRelease`` and ``KitBuild`` (``compiler.domains.kits``), read by
 compiled statements from the client's selection under their guards, like every other record.
+The ``releases`` of every kit a list answers are read together, in one statement for the whole
+catalogue (``_with_releases``), not one per kit.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from civicgraph.api.enums import code_enum
 from civicgraph.api.model_filters import nested_args
 from civicgraph.api.model_types import CONNECTIONS, OBJECTS
 from civicgraph.api.mutation import Mutation
-from civicgraph.api.selection import root_selection
+from civicgraph.api.selection import document_key, root_selection
 from civicgraph.compiler.selection import Selection
 from civicgraph.core.errors import NotFound
 from civicgraph.partner_graph.api.queries import by_id_resolver, connection_page, viewer
@@ -59,16 +61,47 @@ class KitDataset(graphene.ObjectType):
     source = graphene.Field(KitSource, description="For a shipped file: where it comes from.")
 
 
+def _newest_first(selection: Selection, newest: str) -> Selection:
+    """A list of a kit's records is newest first unless the client orders it."""
+    if selection.args.get("orderBy"):
+        return selection
+    args = {**selection.args, "orderBy": [{"field": newest, "direction": "DESC"}]}
+    return Selection(selection.field, selection.key, args, selection.children,
+                     selection.on_type)
+
+
 def _of_kit(selection: Selection, kit: str, newest: str, **where: Any) -> Selection:
     """The selection narrowed to one kit's records (and ``where``'s equalities), inside the
     client's own where, newest first unless the client orders it."""
     args = dict(selection.args)
     own: dict[str, Any] = {"kit": {"eq": kit}, **{k: {"eq": v} for k, v in where.items()}}
     args["where"] = {"AND": [own, args["where"]]} if args.get("where") else own
-    if not args.get("orderBy"):
-        args["orderBy"] = [{"field": newest, "direction": "DESC"}]
-    return Selection(selection.field, selection.key, args, selection.children,
-                     selection.on_type)
+    return _newest_first(Selection(selection.field, selection.key, args, selection.children,
+                                   selection.on_type), newest)
+
+
+_RELEASES = "__releases"
+
+
+def _with_releases(info: Any, kits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Read every ``releases`` selection of the kits (each response key its own page) for all
+    of them in one statement, and leave each kit's pages on it for ``_releases`` to serve."""
+    wanted = tuple(_newest_first(child, "number") for child in root_selection(info).children
+                   if child.field == "releases" and child.on_type in (None, "DataKit"))
+    if not wanted or not kits:
+        return kits
+    top = Selection("kits", "kits", {}, wanted)
+    pages = service.releases_of(ctx(info).graph, [kit["name"] for kit in kits], top,
+                                document_key(info), viewer(info))
+    for kit in kits:
+        kit[_RELEASES] = {key: Compiled(page) for key, page in pages[kit["name"]].items()}
+    return kits
+
+
+def _releases(root: dict[str, Any], info: Any, **kwargs: Any) -> Compiled:
+    """The page ``_with_releases`` read for this response key."""
+    page: Compiled = root[_RELEASES][info.path.key]
+    return page
 
 
 def _kit_connection(type_name: str, newest: str) -> Any:
@@ -105,7 +138,7 @@ class DataKit(graphene.ObjectType):
     latest_release = graphene.Field(KitRelease, description="Its newest release, if any.")
     releases = graphene.Field(
         graphene.NonNull(CONNECTIONS["KitRelease"]), args=nested_args("KitRelease"),
-        resolver=_kit_connection("KitRelease", "number"),
+        resolver=_releases,
         description="Newest first unless ordered: the kit's changelog.")
     builds = graphene.Field(
         graphene.NonNull(CONNECTIONS["KitBuild"]), args=nested_args("KitBuild"),
@@ -130,11 +163,11 @@ class KitQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_kits(root: Any, info: Any) -> list[dict[str, Any]]:
-        return service.kit_specs(ctx(info).settings)
+        return _with_releases(info, service.kit_specs(ctx(info).settings))
 
     @staticmethod
     def resolve_kit(root: Any, info: Any, name: str) -> dict[str, Any]:
-        return service.kit_spec(ctx(info).settings, name)
+        return _with_releases(info, [service.kit_spec(ctx(info).settings, name)])[0]
 
     @staticmethod
     def resolve_kit_release(root: Any, info: Any, name: str, number: int) -> Compiled:
