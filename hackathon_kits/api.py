@@ -3,8 +3,8 @@
 A kit is its reviewed spec file, so ``DataKit`` is this domain's own type; its releases and
 builds are the model's ``KitRelease`` and ``KitBuild`` (``compiler.domains.kits``), read by
 compiled statements from the client's selection under their guards, like every other record.
-The ``releases`` of every kit a list answers are read together, in one statement for the whole
-catalogue (``_with_releases``), not one per kit.
+The ``releases`` and ``latestRelease`` of every kit a list answers are read together, in one
+statement for the whole catalogue (``_with_releases``), not one per kit.
 """
 
 from __future__ import annotations
@@ -81,13 +81,30 @@ def _of_kit(selection: Selection, kit: str, newest: str, **where: Any) -> Select
 
 
 _RELEASES = "__releases"
+_LATEST = "__latest "
+
+
+def _wanted_releases(kit: Selection) -> tuple[Selection, ...]:
+    """The kit selection's ``releases`` (each response key its own page) and ``latestRelease``
+    (the one-item page newest first, its selection as the page's ``nodes``)."""
+    wanted: list[Selection] = []
+    for child in kit.children:
+        if child.on_type not in (None, "DataKit"):
+            continue
+        if child.field == "releases":
+            wanted.append(_newest_first(child, "number"))
+        elif child.field == "latestRelease":
+            nodes = Selection("nodes", "nodes", {}, child.children)
+            wanted.append(_newest_first(
+                Selection("releases", _LATEST + child.key, {"first": 1}, (nodes,)), "number"))
+    return tuple(wanted)
 
 
 def _with_releases(info: Any, kits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Read every ``releases`` selection of the kits (each response key its own page) for all
-    of them in one statement, and leave each kit's pages on it for ``_releases`` to serve."""
-    wanted = tuple(_newest_first(child, "number") for child in root_selection(info).children
-                   if child.field == "releases" and child.on_type in (None, "DataKit"))
+    """Read every ``releases`` and ``latestRelease`` selection of the kits for all of them in
+    one statement, and leave each kit's pages on it for ``_releases`` and ``_latest`` to
+    serve."""
+    wanted = _wanted_releases(root_selection(info))
     if not wanted or not kits:
         return kits
     top = Selection("kits", "kits", {}, wanted)
@@ -102,6 +119,12 @@ def _releases(root: dict[str, Any], info: Any, **kwargs: Any) -> Compiled:
     """The page ``_with_releases`` read for this response key."""
     page: Compiled = root[_RELEASES][info.path.key]
     return page
+
+
+def _latest(root: dict[str, Any], info: Any) -> Compiled | None:
+    """The newest release ``_with_releases`` read for this response key, if any."""
+    nodes = root[_RELEASES][_LATEST + info.path.key].get("nodes") or []
+    return Compiled(nodes[0]) if nodes else None
 
 
 def _kit_connection(type_name: str, newest: str) -> Any:
@@ -135,7 +158,8 @@ class DataKit(graphene.ObjectType):
     spec_hash = graphene.String(required=True)
     disclosure_method = graphene.List(graphene.NonNull(graphene.String), required=True)
     datasets = graphene.List(graphene.NonNull(KitDataset), required=True)
-    latest_release = graphene.Field(KitRelease, description="Its newest release, if any.")
+    latest_release = graphene.Field(KitRelease, resolver=_latest,
+                                    description="Its newest release, if any.")
     releases = graphene.Field(
         graphene.NonNull(CONNECTIONS["KitRelease"]), args=nested_args("KitRelease"),
         resolver=_releases,
@@ -145,10 +169,6 @@ class DataKit(graphene.ObjectType):
         resolver=_kit_connection("KitBuild", "requestedAt"),
         description="Its builds you may see (lab staff, admins and who asked for each), "
                     "newest first unless ordered.")
-
-    @staticmethod
-    def resolve_latest_release(root: dict[str, Any], info: Any) -> Compiled | None:
-        return _one(info, root["name"])
 
 
 class KitQueries(graphene.ObjectType):

@@ -145,9 +145,9 @@ def _numbers_in_graph(graph: Graph) -> dict[str, list[int]]:
 
 def test_the_catalogues_releases_are_one_statement_however_many_kits(
         app: Flask, graph: Graph) -> None:
-    """``kits { releases }`` reads every kit's releases in one statement: the catalogue of
-    several kits costs what one kit does, each kit gets its own page (and aliases their own),
-    and a page's cursor pages on only under the kit it came from."""
+    """``kits { releases latestRelease }`` reads every kit's releases in one statement: the
+    catalogue of several kits costs what one kit does, each kit gets its own page (and aliases
+    their own), and a page's cursor pages on only under the kit it came from."""
     _release(graph, 3)
     anonymous = app.test_client()
     one = gql(anonymous, "query($n: String!) { kit(name: $n) { releases(first: 2) { "
@@ -156,7 +156,8 @@ def test_the_catalogues_releases_are_one_statement_however_many_kits(
     assert len(one["extensions"]["cypher"]) == 1, one["extensions"]["cypher"]
     body = gql(anonymous, """{ kits { name
       releases(first: 2) { totalCount nodes { number } pageInfo { hasNextPage endCursor } }
-      oldest: releases(first: 1, orderBy: [{field: NUMBER}]) { nodes { number } } } }""")
+      oldest: releases(first: 1, orderBy: [{field: NUMBER}]) { nodes { number } }
+      latestRelease { number downloadUrl } } }""")
     assert "errors" not in body, body
     kits = body["data"]["kits"]
     assert len(kits) >= 3
@@ -169,6 +170,9 @@ def test_the_catalogues_releases_are_one_statement_however_many_kits(
         assert [r["number"] for r in kit["releases"]["nodes"]] == numbers[:2], kit
         assert kit["releases"]["pageInfo"]["hasNextPage"] == (len(numbers) > 2), kit
         assert [r["number"] for r in kit["oldest"]["nodes"]] == sorted(numbers)[:1], kit
+        assert kit["latestRelease"] == (None if not numbers else {
+            "number": numbers[0],
+            "downloadUrl": f"/kits/{kit['name']}/releases/{numbers[0]}/download"}), kit
     ours = next(k for k in kits if k["name"] == KIT)
     assert [r["number"] for r in ours["releases"]["nodes"]] == [3, 2]
     assert [r["number"] for r in ours["oldest"]["nodes"]] == [1]
