@@ -16,7 +16,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.service import pilots, proposals
 from civicgraph.partner_graph.service import organisations
 from tests.builders import gql
-from tests.lab.builders import organisation
+from tests.lab.builders import field, open_challenge, organisation, person, to_evaluation
 from tests.lab.test_cross_domain_reads import ADMIN
 from tests.lab.test_graphql_lab import signed_in
 from tests.lab.test_lab_conventions import transactions
@@ -149,3 +149,68 @@ def test_a_moved_challenge_answers_its_proposals_and_their_proposer(
         for r in in_graph]}}
     assert moved["challenge"]["proposals"]["nodes"][0]["proposer"] == {
         "name": "Bus Start-up", "partners": {"nodes": [{"name": "Rail Works"}]}}
+
+
+def test_evaluation_payloads_answer_nested_selections_in_one_read(
+        app: Flask, graph: Graph, staff: Actor) -> None:
+    """assignExperts, scoreProposal and declareConflict answer their challenge or proposal (and
+    the panel's experts) from the client's selection: one read beside the write's statements."""
+    field(graph, "employment")
+    challenge = open_challenge(graph, staff)
+    impact, feasibility = (k["id"] for k in challenge["criteria"])
+    alpha, beta = organisation(graph, "Alpha"), organisation(graph, "Beta")
+    judge = person(graph, "Ann Judge", {"EXPERT"}, None, ("employment",))
+    insider = person(graph, "Ida Insider", {"EXPERT"}, alpha, ("employment",))
+    ids = {}
+    for name, org in (("A", alpha), ("B", beta)):
+        author = person(graph, f"Author {name}", {"PARTNER"}, org)
+        draft = proposals.create(graph, author, challenge_id=challenge["id"], title=name,
+                                 summary="s")
+        proposals.advance(graph, author, draft["id"], "SUBMITTED", 1)
+        ids[name] = draft["id"]
+    to_evaluation(graph, challenge["id"])
+    lab = signed_in(app, graph, staff, "graph:read lab:write")
+
+    assign = "mutation A($c: ID!) { assignExperts(input: {challengeId: $c}) { %s } }"
+    bare = gql(lab, assign % "judges { fields }", {"c": challenge["id"]})
+    assert "errors" not in bare, bare
+    writes = len(bare["extensions"]["cypher"])
+    panel = _answer(lab, assign % """challenge { title status proposals(first: 5) {
+        totalCount nodes { title proposer { name } } } }
+      judges { expert { name } fields }
+      exclusions { proposal { title proposer { name } } excluded { expert { name } code } }""",
+                    {"c": challenge["id"]}, statements=writes + 1)["assignExperts"]
+    assert panel["challenge"] == {"title": "Reach rural job seekers", "status": "EVALUATION",
+                                  "proposals": {"totalCount": 2, "nodes": [
+                                      {"title": "A", "proposer": {"name": "Alpha"}},
+                                      {"title": "B", "proposer": {"name": "Beta"}}]}}
+    assert sorted(j["expert"]["name"] for j in panel["judges"]) == ["Ann Judge", "Ida Insider"]
+    excluded = {e["proposal"]["title"]: e for e in panel["exclusions"]}
+    assert excluded["A"]["proposal"]["proposer"] == {"name": "Alpha"}
+    assert excluded["A"]["excluded"] == [{"expert": {"name": "Ida Insider"},
+                                          "code": "MEMBER_OF_PROPOSER"}]
+
+    scored = _answer(signed_in(app, graph, judge, "graph:read lab:write"), """
+      mutation S($p: ID!, $s: [ScoreInput!]!) { scoreProposal(input: {proposalId: $p,
+        scores: $s}) { saved proposal { title proposer { name }
+          challenge { title criteria { nodes { name } } } } } }""",
+                     {"p": ids["B"], "s": [{"criterionId": impact, "score": 8},
+                                           {"criterionId": feasibility, "score": 6}]},
+                     statements=3)["scoreProposal"]  # the scoring context, the save, the read
+    assert scored == {"saved": 2, "proposal": {"title": "B", "proposer": {"name": "Beta"},
+                                               "challenge": {"title": "Reach rural job seekers",
+                                                             "criteria": {"nodes": [
+                                                                 {"name": "impact"},
+                                                                 {"name": "feasibility"}]}}}}
+    stored = graph.run("MATCH (:Person {id: $j})<-[:BY]-(:Evaluation)-[r:SCORED]->(k:Criterion) "
+                       "RETURN k.name AS name, r.score AS score ORDER BY name", {"j": judge.id})
+    assert [(r["name"], r["score"]) for r in stored] == [("feasibility", 6.0), ("impact", 8.0)]
+
+    stepped = gql(signed_in(app, graph, insider, "graph:read lab:write"), """
+      mutation D($p: ID!) { declareConflict(input: {proposalId: $p, reason: "I advise Beta"}) {
+        reason proposal { title proposer { name } } } }""", {"p": ids["B"]})
+    assert "errors" not in stepped, stepped
+    assert stepped["data"]["declareConflict"] == {
+        "reason": "declared a conflict: I advise Beta",
+        "proposal": {"title": "B", "proposer": {"name": "Beta"}}}
+    assert len(set(transactions(stepped))) == 1, stepped["extensions"]["cypher"]
