@@ -1,4 +1,4 @@
-"""The lab's move, sign-off, measurement and involve-partner payloads answer their record compiled
+"""The lab's payloads (moves, pilots, measures, sign-offs, evaluation) answer their records compiled
 from the client's selection like any read: a nested selection (a pilot's partners and their
 partners, a challenge's proposals and their proposer) is answered as the graph holds it, in one
 read statement for the whole payload, in the write's own transaction (counted on the debug log).
@@ -13,7 +13,7 @@ from flask.testing import FlaskClient
 
 from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
-from civicgraph.lab.service import pilots, proposals
+from civicgraph.lab.service import proposals
 from civicgraph.partner_graph.service import organisations
 from tests.builders import gql
 from tests.lab.builders import field, open_challenge, organisation, person, to_evaluation
@@ -61,10 +61,24 @@ def test_pilot_payloads_answer_nested_selections_in_one_read(
     council = organisation(graph, "North Council", "AGENCY")
     organisations.link_partners(graph, org, rail, None, principal=ADMIN)
     organisations.link_partners(graph, rail, council, None, principal=ADMIN)
-    pilot_id = pilots.start(graph, staff, proposal_id, title="Job bus pilot")["id"]
-    measure_id = pilots.add_measure(graph, staff, pilot_id, name="Job starts", unit="people",
-                                    target=50, direction="INCREASE", baseline=10)["id"]
     client = signed_in(app, graph, staff, "graph:read lab:write")
+
+    # startPilot and addOutcomeMeasure: the write, then one read of what the client selected.
+    started = _answer(client, """mutation P($p: ID!) { startPilot(input: {proposalId: $p,
+      title: "Job bus pilot"}) { pilot { id title status proposal { title
+        proposer { name partners { nodes { name } } } } """ + PARTNERS + " } } }",
+                      {"p": proposal_id}, statements=2)["startPilot"]["pilot"]
+    pilot_id = started["id"]
+    assert (started["title"], started["status"]) == ("Job bus pilot", "PROOF_OF_CONCEPT")
+    assert started["proposal"] == {"title": "Job bus", "proposer": {
+        "name": "Bus Start-up", "partners": {"nodes": [{"name": "Rail Works"}]}}}
+    assert _served(started["partners"]) == _partners_in_graph(graph, pilot_id)
+    added = _answer(client, """mutation M($p: ID!) { addOutcomeMeasure(input: {pilotId: $p,
+      name: "Job starts", unit: "people", target: 50, direction: INCREASE, baseline: 10}) {
+        outcomeMeasure { id name baseline pilot { title measures { totalCount } } } } }""",
+                    {"p": pilot_id}, statements=2)["addOutcomeMeasure"]["outcomeMeasure"]
+    measure_id = added["id"]
+    assert added["pilot"] == {"title": "Job bus pilot", "measures": {"totalCount": 1}}
 
     # involvePartner: the write, then one read of the pilot and its partners' partners.
     involved = _answer(client, """mutation I($p: ID!, $o: ID!) { involvePartner(input: {
@@ -119,6 +133,16 @@ def test_pilot_payloads_answer_nested_selections_in_one_read(
     stopped = _answer(client, move % "version", {"id": pilot_id, "to": "STOPPED", "v": 2,
                                                  "r": "funding ended"}, statements=2)
     assert stopped["moveLabRecord"] == {"status": "STOPPED", "version": 3}
+
+    # setOperatingModel: the versioned write, then one read.
+    modelled = _answer(client, """mutation O($p: ID!) { setOperatingModel(input: {pilotId: $p,
+      version: 3, model: {involved: [CITIZENS, EMPLOYERS], relationship: PARTNERSHIP,
+        ownership: PUBLIC, fundingMethod: TAXES, powerSits: SHARED, publicRole: CONVENER}}) {
+        pilot { version involved fundingMethod """ + PARTNERS + " } } }",
+                       {"p": pilot_id}, statements=2)["setOperatingModel"]["pilot"]
+    assert (modelled["version"], modelled["involved"], modelled["fundingMethod"]) == (
+        4, ["CITIZENS", "EMPLOYERS"], "TAXES")
+    assert _served(modelled["partners"]) == _partners_in_graph(graph, pilot_id)
 
 
 def test_a_moved_challenge_answers_its_proposals_and_their_proposer(
