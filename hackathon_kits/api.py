@@ -3,6 +3,8 @@
 A kit is its reviewed spec file, so ``DataKit`` is this domain's own type; its releases and
 builds are the model's ``KitRelease`` and ``KitBuild`` (``compiler.domains.kits``), read by
 compiled statements from the client's selection under their guards, like every other record.
+The ``releases`` and ``latestRelease`` of every kit a list answers are read together, in one
+statement for the whole catalogue (``_with_releases``), not one per kit.
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from civicgraph.api.enums import code_enum
 from civicgraph.api.model_filters import nested_args
 from civicgraph.api.model_types import CONNECTIONS, OBJECTS
 from civicgraph.api.mutation import Mutation
-from civicgraph.api.selection import root_selection
+from civicgraph.api.selection import document_key, root_selection
 from civicgraph.compiler.selection import Selection
 from civicgraph.core.errors import NotFound
 from civicgraph.partner_graph.api.queries import by_id_resolver, connection_page, viewer
@@ -59,16 +61,70 @@ class KitDataset(graphene.ObjectType):
     source = graphene.Field(KitSource, description="For a shipped file: where it comes from.")
 
 
+def _newest_first(selection: Selection, newest: str) -> Selection:
+    """A list of a kit's records is newest first unless the client orders it."""
+    if selection.args.get("orderBy"):
+        return selection
+    args = {**selection.args, "orderBy": [{"field": newest, "direction": "DESC"}]}
+    return Selection(selection.field, selection.key, args, selection.children,
+                     selection.on_type)
+
+
 def _of_kit(selection: Selection, kit: str, newest: str, **where: Any) -> Selection:
     """The selection narrowed to one kit's records (and ``where``'s equalities), inside the
     client's own where, newest first unless the client orders it."""
     args = dict(selection.args)
     own: dict[str, Any] = {"kit": {"eq": kit}, **{k: {"eq": v} for k, v in where.items()}}
     args["where"] = {"AND": [own, args["where"]]} if args.get("where") else own
-    if not args.get("orderBy"):
-        args["orderBy"] = [{"field": newest, "direction": "DESC"}]
-    return Selection(selection.field, selection.key, args, selection.children,
-                     selection.on_type)
+    return _newest_first(Selection(selection.field, selection.key, args, selection.children,
+                                   selection.on_type), newest)
+
+
+_RELEASES = "__releases"
+_LATEST = "__latest "
+
+
+def _wanted_releases(kit: Selection) -> tuple[Selection, ...]:
+    """The kit selection's ``releases`` (each response key its own page) and ``latestRelease``
+    (the one-item page newest first, its selection as the page's ``nodes``)."""
+    wanted: list[Selection] = []
+    for child in kit.children:
+        if child.on_type not in (None, "DataKit"):
+            continue
+        if child.field == "releases":
+            wanted.append(_newest_first(child, "number"))
+        elif child.field == "latestRelease":
+            nodes = Selection("nodes", "nodes", {}, child.children)
+            wanted.append(_newest_first(
+                Selection("releases", _LATEST + child.key, {"first": 1}, (nodes,)), "number"))
+    return tuple(wanted)
+
+
+def _with_releases(info: Any, kits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Read every ``releases`` and ``latestRelease`` selection of the kits for all of them in
+    one statement, and leave each kit's pages on it for ``_releases`` and ``_latest`` to
+    serve."""
+    wanted = _wanted_releases(root_selection(info))
+    if not wanted or not kits:
+        return kits
+    top = Selection("kits", "kits", {}, wanted)
+    pages = service.releases_of(ctx(info).graph, [kit["name"] for kit in kits], top,
+                                document_key(info), viewer(info))
+    for kit in kits:
+        kit[_RELEASES] = {key: Compiled(page) for key, page in pages[kit["name"]].items()}
+    return kits
+
+
+def _releases(root: dict[str, Any], info: Any, **kwargs: Any) -> Compiled:
+    """The page ``_with_releases`` read for this response key."""
+    page: Compiled = root[_RELEASES][info.path.key]
+    return page
+
+
+def _latest(root: dict[str, Any], info: Any) -> Compiled | None:
+    """The newest release ``_with_releases`` read for this response key, if any."""
+    nodes = root[_RELEASES][_LATEST + info.path.key].get("nodes") or []
+    return Compiled(nodes[0]) if nodes else None
 
 
 def _kit_connection(type_name: str, newest: str) -> Any:
@@ -102,20 +158,17 @@ class DataKit(graphene.ObjectType):
     spec_hash = graphene.String(required=True)
     disclosure_method = graphene.List(graphene.NonNull(graphene.String), required=True)
     datasets = graphene.List(graphene.NonNull(KitDataset), required=True)
-    latest_release = graphene.Field(KitRelease, description="Its newest release, if any.")
+    latest_release = graphene.Field(KitRelease, resolver=_latest,
+                                    description="Its newest release, if any.")
     releases = graphene.Field(
         graphene.NonNull(CONNECTIONS["KitRelease"]), args=nested_args("KitRelease"),
-        resolver=_kit_connection("KitRelease", "number"),
+        resolver=_releases,
         description="Newest first unless ordered: the kit's changelog.")
     builds = graphene.Field(
         graphene.NonNull(CONNECTIONS["KitBuild"]), args=nested_args("KitBuild"),
         resolver=_kit_connection("KitBuild", "requestedAt"),
         description="Its builds you may see (lab staff, admins and who asked for each), "
                     "newest first unless ordered.")
-
-    @staticmethod
-    def resolve_latest_release(root: dict[str, Any], info: Any) -> Compiled | None:
-        return _one(info, root["name"])
 
 
 class KitQueries(graphene.ObjectType):
@@ -130,11 +183,11 @@ class KitQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_kits(root: Any, info: Any) -> list[dict[str, Any]]:
-        return service.kit_specs(ctx(info).settings)
+        return _with_releases(info, service.kit_specs(ctx(info).settings))
 
     @staticmethod
     def resolve_kit(root: Any, info: Any, name: str) -> dict[str, Any]:
-        return service.kit_spec(ctx(info).settings, name)
+        return _with_releases(info, [service.kit_spec(ctx(info).settings, name)])[0]
 
     @staticmethod
     def resolve_kit_release(root: Any, info: Any, name: str, number: int) -> Compiled:

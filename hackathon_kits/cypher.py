@@ -14,9 +14,14 @@ from typing import Any, LiteralString
 
 from neo4j.exceptions import ConstraintError
 
+from civicgraph.compiler import cypher as compiled
+from civicgraph.compiler import nested
 from civicgraph.compiler.domains.kits import FINISHED, LOST_WHEN
+from civicgraph.compiler.model import NodeType, Rel
+from civicgraph.compiler.selection import Selection
+from civicgraph.compiler.visibility import Scope, Visibility
 from civicgraph.core.envelope import created, created_map
-from civicgraph.core.errors import Conflict
+from civicgraph.core.errors import BadInput, Conflict
 from civicgraph.core.graph import Graph
 
 _RELEASE = (
@@ -204,3 +209,32 @@ def count_download(graph: Graph, kit: str, number: int) -> None:
         "SET r.downloads = coalesce(r.downloads, 0) + 1",
         {"kit": kit, "number": number}, write=True,
     )
+
+
+# A kit is its spec file, not a model type; in the graph it is the ``DataKit`` node its builds
+# lock and its releases hang from. These two name that node and relationship to the compiler, so
+# a kit's ``releases`` compile as the nested connection they are (the cursors bound to the kit).
+KIT_RELEASES = Rel("releases", "HAS_RELEASE", "out", "KitRelease", connection=True)
+_KIT = NodeType("DataKit", "DataKit", (), (KIT_RELEASES,))
+
+
+def releases_plan(top: Selection, scope: Scope) -> compiled.Plan:
+    """One statement for every listed kit's ``releases``: each child of ``top`` (one per
+    response key) is a nested connection of the kit's ``DataKit`` node, compiled from the
+    client's selection; a kit never built has no node and an empty list."""
+    b = compiled.Builder(scope=scope)
+    pages = [f"`{sel.key}`: {nested.connection(b, 'k', _KIT, KIT_RELEASES, sel, (i,))}"
+             for i, sel in enumerate(top.children)]
+    return b.plan("UNWIND $kits AS kit OPTIONAL MATCH (k:DataKit {name: kit}) "
+                  "RETURN kit, {" + ", ".join(pages) + "} AS releases")
+
+
+def releases_of(graph: Graph, plan: compiled.Plan, top: Selection, names: list[str],
+                viewer: Visibility) -> dict[str, dict[str, Any]]:
+    """Per kit name, its pages of releases by response key (``releases_plan``)."""
+    records = graph.run(plan.cypher,
+                        {**plan.with_caller(top, viewer.params()), "kits": names})
+    if nested.REFUSED in plan.cypher and any(nested.refused(dict(r)) for r in records):
+        raise BadInput("the cursor belongs to another kit's releases; page each kit's list "
+                       "with its own cursors", field="after")
+    return {str(r["kit"]): dict(r["releases"]) for r in records}

@@ -19,11 +19,14 @@ import shutil
 import threading
 import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
+from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.domains import kits as kits_model
+from civicgraph.compiler.selection import Selection, shape
+from civicgraph.compiler.visibility import Visibility
 from civicgraph.config import Settings
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
@@ -118,6 +121,16 @@ def kit_specs(settings: Settings) -> list[dict[str, Any]]:
     """The catalogue as the GraphQL layer serves it: the specs alone. Its releases and builds
     are the model's records, compiled from the client's selection (``hackathon_kits.api``)."""
     return [_summary(spec, []) for spec in _loadable(settings).values()]
+
+
+def releases_of(graph: Graph, names: list[str], top: Selection, document: Hashable | None,
+                viewer: Visibility) -> dict[str, dict[str, Any]]:
+    """The listed kits' releases as ``top``'s children select them (one page per response
+    key, newest first unless ordered), in one statement for the whole list: per kit name, its
+    pages by response key."""
+    key = None if document is None else (document, "kit-releases", viewer.scope, shape(top))
+    plan = PLANS.get(key, lambda: repo.releases_plan(top, viewer.scope))
+    return repo.releases_of(graph, plan, top, names, viewer)
 
 
 def kit_spec(settings: Settings, name: str) -> dict[str, Any]:

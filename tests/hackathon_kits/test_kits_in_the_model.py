@@ -133,3 +133,55 @@ def test_a_kits_builds_are_only_those_the_reader_may_see(
     body = gql(authorised(["kits:read", "graph:read"], mine), query, {"n": KIT})
     assert body["data"]["kit"]["builds"] == {"totalCount": 1, "nodes": [{"id": own}]}
     assert gql(admin_client, query, {"n": KIT})["data"]["kit"]["builds"]["totalCount"] == 2
+
+
+def _numbers_in_graph(graph: Graph) -> dict[str, list[int]]:
+    """Each built kit's release numbers, newest first, as the graph holds them."""
+    rows = graph.run("MATCH (k:DataKit) RETURN k.name AS kit, COLLECT { "
+                     "MATCH (k)-[:HAS_RELEASE]->(r:KitRelease) RETURN r.number "
+                     "ORDER BY r.number DESC } AS numbers")
+    return {r["kit"]: list(r["numbers"]) for r in rows}
+
+
+def test_the_catalogues_releases_are_one_statement_however_many_kits(
+        app: Flask, graph: Graph) -> None:
+    """``kits { releases latestRelease }`` reads every kit's releases in one statement: the
+    catalogue of several kits costs what one kit does, each kit gets its own page (and aliases
+    their own), and a page's cursor pages on only under the kit it came from."""
+    _release(graph, 3)
+    anonymous = app.test_client()
+    one = gql(anonymous, "query($n: String!) { kit(name: $n) { releases(first: 2) { "
+                         "nodes { number } } } }", {"n": KIT})
+    assert "errors" not in one, one
+    assert len(one["extensions"]["cypher"]) == 1, one["extensions"]["cypher"]
+    body = gql(anonymous, """{ kits { name
+      releases(first: 2) { totalCount nodes { number } pageInfo { hasNextPage endCursor } }
+      oldest: releases(first: 1, orderBy: [{field: NUMBER}]) { nodes { number } }
+      latestRelease { number downloadUrl } } }""")
+    assert "errors" not in body, body
+    kits = body["data"]["kits"]
+    assert len(kits) >= 3
+    assert len(body["extensions"]["cypher"]) == len(one["extensions"]["cypher"]), body[
+        "extensions"]["cypher"]
+    stored = _numbers_in_graph(graph)
+    for kit in kits:
+        numbers = stored.get(kit["name"], [])
+        assert kit["releases"]["totalCount"] == len(numbers), kit
+        assert [r["number"] for r in kit["releases"]["nodes"]] == numbers[:2], kit
+        assert kit["releases"]["pageInfo"]["hasNextPage"] == (len(numbers) > 2), kit
+        assert [r["number"] for r in kit["oldest"]["nodes"]] == sorted(numbers)[:1], kit
+        assert kit["latestRelease"] == (None if not numbers else {
+            "number": numbers[0],
+            "downloadUrl": f"/kits/{kit['name']}/releases/{numbers[0]}/download"}), kit
+    ours = next(k for k in kits if k["name"] == KIT)
+    assert [r["number"] for r in ours["releases"]["nodes"]] == [3, 2]
+    assert [r["number"] for r in ours["oldest"]["nodes"]] == [1]
+
+    cursor = ours["releases"]["pageInfo"]["endCursor"]
+    page = "query($n: String!, $c: String) { kit(name: $n) { releases(after: $c) { " \
+           "nodes { number } } } }"
+    rest = gql(anonymous, page, {"n": KIT, "c": cursor})
+    assert rest["data"]["kit"]["releases"]["nodes"] == [{"number": 1}]
+    other = next(k["name"] for k in kits if k["name"] != KIT)
+    refused = gql(anonymous, page, {"n": other, "c": cursor}, status=None)
+    assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", refused

@@ -36,7 +36,7 @@ def as_principal(app: Flask, graph: Graph, actor: Actor, query: str,
     return gql(signed_in(app, graph, actor, scope), query, variables, status=None)
 
 
-MOVE = """mutation Move($kind: LabRecordKind!, $id: ID!, $to: String!, $version: Int!,
+MOVE = """mutation Move($kind: LabRecordKind!, $id: ID!, $to: LabMoveTarget!, $version: Int!,
   $reason: String) { moveLabRecord(input: {kind: $kind, id: $id, to: $to,
   version: $version, reason: $reason}) {
   status version event { fromStatus toStatus actor } queuedWebhooks } }"""
@@ -128,10 +128,16 @@ def test_moves_through_graphql_with_a_principal(app: Flask, graph: Graph, staff:
                                             "to": "DECLINED", "version": 1, "reason": "x"})
     assert stale["errors"][0]["extensions"]["code"] == "CONFLICT"
     illegal = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"],
-                                              "to": "SUBMITTED", "version": 2})
+                                              "to": "IN_REVIEW", "version": 2})
     assert illegal["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
     assert illegal["errors"][0]["extensions"]["allowedMoves"] == [
         "ACCEPTED", "DECLINED", "MERGED"]
+    # A status no idea is ever moved to (SUBMITTED is a proposal's target) names the idea's.
+    never = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"],
+                                            "to": "SUBMITTED", "version": 2})
+    assert never["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert never["errors"][0]["extensions"]["allowedValues"] == [
+        "IN_REVIEW", "ACCEPTED", "DECLINED", "MERGED"]
     via = as_principal(app, graph, staff, MOVE, {"kind": "IDEA", "id": idea["id"], "to": "ACCEPTED",
                                           "version": 2, "reason": "ok"})
     assert "acceptIdea" in via["errors"][0]["message"]

@@ -21,7 +21,7 @@ from tests.lab.test_graphql_lab import signed_in
 
 pytestmark = pytest.mark.worker
 
-MOVE = """mutation M($kind: LabRecordKind!, $id: ID!, $to: String!, $version: Int!,
+MOVE = """mutation M($kind: LabRecordKind!, $id: ID!, $to: LabMoveTarget!, $version: Int!,
   $reason: String) { moveLabRecord(input: {kind: $kind, id: $id, to: $to,
   version: $version, reason: $reason}) { status version } }"""
 

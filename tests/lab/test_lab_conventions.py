@@ -145,3 +145,44 @@ def test_lab_figures_are_bounded_by_instants(app: Flask, graph: Graph, staff: Ac
     assert none["data"]["labFigures"]["ideasIn"] == 0
     refused = gql(client, query, {"s": "last spring"}, status=None)
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+
+
+def test_a_move_names_its_target_as_an_enum(app: Flask, graph: Graph, staff: Actor) -> None:
+    """``moveLabRecord``'s ``to`` is the enum of every status a lifecycle moves a record to,
+    each value described; one the record's kind never enters is BAD_USER_INPUT naming the
+    kind's targets, and stores nothing; text where the enum is due is refused before anything
+    runs."""
+    make_field(graph, "employment")
+    opened = open_challenge(graph, staff)
+    client = signed_in(app, graph, staff, "graph:read lab:write")
+    assert enum_of(client, "MoveLabRecordInput", "to", inputs=True) == "LabMoveTarget"
+    values = gql(client, """{ __type(name: "LabMoveTarget") { description
+      enumValues { name description } } }""")["data"]["__type"]
+    assert values["description"]
+    targets = {s for lc in LIFECYCLES.values() for t in lc.transitions for s in [t.target]}
+    assert {v["name"] for v in values["enumValues"]} == targets
+    assert all(v["description"] for v in values["enumValues"])
+    described = {v["name"]: v["description"] for v in values["enumValues"]}
+    assert "Challenge: " + LIFECYCLES["CHALLENGE"].statuses["CANCELLED"] in described["CANCELLED"]
+
+    move = """mutation M($id: ID!, $to: LabMoveTarget!) { moveLabRecord(input: {kind: CHALLENGE,
+      id: $id, to: $to, version: 2, reason: "why"}) { status version } }"""
+    read = """query C($id: ID!) { challenge(id: $id) { status version history { totalCount } } }"""
+    before = gql(client, read, {"id": opened["id"]})["data"]["challenge"]
+    assert (before["status"], before["version"]) == ("OPEN", 2)
+    for to in ("PILOT", "SUBMITTED", "IN_REVIEW"):  # other kinds' targets
+        refused = gql(client, move, {"id": opened["id"], "to": to}, status=None)
+        extensions = refused["errors"][0]["extensions"]
+        assert extensions["code"] == "BAD_USER_INPUT", refused
+        assert extensions["field"] == "to"
+        assert extensions["allowedValues"] == list(LIFECYCLES["CHALLENGE"].targets)
+        assert refused["data"] is None
+    assert gql(client, read, {"id": opened["id"]})["data"]["challenge"] == before
+    text = gql(client, """mutation M($id: ID!) { moveLabRecord(input: {kind: CHALLENGE, id: $id,
+      to: "CANCELLED", version: 2, reason: "why"}) { status } }""", {"id": opened["id"]},
+               status=None)
+    assert text["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", text
+    assert text["extensions"]["cypher"] == []  # refused by validation: nothing ran
+    assert gql(client, read, {"id": opened["id"]})["data"]["challenge"] == before
+    cancelled = gql(client, move, {"id": opened["id"], "to": "CANCELLED"})
+    assert cancelled["data"]["moveLabRecord"] == {"status": "CANCELLED", "version": 3}

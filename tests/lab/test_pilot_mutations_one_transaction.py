@@ -48,7 +48,7 @@ def test_pilot_mutations_are_each_one_transaction(app: Flask, graph: Graph, staf
     _one_transaction(signed)
 
     moved = gql(client, """mutation M($id: ID!) { moveLabRecord(input: {kind: PILOT, id: $id,
-      to: "PILOT", version: 1}) { status version } }""", {"id": pilot["id"]})
+      to: PILOT, version: 1}) { status version } }""", {"id": pilot["id"]})
     _one_transaction(moved)
     assert moved["data"]["moveLabRecord"] == {"status": "PILOT", "version": 2}
 

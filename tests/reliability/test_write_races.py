@@ -54,7 +54,7 @@ DOCUMENTS: dict[str, str] = {
     "deleteSkill": """mutation Race($id: ID!, $version: Int!) {
       deleteSkill(input: {id: $id, version: $version}) { deletedId } }""",
     "moveIdea": """mutation Race($id: ID!, $version: Int!, $value: String!) {
-      moveLabRecord(input: {kind: IDEA, id: $id, to: "IN_REVIEW", version: $version,
+      moveLabRecord(input: {kind: IDEA, id: $id, to: IN_REVIEW, version: $version,
         reason: $value}) { status version } }""",
     "updateChallenge": """mutation Race($id: ID!, $version: Int!, $value: String!) {
       updateChallenge(input: {id: $id, version: $version, description: $value}) {

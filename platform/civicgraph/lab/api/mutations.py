@@ -1,12 +1,15 @@
 """The lab's mutations: ideas, challenges, proposals, evaluation, and every status move.
 
 Each resolver takes the actor from ``actor_from_context`` and calls one service; each answers
-with the record it changed, in the one shape of ``civicgraph.api.mutation``. A move that queued
-webhook events asks a worker to deliver them now (the beat would otherwise within 15 s).
+with the record it changed, in the one shape of ``civicgraph.api.mutation``, compiled from the
+client's selection in the write's transaction (``lab.api.payloads``). A move that queued
+webhook events asks a worker to deliver them now, after the commit (the beat would otherwise
+within 15 s).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import graphene
@@ -17,28 +20,25 @@ from civicgraph.api.enums import code_enum
 from civicgraph.api.mutation import Mutation, plain
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
+from civicgraph.lab.api.payloads import answered, record
 from civicgraph.lab.service import challenges, evaluation, ideas, machine, proposals, webhooks
-from civicgraph.lab.service import pilots as pilot_service
 from civicgraph.partner_graph.api.queries import prefetch_records, viewer
 
-# The record a move changed, read only when the client selects it.
-_GETTERS = {"IDEA": ideas.get, "CHALLENGE": challenges.get, "PROPOSAL": proposals.get,
-            "PILOT": pilot_service.get}
+# Where a move's answer holds the moved record's id, per kind: only that kind's field names it.
+_MOVED = {"IDEA": "movedIdeaId", "CHALLENGE": "movedChallengeId",
+          "PROPOSAL": "movedProposalId", "PILOT": "movedPilotId"}
 
 
-def moved(info: Any, result: dict[str, Any]) -> dict[str, Any]:
+def move(info: Any, payload: Any, write: Callable[[], dict[str, Any]]) -> dict[str, Any]:
+    """A status move and its payload's records in one transaction (``answered``); the webhook
+    events it queued are then asked for, after the commit."""
+    def ids() -> dict[str, Any]:
+        result = write()
+        return {**result, _MOVED[result["kind"]]: result["id"]}
+    result = answered(info, payload, ids)
     if result.get("queuedWebhooks"):
         webhooks.request_outbox_flush(ctx(info).tasks)
     return result
-
-
-def _record(kind: str, key: str = "id") -> Any:
-    def resolve(parent: dict[str, Any], info: Any) -> dict[str, Any] | None:
-        record_id = parent.get(key)
-        if record_id is None or (key == "id" and parent.get("kind") != kind):
-            return None
-        return _GETTERS[kind](ctx(info).graph, str(record_id))
-    return resolve
 
 
 class Moved:
@@ -49,12 +49,10 @@ class Moved:
     version = graphene.Int(required=True, description="Name this version in the next move.")
     event = graphene.Field(t.LifecycleEvent, required=True)
     queued_webhooks = graphene.Int(required=True)
-    idea = graphene.Field(t.Idea, resolver=_record("IDEA"), description="When an idea moved.")
-    challenge = graphene.Field(t.Challenge, resolver=_record("CHALLENGE"),
-                               description="When a challenge moved.")
-    proposal = graphene.Field(t.Proposal, resolver=_record("PROPOSAL"),
-                              description="When a proposal moved.")
-    pilot = graphene.Field(t.Pilot, resolver=_record("PILOT"), description="When a pilot moved.")
+    idea = record("Idea", _MOVED["IDEA"], "When an idea moved.")
+    challenge = record("Challenge", _MOVED["CHALLENGE"], "When a challenge moved.")
+    proposal = record("Proposal", _MOVED["PROPOSAL"], "When a proposal moved.")
+    pilot = record("Pilot", _MOVED["PILOT"], "When a pilot moved.")
 
 
 class CriterionInput(graphene.InputObjectType):
@@ -78,15 +76,16 @@ class MoveLabRecord(Moved, Mutation):
     class Input:
         kind = t.LabRecordKind(required=True)
         id = graphene.ID(required=True)
-        to = graphene.String(required=True)
+        to = t.LabMoveTarget(required=True)
         version = graphene.Int(required=True)
         reason = graphene.String()
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return moved(info, machine.advance(
-            ctx(info).graph, str(plain(input["kind"])), input["id"], input["to"],
-            actor_from_context(info), input["version"], input.get("reason")))
+        actor = actor_from_context(info)
+        return move(info, MoveLabRecord, lambda: machine.advance(
+            ctx(info).graph, str(plain(input["kind"])), input["id"], str(plain(input["to"])),
+            actor, input["version"], input.get("reason")))
 
 
 AcceptedInto = code_enum("IdeaAcceptedInto", ideas.ACCEPTED_INTO,
@@ -120,16 +119,16 @@ class AcceptIdea(Moved, Mutation):
         reason = graphene.String(required=True)
         challenge_id = graphene.ID()
 
-    new_challenge = graphene.Field(t.Challenge, resolver=_record("CHALLENGE", "challengeId"),
-                                   description="Accepted into a challenge: the new draft.")
-    new_proposal = graphene.Field(t.Proposal, resolver=_record("PROPOSAL", "proposalId"),
-                                  description="Accepted into a proposal: the new draft.")
+    new_challenge = record("Challenge", "challengeId",
+                           "Accepted into a challenge: the new draft.")
+    new_proposal = record("Proposal", "proposalId", "Accepted into a proposal: the new draft.")
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return ideas.accept(ctx(info).graph, actor_from_context(info), input["id"],
-                            input["version"], into=plain(input["into"]), reason=input["reason"],
-                            challenge_id=input.get("challenge_id"))
+        actor = actor_from_context(info)
+        return move(info, AcceptIdea, lambda: ideas.accept(
+            ctx(info).graph, actor, input["id"], input["version"], into=plain(input["into"]),
+            reason=input["reason"], challenge_id=input.get("challenge_id")))
 
 
 class MergeIdea(Moved, Mutation):
@@ -141,9 +140,10 @@ class MergeIdea(Moved, Mutation):
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return ideas.merge(ctx(info).graph, actor_from_context(info), input["id"],
-                           input["version"], into_idea_id=input["into_idea_id"],
-                           reason=input["reason"])
+        actor = actor_from_context(info)
+        return move(info, MergeIdea, lambda: ideas.merge(
+            ctx(info).graph, actor, input["id"], input["version"],
+            into_idea_id=input["into_idea_id"], reason=input["reason"]))
 
 
 class CreateChallenge(Mutation):
@@ -236,27 +236,20 @@ class UpdateProposal(Mutation):
             title=input.get("title"), summary=input.get("summary"))}
 
 
-def _challenge(parent: dict[str, Any], info: Any) -> dict[str, Any]:
-    return challenges.get(ctx(info).graph, parent["challengeId"])
-
-
-def _proposal(parent: dict[str, Any], info: Any) -> dict[str, Any]:
-    return proposals.get(ctx(info).graph, parent["proposalId"])
-
-
 class AssignExperts(Mutation):
     class Input:
         challenge_id = graphene.ID(required=True)
 
-    challenge = graphene.Field(t.Challenge, required=True, resolver=_challenge)
+    challenge = record("Challenge", "challengeId", required=True)
     judges = graphene.List(graphene.NonNull(t.Judge), required=True)
     exclusions = graphene.List(graphene.NonNull(t.PanelExclusions), required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        panel = evaluation.assign_experts(ctx(info).graph, actor_from_context(info),
-                                          input["challenge_id"])
-        return {**panel, "challengeId": input["challenge_id"]}
+        actor = actor_from_context(info)
+        return answered(info, AssignExperts, lambda: {
+            **evaluation.assign_experts(ctx(info).graph, actor, input["challenge_id"]),
+            "challengeId": input["challenge_id"]})
 
 
 class ScoreProposal(Mutation):
@@ -265,16 +258,18 @@ class ScoreProposal(Mutation):
         scores = graphene.List(graphene.NonNull(ScoreInput), required=True)
         comment = graphene.String()
 
-    proposal = graphene.Field(t.Proposal, required=True, resolver=_proposal)
+    proposal = record("Proposal", "proposalId", required=True)
     saved = graphene.Int(required=True, description="How many criteria's scores were saved.")
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        result = evaluation.score(
-            ctx(info).graph, actor_from_context(info), input["proposal_id"],
-            [{"criterionId": s["criterion_id"], "score": s["score"]} for s in input["scores"]],
-            input.get("comment"))
-        return {"saved": result["saved"], "proposalId": input["proposal_id"]}
+        actor = actor_from_context(info)
+        scores = [{"criterionId": s["criterion_id"], "score": s["score"]}
+                  for s in input["scores"]]
+        return answered(info, ScoreProposal, lambda: {
+            "saved": evaluation.score(ctx(info).graph, actor, input["proposal_id"], scores,
+                                      input.get("comment"))["saved"],
+            "proposalId": input["proposal_id"]})
 
 
 class DeclareConflict(Mutation):
@@ -284,15 +279,19 @@ class DeclareConflict(Mutation):
         proposal_id = graphene.ID(required=True)
         reason = graphene.String(required=True)
 
-    proposal = graphene.Field(t.Proposal, required=True, resolver=_proposal)
+    proposal = record("Proposal", "proposalId", required=True)
     reason = graphene.String(required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        result = evaluation.declare_conflict(ctx(info).graph, actor_from_context(info),
-                                             input["proposal_id"], input["reason"])
-        return {"proposalId": input["proposal_id"],
-                "reason": (result["exclusion"] or {}).get("reason", "")}
+        actor = actor_from_context(info)
+
+        def write() -> dict[str, Any]:
+            result = evaluation.declare_conflict(ctx(info).graph, actor, input["proposal_id"],
+                                                 input["reason"])
+            return {"proposalId": input["proposal_id"],
+                    "reason": (result["exclusion"] or {}).get("reason", "")}
+        return answered(info, DeclareConflict, write)
 
 
 class SubscribeWebhook(Mutation):

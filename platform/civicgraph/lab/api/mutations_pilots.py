@@ -1,4 +1,8 @@
-"""The lab's mutations for pilots (partners, operating model, measures, sign-off) and sessions."""
+"""The lab's mutations for pilots (partners, operating model, measures, sign-off) and sessions.
+
+Starting a pilot, involving a partner, setting its operating model, adding a measure, setting a
+baseline, recording a measurement and signing off a stage answer their pilot and measure
+compiled from the client's selection, in the write's transaction (``lab.api.payloads``)."""
 
 from __future__ import annotations
 
@@ -10,6 +14,7 @@ from civicgraph.api.context import ctx
 from civicgraph.api.mutation import Mutation, plain
 from civicgraph.lab.api import types as t
 from civicgraph.lab.api.actor import actor_from_context
+from civicgraph.lab.api.payloads import answered, record
 from civicgraph.lab.service import pilots, sessions
 
 
@@ -19,13 +24,14 @@ class StartPilot(Mutation):
         title = graphene.String(required=True)
         sponsor_id = graphene.ID(description="The person who signs off stages; default you.")
 
-    pilot = graphene.Field(t.Pilot, required=True)
+    pilot = record("Pilot", "pilotId", required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return {"pilot": pilots.start(ctx(info).graph, actor_from_context(info),
-                                      input["proposal_id"], title=input["title"],
-                                      sponsor_id=input.get("sponsor_id"))}
+        actor = actor_from_context(info)
+        return answered(info, StartPilot, lambda: {"pilotId": pilots.start(
+            ctx(info).graph, actor, input["proposal_id"], title=input["title"],
+            sponsor_id=input.get("sponsor_id"))["id"]})
 
 
 PartnerRole, Stage, SessionKind = t.PartnerRole, t.Stage, t.SessionKind
@@ -37,13 +43,14 @@ class InvolvePartner(Mutation):
         organisation_id = graphene.ID(required=True)
         role = PartnerRole(required=True)
 
-    pilot = graphene.Field(t.Pilot, required=True)
+    pilot = record("Pilot", "pilotId", required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return {"pilot": pilots.involve(ctx(info).graph, actor_from_context(info),
-                                        input["pilot_id"], input["organisation_id"],
-                                        plain(input["role"]))}
+        actor = actor_from_context(info)
+        return answered(info, InvolvePartner, lambda: pilots.involve(
+            ctx(info).graph, actor, input["pilot_id"], input["organisation_id"],
+            plain(input["role"])))
 
 
 class OperatingModelInput(graphene.InputObjectType):
@@ -61,17 +68,17 @@ class SetOperatingModel(Mutation):
         version = graphene.Int(required=True)
         model = OperatingModelInput(required=True)
 
-    pilot = graphene.Field(t.Pilot, required=True)
+    pilot = record("Pilot", "pilotId", required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        model = input["model"]
-        return {"pilot": pilots.set_operating_model(
-            ctx(info).graph, actor_from_context(info), input["pilot_id"], input["version"],
+        actor, model = actor_from_context(info), input["model"]
+        return answered(info, SetOperatingModel, lambda: {"pilotId": pilots.set_operating_model(
+            ctx(info).graph, actor, input["pilot_id"], input["version"],
             involved=[plain(i) for i in model["involved"]],
             relationship=plain(model["relationship"]), ownership=plain(model["ownership"]),
             funding_method=plain(model["funding_method"]),
-            power_sits=plain(model["power_sits"]), public_role=plain(model["public_role"]))}
+            power_sits=plain(model["power_sits"]), public_role=plain(model["public_role"]))["id"]})
 
 
 class AddOutcomeMeasure(Mutation):
@@ -84,14 +91,15 @@ class AddOutcomeMeasure(Mutation):
         baseline = graphene.Float()
         every_days = graphene.Int(description="Expected measurement interval, for overdue flags.")
 
-    outcome_measure = graphene.Field(t.OutcomeMeasure, required=True)
+    outcome_measure = record("OutcomeMeasure", "outcomeMeasureId", required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return {"outcomeMeasure": pilots.add_measure(
-            ctx(info).graph, actor_from_context(info), input["pilot_id"], name=input["name"],
-            unit=input["unit"], target=input["target"], direction=plain(input["direction"]),
-            baseline=input.get("baseline"), every_days=input.get("every_days"))}
+        actor = actor_from_context(info)
+        return answered(info, AddOutcomeMeasure, lambda: {"outcomeMeasureId": pilots.add_measure(
+            ctx(info).graph, actor, input["pilot_id"], name=input["name"], unit=input["unit"],
+            target=input["target"], direction=plain(input["direction"]),
+            baseline=input.get("baseline"), every_days=input.get("every_days"))["id"]})
 
 
 class SetBaseline(Mutation):
@@ -99,13 +107,14 @@ class SetBaseline(Mutation):
         measure_id = graphene.ID(required=True)
         baseline = graphene.Float(required=True)
 
-    outcome_measure = graphene.Field(t.OutcomeMeasure, required=True)
-    pilot = graphene.Field(t.Pilot, required=True, description="The pilot it measures.")
+    outcome_measure = record("OutcomeMeasure", "outcomeMeasureId", required=True)
+    pilot = record("Pilot", "pilotId", "The pilot it measures.", required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return pilots.set_baseline(ctx(info).graph, actor_from_context(info),
-                                   input["measure_id"], input["baseline"])
+        actor = actor_from_context(info)
+        return answered(info, SetBaseline, lambda: pilots.set_baseline(
+            ctx(info).graph, actor, input["measure_id"], input["baseline"]))
 
 
 class RecordMeasurement(Mutation):
@@ -114,14 +123,15 @@ class RecordMeasurement(Mutation):
         value = graphene.Float(required=True)
         measured_at = graphene.DateTime(description="With a time zone; default now.")
 
-    outcome_measure = graphene.Field(t.OutcomeMeasure, required=True)
-    pilot = graphene.Field(t.Pilot, required=True, description="The pilot it measures.")
+    outcome_measure = record("OutcomeMeasure", "outcomeMeasureId", required=True)
+    pilot = record("Pilot", "pilotId", "The pilot it measures.", required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return pilots.record_measurement(ctx(info).graph, actor_from_context(info),
-                                         input["measure_id"], input["value"],
-                                         input.get("measured_at"))
+        actor = actor_from_context(info)
+        return answered(info, RecordMeasurement, lambda: pilots.record_measurement(
+            ctx(info).graph, actor, input["measure_id"], input["value"],
+            input.get("measured_at")))
 
 
 class SignOffStage(Mutation):
@@ -129,12 +139,13 @@ class SignOffStage(Mutation):
         pilot_id = graphene.ID(required=True)
         stage = Stage(required=True)
 
-    pilot = graphene.Field(t.Pilot, required=True)
+    pilot = record("Pilot", "pilotId", required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        return {"pilot": pilots.sign_off(ctx(info).graph, actor_from_context(info),
-                                         input["pilot_id"], plain(input["stage"]))}
+        actor = actor_from_context(info)
+        return answered(info, SignOffStage, lambda: pilots.sign_off(
+            ctx(info).graph, actor, input["pilot_id"], plain(input["stage"])))
 
 
 class CreateLabSession(Mutation):

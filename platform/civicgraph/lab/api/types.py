@@ -10,7 +10,12 @@ from civicgraph.api.enums import code_enum
 from civicgraph.api.model_scalars import register
 from civicgraph.api.model_types import OBJECTS
 from civicgraph.lab.service import ideas, pilots, proposals, sessions
-from civicgraph.lab.service.lifecycles import ANY_STATUS, LIFECYCLES, WEBHOOK_EVENTS
+from civicgraph.lab.service.lifecycles import (
+    ANY_STATUS,
+    LIFECYCLES,
+    MOVE_TARGETS,
+    WEBHOOK_EVENTS,
+)
 from civicgraph.partner_graph.api.queries import record_resolver
 
 # The lab's closed sets, each built from its service's table and registered as the enum of the
@@ -29,6 +34,10 @@ PilotStatus = register(code_enum("PilotStatus", LIFECYCLES["PILOT"].statuses,
                                  "The stage a pilot is in."))
 LabRecordStatus = code_enum("LabRecordStatus", ANY_STATUS,
                             "A status of a lab record of any kind, with its meaning for each.")
+LabMoveTarget = code_enum(
+    "LabMoveTarget", MOVE_TARGETS,
+    "A status a move takes a lab record to, with its meaning for each kind that enters it; a "
+    "status the record's kind is never moved to is BAD_USER_INPUT naming the kind's targets.")
 IdeaOrigin = register(code_enum("IdeaOrigin", ideas.ORIGINS, "Where an idea came from."))
 Relationship = register(code_enum("OperatingRelationship", pilots.RELATIONSHIPS,
                                   "How the parties of a pilot's operating model relate."))

@@ -57,17 +57,17 @@ def get(graph: Graph, pilot_id: str) -> dict[str, Any] | None:
     return dict(records[0]["pilot"]) if records else None
 
 
-def involve(graph: Graph, pilot_id: str, organisation_id: str, role: str
-            ) -> dict[str, Any] | None:
-    """Involve the organisation and answer the pilot as it now is, in the same statement."""
+def involve(graph: Graph, pilot_id: str, organisation_id: str, role: str) -> str | None:
+    """Involve the organisation; the pilot's id, or None when either is missing. (The answer
+    a client sees is read from its selection afterwards, in the same transaction.)"""
     records = graph.run(
         "MATCH (pl:Pilot {id: $pilot}) MATCH (o:Organisation {id: $org}) "
         "MERGE (pl)-[i:INVOLVES]->(o) SET i.role = $role "
-        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
+        "WITH DISTINCT pl RETURN pl.id AS id",
         {"pilot": pilot_id, "org": organisation_id, "role": role},
         write=True,
     )
-    return dict(records[0]["pilot"]) if records else None
+    return str(records[0]["id"]) if records else None
 
 
 def set_operating_model(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
@@ -98,17 +98,16 @@ def add_measure(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
     return dict(records[0]["measure"]) if records else None
 
 
-def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str
-                 ) -> dict[str, Any] | None:
-    """Set the baseline and answer the measure's pilot as it now is, in the same statement."""
+def set_baseline(graph: Graph, measure_id: str, baseline: float, at: str) -> str | None:
+    """Set the baseline; the id of the measure's pilot, or None when there is no measure."""
     records = graph.run(
         "MATCH (om:OutcomeMeasure {id: $id})-[:MEASURES]->(pl:Pilot) "
         "SET om.baseline = $baseline, " + touched("om", AT) + " "
-        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
+        "WITH DISTINCT pl RETURN pl.id AS id",
         {"id": measure_id, "baseline": baseline, "at": at},
         write=True,
     )
-    return dict(records[0]["pilot"]) if records else None
+    return str(records[0]["id"]) if records else None
 
 
 def record_measurement(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
@@ -116,7 +115,7 @@ def record_measurement(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] |
 
     The scope is decided in the statement that writes, so one transaction both checks and
     records. None when the measure does not exist; else whether the caller was involved (nothing
-    is written when not and not staff) and the pilot as it now is.
+    is written when not and not staff) and the pilot's id.
     """
     records = graph.run(
         "MATCH (om:OutcomeMeasure {id: $measureId})-[:MEASURES]->(pl:Pilot) "
@@ -124,28 +123,27 @@ def record_measurement(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] |
         "CALL (om, involved) { WITH om WHERE involved OR $staff "
         "  CREATE (x:Measurement {id: $id, value: $value, at: datetime($measuredAt), "
         "    recordedBy: $actorId, " + created_map(AT) + "})-[:OF]->(om) RETURN count(x) AS made } "
-        "WITH pl, involved, made RETURN involved, made, " + PILOT + " AS pilot",
+        "WITH pl, involved, made RETURN involved, made, pl.id AS pilotId",
         fields,
         write=True,
     )
     if not records:
         return None
     return {"involved": bool(records[0]["involved"]), "made": records[0]["made"],
-            "pilot": dict(records[0]["pilot"])}
+            "pilotId": str(records[0]["pilotId"])}
 
 
-def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str
-             ) -> dict[str, Any] | None:
-    """Only the pilot's sponsor can sign off: the match requires SPONSORED_BY. Answers the
-    pilot as it now is, in the same statement."""
+def sign_off(graph: Graph, pilot_id: str, person_id: str, stage: str, at: str) -> bool:
+    """Only the pilot's sponsor can sign off: the match requires SPONSORED_BY. Whether the
+    sign-off is recorded (now or before)."""
     records = graph.run(
         "MATCH (pl:Pilot {id: $pilot})-[:SPONSORED_BY]->(s:Person {id: $person}) "
         "MERGE (s)-[so:SIGNED_OFF {stage: $stage}]->(pl) ON CREATE SET so.at = datetime($at) "
-        "WITH DISTINCT pl RETURN " + PILOT + " AS pilot",
+        "WITH DISTINCT pl RETURN pl.id AS id",
         {"pilot": pilot_id, "person": person_id, "stage": stage, "at": at},
         write=True,
     )
-    return dict(records[0]["pilot"]) if records else None
+    return bool(records)
 
 
 def flag_overdue(graph: Graph, now: str, sets: Mapping[str, list[str]]

@@ -71,6 +71,13 @@ class Lifecycle:
         return frozenset(s for s in self.statuses if not self.moves_from(s))
 
     @property
+    def targets(self) -> tuple[str, ...]:
+        """The statuses a move can take a record of this kind to, in the order of
+        ``statuses``: any other ``to`` is refused before anything is read."""
+        entered = {t.target for t in self.transitions}
+        return tuple(s for s in self.statuses if s in entered)
+
+    @property
     def gates(self) -> dict[str, tuple[str, ...]]:
         """What must hold to enter each status that a move into waits for."""
         return {t.target: t.conditions for t in self.transitions if t.conditions}
@@ -276,6 +283,23 @@ def _any_status() -> dict[str, str]:
 
 ANY_STATUS = _any_status()
 """:data:`LIFECYCLES`' statuses together, for answers about a record of any kind."""
+
+
+def _move_targets() -> dict[str, str]:
+    """Every status a move can target, described for each kind whose lifecycle enters it (and
+    the mutation that makes the move, where ``moveLabRecord`` does not)."""
+    meanings: dict[str, list[str]] = {}
+    for lc in LIFECYCLES.values():
+        for status in lc.targets:
+            via = sorted({t.via for t in lc.transitions if t.target == status and t.via})
+            text = f"{lc.label}: {lc.statuses[status]}" + (f" (with {via[0]})" if via else "")
+            meanings.setdefault(status, []).append(text)
+    return {status: "; ".join(texts) for status, texts in meanings.items()}
+
+
+MOVE_TARGETS = _move_targets()
+"""The statuses a status move names (``moveLabRecord``'s ``to``): :data:`LIFECYCLES`' targets
+together; which of them a record takes is its own lifecycle's ``targets``."""
 
 
 def _webhook_events() -> dict[str, str]:

@@ -1,6 +1,8 @@
 """The one door for every lab status change, driven by the tables in :mod:`lifecycles`.
 
-Order of checks, each with its own error: the record exists (NOT_FOUND); the caller read the
+Order of checks, each with its own error: the target is a status the record's kind is ever moved
+to (BAD_USER_INPUT, listing them as ``allowedValues``; checked before anything is read); the
+record exists (NOT_FOUND); the caller read the
 current version (CONFLICT); the move is legal from the current status (BAD_USER_INPUT, listing
 the moves allowed now); the actor may make it (FORBIDDEN: role, or owner role within scope); a
 reason is given where one is required; the conditions hold (BAD_USER_INPUT listing the unmet
@@ -83,6 +85,11 @@ def advance(
     effect_params: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Move one record to ``to``; returns its new status and version, the event and webhooks."""
+    targets = lifecycle(kind).targets
+    if to not in targets:
+        label = lifecycle(kind).label.lower()
+        raise BadInput(f"a {label} is never moved to {to}; a {label} moves to "
+                       f"{', '.join(targets)}", field="to", allowedValues=list(targets))
     # One transaction: the facts the checks read and the write they allow commit together (the
     # write still takes the record's lock and compares the version and the gate's conditions).
     def work() -> dict[str, Any]:

@@ -130,12 +130,15 @@ def start(graph: Graph, actor: Actor, proposal_id: str, *, title: str | None,
 
 def involve(graph: Graph, actor: Actor, pilot_id: str, organisation_id: str,
             role: str) -> dict[str, Any]:
+    """Involve an organisation in a pilot with a role; answers ``{pilotId}`` (a caller reads
+    the pilot as it wants it: the GraphQL payload compiles the client's selection)."""
     require_role(actor, STAFF, "involve partners")
-    pilot = repo.involve(graph, pilot_id, organisation_id, choice(role, "role", PARTNER_ROLES))
-    if pilot is None:
+    involved = repo.involve(graph, pilot_id, organisation_id,
+                            choice(role, "role", PARTNER_ROLES))
+    if involved is None:
         raise NotFound("no such pilot or organisation", pilotId=pilot_id,
                        organisationId=organisation_id)
-    return pilot
+    return {"pilotId": involved}
 
 
 def set_operating_model(graph: Graph, actor: Actor, pilot_id: str, version: int, *,
@@ -178,20 +181,15 @@ def add_measure(graph: Graph, actor: Actor, pilot_id: str, *, name: str | None,
     return measure
 
 
-def _measured(pilot: dict[str, Any], measure_id: str) -> dict[str, Any]:
-    """The payload of a measure's change: the measure as its pilot now shows it, and the pilot."""
-    measure = next(m for m in pilot["measures"] if m["id"] == measure_id)
-    return {"outcomeMeasure": measure, "pilot": pilot}
-
-
 def set_baseline(graph: Graph, actor: Actor, measure_id: str, baseline: float
                  ) -> dict[str, Any]:
+    """Set a measure's baseline; answers ``{outcomeMeasureId, pilotId}``."""
     require_role(actor, STAFF, "set baselines")
-    pilot = repo.set_baseline(graph, measure_id, _number(baseline, "baseline") or 0.0,
-                              clock.iso())
-    if pilot is None:
+    pilot_id = repo.set_baseline(graph, measure_id, _number(baseline, "baseline") or 0.0,
+                                 clock.iso())
+    if pilot_id is None:
         raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
-    return _measured(pilot, measure_id)
+    return {"outcomeMeasureId": measure_id, "pilotId": pilot_id}
 
 
 def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float,
@@ -209,16 +207,16 @@ def record_measurement(graph: Graph, actor: Actor, measure_id: str, value: float
         raise NotFound(f"no outcome measure with id {measure_id}", id=measure_id)
     if not done["made"]:
         raise Forbidden("only partners involved in this pilot record its measurements")
-    return _measured(done["pilot"], measure_id)
+    return {"outcomeMeasureId": measure_id, "pilotId": done["pilotId"]}
 
 
 def sign_off(graph: Graph, actor: Actor, pilot_id: str, stage: str) -> dict[str, Any]:
-    """The sponsor's sign-off for entering ``stage``: one of the gate conditions."""
+    """The sponsor's sign-off for entering ``stage``: one of the gate conditions; answers
+    ``{pilotId}``."""
     choice(stage, "stage", STAGES)
-    pilot = repo.sign_off(graph, pilot_id, actor.id, stage, clock.iso())
-    if pilot is None:
+    if not repo.sign_off(graph, pilot_id, actor.id, stage, clock.iso()):
         raise Forbidden("only the pilot's sponsor signs off its stages")
-    return pilot
+    return {"pilotId": pilot_id}
 
 
 def next_stage(status: str) -> str | None:
