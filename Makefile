@@ -8,6 +8,7 @@ PY_STAMP := $(VENV)/.civicgraph-installed
 NEO4J_DIR := neo4j_embedded
 NEO4J_LIB_STAMP := $(NEO4J_DIR)/target/lib/.fetched
 NEO4J_LAUNCHER := $(NEO4J_DIR)/target/classes/org/civicgraph/neo4j/EmbeddedNeo4j.class
+APOC_STAMP := $(NEO4J_DIR)/target/plugins/.fetched
 GRAPHIQL_DIR := platform/civicgraph/gateway/static
 GRAPHIQL_STAMP := $(GRAPHIQL_DIR)/node_modules/graphiql/graphiql.min.js
 MVN := mvn -B -q
@@ -57,17 +58,18 @@ bench-kits: deps
 soak: deps
 	$(BIN)/python -m bench.soak --write docs/reliability.md
 
-APOC_STAMP := $(NEO4J_DIR)/target/bench-plugins/.fetched
 BENCH_PEER_STAMP := bench/node_modules/@neo4j/graphql/package.json
 
 # The partner graph's nested read: CivicGraph vs bare Cypher vs @neo4j/graphql (docs/benchmarks.md).
-bench-graph: deps $(APOC_STAMP) $(BENCH_PEER_STAMP)
+bench-graph: deps $(BENCH_PEER_STAMP)
 	$(BIN)/python -m bench.graph_bench
 
-# APOC core, which only the benchmark's peer needs: on the classpath and in the plugin dir.
+# APOC core: the gateway's answers are written as JSON by the database with it
+# (compiler/json_text.py), and the benchmark's peer needs it. On the classpath and in the
+# plugin dir.
 $(APOC_STAMP): $(NEO4J_DIR)/pom.xml
-	cd $(NEO4J_DIR) && $(MVN) -P bench dependency:copy-dependencies -DincludeScope=runtime \
-	  -DincludeArtifactIds=apoc-core -DoutputDirectory=target/bench-plugins
+	cd $(NEO4J_DIR) && $(MVN) -P plugins dependency:copy-dependencies -DincludeScope=runtime \
+	  -DincludeArtifactIds=apoc-core -DoutputDirectory=target/plugins
 	@touch $@
 
 $(BENCH_PEER_STAMP): bench/package.json
@@ -91,7 +93,7 @@ $(PY_STAMP): pyproject.toml scripts/require.sh
 
 neo4j:
 	@if [ -n "$$NEO4J_URI" ]; then echo "NEO4J_URI is set: using that server, not building the embedded Neo4j"; \
-	else scripts/require.sh java && $(MAKE) --no-print-directory $(NEO4J_LAUNCHER); fi
+	else scripts/require.sh java && $(MAKE) --no-print-directory $(NEO4J_LAUNCHER) $(APOC_STAMP); fi
 
 $(NEO4J_LIB_STAMP): $(NEO4J_DIR)/pom.xml
 	@echo "fetching Neo4j's jars with Maven (first time only, about 120 MB)…"

@@ -21,9 +21,6 @@ from civicgraph.cli import devstack
 from civicgraph.config import PROJECT_ROOT
 
 DOC = PROJECT_ROOT / "docs" / "benchmarks.md"
-# APOC core, fetched by `make bench-graph`: only the graph benchmark's peer (@neo4j/graphql) needs
-# it, on the classpath (for its functions) and as the plugin directory (for its procedures).
-APOC_DIR = PROJECT_ROOT / "neo4j_embedded" / "target" / "bench-plugins"
 
 
 def machine() -> str:
@@ -56,13 +53,9 @@ def start_neo4j(stack: list[devstack.Service], home: Path, log_path: Path, heap:
     until it answers over Bolt and return its URI."""
     port = devstack.free_port()
     service = devstack.neo4j_service(port, home, log_path, heap)
-    if apoc:
-        jars = sorted(APOC_DIR.glob("apoc-core-*.jar"))
-        if not jars:
-            raise SystemExit("APOC is missing: run `make bench-graph` (it fetches it with Maven)")
-        classpath = service.argv.index("-cp") + 1
-        service.argv[classpath] += os.pathsep + str(jars[-1])
-        service.argv += ["--plugins", str(APOC_DIR)]
+    if apoc and devstack.apoc_jar() is None:
+        # The embedded Neo4j carries it when `make neo4j` fetched it (devstack.neo4j_service).
+        raise SystemExit("APOC is missing: run `make neo4j` (it fetches it with Maven)")
     if pagecache:
         service.argv += ["--pagecache", pagecache]
     service.start()

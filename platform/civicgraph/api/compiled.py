@@ -15,6 +15,7 @@ from collections.abc import Callable, Hashable, Mapping
 from functools import partial
 from typing import Any
 
+import orjson
 from graphql import ExecutionContext
 
 from civicgraph.api.context import ctx
@@ -58,9 +59,15 @@ def compiled(item: dict[str, Any] | None) -> Compiled | None:
 class CompiledExecutionContext(ExecutionContext):
     def complete_value(self, return_type: Any, field_nodes: Any, info: Any, path: Any,
                        result: Any) -> Any:
-        if isinstance(result, Compiled):
+        if isinstance(result, Compiled | orjson.Fragment):
             return result
         return super().complete_value(return_type, field_nodes, info, path, result)
+
+
+def compiled_value(item: dict[str, Any] | str) -> Compiled | orjson.Fragment:
+    """A page item's projection: a map, or the database's JSON text of it, which the response
+    carries as it is (compiler/json_text.py)."""
+    return orjson.Fragment(item) if isinstance(item, str) else Compiled(item)
 
 
 def compiled_all(items: list[dict[str, Any]]) -> list[Compiled]:

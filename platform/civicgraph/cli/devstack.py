@@ -126,12 +126,25 @@ def neo4j_classpath() -> str:
     return f"{classes}{os.pathsep}{lib}{os.sep}*"
 
 
+def apoc_jar() -> Path | None:
+    """APOC core as `make neo4j` fetches it, if it has."""
+    jars = sorted((EMBEDDED_DIR / "target" / "plugins").glob("apoc-core-*.jar"))
+    return jars[-1] if jars else None
+
+
 def neo4j_service(port: int, home: Path, log_path: Path, heap: str = "1g") -> Service:
+    """The embedded Neo4j, with APOC core where `make neo4j` fetched it (without it the
+    gateway writes answers itself: compiler/json_text.py)."""
     java = shutil.which("java")
     if java is None:
         raise StackError("java is not installed: install a Java 17+ runtime, or set NEO4J_URI")
-    argv = [java, f"-Xmx{heap}", "-XX:+UseG1GC", "-cp", neo4j_classpath(), LAUNCHER_CLASS,
-            "--home", str(home), "--port", str(port)]
+    classpath = neo4j_classpath()
+    apoc = apoc_jar()
+    plugins = [] if apoc is None else ["--plugins", str(apoc.parent)]
+    if apoc is not None:
+        classpath += os.pathsep + str(apoc)
+    argv = [java, f"-Xmx{heap}", "-XX:+UseG1GC", "-cp", classpath, LAUNCHER_CLASS,
+            "--home", str(home), "--port", str(port), *plugins]
     return Service("neo4j", argv, log_path)
 
 

@@ -18,6 +18,7 @@ from typing import Any, NamedTuple
 
 from civicgraph.compiler import cursors, nested
 from civicgraph.compiler import where as where_clause
+from civicgraph.compiler.json_text import wrap as json_text_of
 from civicgraph.compiler.model import DATE, DATETIME, INT, PARAMS, TYPES, NodeType, Prop
 from civicgraph.compiler.selection import Selection
 from civicgraph.compiler.visibility import SOURCED_LABELS, Scope, predicate
@@ -335,12 +336,14 @@ def _total(b: Builder, t: NodeType, source: str, filtered: bool) -> str:
             "WITH labelled, count(u) AS hidden RETURN labelled - hidden AS total } ")
 
 
-def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") -> Plan:
+def compile_connection(t: NodeType, root: Selection, scope: Scope = "public",
+                       json_text: bool = False) -> Plan:
     """One page (one row over, to tell whether there are more) and, only when selected, the
     total and whether items lie on the cursor's other side, in one statement.
 
     Each item carries ``__keys``, its sort-key values, from which the service makes its cursor;
-    each ``edges``/``nodes`` selection (under its response key) has its own projection."""
+    each ``edges``/``nodes`` selection (under its response key) has its own projection, as the
+    database's JSON text of it when ``json_text`` (see ``json_text.py``)."""
     b = Builder(scope=scope)
     var = "n"
     args = root.args
@@ -375,7 +378,7 @@ def compile_connection(t: NodeType, root: Selection, scope: Scope = "public") ->
     limit = b.param((), (), _page_size)
     size = b.param((), (), _window_size)
     order = ", ".join(f"{k.expr} {k.direction}" for k in walk)
-    item = _item(b, t, var, root, keys, searching)
+    item = _item(b, t, var, root, keys, searching, json_text)
     cypher = ""
     if root.selects("totalCount"):
         cypher += _total(b, t, source(), _has_filter(args.get("where")) or searching
@@ -424,17 +427,24 @@ def _page_and_one_over(var: str, searching: bool, size: str, item: str,
 
 
 def _item(b: Builder, t: NodeType, var: str, root: Selection, keys: list[Key],
-          searching: bool = False) -> str:
+          searching: bool = False, json_text: bool = False) -> str:
     """One page item: its sort-key values, then a projection per ``nodes`` selection and per
     ``node`` under each ``edges`` selection, each under its response key, so that aliases and
-    nested arguments of one never leak into another."""
+    nested arguments of one never leak into another. A projection that pages a nested list by
+    cursor stays a map even under ``json_text``: its refusal mark is looked for in the map."""
+    def node(fields: Fields) -> str:
+        projection = project(b, t, var, fields)
+        if json_text and nested.REFUSED not in projection:
+            return json_text_of(projection)
+        return projection
+
     entries = ["`__keys`: [" + ", ".join(k.expr for k in keys) + "]"]
     for sel, path in kids(root, ()):
         if sel.field == "nodes":
-            entries.append(f"`{sel.key}`: {project(b, t, var, kids(sel, path))}")
+            entries.append(f"`{sel.key}`: {node(kids(sel, path))}")
         elif sel.field == "edges":
-            inner = [f"`{node.key}`: {project(b, t, var, kids(node, node_path))}"
-                     for node, node_path in kids(sel, path) if node.field == "node"]
+            inner = [f"`{n.key}`: {node(kids(n, node_path))}"
+                     for n, node_path in kids(sel, path) if n.field == "node"]
             inner += [f"`{c.key}`: {'score' if searching else 'null'}"
                       for c in sel.children if c.field == "score"]
             entries.append(f"`{sel.key}`: {{{', '.join(inner)}}}")

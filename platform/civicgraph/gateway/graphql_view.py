@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from civicgraph.api.context import RequestContext
 from civicgraph.api.http.bearer import principal_or_401
 from civicgraph.api.limits import Limits
+from civicgraph.compiler import json_text
 from civicgraph.core import metrics
 from civicgraph.core.access import Principal
 from civicgraph.core.graph import StatementLog, recording_statements
@@ -55,11 +56,17 @@ def _respond(query: Any, variables: Any, operation_name: Any, allow_mutations: b
         principal = principal_or_401()
         if isinstance(principal, Response):
             return principal
-        with recording_statements() as statements:
-            result = execution.run(
-                query, variables, operation_name, _context(principal),
-                allow_mutations=allow_mutations,
-            )
+        # This answer is written straight out: its page items may come as the database's
+        # JSON text (compiler/json_text.py).
+        wanted = json_text.WANTED.set(True)
+        try:
+            with recording_statements() as statements:
+                result = execution.run(
+                    query, variables, operation_name, _context(principal),
+                    allow_mutations=allow_mutations,
+                )
+        finally:
+            json_text.WANTED.reset(wanted)
     except Exception as exc:
         outage = unavailable(exc)
         if outage is None:

@@ -36,6 +36,7 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -127,7 +128,7 @@ class Object(Shape):
             if self.non_null:
                 raise NotShaped
             return None
-        if isinstance(value, Compiled):
+        if isinstance(value, Compiled | orjson.Fragment):
             return value
         if not isinstance(value, dict):
             raise NotShaped
@@ -156,7 +157,7 @@ class CompiledOnly(Shape):
             if self.non_null:
                 raise NotShaped
             return None
-        if isinstance(value, Compiled):
+        if isinstance(value, Compiled | orjson.Fragment):
             return value
         raise NotShaped
 

@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 import graphene
 from graphene.utils.str_converters import to_camel_case
 
-from civicgraph.api.compiled import Compiled, compiled, compiled_all, replayable
+from civicgraph.api.compiled import Compiled, compiled, compiled_all, compiled_value, replayable
 from civicgraph.api.context import ctx
 from civicgraph.api.limits import page_max
 from civicgraph.api.selection import document_key, root_selection
@@ -47,12 +47,12 @@ def to_connection(root: Selection, page: service.Page) -> dict[str, Any]:
         if sel.field == "edges":
             nodes = [n.key for n in sel.children if n.field == "node"]
             scores = [c.key for c in sel.children if c.field == "score"]
-            out[sel.key] = [{"cursor": mark, **{key: Compiled(item[sel.key][key])
+            out[sel.key] = [{"cursor": mark, **{key: compiled_value(item[sel.key][key])
                                                  for key in nodes},
                              **{key: item[sel.key][key] for key in scores}}
                             for mark, item in zip(page.cursors, page.items, strict=True)]
         elif sel.field == "nodes":
-            out[sel.key] = [Compiled(item[sel.key]) for item in page.items]
+            out[sel.key] = [compiled_value(item[sel.key]) for item in page.items]
         elif sel.field == "pageInfo":
             out[sel.key] = {
                 "hasNextPage": page.has_next, "hasPreviousPage": page.has_previous,

@@ -12,7 +12,7 @@ from typing import Any
 
 from neo4j.exceptions import ClientError
 
-from civicgraph.compiler import cursors, discovery, nested, records
+from civicgraph.compiler import cursors, discovery, json_text, nested, records
 from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.cypher import Plan, compile_by_id, compile_connection, compile_node
 from civicgraph.compiler.model import TYPES
@@ -40,9 +40,11 @@ class Page:
 
 
 def _plan(kind: str, root: Selection, document: Hashable | None,
-          compile_plan: Callable[[], Plan], viewer: Visibility = PUBLIC) -> Plan:
+          compile_plan: Callable[[], Plan], viewer: Visibility = PUBLIC,
+          as_text: bool = False) -> Plan:
     # The visibility predicate's text depends on the caller's scope: one plan per scope.
-    key = None if document is None else (document, kind, viewer.scope, root.key, shape(root))
+    key = None if document is None else (document, kind, viewer.scope, root.key, shape(root),
+                                         as_text)
     return PLANS.get(key, compile_plan)
 
 
@@ -61,8 +63,11 @@ def connection(graph: Graph, type_name: str, root: Selection,
                viewer: Visibility = PUBLIC) -> Page:
     node_type = TYPES[type_name]
     window = cursors.window(root.args)
+    # Items as JSON text when the caller writes the answer out as it is (json_text.py).
+    as_text = json_text.WANTED.get() and json_text.available(graph)
     plan = _plan("connection:" + type_name, root, document,
-                 lambda: compile_connection(node_type, root, viewer.scope), viewer)
+                 lambda: compile_connection(node_type, root, viewer.scope, as_text), viewer,
+                 as_text)
     try:
         row = _run(graph, plan, root, viewer)[0]
     except ClientError as exc:
