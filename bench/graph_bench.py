@@ -225,16 +225,24 @@ def http_call(url: str, query: str, headers: dict[str, str] | None = None,
 
 def gateway_statement(graph: Graph, query: str, principal: Any) -> tuple[str, dict[str, Any],
                                                                         dict[str, Any]]:
-    """The exact statement and parameters the gateway sends for ``query``, and its answer."""
+    """The exact statement and parameters the gateway sends for ``query`` over HTTP (page items
+    as the database's JSON text, compiler/json_text.py), and its answer."""
     from civicgraph.api.context import RequestContext
+    from civicgraph.compiler import json_text
     from civicgraph.gateway import execution
 
-    with recording_statements(keep_values=True) as log:
-        answer = execution.run(query, None, None, RequestContext(
-            graph=graph, tasks=None, request_id="bench", principal=principal))  # type: ignore[arg-type]
+    wanted = json_text.WANTED.set(True)
+    try:
+        with recording_statements(keep_values=True) as log:
+            answer = execution.run(query, None, None, RequestContext(
+                graph=graph, tasks=None, request_id="bench", principal=principal))  # type: ignore[arg-type]
+    finally:
+        json_text.WANTED.reset(wanted)
     assert "errors" not in answer.body, answer.body
     assert len(log.entries) == 1, [e["cypher"] for e in log.entries]
-    return log.entries[0]["cypher"], log.entries[0]["values"], answer.body["data"]
+    assert json_text.FUNCTION in log.entries[0]["cypher"], "APOC is missing: run `make neo4j`"
+    data = orjson.loads(orjson.dumps(answer.body["data"]))
+    return log.entries[0]["cypher"], log.entries[0]["values"], data
 
 
 def deep_paging(url: str, graph: Graph) -> dict[str, float]:

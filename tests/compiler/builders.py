@@ -89,11 +89,12 @@ class Compiled:
 
 
 def compiled(query: str, variables: Mapping[str, Any] | None = None,
-             principal: Principal = ANONYMOUS) -> Compiled:
+             principal: Principal = ANONYMOUS, json_text: bool = False) -> Compiled:
     root = selection(query, variables)
     if root.field in CONNECTIONS:
         viewer = viewer_for(principal)
-        plan = compile_connection(TYPES[CONNECTIONS[root.field]], root, viewer.scope)
+        plan = compile_connection(TYPES[CONNECTIONS[root.field]], root, viewer.scope,
+                                  json_text)
     else:
         compile_plan, sees = OTHER_READS[root.field]
         viewer = viewer_for(principal) if sees else PUBLIC

@@ -34,12 +34,13 @@ _known: weakref.WeakKeyDictionary[Graph, bool] = weakref.WeakKeyDictionary()
 
 def available(graph: Graph) -> bool:
     """Whether ``graph``'s database has the function: asked once per graph, and again after a
-    failure to ask (the database may have been down)."""
+    failure to ask (the database may have been down). Asked past ``Graph.run``, so that the
+    question is not counted among the statements of the request that happened to ask it."""
     known = _known.get(graph)
     if known is not None:
         return known
     try:
-        graph.run(f"RETURN {FUNCTION}([1]) AS text")
+        graph.driver.execute_query(f"RETURN {FUNCTION}([1]) AS text", database_=graph.database)
     except ClientError:
         log.info("the database has no %s: answers are unpacked and written by the gateway",
                  FUNCTION)

@@ -11,7 +11,7 @@ CALL () {
   WITH n ORDER BY n.title ASC, n.id ASC LIMIT $p0
   WITH collect(n) AS page_rows
   CALL (page_rows) { UNWIND page_rows[..$p1] AS n
-    RETURN collect({`__keys`: [n.title, n.id], `nodes`: n {`id`: n.id, `title`: n.title, `proposals`: {`nodes`: COLLECT {
+    RETURN collect({`__keys`: [n.title, n.id], `nodes`: apoc.convert.toJson(n {`id`: n.id, `title`: n.title, `proposals`: {`nodes`: COLLECT {
             MATCH (n)<-[:RESPONDS_TO]-(n1:Proposal)
             WHERE ((($staff OR $expert) AND n1.status IN $proposalSent) OR EXISTS { (n1)-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) })
             WITH n1 ORDER BY n1.title ASC, n1.id ASC LIMIT $p2
@@ -23,7 +23,7 @@ CALL () {
                       RETURN n4 {`id`: n4.id, `name`: n4.name, `vacancies`: {`nodes`: COLLECT {
                             MATCH (n4)<-[:OFFERED_BY]-(n6:Vacancy)
                             WITH n6 ORDER BY n6.title ASC, n6.id ASC LIMIT $p4
-                            RETURN n6 {`id`: n6.id, `title`: n6.title} }}} }}} LIMIT 1 })} }}}}) AS shown }
+                            RETURN n6 {`id`: n6.id, `title`: n6.title} }}} }}} LIMIT 1 })} }}})}) AS shown }
   CALL (page_rows) { UNWIND page_rows[$p1..] AS n
     RETURN collect({`__keys`: [n.title, n.id]}) AS over }
   RETURN shown + over AS items }

@@ -11,7 +11,7 @@ CALL () {
   WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p0
   WITH collect(n) AS page_rows
   CALL (page_rows) { UNWIND page_rows[..$p1] AS n
-    RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: n {`id`: n.id, `name`: n.name, `partners`: {`nodes`: COLLECT {
+    RETURN collect({`__keys`: [n.name, n.id], `edges`: {`node`: apoc.convert.toJson(n {`id`: n.id, `name`: n.name, `partners`: {`nodes`: COLLECT {
               MATCH (n)-[:PARTNERS_WITH]-(n1:Organisation)
               WHERE NOT n1:Unpublished
               WITH n1 ORDER BY n1.name ASC, n1.id ASC LIMIT $p2
@@ -22,7 +22,7 @@ CALL () {
                     RETURN n3 {`id`: n3.id, `title`: n3.title, `skills`: {`nodes`: COLLECT {
                           MATCH (n3)-[:REQUIRES]->(n5:Skill)
                           WITH n5 ORDER BY n5.name ASC, n5.id ASC LIMIT $p4
-                          RETURN n5 {`name`: n5.name} }}} }}} }}}}}) AS shown }
+                          RETURN n5 {`name`: n5.name} }}} }}} }}})}}) AS shown }
   CALL (page_rows) { UNWIND page_rows[$p1..] AS n
     RETURN collect({`__keys`: [n.name, n.id]}) AS over }
   RETURN shown + over AS items }
