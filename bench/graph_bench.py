@@ -343,6 +343,8 @@ def main() -> None:
             lib_first = requests.post(library, json={"query": lib_query}, timeout=60).json()
             assert "errors" not in lib_first, lib_first
             assert ours_view(ours_first) == lib_view(lib_first["data"]), f"the {read} reads differ"
+            served = requests.post(ours, json={"query": query}, headers=headers, timeout=60)
+            assert served.json() == {"data": ours_first}, f"the served {read} answer differs"
 
             def bare(_: Any, cypher: str = cypher, params: dict[str, Any] = params) -> bool:
                 # As the gateway sends a read (core/graph.py, Graph._read): an auto-commit
