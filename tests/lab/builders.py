@@ -71,3 +71,18 @@ def to_evaluation(graph: Graph, challenge_id: str) -> None:
 
     moved = scheduling.close_due_challenges(graph, now=AFTER_DEADLINE)
     assert challenge_id in [m["id"] for m in moved["moved"]], moved
+
+
+def submitted_proposals(graph: Graph, challenge_id: str,
+                        organisations: dict[str, str]) -> dict[str, str]:
+    """A submitted proposal titled ``name`` by an author of each organisation (its id), by name."""
+    from civicgraph.lab.service import proposals
+
+    ids = {}
+    for name, org in organisations.items():
+        author = person(graph, f"Author {name}", {"PARTNER"}, org)
+        draft = proposals.create(graph, author, challenge_id=challenge_id, title=name,
+                                 summary="s")
+        proposals.advance(graph, author, draft["id"], "SUBMITTED", 1)
+        ids[name] = draft["id"]
+    return ids

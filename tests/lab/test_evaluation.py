@@ -10,7 +10,14 @@ from civicgraph.core.errors import BadInput, Forbidden
 from civicgraph.core.graph import Graph
 from civicgraph.lab.service import evaluation, proposals
 from civicgraph.partner_graph.service import organisations
-from tests.lab.builders import field, open_challenge, organisation, person, to_evaluation
+from tests.lab.builders import (
+    field,
+    open_challenge,
+    organisation,
+    person,
+    submitted_proposals,
+    to_evaluation,
+)
 
 # Partnerships are set up as an admin would make them (the lab tests are not about that rule).
 ADMIN_SETUP = Principal(client_id="lab-test-setup", scopes=frozenset({"admin"}))
@@ -29,13 +36,7 @@ def test_panel_exclusions_scores_and_normalised_results(graph: Graph, staff: Act
     insider = person(graph, "Ida Insider", {"EXPERT"}, a_org, ("employment",))
     partner_tie = person(graph, "Pete Partner", {"EXPERT"}, friend_org, ("employment",))
     person(graph, "Hal Health", {"EXPERT"}, None, ("health",))  # another field: not a judge
-    ids = {}
-    for name, org in (("A", a_org), ("B", b_org), ("C", c_org)):
-        author = person(graph, f"Author {name}", {"PARTNER"}, org)
-        draft = proposals.create(graph, author, challenge_id=challenge["id"], title=name,
-                                 summary="s")
-        proposals.advance(graph, author, draft["id"], "SUBMITTED", 1)
-        ids[name] = draft["id"]
+    ids = submitted_proposals(graph, challenge["id"], {"A": a_org, "B": b_org, "C": c_org})
     to_evaluation(graph, challenge["id"])
 
     assigned = evaluation.assign_experts(graph, staff, challenge["id"])

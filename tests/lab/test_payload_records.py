@@ -16,7 +16,14 @@ from civicgraph.core.graph import Graph
 from civicgraph.lab.service import proposals
 from civicgraph.partner_graph.service import organisations
 from tests.builders import gql
-from tests.lab.builders import field, open_challenge, organisation, person, to_evaluation
+from tests.lab.builders import (
+    field,
+    open_challenge,
+    organisation,
+    person,
+    submitted_proposals,
+    to_evaluation,
+)
 from tests.lab.test_cross_domain_reads import ADMIN
 from tests.lab.test_graphql_lab import signed_in
 from tests.lab.test_lab_conventions import transactions
@@ -185,13 +192,7 @@ def test_evaluation_payloads_answer_nested_selections_in_one_read(
     alpha, beta = organisation(graph, "Alpha"), organisation(graph, "Beta")
     judge = person(graph, "Ann Judge", {"EXPERT"}, None, ("employment",))
     insider = person(graph, "Ida Insider", {"EXPERT"}, alpha, ("employment",))
-    ids = {}
-    for name, org in (("A", alpha), ("B", beta)):
-        author = person(graph, f"Author {name}", {"PARTNER"}, org)
-        draft = proposals.create(graph, author, challenge_id=challenge["id"], title=name,
-                                 summary="s")
-        proposals.advance(graph, author, draft["id"], "SUBMITTED", 1)
-        ids[name] = draft["id"]
+    ids = submitted_proposals(graph, challenge["id"], {"A": alpha, "B": beta})
     to_evaluation(graph, challenge["id"])
     lab = signed_in(app, graph, staff, "graph:read lab:write")
 
