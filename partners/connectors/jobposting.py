@@ -24,7 +24,7 @@ from partners.connectors.contract import (
 def _occupation(value: Any) -> OccupationRef | None:
     """occupationalCategory as a CategoryCode whose codeValue or @id is an ESCO URI."""
     value = so.first(value)
-    if isinstance(value, Mapping):
+    if so.is_object(value):
         uri = value.get("@id") or value.get("codeValue")
         if isinstance(uri, str) and ":" in uri:
             return OccupationRef(uri=uri, name=so.text(value.get("name")))
@@ -59,10 +59,10 @@ class JobPostingConnector:
         salary = so.first(raw.get("baseSalary"))
         salary_min = salary_max = None
         currency = unit = None
-        if isinstance(salary, Mapping):
+        if so.is_object(salary):
             value = so.first(salary.get("value"))
             currency = so.text(salary.get("currency")) or None
-            if isinstance(value, Mapping):
+            if so.is_object(value):
                 single = so.number(value.get("value"), "baseSalary.value")
                 salary_min = so.number(value.get("minValue"), "baseSalary.minValue") or single
                 salary_max = so.number(value.get("maxValue"), "baseSalary.maxValue") or single

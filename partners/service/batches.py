@@ -75,6 +75,7 @@ class RunBatches:
         # committed ones included): the next one's turn.
         self._turns = int(run.get("batches") or 0)
         self._committed = threading.Event()  # set once a batch of this attempt has committed
+        self.frozen = False  # whether the run moved its long-lived objects out of the GC's sight
         self._reset()
 
     def _reset(self) -> None:

@@ -117,16 +117,23 @@ def _refused_ref(ref: OrgRef | SkillRef | OccupationRef) -> str | None:
     return None
 
 
+# What a value of each declared kind may be, as ``isinstance`` takes it (bool is refused as a
+# number separately: it is an int to Python).
+_ACCEPTS: dict[str, tuple[type, ...]] = {
+    STRING: (str,), INT: (int, float), FLOAT: (int, float), DATE: (str, dt.date),
+    DATETIME: (str, dt.date),
+}
+_KIND_NAMES = {STRING: "text", INT: "a number", FLOAT: "a number", DATE: "a date",
+               DATETIME: "a date"}
+
+
 def _typed(name: str, kind: str, value: Any) -> None:
     """The type the model declares: text, a number, a date (as ISO text or a date)."""
-    if value is None:
+    accepts = _ACCEPTS.get(kind)
+    if accepts is None or value is None:
         return
-    if kind == STRING and not isinstance(value, str):
-        raise RecordError(f"{name} must be text, got {type(value).__name__}")
-    if kind in (INT, FLOAT) and (isinstance(value, bool) or not isinstance(value, int | float)):
-        raise RecordError(f"{name} must be a number, got {type(value).__name__}")
-    if kind in (DATE, DATETIME) and not isinstance(value, str | dt.date):
-        raise RecordError(f"{name} must be a date, got {type(value).__name__}")
+    if not isinstance(value, accepts) or (kind != STRING and isinstance(value, bool)):
+        raise RecordError(f"{name} must be {_KIND_NAMES[kind]}, got {type(value).__name__}")
 
 
 def _undeclared(name: str, value: Any) -> None:
@@ -143,17 +150,32 @@ def _undeclared(name: str, value: Any) -> None:
             raise RecordError(f"{name} must be text or a number, got {type(item).__name__}")
 
 
+@dataclass(frozen=True)
+class _Declared:
+    """A declared property as ``record`` checks it, worked out once per type and connector:
+    its kind, the model's length limit, and whether the connector may cut it to that limit."""
+
+    kind: str
+    limit: int | None
+    cut: bool
+    writable: bool
+
+
 @functools.cache
-def _declared(record_type: str) -> dict[str, Prop]:
-    """The type's properties by name: looked up for every property of every record."""
-    return {p.name: p for p in TYPES[record_type].props}
+def _declared(record_type: str, truncatable: frozenset[str]) -> dict[str, _Declared]:
+    """The type's properties by name (looked up for every property of every record), with
+    their limits from the model's rules; a read-only property has none a feed may write."""
+    node = TYPES[record_type]
+    return {p.name: _Declared(p.kind, node.rules[p.name].max_length if p.name in node.rules
+                              else None, p.name in truncatable, p.name in node.rules)
+            for p in node.props}
 
 
 def record(feed: Connector, mapped: MappedRecord) -> Checked:
     """The record's properties as they will be stored, every one within its rule; raises
     ``RecordError`` (the quarantine reason) for the first that is not."""
     node = TYPES[mapped.record_type]
-    declared_props = _declared(mapped.record_type)
+    declared_props = _declared(mapped.record_type, feed.truncatable)
     props = dict(mapped.properties)
     warnings: list[str] = []
     for name, value in props.items():
@@ -161,10 +183,13 @@ def record(feed: Connector, mapped: MappedRecord) -> Checked:
         if declared is None:
             _undeclared(name, value)
             continue
+        if not declared.writable:
+            raise RecordError(f"{name} is not a property a feed may write")
+        if value is None:
+            continue
         _typed(name, declared.kind, value)
-        limit = node.rules[name].max_length
-        if (isinstance(value, str) and limit is not None and len(value) > limit
-                and name in feed.truncatable):
+        limit = declared.limit
+        if declared.cut and limit is not None and isinstance(value, str) and len(value) > limit:
             props[name] = value[:limit].rstrip()
             warnings.append(f"{name} cut from {len(value):,} to {limit:,} characters "
                             "(the model's limit)")

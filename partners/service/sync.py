@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
 import logging
 from collections.abc import Sequence
@@ -167,6 +168,7 @@ def _file(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
     """Read the drop in steps; write whenever enough new or changed records wait, and record
     the keys seen at least every ``CHECKPOINT_EVERY`` records (a resumed run needs them)."""
     items, _digest = read_file(sync.platform["location"], sync.feed.format)
+    _keep_out_of_gc(sync)
     cursor = json.loads(run["cursor"]) if run["cursor"] else {"offset": 0}
     offset = int(cursor["offset"])
     for start in range(offset, len(items), options.batch_size):
@@ -175,6 +177,18 @@ def _file(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
         if sync.pending >= sync.write_size or len(sync.seen_keys) >= CHECKPOINT_EVERY:
             sync.flush({"offset": end})
     sync.flush({"offset": len(items)})
+
+
+def _keep_out_of_gc(sync: RunBatches) -> None:
+    """Move what is alive now (the parsed drop, the platform's known keys) out of the cyclic
+    garbage collector's sight until the run ends. They live for the whole run and hold no
+    cycles, yet each of the collector's passes as the run allocates walked all of them again:
+    measured about 40 of 200 µs of Python CPU per new record on a 20k drop. Not done when
+    something else in the process froze objects already (a preloading server): its unfreeze
+    is not ours to undo."""
+    if not sync.frozen and gc.get_freeze_count() == 0:
+        gc.freeze()
+        sync.frozen = True
 
 
 def _withdraw_unseen(sync: RunBatches) -> int:
@@ -253,6 +267,8 @@ def run_sync(graph: Graph, run_id: str, lease: int = 1, options: SyncOptions | N
     finally:
         if sync is not None:
             sync.close()
+            if sync.frozen:
+                gc.unfreeze()
     finished = _finish(graph, run_id, lease, "SUCCEEDED", withdrawn, None)
     log.info("sync run %s of %s: %s", run_id, platform["name"],
              {k: finished[k] for k in ("seen", "created", "updated", "unchanged", "withdrawn",
