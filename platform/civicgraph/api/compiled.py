@@ -48,6 +48,11 @@ class Compiled(dict[str, Any]):
     """A projection produced by the compiler for this very selection."""
 
 
+COMPILED = (Compiled, orjson.Fragment)
+"""What a compiled read answers for a record: a projection, or the database's JSON text of it
+(``compiled_value``); both are written out as they are, never completed field by field."""
+
+
 def compiled(item: dict[str, Any] | None) -> Compiled | None:
     if item is None:
         return None
@@ -59,7 +64,7 @@ def compiled(item: dict[str, Any] | None) -> Compiled | None:
 class CompiledExecutionContext(ExecutionContext):
     def complete_value(self, return_type: Any, field_nodes: Any, info: Any, path: Any,
                        result: Any) -> Any:
-        if isinstance(result, Compiled | orjson.Fragment):
+        if isinstance(result, COMPILED):
             return result
         return super().complete_value(return_type, field_nodes, info, path, result)
 

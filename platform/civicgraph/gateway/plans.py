@@ -36,7 +36,6 @@ from collections.abc import Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import orjson
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -57,7 +56,7 @@ from graphql.execution.collect_fields import collect_fields, collect_sub_fields
 from graphql.execution.execute import ExecutionContext
 from graphql.pyutils import Path
 
-from civicgraph.api.compiled import READS, Compiled, CompiledRead
+from civicgraph.api.compiled import COMPILED, READS, CompiledRead
 from civicgraph.api.context import RequestContext
 from civicgraph.api.limits import Limits
 from civicgraph.api.selection import document_key, root_selection
@@ -128,7 +127,7 @@ class Object(Shape):
             if self.non_null:
                 raise NotShaped
             return None
-        if isinstance(value, Compiled | orjson.Fragment):
+        if isinstance(value, COMPILED):
             return value
         if not isinstance(value, dict):
             raise NotShaped
@@ -157,7 +156,7 @@ class CompiledOnly(Shape):
             if self.non_null:
                 raise NotShaped
             return None
-        if isinstance(value, Compiled | orjson.Fragment):
+        if isinstance(value, COMPILED):
             return value
         raise NotShaped
 

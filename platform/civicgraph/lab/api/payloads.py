@@ -23,7 +23,9 @@ from civicgraph.partner_graph.api.queries import prefetch_records, record_resolv
 
 def record(type_name: str, key: str, description: str | None = None,
            required: bool = False) -> graphene.Field:
-    """A payload field serving the record whose id the write's answer holds under ``key``."""
+    """A field serving, as its own type, the record whose id the answer holds under ``key`` (a
+    write's payload, or a computed answer such as an evaluation's exclusions); null when the
+    reader may not see it."""
     return graphene.Field(lambda: OBJECTS[type_name], required=required,
                           resolver=record_resolver(type_name, key), description=description)
 

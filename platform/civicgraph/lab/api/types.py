@@ -9,6 +9,7 @@ import graphene
 from civicgraph.api.enums import code_enum
 from civicgraph.api.model_scalars import register
 from civicgraph.api.model_types import OBJECTS
+from civicgraph.lab.api.payloads import record
 from civicgraph.lab.service import ideas, pilots, proposals, sessions
 from civicgraph.lab.service.lifecycles import (
     ANY_STATUS,
@@ -16,7 +17,6 @@ from civicgraph.lab.service.lifecycles import (
     MOVE_TARGETS,
     WEBHOOK_EVENTS,
 )
-from civicgraph.partner_graph.api.queries import record_resolver
 
 # The lab's closed sets, each built from its service's table and registered as the enum of the
 # model's fields of that set (compiler.domains.lab names them), so a record's field, its filter
@@ -95,8 +95,7 @@ class SimilarIdea(graphene.ObjectType):
     """An existing idea like the one submitted, and how alike: the idea is the model's Idea,
     read under its guard like any read (the search lists only ideas the caller may see)."""
 
-    idea = graphene.Field(lambda: OBJECTS["Idea"], required=True,
-                          resolver=record_resolver("Idea", "id"))
+    idea = record("Idea", "id", required=True)
     score = graphene.Float(required=True, description="Full-text relevance; higher is closer.")
 
 
@@ -105,29 +104,22 @@ class IdeaSubmission(graphene.ObjectType):
     likely_duplicates = graphene.List(graphene.NonNull(SimilarIdea), required=True)
 
 
-def _record(type_name: str, key: str, description: str) -> Any:
-    """The record a computed answer names by id, as its own type (``record_resolver``); null
-    when the reader may not see it."""
-    return graphene.Field(lambda: OBJECTS[type_name], resolver=record_resolver(type_name, key),
-                          description=description)
-
-
 class Exclusion(graphene.ObjectType):
-    expert = _record("Person", "expertId", "The expert kept off the proposal.")
+    expert = record("Person", "expertId", "The expert kept off the proposal.")
     name = graphene.String()
     code = graphene.String(required=True)
     reason = graphene.String(required=True)
 
 
 class JudgeScore(graphene.ObjectType):
-    expert = _record("Person", "expertId", "The judge who scored.")
+    expert = record("Person", "expertId", "The judge who scored.")
     name = graphene.String()
     weighted_score = graphene.Float(required=True)
     z_score = graphene.Float(required=True)
 
 
 class ProposalResult(graphene.ObjectType):
-    proposal = _record("Proposal", "proposalId", "The proposal ranked.")
+    proposal = record("Proposal", "proposalId", "The proposal ranked.")
     title = graphene.String(required=True)
     status = graphene.Field(ProposalStatus, required=True)
     judge_count = graphene.Int(required=True)
@@ -140,28 +132,28 @@ class ProposalResult(graphene.ObjectType):
 
 
 class MissingScore(graphene.ObjectType):
-    proposal = _record("Proposal", "proposalId", "The proposal a score is missing for.")
-    expert = _record("Person", "expertId", "The judge who has not scored it in full.")
+    proposal = record("Proposal", "proposalId", "The proposal a score is missing for.")
+    expert = record("Person", "expertId", "The judge who has not scored it in full.")
     name = graphene.String()
     missing_criteria = graphene.List(graphene.NonNull(graphene.String), required=True)
 
 
 class EvaluationResults(graphene.ObjectType):
-    challenge = _record("Challenge", "challengeId",
+    challenge = record("Challenge", "challengeId",
                         "The challenge evaluated; its `criteria` are the rubric scored.")
     proposals = graphene.List(graphene.NonNull(ProposalResult), required=True)
     missing_scores = graphene.List(graphene.NonNull(MissingScore), required=True)
 
 
 class PanelExclusions(graphene.ObjectType):
-    proposal = _record("Proposal", "proposalId", "The proposal these experts may not judge.")
+    proposal = record("Proposal", "proposalId", "The proposal these experts may not judge.")
     excluded = graphene.List(graphene.NonNull(Exclusion), required=True)
 
 
 class Judge(graphene.ObjectType):
     """An expert on a challenge's panel, with the fields that put them there."""
 
-    expert = _record("Person", "id", "The expert.")
+    expert = record("Person", "id", "The expert.")
     fields = graphene.List(graphene.NonNull(graphene.String), required=True,
                            description="Codes of the challenge's fields the expert is expert in.")
 
