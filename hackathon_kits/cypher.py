@@ -234,7 +234,7 @@ def releases_of(graph: Graph, plan: compiled.Plan, top: Selection, names: list[s
     """Per kit name, its pages of releases by response key (``releases_plan``)."""
     records = graph.run(plan.cypher,
                         {**plan.with_caller(top, viewer.params()), "kits": names})
-    if nested.REFUSED in plan.cypher and any(nested.refused(dict(r)) for r in records):
+    if nested.any_refused(plan.cypher, records):
         raise BadInput("the cursor belongs to another kit's releases; page each kit's list "
                        "with its own cursors", field="after")
     return {str(r["kit"]): dict(r["releases"]) for r in records}

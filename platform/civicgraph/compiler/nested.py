@@ -17,7 +17,7 @@ connection still uses positions, ``n:<position>``: it has no order of its own to
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from civicgraph.compiler import cursors, cypher
@@ -189,6 +189,12 @@ def refused(value: Any) -> bool:
     if isinstance(value, list):
         return any(refused(v) for v in value)
     return False
+
+
+def any_refused(cypher: str, records: Iterable[Any]) -> bool:
+    """Whether a statement's records hold a refused nested cursor; only a statement that pages
+    a nested list by cursor can, so the others are not searched."""
+    return REFUSED in cypher and any(refused(dict(r)) for r in records)
 
 
 def _cursor_value(bound: str, index: int, count: int, which: str) -> Any:

@@ -51,8 +51,7 @@ def _plan(kind: str, root: Selection, document: Hashable | None,
 def _run(graph: Graph, plan: Plan, root: Selection, viewer: Visibility) -> list[Any]:
     # The text is built by the compiler from constants only; values are all in the parameters.
     records = graph.run((plan.cypher), plan.with_caller(root, viewer.params()))
-    # Only a statement paging a nested list by cursor can hold a refusal: look only then.
-    if nested.REFUSED in plan.cypher and any(nested.refused(dict(r)) for r in records):
+    if nested.any_refused(plan.cypher, records):
         raise BadInput("the cursor belongs to another record's list; page each list with "
                        "its own cursors", field="after")
     return records
