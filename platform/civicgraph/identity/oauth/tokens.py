@@ -169,15 +169,18 @@ class TokenVerifier:
         return AccessToken(claims)
 
     def _revoked(self, claims: dict[str, Any]) -> tuple[bool, bool]:
-        """(token revoked, client revoked), from the cache, refilled first if it was lost."""
+        """(token revoked, client revoked), from the cache, refilled first if it was lost.
+
+        Every authenticated request asks this, so it is one command (MGET of the three marks,
+        each set to "1" when present) rather than a MULTI/EXEC of three EXISTS: one round trip
+        either way, two fifths of the commands for Redis and the client to write and parse.
+        """
         for _attempt in range(2):
-            pipe = self.redis.pipeline()
-            pipe.exists(_REVOKED_JTI + str(claims["jti"]))
-            pipe.exists(_REVOKED_CLIENT + str(claims["client_id"]))
-            pipe.exists(_CACHE_FILLED)
-            jti_revoked, client_revoked, filled = pipe.execute()
-            if filled:
-                return bool(jti_revoked), bool(client_revoked)
+            jti_revoked, client_revoked, filled = self.redis.mget(
+                _REVOKED_JTI + str(claims["jti"]), _REVOKED_CLIENT + str(claims["client_id"]),
+                _CACHE_FILLED)
+            if filled is not None:
+                return jti_revoked is not None, client_revoked is not None
             self.refill_cache()
         raise InvalidToken("the revocation cache could not be filled")  # Redis lost it again
 
