@@ -384,7 +384,11 @@ def compile_connection(t: NodeType, root: Selection, scope: Scope = "public",
         cypher += _total(b, t, source(), _has_filter(args.get("where")) or searching
                          or bool(t.guard))
     other = "null"
-    if values and root.selects("pageInfo"):
+    # Whether items lie on the cursor's other side answers one field only: hasPreviousPage
+    # after `after`, hasNextPage before `before`; a page that asks neither (a client paging on
+    # with `hasNextPage endCursor`) does not pay for the second match.
+    beyond = "hasNextPage" if win.reversed else "hasPreviousPage"
+    if values and any(c.field == "pageInfo" and c.selects(beyond) for c in root.children):
         back = [k.flipped() for k in walk]
         cypher += (f"CALL () {{ {source(keyset(back, values, inclusive=True))} "
                    f"WITH {var} LIMIT 1 RETURN count({var}) > 0 AS other }} ")

@@ -16,11 +16,6 @@ CALL () {
   RETURN labelled - hidden AS total }
 CALL () {
   MATCH (n:Organisation)
-  WHERE n.name IS NOT NULL AND NOT n:Unpublished AND n.name <= $p0 AND (n.name < $p0 OR (n.name = $p0 AND n.id <= $p1))
-  WITH n LIMIT 1
-  RETURN count(n) > 0 AS other }
-CALL () {
-  MATCH (n:Organisation)
   WHERE n.name IS NOT NULL AND NOT n:Unpublished AND n.name >= $p0 AND (n.name > $p0 OR (n.name = $p0 AND n.id > $p1))
   WITH n ORDER BY n.name ASC, n.id ASC LIMIT $p2
   WITH collect(n) AS page_rows
@@ -29,4 +24,4 @@ CALL () {
   CALL (page_rows) { UNWIND page_rows[$p3..] AS n
     RETURN collect({`__keys`: [n.name, n.id]}) AS over }
   RETURN shown + over AS items }
-RETURN total, items, other AS other
+RETURN total, items, null AS other
