@@ -85,14 +85,17 @@ _LATEST = "__latest "
 
 
 def _wanted_releases(kit: Selection) -> tuple[Selection, ...]:
-    """The kit selection's ``releases`` (each response key its own page) and ``latestRelease``
-    (the one-item page newest first, its selection as the page's ``nodes``)."""
+    """The kit selection's ``releases`` and ``builds`` (each response key its own page) and
+    ``latestRelease`` (the one-item page newest first, its selection as the page's
+    ``nodes``)."""
     wanted: list[Selection] = []
     for child in kit.children:
         if child.on_type not in (None, "DataKit"):
             continue
         if child.field == "releases":
             wanted.append(_newest_first(child, "number"))
+        elif child.field == "builds":
+            wanted.append(_newest_first(child, "requestedAt"))
         elif child.field == "latestRelease":
             nodes = Selection("nodes", "nodes", {}, child.children)
             wanted.append(_newest_first(
@@ -101,9 +104,9 @@ def _wanted_releases(kit: Selection) -> tuple[Selection, ...]:
 
 
 def _with_releases(info: Any, kits: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """Read every ``releases`` and ``latestRelease`` selection of the kits for all of them in
-    one statement, and leave each kit's pages on it for ``_releases`` and ``_latest`` to
-    serve."""
+    """Read every ``releases``, ``builds`` and ``latestRelease`` selection of the kits for all
+    of them in one statement, and leave each kit's pages on it for ``_releases`` and
+    ``_latest`` to serve."""
     wanted = _wanted_releases(root_selection(info))
     if not wanted or not kits:
         return kits
@@ -116,7 +119,7 @@ def _with_releases(info: Any, kits: list[dict[str, Any]]) -> list[dict[str, Any]
 
 
 def _releases(root: dict[str, Any], info: Any, **kwargs: Any) -> Compiled:
-    """The page ``_with_releases`` read for this response key."""
+    """The page (of releases or of builds) ``_with_releases`` read for this response key."""
     page: Compiled = root[_RELEASES][info.path.key]
     return page
 
@@ -125,13 +128,6 @@ def _latest(root: dict[str, Any], info: Any) -> Compiled | None:
     """The newest release ``_with_releases`` read for this response key, if any."""
     nodes = root[_RELEASES][_LATEST + info.path.key].get("nodes") or []
     return Compiled(nodes[0]) if nodes else None
-
-
-def _kit_connection(type_name: str, newest: str) -> Any:
-    def resolve(root: dict[str, Any], info: Any, **kwargs: Any) -> dict[str, Any]:
-        return connection_page(info, type_name,
-                               _of_kit(root_selection(info), root["name"], newest))
-    return resolve
 
 
 def _one(info: Any, kit: str, **where: Any) -> Compiled | None:
@@ -166,7 +162,7 @@ class DataKit(graphene.ObjectType):
         description="Newest first unless ordered: the kit's changelog.")
     builds = graphene.Field(
         graphene.NonNull(CONNECTIONS["KitBuild"]), args=nested_args("KitBuild"),
-        resolver=_kit_connection("KitBuild", "requestedAt"),
+        resolver=_releases,
         description="Its builds you may see (lab staff, admins and who asked for each), "
                     "newest first unless ordered.")
 

@@ -75,8 +75,11 @@ def create_build(graph: Graph, build_id: str, kit: str, lease: int,
     """A QUEUED build, with who asked for it (``requestedByClient``, ``requestedByPerson``,
     ``requestedFor``: the model's guard of ``KitBuild`` reads them); none for the CLI's."""
     requester = requester or {}
+    # The kit's node (``upsert_kit`` fills in its spec when the build starts) holds its builds
+    # as it holds its releases, so ``kits { builds }`` is a nested connection of it.
     records = graph.run(
-        "CREATE (b:KitBuild {id: $id, kit: $kit, state: 'QUEUED', percent: 0.0, "
+        "MERGE (k:DataKit {name: $kit}) ON CREATE SET " + created("k", id="randomUUID()") + " "
+        "CREATE (k)-[:HAS_BUILD]->(b:KitBuild {id: $id, kit: $kit, state: 'QUEUED', percent: 0.0, "
         "stage: 'WAITING', requestedAt: datetime(), leaseSeconds: $lease, "
         "requestedByClient: $client, requestedByPerson: $person, requestedFor: $organisation, "
         + created_map() + "}) RETURN " + _BUILD + " AS b",
@@ -215,15 +218,18 @@ def count_download(graph: Graph, kit: str, number: int) -> None:
 # lock and its releases hang from. These two name that node and relationship to the compiler, so
 # a kit's ``releases`` compile as the nested connection they are (the cursors bound to the kit).
 KIT_RELEASES = Rel("releases", "HAS_RELEASE", "out", "KitRelease", connection=True)
-_KIT = NodeType("DataKit", "DataKit", (), (KIT_RELEASES,))
+KIT_BUILDS = Rel("builds", "HAS_BUILD", "out", "KitBuild", connection=True)
+_KIT = NodeType("DataKit", "DataKit", (), (KIT_RELEASES, KIT_BUILDS))
 
 
 def releases_plan(top: Selection, scope: Scope) -> compiled.Plan:
-    """One statement for every listed kit's ``releases``: each child of ``top`` (one per
-    response key) is a nested connection of the kit's ``DataKit`` node, compiled from the
-    client's selection; a kit never built has no node and an empty list."""
+    """One statement for every listed kit's ``releases`` and ``builds``: each child of ``top``
+    (one per response key) is a nested connection of the kit's ``DataKit`` node, compiled from
+    the client's selection (a build's guard inside it); a kit never built has no node and
+    empty lists."""
     b = compiled.Builder(scope=scope)
-    pages = [f"`{sel.key}`: {nested.connection(b, 'k', _KIT, KIT_RELEASES, sel, (i,))}"
+    rels = {rel.name: rel for rel in _KIT.rels}
+    pages = [f"`{sel.key}`: {nested.connection(b, 'k', _KIT, rels[sel.field], sel, (i,))}"
              for i, sel in enumerate(top.children)]
     return b.plan("UNWIND $kits AS kit OPTIONAL MATCH (k:DataKit {name: kit}) "
                   "RETURN kit, {" + ", ".join(pages) + "} AS releases")

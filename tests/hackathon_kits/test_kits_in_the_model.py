@@ -185,3 +185,25 @@ def test_the_catalogues_releases_are_one_statement_however_many_kits(
     other = next(k["name"] for k in kits if k["name"] != KIT)
     refused = gql(anonymous, page, {"n": other, "c": cursor}, status=None)
     assert refused["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT", refused
+
+
+def test_the_catalogues_builds_are_in_its_one_statement(
+    graph: Graph, admin_client: FlaskClient
+) -> None:
+    """``kits { builds releases }`` costs one statement however many kits (it was one more
+    per kit for the builds), newest first, each kit's builds its own; a kit never asked for
+    has none."""
+    first, second = _build_for(graph, None), _build_for(graph, None)
+    graph.run("MATCH (b:KitBuild {id: $id}) SET b.requestedAt = datetime() + duration('PT1S')",
+              {"id": second}, write=True)
+    body = gql(admin_client, """{ kits { name builds(first: 5) { totalCount nodes { id kit } }
+      releases { totalCount } } }""")
+    assert "errors" not in body, body
+    assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
+    kits = {k["name"]: k for k in body["data"]["kits"]}
+    assert len(kits) >= 2
+    assert [b["id"] for b in kits[KIT]["builds"]["nodes"]] == [second, first]
+    assert kits[KIT]["builds"]["totalCount"] == 2
+    for name, kit in kits.items():
+        if name != KIT:
+            assert kit["builds"] == {"totalCount": 0, "nodes": []}, kit
