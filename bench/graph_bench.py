@@ -17,7 +17,8 @@ Smaller runs for one's own profiling: BENCH_ORGANISATIONS, BENCH_VACANCIES, BENC
 BENCH_SECONDS, BENCH_CLIENTS ("1,8"), BENCH_READS ("nested", "cross" or both) and
 BENCH_PEER_PROCESSES (the library's Node processes, one per CPU by default, as gunicorn has one
 worker per CPU) in the environment. BENCH_WORKER picks how gunicorn serves: "gthread" (the default:
-8 threads a worker) or "gevent" (the deployed configuration, ``civicgraph.api.http.serving``); the
+BENCH_THREADS threads a worker, enough for the highest client level) or "gevent" (the
+deployed configuration, ``civicgraph.api.http.serving``); the
 section written names the one measured, as the two differ (on 2 shared cores the gevent worker
 answered this read about 1.5-2x slower than gthread, the driver's socket I/O going through gevent's
 event loop).
@@ -60,6 +61,13 @@ CHALLENGES = int(os.environ.get("BENCH_CHALLENGES", "500"))
 PROPOSALS_EACH = 8
 READS = os.environ.get("BENCH_READS", "nested,cross").split(",")
 WORKER = os.environ.get("BENCH_WORKER", "gthread")
+THREADS = int(os.environ.get("BENCH_THREADS", str(max(8, max(LEVELS) // (os.cpu_count() or 2)))))
+"""gthread threads a worker: enough for every client of the highest level to be served at once
+(32 clients on 2 workers: 16), as the deployed gevent worker serves every connection at once.
+With fewer, the clients past the threads wait in gunicorn's queue and the p50 compared with
+the bare statement's (whose clients all run in Neo4j at once) measures that queue: 8 threads
+gave 1.55x and 1.98x the bare p50 of the nested read at 32 clients in two runs of the same
+code."""
 # As many Node processes as gunicorn workers: one Node process is one core for the library's own
 # JavaScript, while ours has every core.
 PEER_PROCESSES = int(os.environ.get("BENCH_PEER_PROCESSES", str(os.cpu_count() or 2)))
@@ -299,7 +307,8 @@ def main() -> None:
         # The deployed configuration file (limits, keepalive, the worker's GC tuning); only the
         # worker class differs unless BENCH_WORKER=gevent.
         serving = ["-c", "python:civicgraph.api.http.serving",
-                   *([] if WORKER == "gevent" else ["--worker-class", "gthread", "--threads", "8"])]
+                   *([] if WORKER == "gevent"
+                     else ["--worker-class", "gthread", "--threads", str(THREADS)])]
         web = devstack.Service("gunicorn", [
             sys.executable, "-m", "gunicorn", "--bind", f"127.0.0.1:{web_port}", "--workers",
             str(workers), *serving, "civicgraph.app:create_app()"],
@@ -416,8 +425,8 @@ def write_doc(results: dict[str, dict[str, list[dict[str, Any]]]], seeded: dict[
         "(an auto-commit transaction). gunicorn: "
         + (f"{os.cpu_count()} gevent workers (the deployed configuration, "
            "`civicgraph.api.http.serving`)" if WORKER == "gevent" else
-           f"{os.cpu_count()} gthread workers x 8 threads (`BENCH_WORKER=gevent` measures the "
-           "deployed gevent configuration)")
+           f"{os.cpu_count()} gthread workers x {THREADS} threads (`BENCH_WORKER=gevent` "
+           "measures the deployed gevent configuration)")
         + f"; the library: {PEER_PROCESSES} Node processes (node:cluster on one port).", "",
     ]
     for read, by_target in results.items():
