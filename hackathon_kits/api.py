@@ -3,8 +3,8 @@
 A kit is its reviewed spec file, so ``DataKit`` is this domain's own type; its releases and
 builds are the model's ``KitRelease`` and ``KitBuild`` (``compiler.domains.kits``), read by
 compiled statements from the client's selection under their guards, like every other record.
-The ``releases`` and ``latestRelease`` of every kit a list answers are read together, in one
-statement for the whole catalogue (``_with_releases``), not one per kit.
+The ``releases``, ``latestRelease`` and ``builds`` of every kit a list answers are read
+together, in one statement for the whole catalogue (``_with_kit_pages``), not one per kit.
 """
 
 from __future__ import annotations
@@ -80,11 +80,11 @@ def _of_kit(selection: Selection, kit: str, newest: str, **where: Any) -> Select
                                    selection.on_type), newest)
 
 
-_RELEASES = "__releases"
+_PAGES = "__pages"
 _LATEST = "__latest "
 
 
-def _wanted_releases(kit: Selection) -> tuple[Selection, ...]:
+def _wanted_pages(kit: Selection) -> tuple[Selection, ...]:
     """The kit selection's ``releases`` and ``builds`` (each response key its own page) and
     ``latestRelease`` (the one-item page newest first, its selection as the page's
     ``nodes``)."""
@@ -103,30 +103,30 @@ def _wanted_releases(kit: Selection) -> tuple[Selection, ...]:
     return tuple(wanted)
 
 
-def _with_releases(info: Any, kits: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def _with_kit_pages(info: Any, kits: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Read every ``releases``, ``builds`` and ``latestRelease`` selection of the kits for all
-    of them in one statement, and leave each kit's pages on it for ``_releases`` and
+    of them in one statement, and leave each kit's pages on it for ``_page`` and
     ``_latest`` to serve."""
-    wanted = _wanted_releases(root_selection(info))
+    wanted = _wanted_pages(root_selection(info))
     if not wanted or not kits:
         return kits
     top = Selection("kits", "kits", {}, wanted)
-    pages = service.releases_of(ctx(info).graph, [kit["name"] for kit in kits], top,
+    pages = service.kit_pages_of(ctx(info).graph, [kit["name"] for kit in kits], top,
                                 document_key(info), viewer(info))
     for kit in kits:
-        kit[_RELEASES] = {key: Compiled(page) for key, page in pages[kit["name"]].items()}
+        kit[_PAGES] = {key: Compiled(page) for key, page in pages[kit["name"]].items()}
     return kits
 
 
-def _releases(root: dict[str, Any], info: Any, **kwargs: Any) -> Compiled:
-    """The page (of releases or of builds) ``_with_releases`` read for this response key."""
-    page: Compiled = root[_RELEASES][info.path.key]
+def _page(root: dict[str, Any], info: Any, **kwargs: Any) -> Compiled:
+    """The page (of releases or of builds) ``_with_kit_pages`` read for this response key."""
+    page: Compiled = root[_PAGES][info.path.key]
     return page
 
 
 def _latest(root: dict[str, Any], info: Any) -> Compiled | None:
-    """The newest release ``_with_releases`` read for this response key, if any."""
-    nodes = root[_RELEASES][_LATEST + info.path.key].get("nodes") or []
+    """The newest release ``_with_kit_pages`` read for this response key, if any."""
+    nodes = root[_PAGES][_LATEST + info.path.key].get("nodes") or []
     return Compiled(nodes[0]) if nodes else None
 
 
@@ -158,11 +158,11 @@ class DataKit(graphene.ObjectType):
                                     description="Its newest release, if any.")
     releases = graphene.Field(
         graphene.NonNull(CONNECTIONS["KitRelease"]), args=nested_args("KitRelease"),
-        resolver=_releases,
+        resolver=_page,
         description="Newest first unless ordered: the kit's changelog.")
     builds = graphene.Field(
         graphene.NonNull(CONNECTIONS["KitBuild"]), args=nested_args("KitBuild"),
-        resolver=_releases,
+        resolver=_page,
         description="Its builds you may see (lab staff, admins and who asked for each), "
                     "newest first unless ordered.")
 
@@ -179,11 +179,11 @@ class KitQueries(graphene.ObjectType):
 
     @staticmethod
     def resolve_kits(root: Any, info: Any) -> list[dict[str, Any]]:
-        return _with_releases(info, service.kit_specs(ctx(info).settings))
+        return _with_kit_pages(info, service.kit_specs(ctx(info).settings))
 
     @staticmethod
     def resolve_kit(root: Any, info: Any, name: str) -> dict[str, Any]:
-        return _with_releases(info, [service.kit_spec(ctx(info).settings, name)])[0]
+        return _with_kit_pages(info, [service.kit_spec(ctx(info).settings, name)])[0]
 
     @staticmethod
     def resolve_kit_release(root: Any, info: Any, name: str, number: int) -> Compiled:

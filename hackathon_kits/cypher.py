@@ -222,7 +222,7 @@ KIT_BUILDS = Rel("builds", "HAS_BUILD", "out", "KitBuild", connection=True)
 _KIT = NodeType("DataKit", "DataKit", (), (KIT_RELEASES, KIT_BUILDS))
 
 
-def releases_plan(top: Selection, scope: Scope) -> compiled.Plan:
+def kit_pages_plan(top: Selection, scope: Scope) -> compiled.Plan:
     """One statement for every listed kit's ``releases`` and ``builds``: each child of ``top``
     (one per response key) is a nested connection of the kit's ``DataKit`` node, compiled from
     the client's selection (a build's guard inside it); a kit never built has no node and
@@ -232,15 +232,15 @@ def releases_plan(top: Selection, scope: Scope) -> compiled.Plan:
     pages = [f"`{sel.key}`: {nested.connection(b, 'k', _KIT, rels[sel.field], sel, (i,))}"
              for i, sel in enumerate(top.children)]
     return b.plan("UNWIND $kits AS kit OPTIONAL MATCH (k:DataKit {name: kit}) "
-                  "RETURN kit, {" + ", ".join(pages) + "} AS releases")
+                  "RETURN kit, {" + ", ".join(pages) + "} AS pages")
 
 
-def releases_of(graph: Graph, plan: compiled.Plan, top: Selection, names: list[str],
+def kit_pages_of(graph: Graph, plan: compiled.Plan, top: Selection, names: list[str],
                 viewer: Visibility) -> dict[str, dict[str, Any]]:
-    """Per kit name, its pages of releases by response key (``releases_plan``)."""
+    """Per kit name, its pages of releases and builds by response key (``kit_pages_plan``)."""
     records = graph.run(plan.cypher,
                         {**plan.with_caller(top, viewer.params()), "kits": names})
     if nested.any_refused(plan.cypher, records):
-        raise BadInput("the cursor belongs to another kit's releases; page each kit's list "
+        raise BadInput("the cursor belongs to another kit's list; page each kit's list "
                        "with its own cursors", field="after")
-    return {str(r["kit"]): dict(r["releases"]) for r in records}
+    return {str(r["kit"]): dict(r["pages"]) for r in records}

@@ -123,14 +123,14 @@ def kit_specs(settings: Settings) -> list[dict[str, Any]]:
     return [_summary(spec, []) for spec in _loadable(settings).values()]
 
 
-def releases_of(graph: Graph, names: list[str], top: Selection, document: Hashable | None,
-                viewer: Visibility) -> dict[str, dict[str, Any]]:
-    """The listed kits' releases as ``top``'s children select them (one page per response
+def kit_pages_of(graph: Graph, names: list[str], top: Selection, document: Hashable | None,
+                 viewer: Visibility) -> dict[str, dict[str, Any]]:
+    """The listed kits' releases and builds as ``top``'s children select them (one page per response
     key, newest first unless ordered), in one statement for the whole list: per kit name, its
     pages by response key."""
-    key = None if document is None else (document, "kit-releases", viewer.scope, shape(top))
-    plan = PLANS.get(key, lambda: repo.releases_plan(top, viewer.scope))
-    return repo.releases_of(graph, plan, top, names, viewer)
+    key = None if document is None else (document, "kit-pages", viewer.scope, shape(top))
+    plan = PLANS.get(key, lambda: repo.kit_pages_plan(top, viewer.scope))
+    return repo.kit_pages_of(graph, plan, top, names, viewer)
 
 
 def kit_spec(settings: Settings, name: str) -> dict[str, Any]:

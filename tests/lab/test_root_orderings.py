@@ -1,7 +1,7 @@
 """The lab's root lists read their page in order from an index (V130__lab_orderings): listing
 the first few of many challenges, ideas or pilots by title costs a few records, not every
-record of the label sorted. Measured as the database counts it (the
-rows of the statement's first scan), on the statement the gateway compiles."""
+record of the label sorted. Measured as the database counts it (the rows of the statement's
+first scan), on the statement the gateway compiles."""
 
 from __future__ import annotations
 
