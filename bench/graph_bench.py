@@ -39,6 +39,7 @@ from pathlib import Path
 from typing import Any
 
 import orjson
+import psutil
 import requests
 from neo4j import READ_ACCESS, GraphDatabase
 
@@ -151,9 +152,33 @@ def wait_http(url: str, body: dict[str, Any], alive: Callable[[], bool]) -> None
     devstack.wait_until(answers, 120, url, alive)
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU seconds of a process and its live descendants (gunicorn's workers,
+    the library's Node processes); of this process alone (the load generator, whose children
+    are the servers)."""
+    try:
+        root = psutil.Process(pid)
+        family = [root] if pid == os.getpid() else [root, *root.children(recursive=True)]
+    except psutil.NoSuchProcess:
+        return 0.0
+    total = 0.0
+    for process in family:
+        try:
+            times = process.cpu_times()
+        except psutil.NoSuchProcess:
+            continue
+        total += times.user + times.system
+    return total
+
+
 def load(call: Callable[[Any], bool], make_client: Callable[[], Any],
-         clients: int) -> dict[str, Any]:
-    """`clients` threads, each calling in a loop until the time or request budget is spent."""
+         clients: int, processes: dict[str, int] | None = None) -> dict[str, Any]:
+    """`clients` threads, each calling in a loop until the time or request budget is spent;
+    with ``processes`` (name to pid), each one's CPU milliseconds a request as well: at a level
+    where the two CPUs are saturated, the p50 ratio is a ratio of CPU per request, and this
+    shows whose."""
+    watched = {"client": os.getpid(), **(processes or {})}
+    cpu_before = {name: cpu_seconds(pid) for name, pid in watched.items()}
     latencies: list[float] = []
     errors = [0]
     lock = threading.Lock()
@@ -180,13 +205,15 @@ def load(call: Callable[[Any], bool], make_client: Callable[[], Any],
         thread.join()
     elapsed = time.perf_counter() - started
     ordered = sorted(latencies)
+    cpu = {name: (cpu_seconds(pid) - cpu_before[name]) * 1000 / max(1, len(ordered))
+           for name, pid in watched.items()}
 
     def pct(p: float) -> float:
         return ordered[min(len(ordered) - 1, int(p * len(ordered)))] * 1000
 
     return {"clients": clients, "requests": len(ordered), "errors": errors[0],
             "rps": len(ordered) / elapsed, "p50": pct(0.50), "p95": pct(0.95),
-            "p99": pct(0.99), "mean": statistics.fmean(ordered) * 1000}
+            "p99": pct(0.99), "mean": statistics.fmean(ordered) * 1000, "cpu": cpu}
 
 
 class HttpClient:
@@ -328,6 +355,8 @@ def main() -> None:
         wait_http(ours, {"query": "{ organisations(first: 1) { totalCount } }"}, web.alive)
         wait_http(library, {"query": "{ __typename }"}, peer.alive)
         token = admin_token(graph, base)
+        processes = {"neo4j": stack[0].process.pid, "gateway": web.process.pid,
+                     "library": peer.process.pid}
 
         from civicgraph.core.access import ADMIN, ANONYMOUS, Principal
 
@@ -380,11 +409,13 @@ def main() -> None:
             # machine's conditions (it may be busy with other work) as closely as possible.
             for clients in LEVELS:
                 for name, call, make_client in targets:
-                    row = load(call, make_client, clients)
+                    row = load(call, make_client, clients, processes)
                     results[read][name].append(row)
                     print(f"{read:6} {name:24} c={clients:<3} {row['rps']:8.1f} req/s  "
                           f"p50 {row['p50']:7.2f}  p95 {row['p95']:7.2f}  p99 {row['p99']:7.2f}"
-                          f" ms  errors {row['errors']}", flush=True)
+                          f" ms  errors {row['errors']}  CPU ms/req "
+                          + " ".join(f"{k} {v:.2f}" for k, v in row["cpu"].items() if v >= 0.005),
+                          flush=True)
         deep = deep_paging(ours, graph)
         print(f"keyset paging: page 1 p50 {deep['first']:.2f} ms, page {deep['page']:.0f} "
               f"p50 {deep['deep']:.2f} ms", flush=True)
@@ -432,13 +463,17 @@ def write_doc(results: dict[str, dict[str, list[dict[str, Any]]]], seeded: dict[
     for read, by_target in results.items():
         bare, ours, lib = (by_target[k] for k in by_target)
         lines += [f"### {READ_TITLES[read]}", "",
-                  "| clients | target | req/s | p50 ms | p95 ms | p99 ms | errors |",
-                  "|---:|---|---:|---:|---:|---:|---:|"]
+                  "| clients | target | req/s | p50 ms | p95 ms | p99 ms | errors | CPU ms a "
+                  "request: Neo4j / gateway / library / load generator |",
+                  "|---:|---|---:|---:|---:|---:|---:|---|"]
         for i, clients in enumerate(LEVELS):
             for name, rows in by_target.items():
                 r = rows[i]
+                cpu = r["cpu"]
                 lines.append(f"| {clients} | {name} | {r['rps']:.1f} | {r['p50']:.2f} | "
-                             f"{r['p95']:.2f} | {r['p99']:.2f} | {r['errors']} |")
+                             f"{r['p95']:.2f} | {r['p99']:.2f} | {r['errors']} | "
+                             f"{cpu['neo4j']:.2f} / {cpu['gateway']:.2f} / {cpu['library']:.2f}"
+                             f" / {cpu['client']:.2f} |")
         lines += ["", "Ratios (same run):", "",
                   f"| clients | CivicGraph / library throughput (target >= {THROUGHPUT_TARGET}) "
                   f"| CivicGraph p50 / bare p50 (target <= {P50_TARGET}) |", "|---:|---:|---:|"]
