@@ -355,8 +355,8 @@ def main() -> None:
         wait_http(ours, {"query": "{ organisations(first: 1) { totalCount } }"}, web.alive)
         wait_http(library, {"query": "{ __typename }"}, peer.alive)
         token = admin_token(graph, base)
-        processes = {"neo4j": stack[0].process.pid, "gateway": web.process.pid,
-                     "library": peer.process.pid}
+        processes = {name: service.process.pid for name, service in (
+            ("neo4j", stack[0]), ("gateway", web), ("library", peer)) if service.process}
 
         from civicgraph.core.access import ADMIN, ANONYMOUS, Principal
 
