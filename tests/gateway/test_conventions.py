@@ -2,21 +2,14 @@
 
 The schema is the gateway's own, read back through the standard introspection query, so these
 tests see what a client sees. Each convention is one test that fails with the list of every type,
-field or argument breaking it.
-
-Issue 13's work is not finished: the violations the schema still had when the conventions were
-written down are listed in ``conventions_debt.txt`` beside this file. That list may only shrink:
-a violation not on it fails the test (nothing new may break a convention), and an entry that is
-no longer a violation fails too, until it is deleted from the list. There is no way to add to it
-but by hand, in review.
+field or argument breaking it. There is no list of exceptions: the violations the schema had when
+the conventions were written down were all removed, so any violation fails.
 """
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -36,34 +29,10 @@ def types() -> dict[str, Json]:
             if not t["name"].startswith("__")}
 
 
-DEBT_FILE = Path(__file__).with_name("conventions_debt.txt")
-
-
-def debt() -> dict[str, set[str]]:
-    """The known violations, by test: lines ``test_name: violation``."""
-    known: dict[str, set[str]] = {}
-    for line in DEBT_FILE.read_text(encoding="utf-8").splitlines():
-        if line.strip() and not line.startswith("#"):
-            test, _, violation = line.partition(": ")
-            known.setdefault(test, set()).add(violation)
-    return known
-
-
 def none(violations: list[str]) -> None:
-    """Fail with every violation not in the debt list, one a line (pytest's diff would cut the
-    list short), and with every debt entry that is paid (so the list only shrinks)."""
-    test = os.environ["PYTEST_CURRENT_TEST"].split("::")[-1].split(" ")[0]
-    known = debt().get(test, set())
-    new = [v for v in violations if v not in known]
-    paid = sorted(known - set(violations))
-    message = []
-    if new:
-        message.append(f"{len(new)} violations:\n" + "\n".join(new))
-    if paid:
-        message.append(f"{len(paid)} entries of {DEBT_FILE.name} are no longer violations; "
-                       "delete them from it:\n" + "\n".join(f"{test}: {v}" for v in paid))
-    if message:
-        pytest.fail("\n\n".join(message), pytrace=False)
+    """Fail with every violation, one a line (pytest's diff would cut the list short)."""
+    if violations:
+        pytest.fail(f"{len(violations)} violations:\n" + "\n".join(violations), pytrace=False)
 
 
 def named(ref: Json) -> str:
