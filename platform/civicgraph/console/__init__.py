@@ -14,7 +14,7 @@ from types import ModuleType
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import Blueprint, Flask, request, session
-from flask_babel import Babel
+from flask_babel import Babel, gettext
 
 from civicgraph.config import Settings
 from civicgraph.console.shell import bp
@@ -72,6 +72,9 @@ def init_app(app: Flask, pages: Sequence[ModuleType], folders: Sequence[Blueprin
     compiled = _compile_translations(Path(settings.var_dir) / "translations")
     app.config["BABEL_TRANSLATION_DIRECTORIES"] = str(compiled)
     Babel(app, locale_selector=_locale)
+    # A service's message in the reader's language where the catalogue has it (a message with
+    # values in it has none, and is shown as the service wrote it).
+    app.jinja_env.filters["translated"] = gettext
     app.register_blueprint(bp)
     for folder in folders:
         app.register_blueprint(folder)

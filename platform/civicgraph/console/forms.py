@@ -44,6 +44,7 @@ def act(action: Callable[[], Any], message: str, page: Callable[..., str],
     except DomainError as error:
         status = next((code for kind, code in STATUS.items() if isinstance(error, kind)), 400)
         failure = {"form": form, "errors": form_errors(error), "kept": request.form.to_dict(),
+                   "kept_lists": request.form.to_dict(flat=False),
                    "conflict": error.details if isinstance(error, Conflict) else None,
                    "unmet": error.details.get("unmetConditions"), "message": error.message}
         return page(failure=failure), status

@@ -8,10 +8,12 @@ from __future__ import annotations
 
 import uuid
 
+from civicgraph.compiler.domains.identity import PURPOSE
 from civicgraph.compiler.model import OCCUPATION, SKILL
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import accounts as accounts_repo
 from civicgraph.identity.cypher import consent as consent_repo
+from civicgraph.identity.cypher import purposes as purposes_repo
 from civicgraph.identity.service import accounts
 from civicgraph.identity.service import clients as oauth_clients
 from civicgraph.partner_graph.service.organisations import name_key
@@ -28,6 +30,31 @@ DEMO_PURPOSE = "job-matching"
 DEMO_SKILLS = [{"uri": "http://data.europa.eu/esco/skill/demo-welding", "name": "weld metal parts"},
                {"uri": "http://data.europa.eu/esco/skill/demo-blueprints",
                 "name": "read blueprints"}]
+DEMO_PURPOSES: list[tuple[tuple[str, str], dict[str, object]]] = [
+    (PARTNER_ORGANISATION, {
+        "code": DEMO_PURPOSE, "nameEn": "Job matching",
+        "nameFr": "Mise en relation avec des offres",
+        "descriptionEn": "We compare your skills and occupation with open vacancies in your "
+                         "region.",
+        "descriptionFr": "Nous comparons vos compétences et votre métier aux offres ouvertes "
+                         "dans votre région.",
+        "benefitEn": "Vacancies that fit you, with the reason each one was chosen.",
+        "benefitFr": "Des offres qui vous correspondent, avec la raison de chaque choix.",
+        "categories": ["contact", "occupation", "skills"], "legalBasis": "CONSENT",
+        "retentionDays": 180}),
+    (("Open Skills College", "North"), {
+        "code": "course-suggestions", "nameEn": "Course suggestions",
+        "nameFr": "Suggestions de formations",
+        "descriptionEn": "We look at your skills to suggest courses that fill the gaps for the "
+                         "jobs you want.",
+        "descriptionFr": "Nous regardons vos compétences pour vous suggérer des formations "
+                         "qui comblent les manques pour les métiers que vous visez.",
+        "benefitEn": "Courses near you, some of them free, that lead to the jobs you want.",
+        "benefitFr": "Des formations près de chez vous, certaines gratuites, vers les métiers "
+                     "que vous visez.",
+        "categories": ["skills"], "legalBasis": "CONSENT", "retentionDays": 90}),
+]
+"""The demo's declared, approved purposes (the lab approved them before the demo starts)."""
 DEMO_OCCUPATION = {"uri": "http://data.europa.eu/esco/occupation/demo-welder", "code": "7212",
                    "name": "welder"}
 
@@ -57,6 +84,12 @@ def seed(graph: Graph, base_url: str) -> dict[str, int]:
         SKILL.clean(skill, creating=True)
     OCCUPATION.clean(DEMO_OCCUPATION, creating=True)
     accounts_repo.attach_demo_profile(graph, CITIZEN_EMAIL, DEMO_SKILLS, DEMO_OCCUPATION)
+    created["purposesCreated"] = 0
+    for organisation, terms in DEMO_PURPOSES:
+        fields = PURPOSE.clean(terms, creating=True)  # the model's rules hold for seeds too
+        fields["categories"] = terms["categories"]
+        created["purposesCreated"] += purposes_repo.ensure_demo(graph, name_key(*organisation),
+                                                                fields)
     created["consentsCreated"] = consent_repo.ensure_demo_consent(graph, {
         "email": CITIZEN_EMAIL, "organisationKey": partner_key, "purpose": DEMO_PURPOSE,
         "id": str(uuid.uuid4()), "categories": ["contact", "occupation", "skills"],

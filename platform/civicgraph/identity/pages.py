@@ -1,31 +1,52 @@
-"""Citizens: give a consent, see the consents they gave (withdraw one) and who read their data,
-in plain words. Granting calls the same service as GraphQL's ``grantConsent``."""
+"""Citizens: choose a declared purpose to consent to, narrow, extend or withdraw a consent, see
+each read of their data with what came of it, and take their receipts, in plain words.
+
+Granting and changing call the same services as GraphQL's ``grantConsent`` and
+``changeConsent``. A refused form keeps every choice (``console.forms.act``).
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, render_template, request
+import orjson
+from flask import Blueprint, Response, render_template, request
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale, gettext
 
+from civicgraph.compiler.domains.identity import DATA_USE_KINDS
 from civicgraph.console.forms import act
 from civicgraph.console.shell import graph, principal, signed_in
 from civicgraph.core.access import CITIZEN, CONSENT_READ, CONSENT_WRITE
 from civicgraph.core.errors import BadInput
-from civicgraph.identity.service import consent
-from civicgraph.partner_graph.service import organisations
+from civicgraph.identity.service import consent, data_use, purposes, receipts
 
 # No routes: it carries identity's template folder (citizen page, sign-in failure) onto the app.
 templates = Blueprint("identity_pages", __name__, template_folder="templates")
 
+REMIND_DAYS = 30
+"""A live consent ending within this many days is flagged on the page (and reminded)."""
+
+
+def _language() -> str:
+    return "fr" if str(get_locale() or "en").startswith("fr") else "en"
+
+
+def _ends_soon(consents: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=REMIND_DAYS)
+    return [c for c in consents if c["status"] == "LIVE" and c["expiresAt"]
+            and dt.datetime.fromisoformat(c["expiresAt"].replace("Z", "+00:00")) <= soon]
+
 
 def _page(failure: dict[str, Any] | None = None) -> str:
-    who = principal()
-    choices = organisations.choices(graph(), who)
-    return render_template("console/citizen.html", consents=consent.my_consents(graph(), who),
-                           log=consent.my_access_log(graph(), who, 50), failure=failure,
-                           organisations=choices, categories=consent.CATEGORIES)
+    who, g = principal(), graph()
+    consents = consent.my_consents(g, who)
+    return render_template(
+        "console/citizen.html", consents=consents, ending=_ends_soon(consents),
+        purposes=purposes.choices(g), summary=data_use.summary(g, who),
+        reads=data_use.reads(g, who), held=consent.what_you_hold(g, who), failure=failure,
+        categories=list(consent.CATEGORIES), kinds=list(DATA_USE_KINDS), lang=_language())
 
 
 def _expiry() -> dt.datetime | None:
@@ -35,17 +56,26 @@ def _expiry() -> dt.datetime | None:
     try:
         return dt.datetime.combine(dt.date.fromisoformat(raw), dt.time(23, 59), dt.UTC)
     except ValueError as exc:
-        raise BadInput("the end date is not a date (YYYY-MM-DD)", field="expiresAt") from exc
+        raise BadInput("The end date is not a date: write it as YYYY-MM-DD.",
+                       field="expiresAt") from exc
 
 
 @signed_in(frozenset({CITIZEN}), scope=CONSENT_WRITE)
 def grant() -> ResponseReturnValue:
     return act(lambda: consent.grant(
-        graph(), principal(), organisation_id=request.form.get("organisationId", ""),
-        purpose=request.form.get("purpose", ""), categories=request.form.getlist("categories"),
+        graph(), principal(), purpose_id=request.form.get("purposeId", ""),
+        categories=request.form.getlist("categories") or None, expires_at=_expiry()),
+        gettext("Your consent is recorded: you can change or withdraw it here at any time."),
+        _page, "console.my_data", "grant")
+
+
+@signed_in(frozenset({CITIZEN}), scope=CONSENT_WRITE)
+def change(consent_id: str) -> ResponseReturnValue:
+    return act(lambda: consent.change(
+        graph(), principal(), consent_id, categories=request.form.getlist("categories"),
         expires_at=_expiry()),
-        "Your consent is recorded: you can withdraw it here at any time.", _page,
-        "console.my_data", "grant")
+        gettext("Your consent is changed: the new one replaces it from now on."),
+        _page, "console.my_data", f"change-{consent_id}")
 
 
 @signed_in(frozenset({CITIZEN}), scope=CONSENT_READ)
@@ -56,12 +86,27 @@ def page() -> ResponseReturnValue:
 @signed_in(frozenset({CITIZEN}), scope=CONSENT_WRITE)
 def withdraw(consent_id: str) -> ResponseReturnValue:
     return act(lambda: consent.withdraw(graph(), principal(), consent_id),
-               "Your consent is withdrawn: the organisation can no longer read your data for "
-               "this purpose.", _page, "console.my_data", f"consent-{consent_id}")
+               gettext("Your consent is withdrawn: the organisation can no longer read your "
+                       "data for this purpose."), _page, "console.my_data",
+               f"consent-{consent_id}")
+
+
+@signed_in(frozenset({CITIZEN}), scope=CONSENT_READ)
+def receipt(consent_id: str) -> ResponseReturnValue:
+    body = receipts.receipt(graph(), principal(), consent_id, language=_language(),
+                            base_url=request.host_url.rstrip("/"))
+    response = Response(orjson.dumps(body, option=orjson.OPT_INDENT_2),
+                        mimetype="application/json")
+    response.headers["Content-Disposition"] = (
+        f'attachment; filename="civicgraph-consent-receipt-{consent_id}.json"')
+    return response
 
 
 def register(bp: Blueprint) -> None:
     bp.add_url_rule("/me", "my_data", page)
     bp.add_url_rule("/me/consents", "grant", grant, methods=["POST"])
+    bp.add_url_rule("/me/consents/<consent_id>/change", "change_consent", change,
+                    methods=["POST"])
     bp.add_url_rule("/me/consents/<consent_id>/withdraw", "withdraw", withdraw,
                     methods=["POST"])
+    bp.add_url_rule("/me/consents/<consent_id>/receipt.json", "consent_receipt", receipt)

@@ -10,6 +10,10 @@ from civicgraph.core.access import (
     CITIZEN_READ,
     CONSENT_READ,
     CONSENT_WRITE,
+    GRAPH_READ,
+    GRAPH_WRITE,
+    LAB_STAFF,
+    LAB_WRITE,
     Rule,
     needs,
 )
@@ -23,4 +27,11 @@ POLICY: dict[str, Rule] = {
     "Mutation.createOAuthClient": needs(ADMIN),
     "Mutation.grantConsent": needs(CONSENT_WRITE, CITIZEN),
     "Mutation.withdrawConsent": needs(CONSENT_WRITE, CITIZEN),
+    "Mutation.changeConsent": needs(CONSENT_WRITE, CITIZEN),
+    "Query.purposes": needs(GRAPH_READ),
+    "Mutation.declarePurpose": needs(GRAPH_WRITE),
+    "Mutation.revisePurpose": needs(GRAPH_WRITE),
+    "Mutation.retirePurpose": needs(GRAPH_WRITE),
+    "Mutation.approvePurpose": needs(LAB_WRITE, LAB_STAFF, "ADMIN"),
+    "Mutation.recordDataUse": needs(CITIZEN_READ),
 }

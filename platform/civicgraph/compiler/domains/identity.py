@@ -15,7 +15,9 @@ lower-case codes, served as the enum names the GraphQL layer gives those codes.
 
 from __future__ import annotations
 
-from civicgraph.compiler.model import _COMMON, DATETIME, ID, NodeType, Prop, Rel
+from typing import LiteralString
+
+from civicgraph.compiler.model import _COMMON, DATETIME, ID, INT, NodeType, Prop, Rel
 
 CATEGORIES: dict[str, str] = {
     "contact": "Name, email and region",
@@ -31,10 +33,38 @@ GRANT_TYPES: dict[str, str] = {
 }
 """How a client obtains tokens."""
 
-CONSENT_STATUSES = ("LIVE", "WITHDRAWN", "EXPIRED")
+CONSENT_STATUSES = ("LIVE", "REPLACED", "WITHDRAWN", "EXPIRED")
 
-_STATUS = ("CASE WHEN {v}.withdrawnAt IS NOT NULL THEN 'WITHDRAWN' "
-           "WHEN {v}.expiresAt <= datetime() THEN 'EXPIRED' ELSE 'LIVE' END")
+STATUS_EXPR: LiteralString = (
+    "CASE WHEN EXISTS { (:Consent)-[:SUPERSEDES]->({v}) } THEN 'REPLACED' "
+    "WHEN {v}.withdrawnAt IS NOT NULL THEN 'WITHDRAWN' "
+    "WHEN {v}.expiresAt <= datetime() THEN 'EXPIRED' ELSE 'LIVE' END")
+"""A consent's status, computed where it is read (``{v}`` is the consent)."""
+
+LEGAL_BASES: dict[str, str] = {
+    "CONSENT": "The citizen's consent (GDPR art. 6(1)(a))",
+    "CONTRACT": "A contract with the citizen, or steps they asked for before one (art. 6(1)(b))",
+    "LEGAL_OBLIGATION": "A legal obligation of the organisation (art. 6(1)(c))",
+    "PUBLIC_TASK": "A task in the public interest or of official authority (art. 6(1)(e))",
+    "LEGITIMATE_INTERESTS": "The organisation's legitimate interests (art. 6(1)(f))",
+}
+"""Why an organisation may process the data of a declared purpose (GDPR art. 6(1))."""
+
+PURPOSE_STATUSES: dict[str, str] = {
+    "PROPOSED": "Declared by the organisation, waiting for the lab's approval.",
+    "APPROVED": "Approved by the lab: citizens may consent to it.",
+    "RETIRED": "No longer offered; consents already given stay until they end.",
+}
+PURPOSE_CODE = r"^[a-z0-9][a-z0-9-]{1,63}$"
+
+DATA_USE_KINDS: dict[str, str] = {
+    "matches_shown": "Vacancies matched to the citizen and shown to them",
+    "courses_suggested": "Training courses suggested to the citizen",
+    "application": "An application made for or with the citizen",
+    "interview": "A job interview arranged for the citizen",
+    "service_delivered": "A service delivered to the citizen",
+}
+"""What an organisation did with a read of a citizen's data: the value the citizen sees."""
 
 
 def _codes(name: str, table: dict[str, str], enum: str, description: str) -> Prop:
@@ -51,14 +81,20 @@ CONSENT = NodeType(
      _codes("categories", CATEGORIES, "DataCategory", "The categories of data it covers."),
      Prop("grantedAt", DATETIME, required=True, order=True, read_only=True),
      Prop("expiresAt", DATETIME, required=True, order=True, read_only=True),
-     Prop("withdrawnAt", DATETIME, read_only=True),
-     Prop("status", required=True, read_only=True, filter=False, expr=_STATUS,
+     Prop("withdrawnAt", DATETIME, read_only=True,
+          description="When it stopped allowing reads: withdrawn, or replaced by a newer one."),
+     Prop("purposeVersion", INT, read_only=True, filter=False,
+          description="The version of the declared purpose the citizen agreed to."),
+     Prop("status", required=True, read_only=True, filter=False, expr=STATUS_EXPR,
           choices=CONSENT_STATUSES, meanings=(
               "Allows reads for its purpose until it expires.",
-              "Withdrawn by the citizen (or replaced by a newer consent).",
+              "Replaced by a newer consent (narrowed or extended) for the same purpose.",
+              "Withdrawn by the citizen.",
               "Past its end date."))),
     (Rel("organisation", "TO", "out", "Organisation", many=False,
          description="The organisation it allows to read."),
+     Rel("declaredPurpose", "FOR", "out", "Purpose", many=False,
+         description="The organisation's declared purpose it was given for."),
      Rel("citizen", "GAVE", "in", "Person", many=False,
          description="Who gave it (seen by themselves and admins)."),
      Rel("supersededBy", "SUPERSEDES", "in", "Consent", many=False,
@@ -85,10 +121,74 @@ ACCESS_EVENT = NodeType(
      Rel("citizen", "ABOUT", "out", "Person", many=False,
          description="Whose data was read."),
      Rel("consent", "UNDER", "out", "Consent", many=False,
-         description="The consent that allowed the read.")),
+         description="The consent that allowed the read."),
+     Rel("uses", "FROM_READ", "in", "DataUse", connection=True,
+         description="What the organisation did with this read, as it recorded it.")),
     default_order=("at",),
     guard="($admin OR EXISTS { ({v})-[:ABOUT]->(:Person {id: $callerPerson}) })",
     description="One read of a citizen's data by an organisation's client.",
+)
+
+PURPOSE = NodeType(
+    "Purpose", "Purpose",
+    (*_COMMON,
+     Prop("code", required=True, order=True, pattern=PURPOSE_CODE, max_length=64,
+          hint="a short code of lower-case letters, digits and dashes, e.g. job-matching",
+          description="What partners name in citizenProfile(purpose:)."),
+     Prop("nameEn", required=True, max_length=120, description="Its name in English."),
+     Prop("nameFr", required=True, max_length=120, description="Its name in French."),
+     Prop("descriptionEn", required=True, max_length=1000,
+          description="What the data is used for, in plain English."),
+     Prop("descriptionFr", required=True, max_length=1000,
+          description="What the data is used for, in plain French."),
+     Prop("benefitEn", required=True, max_length=500,
+          description="The service the citizen gets in return, in English."),
+     Prop("benefitFr", required=True, max_length=500,
+          description="The service the citizen gets in return, in French."),
+     _codes("categories", CATEGORIES, "DataCategory", "The categories of data it needs."),
+     Prop("legalBasis", required=True, choices=tuple(LEGAL_BASES),
+          meanings=tuple(LEGAL_BASES.values()), description="Why it may process the data."),
+     Prop("retentionDays", INT, required=True, minimum=1,
+          description="How long the organisation keeps what it read, in days."),
+     Prop("status", required=True, read_only=True, choices=tuple(PURPOSE_STATUSES),
+          meanings=tuple(PURPOSE_STATUSES.values())),
+     Prop("approvedAt", DATETIME, read_only=True,
+          description="When the lab approved this version.")),
+    (Rel("organisation", "DECLARED_BY", "out", "Organisation", many=False,
+         description="The organisation that declared it."),),
+    default_order=("code",),
+    guard=("({v}.status = 'APPROVED' OR $staff OR "
+           "EXISTS { ({v})-[:DECLARED_BY]->(:Organisation {id: $callerOrganisation}) })"),
+    description="A purpose an organisation declares for citizens' data: what it uses which "
+                "categories for, on which legal basis, for how long, and what the citizen "
+                "gets in return. Citizens consent to approved purposes only.",
+)
+
+DATA_USE = NodeType(
+    "DataUse", "DataUse",
+    (Prop("id", ID, required=True, read_only=True),
+     Prop("at", DATETIME, required=True, order=True, read_only=True),
+     Prop("kind", required=True, read_only=True, choices=tuple(k.upper() for k in DATA_USE_KINDS),
+          meanings=tuple(DATA_USE_KINDS.values()), expr="toUpper({v}.kind)",
+          description="What the organisation did."),
+     Prop("count", INT, required=True, read_only=True, filter=False,
+          description="How many (vacancies shown, courses suggested, ...)."),
+     Prop("note", read_only=True, filter=False,
+          description="The organisation's words to the citizen, if any."),
+     Prop("links", many=True, required=True, read_only=True, filter=False,
+          expr="coalesce({v}.links, [])", description="Where the citizen can see it.")),
+    (Rel("organisation", "BY", "out", "Organisation", many=False,
+         description="The organisation that recorded it."),
+     Rel("citizen", "ABOUT", "out", "Person", many=False,
+         description="Whom it was for."),
+     Rel("read", "FROM_READ", "out", "AccessEvent", many=False,
+         description="The read of the citizen's data it came from.")),
+    default_order=("at",),
+    guard=("($admin OR EXISTS { ({v})-[:ABOUT]->(:Person {id: $callerPerson}) } "
+           "OR EXISTS { ({v})-[:BY]->(:Organisation {id: $callerOrganisation}) })"),
+    description="What an organisation did with one read of a citizen's data (matches shown, "
+                "courses suggested, an interview, a service): the value the citizen sees "
+                "beside the read.",
 )
 
 OAUTH_CLIENT = NodeType(
@@ -130,4 +230,4 @@ CATEGORY_OF: dict[str, str] = {"name": "contact", "email": "contact", "region": 
                                "skills": "skills", "occupation": "occupation"}
 """Which category of ``CATEGORIES`` each field of the consented view belongs to."""
 
-TYPES: tuple[NodeType, ...] = (CONSENT, ACCESS_EVENT, OAUTH_CLIENT)
+TYPES: tuple[NodeType, ...] = (CONSENT, ACCESS_EVENT, OAUTH_CLIENT, PURPOSE, DATA_USE)

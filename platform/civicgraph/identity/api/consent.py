@@ -13,7 +13,7 @@ from civicgraph.api.model_filters import nested_args
 from civicgraph.api.model_scalars import DateTime, closed_set
 from civicgraph.api.model_types import CONNECTIONS, OBJECTS
 from civicgraph.api.selection import document_key, root_selection
-from civicgraph.compiler.domains.identity import CITIZEN_VIEW, CONSENT
+from civicgraph.compiler.domains.identity import CITIZEN_VIEW, CONSENT, DATA_USE, PURPOSE
 from civicgraph.compiler.selection import Selection
 from civicgraph.identity.service import consent as service
 from civicgraph.partner_graph.api.queries import (
@@ -26,8 +26,12 @@ from civicgraph.partner_graph.api.queries import (
 
 Consent = OBJECTS["Consent"]
 AccessEvent = OBJECTS["AccessEvent"]
+Purpose = OBJECTS["Purpose"]
+DataUse = OBJECTS["DataUse"]
 DataCategory = closed_set("Consent", CONSENT.prop("categories"))  # type: ignore[arg-type]
 """The one enum of the categories, shared by consents, access events and grantConsent."""
+LegalBasis = closed_set("Purpose", PURPOSE.prop("legalBasis"))  # type: ignore[arg-type]
+DataUseKind = closed_set("DataUse", DATA_USE.prop("kind"))  # type: ignore[arg-type]
 
 def _described(field: str) -> str:
     """The consented view's description of a field (compiler.domains.identity)."""
@@ -64,6 +68,9 @@ class CitizenProfile(graphene.ObjectType):
     the purpose and be logged, which ``node(id:)`` cannot. Skills and the occupation are the
     model's Skill and Occupation records."""
 
+    read_id = graphene.ID(required=True, resolver=lambda parent, info: parent["__readId"],
+                          description="This read's id in the citizen's access log: name it "
+                                      "in recordDataUse to tell the citizen what came of it.")
     consent = graphene.Field(Consent, required=True,
                              description="The live consent this read is under.")
     categories = graphene.List(graphene.NonNull(DataCategory), required=True,
@@ -110,6 +117,9 @@ class ConsentQueries(graphene.ObjectType):
         "AccessEvent", "Every read of your data by an organisation, newest first unless "
         "ordered.", mine("citizen", newest_first="at"))
     record_of_processing = graphene.List(graphene.NonNull(ProcessingRecord), required=True)
+    purposes = connection_field(
+        "Purpose", "The purposes organisations declared for citizens' data: approved ones for "
+        "everyone, proposed ones for their organisation and lab staff.")
 
     @staticmethod
     def resolve_citizen_profile(root: Any, info: Any, citizen_id: str, purpose: str

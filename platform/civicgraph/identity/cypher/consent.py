@@ -17,46 +17,63 @@ from typing import Any
 from civicgraph.compiler import nested
 from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.cypher import Builder, Path, Plan, kids, project, prop_expr, relation
-from civicgraph.compiler.domains.identity import CATEGORY_OF, CITIZEN_VIEW, CONSENT
+from civicgraph.compiler.domains.identity import CATEGORY_OF, CITIZEN_VIEW, CONSENT, STATUS_EXPR
 from civicgraph.compiler.selection import Selection, shape
 from civicgraph.compiler.visibility import Scope, Visibility
 from civicgraph.core.envelope import created_map
 from civicgraph.core.graph import Graph
 
-_STATUS = (
-    "CASE WHEN c.withdrawnAt IS NOT NULL THEN 'WITHDRAWN' "
-    "WHEN c.expiresAt <= datetime() THEN 'EXPIRED' ELSE 'LIVE' END"
-)
+_STATUS = STATUS_EXPR.replace("{v}", "c")
 _CONSENT = (
-    "c {.id, .purpose, .categories, grantedAt: toString(c.grantedAt), "
+    "c {.id, .purpose, .categories, .purposeVersion, grantedAt: toString(c.grantedAt), "
     "expiresAt: toString(c.expiresAt), withdrawnAt: toString(c.withdrawnAt), "
     "status: " + _STATUS + ", organisationId: o.id, organisationName: o.name, "
-    "supersededBy: head(COLLECT { MATCH (n:Consent)-[:SUPERSEDES]->(c) RETURN n.id })}"
+    "supersededBy: head(COLLECT { MATCH (n:Consent)-[:SUPERSEDES]->(c) RETURN n.id }), "
+    "supersedes: head(COLLECT { MATCH (c)-[:SUPERSEDES]->(n:Consent) RETURN n.id }), "
+    "declared: head(COLLECT { MATCH (c)-[:FOR]->(pu:Purpose) RETURN pu {.id, .code, .version, "
+    "  .nameEn, .nameFr, .descriptionEn, .descriptionFr, .benefitEn, .benefitFr, "
+    "  .categories, .legalBasis, .retentionDays, .status} })}"
 )
 
 
 def grant(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
-    """A new consent; a live one for the same organisation and purpose is withdrawn by it.
+    """A new consent for a declared purpose; a live one for the same organisation and purpose
+    is replaced by it (a narrowed or extended consent is such a replacement).
 
-    None when the citizen or the organisation does not exist.
+    Parameters: id, personId, purposeId, categories, expiresAt, statuses (the purpose's
+    statuses that allow it: approved for a grant or an extension, any to narrow) and
+    purposeVersion (null: the purpose's current version). None when the citizen or the
+    purpose does not exist, or the purpose is not in one of ``statuses`` any more.
     """
     records = graph.run(
         "MATCH (p:Person:Citizen {id: $personId}) "
-        "MATCH (o:Organisation {id: $organisationId}) "
+        "MATCH (pu:Purpose {id: $purposeId})-[:DECLARED_BY]->(o:Organisation) "
         # The person's write lock first: two grants at once are serialised, and the second
         # sees (and supersedes) the consent the first made instead of leaving two live ones.
-        "SET p._lock = true REMOVE p._lock WITH p, o "
-        "CALL (p, o) { "
-        "  OPTIONAL MATCH (p)-[:GAVE]->(old:Consent {purpose: $purpose})-[:TO]->(o) "
+        "SET p._lock = true REMOVE p._lock WITH p, pu, o WHERE pu.status IN $statuses "
+        "CALL (p, pu, o) { "
+        "  OPTIONAL MATCH (p)-[:GAVE]->(old:Consent {purpose: pu.code})-[:TO]->(o) "
         "  WHERE old.withdrawnAt IS NULL AND old.expiresAt > datetime() "
         "  RETURN collect(old) AS olds } "
-        "CREATE (p)-[:GAVE]->(c:Consent {id: $id, purpose: $purpose, categories: $categories, "
+        "CREATE (p)-[:GAVE]->(c:Consent {id: $id, purpose: pu.code, categories: $categories, "
+        "  purposeVersion: coalesce($purposeVersion, pu.version), "
         "  grantedAt: datetime(), expiresAt: $expiresAt, withdrawnAt: null, "
         "  " + created_map() + "})-[:TO]->(o) "
+        "CREATE (c)-[:FOR]->(pu) "
         "FOREACH (old IN olds | SET old.withdrawnAt = c.grantedAt CREATE (c)-[:SUPERSEDES]->(old)) "
         "RETURN " + _CONSENT + " AS consent",
         fields,
         write=True,
+    )
+    return dict(records[0]["consent"]) if records else None
+
+
+def consent_of(graph: Graph, person_id: str, consent_id: str) -> dict[str, Any] | None:
+    """One of the person's consents, with its declared purpose; None if it is not theirs."""
+    records = graph.run(
+        "MATCH (:Person {id: $personId})-[:GAVE]->(c:Consent {id: $consentId})-[:TO]->"
+        "(o:Organisation) RETURN " + _CONSENT + " AS consent",
+        {"personId": person_id, "consentId": consent_id},
     )
     return dict(records[0]["consent"]) if records else None
 
@@ -180,16 +197,32 @@ def in_days(days: int) -> dt.datetime:
 
 
 def ensure_demo_consent(graph: Graph, fields: dict[str, Any]) -> int:
-    """A consent from the demo citizen unless they ever gave one for this purpose; 1 if made."""
+    """A consent from the demo citizen to the organisation's declared purpose unless they ever
+    gave one for it; 1 if made."""
     records = graph.run(
         "MATCH (p:Person:Citizen {email: $email}) "
-        "MATCH (o:Organisation {nameKey: $organisationKey}) "
+        "MATCH (pu:Purpose {code: $purpose})-[:DECLARED_BY]->(o:Organisation "
+        "  {nameKey: $organisationKey}) "
         "WHERE NOT EXISTS { (p)-[:GAVE]->(:Consent {purpose: $purpose})-[:TO]->(o) } "
         "CREATE (p)-[:GAVE]->(c:Consent {id: $id, purpose: $purpose, categories: $categories, "
-        "  grantedAt: datetime(), expiresAt: $expiresAt, withdrawnAt: null, "
-        "  " + created_map() + "})-[:TO]->(o) "
+        "  purposeVersion: pu.version, grantedAt: datetime(), expiresAt: $expiresAt, "
+        "  withdrawnAt: null, " + created_map() + "})-[:TO]->(o) "
+        "CREATE (c)-[:FOR]->(pu) "
         "RETURN count(c) AS created",
         fields,
         write=True,
     )
     return int(records[0]["created"]) if records else 0
+
+
+def categories_held(graph: Graph, person_id: str) -> dict[str, Any]:
+    """What each category of consent holds of this person today, read from their own data."""
+    records = graph.run(
+        "MATCH (p:Person {id: $personId}) "
+        "RETURN {contact: {name: p.name, email: p.email, region: p.region}, "
+        "  skills: COLLECT { MATCH (p)-[:HAS_SKILL]->(s:Skill) RETURN s.name ORDER BY s.name }, "
+        "  occupation: head(COLLECT { MATCH (p)-[:HAS_OCCUPATION]->(o:Occupation) "
+        "    RETURN o {.code, .name} })} AS held",
+        {"personId": person_id},
+    )
+    return dict(records[0]["held"]) if records else {}

@@ -21,6 +21,8 @@ from civicgraph.core.access import Principal, require_organisation, require_pers
 from civicgraph.core.errors import BadInput, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import consent as repo
+from civicgraph.identity.cypher import purposes as repo_purposes
+from civicgraph.identity.service import purposes
 
 CATEGORIES = identity_model.CATEGORIES
 PURPOSE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -32,33 +34,94 @@ LOG_MAX = 200
 def _purpose(purpose: str) -> str:
     clean = (purpose or "").strip().lower()
     if not PURPOSE_PATTERN.match(clean):
-        raise BadInput("purpose is a short name: lower-case letters, digits and dashes "
+        raise BadInput("purpose is the code of one of your organisation's declared purposes "
                        "(e.g. job-matching)", field="purpose")
     return clean
 
 
-def grant(graph: Graph, principal: Principal, *, organisation_id: str, purpose: str,
-          categories: list[str], expires_at: dt.datetime | None = None) -> dict[str, Any]:
-    person_id = require_person(principal, "CITIZEN")
-    clean = sorted(set(categories))
-    unknown = [c for c in clean if c not in CATEGORIES]
-    if unknown or not clean:
-        raise BadInput(f"categories must be some of {', '.join(CATEGORIES)}",
-                       field="categories")
+def _expiry(expires_at: dt.datetime | None, default: dt.datetime | None = None) -> dt.datetime:
+    """The end of a consent: a year unless chosen, never past, never beyond three years."""
     now = dt.datetime.now(dt.UTC)
-    expiry = expires_at or now + dt.timedelta(days=DEFAULT_DAYS)
+    expiry = expires_at or default or now + dt.timedelta(days=DEFAULT_DAYS)
     if expiry.tzinfo is None:
         expiry = expiry.replace(tzinfo=dt.UTC)
-    if expiry <= now or expiry > now + dt.timedelta(days=MAX_DAYS):
-        raise BadInput(f"expiresAt must be in the future and within {MAX_DAYS} days",
+    if expiry <= now:
+        raise BadInput("The end date must be after today.", field="expiresAt")
+    if expiry > now + dt.timedelta(days=MAX_DAYS):
+        raise BadInput("The end date can be at most three years from today.",
                        field="expiresAt")
+    return expiry
+
+
+def _within(purpose: dict[str, Any], chosen: list[str]) -> None:
+    if not set(chosen) <= set(purpose["categories"]):
+        raise BadInput("This purpose does not use some of the data you ticked: tick only what "
+                       "it says it needs.", field="categories")
+
+
+def grant(graph: Graph, principal: Principal, *, purpose_id: str,
+          categories: list[str] | None = None,
+          expires_at: dt.datetime | None = None) -> dict[str, Any]:
+    """Consent to a declared, approved purpose: all the data it needs unless the citizen
+    chooses fewer categories, for a year unless they choose an end date."""
+    person_id = require_person(principal, "CITIZEN")
+    if not (purpose_id or "").strip():
+        raise BadInput("Choose what your data may be used for.", field="purposeId")
+    purpose = repo_purposes.get(graph, purpose_id)
+    if purpose is None or purpose["status"] != "APPROVED":
+        raise BadInput("This purpose is not open for consent; choose another one.",
+                       field="purposeId")
+    chosen = (purposes.categories_of(categories) if categories
+              else list(purpose["categories"]))
+    _within(purpose, chosen)
     consent = repo.grant(graph, {
-        "id": str(uuid.uuid4()), "personId": person_id, "organisationId": organisation_id,
-        "purpose": _purpose(purpose), "categories": clean, "expiresAt": expiry,
+        "id": str(uuid.uuid4()), "personId": person_id, "purposeId": purpose_id,
+        "categories": chosen, "expiresAt": _expiry(expires_at), "statuses": ["APPROVED"],
+        "purposeVersion": None,
     })
     if consent is None:
-        raise NotFound(f"no organisation with id {organisation_id}", field="organisationId")
+        raise BadInput("This purpose is not open for consent; choose another one.",
+                       field="purposeId")
     return consent
+
+
+def change(graph: Graph, principal: Principal, consent_id: str, *,
+           categories: list[str] | None = None,
+           expires_at: dt.datetime | None = None) -> dict[str, Any]:
+    """Narrow (fewer categories, an earlier end) or extend (more of what the purpose needs,
+    a later end) a live consent: a new consent replaces it, so the history stays. Narrowing
+    keeps the purpose version agreed to; extending agrees to the purpose as approved now."""
+    person_id = require_person(principal, "CITIZEN")
+    old = repo.consent_of(graph, person_id, consent_id)
+    if old is None:
+        raise NotFound(f"you have no consent with id {consent_id}", field="id")
+    if old["status"] != "LIVE" or old.get("declared") is None:
+        raise BadInput("Only a consent in force, given for a declared purpose, can be "
+                       "changed; give a new one instead.", field="_")
+    purpose = old["declared"]
+    chosen = purposes.categories_of(categories) if categories is not None \
+        else list(old["categories"])
+    old_end = dt.datetime.fromisoformat(old["expiresAt"].replace("Z", "+00:00"))
+    expiry = _expiry(expires_at, default=old_end)
+    if set(chosen) == set(old["categories"]) and expiry == old_end:
+        raise BadInput("Nothing changed: tick other data or choose another end date.",
+                       field="_")
+    narrowing = set(chosen) <= set(old["categories"]) and expiry <= old_end
+    if not narrowing:
+        if purpose["status"] != "APPROVED":
+            raise BadInput("This purpose is no longer open: you can narrow or withdraw this "
+                           "consent, not extend it.", field="_")
+        _within(purpose, chosen)
+    changed = repo.grant(graph, {
+        "id": str(uuid.uuid4()), "personId": person_id, "purposeId": purpose["id"],
+        "categories": chosen, "expiresAt": expiry,
+        "statuses": list(identity_model.PURPOSE_STATUSES) if narrowing else ["APPROVED"],
+        "purposeVersion": old["purposeVersion"] if narrowing else None,
+    })
+    if changed is None:
+        raise BadInput("This purpose is no longer open: you can narrow or withdraw this "
+                       "consent, not extend it.", field="_")
+    return changed
 
 
 def withdraw(graph: Graph, principal: Principal, consent_id: str) -> dict[str, Any]:
@@ -71,6 +134,13 @@ def withdraw(graph: Graph, principal: Principal, consent_id: str) -> dict[str, A
 
 def my_consents(graph: Graph, principal: Principal) -> list[dict[str, Any]]:
     return repo.consents_of(graph, require_person(principal, "CITIZEN"))
+
+
+def my_consent(graph: Graph, principal: Principal, consent_id: str) -> dict[str, Any]:
+    found = repo.consent_of(graph, require_person(principal, "CITIZEN"), consent_id)
+    if found is None:
+        raise NotFound(f"you have no consent with id {consent_id}", field="id")
+    return found
 
 
 def my_access_log(graph: Graph, principal: Principal, first: int | None) -> list[dict[str, Any]]:
@@ -94,17 +164,24 @@ def citizen_profile(graph: Graph, principal: Principal, *, citizen_id: str, purp
     """The categories of ``root`` (the client's selection) a live consent covers; every read
     is logged for the citizen, in the statement that reads."""
     organisation_id = require_organisation(principal)
+    event_id = str(uuid.uuid4())
     profile = repo.read_profile(graph, {
         "citizenId": citizen_id, "organisationId": organisation_id,
         "purpose": _purpose(purpose), "requested": requested_categories(root),
-        "clientId": principal.client_id, "eventId": str(uuid.uuid4()),
+        "clientId": principal.client_id, "eventId": event_id,
     }, root, viewer, document)
     if profile is None:
         # The same answer whether the citizen exists or not: no probing for who is registered.
         raise Forbidden("no live consent from this citizen for your organisation and purpose",
                         purpose=purpose)
-    return profile
+    # The read's id: what the partner names when it records what came of the read.
+    return {**profile, "__readId": event_id}
 
 
 def record_of_processing(graph: Graph) -> list[dict[str, Any]]:
     return repo.record_of_processing(graph)
+
+
+def what_you_hold(graph: Graph, principal: Principal) -> dict[str, Any]:
+    """The citizen's own data by category: what a consent to each category lets be read."""
+    return repo.categories_held(graph, require_person(principal, "CITIZEN"))
