@@ -11,6 +11,7 @@ from flask.testing import FlaskClient
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from tests.builders import sign_in
+from tests.identity.builders import approved_purpose
 
 
 def _signed_in(app: Flask, graph: Graph, email: str, password: str) -> FlaskClient:
@@ -66,7 +67,7 @@ def test_pages_follow_the_roles(app: Flask, graph: Graph) -> None:
     assert citizen.get("/console/staff").status_code == 403
     assert citizen.get("/console/expert").status_code == 403
     mine = citizen.get("/console/me")
-    assert mine.status_code == 200 and "Who read your data" in mine.get_data(as_text=True)
+    assert mine.status_code == 200 and "Every read of your data" in mine.get_data(as_text=True)
 
 
 def test_a_callback_that_did_not_start_here_is_refused(app: Flask) -> None:
@@ -92,31 +93,40 @@ def _csrf(html: str) -> str:
     return html.split('name="csrf_token" value="')[1].split('"')[0]
 
 
-def test_a_citizen_grants_a_consent_and_a_bad_one_keeps_the_input(
+def test_a_citizen_grants_a_declared_purpose_and_a_bad_form_keeps_the_choices(
     app: Flask, graph: Graph
 ) -> None:
     citizen = _signed_in(app, graph, demo_identity.CITIZEN_EMAIL, demo_identity.CITIZEN_PASSWORD)
     graph.run("CREATE (:Organisation {id: 'org-consent', name: 'Job Matchers', region: 'North', "
               "kind: 'START_UP', nameKey: 'job matchers|north', version: 1})", write=True)
+    purpose_id = approved_purpose(graph, "org-consent", "job-matching", ("skills", "occupation"))
     page = citizen.get("/console/me").get_data(as_text=True)
-    assert "Job Matchers (North)" in page
+    assert "Job Matchers: Job matching" in page
+    assert "checked" not in page.split('name="purposeId"')[1].split(">")[0]  # none preselected
     bad = citizen.post("/console/me/consents", data={
-        "csrf_token": _csrf(page), "organisationId": "org-consent", "purpose": "Job Matching!",
-        "categories": ["skills"]})
+        "csrf_token": _csrf(page), "categories": ["skills"], "expiresOn": "2001-01-01"})
     assert bad.status_code == 400
     html = bad.get_data(as_text=True)
-    assert 'aria-invalid="true"' in html and 'value="Job Matching!"' in html
+    assert "Choose what your data may be used for." in html and 'aria-invalid="true"' in html
+    assert 'value="skills" checked' in html and 'value="2001-01-01"' in html  # choices kept
+    french = citizen.post("/console/me/consents?lang=fr", data={
+        "csrf_token": _csrf(page), "purposeId": purpose_id, "categories": ["contact"]})
+    assert french.status_code == 400
+    assert ("Cette finalité n\u2019utilise pas certaines des données que vous avez cochées"
+            in french.get_data(as_text=True))
+    citizen.get("/console?lang=en")
     granted = citizen.post("/console/me/consents", data={
-        "csrf_token": _csrf(page), "organisationId": "org-consent", "purpose": "job-matching",
+        "csrf_token": _csrf(page), "purposeId": purpose_id,
         "categories": ["skills", "occupation"],
         "expiresOn": (dt.date.today() + dt.timedelta(days=90)).isoformat()})
     assert granted.status_code == 302
     mine = citizen.get("/console/me").get_data(as_text=True)
-    assert "You allowed Job Matchers to read your occupation, skills for job-matching" in mine
+    assert "May read your occupation and your skills." in mine
     rows = graph.run("MATCH (c:Consent)-[:TO]->(:Organisation {id: 'org-consent'}) "
-                     "RETURN c.purpose AS purpose, c.categories AS categories")
-    assert [(r["purpose"], r["categories"]) for r in rows] == [
-        ("job-matching", ["occupation", "skills"])]
+                     "MATCH (c)-[:FOR]->(p:Purpose) "
+                     "RETURN c.purpose AS purpose, c.categories AS categories, p.id AS pid")
+    assert [(r["purpose"], r["categories"], r["pid"]) for r in rows] == [
+        ("job-matching", ["occupation", "skills"], purpose_id)]
 
 
 def test_an_expert_declares_a_conflict_in_the_console(app: Flask, graph: Graph) -> None:

@@ -25,3 +25,22 @@ def other_app(tmp_path: Path, **overrides: Any) -> Flask:
                             **overrides})
     flask_app.testing = True
     return flask_app
+
+
+def approved_purpose(graph: Any, organisation_id: str, code: str = "job-matching",
+                     categories: tuple[str, ...] = ("contact", "skills", "occupation")) -> str:
+    """A purpose the organisation declared and the lab approved, through the services; its id."""
+    from civicgraph.core.access import Principal
+    from civicgraph.identity.service import purposes
+
+    partner = Principal(subject="partner", client_id="partner", organisation_id=organisation_id,
+                        scopes=frozenset({"graph:write"}))
+    declared = purposes.declare(graph, partner, {
+        "code": code, "nameEn": code.replace("-", " ").capitalize(), "nameFr": code,
+        "descriptionEn": f"We use your data for {code}.", "descriptionFr": f"Pour {code}.",
+        "benefitEn": "Vacancies that fit you.", "benefitFr": "Des offres pour vous.",
+        "categories": list(categories), "legalBasis": "CONSENT", "retentionDays": 90})
+    staff = Principal(subject="staff", client_id="console", person_id="staff",
+                      scopes=frozenset({"lab:write"}), roles=frozenset({"LAB_STAFF"}))
+    approved: str = purposes.approve(graph, staff, declared["id"], declared["version"])["id"]
+    return approved

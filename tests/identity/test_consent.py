@@ -16,6 +16,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.identity.service import accounts
 from civicgraph.partner_graph.service import organisations
 from tests.builders import bearer, create_public_client, gql, login_with_pkce
+from tests.identity.builders import approved_purpose
 
 PROFILE = """
 query Profile($id: ID!, $purpose: String!) {
@@ -59,6 +60,7 @@ def world(app: Flask, graph: Graph, authorised: Callable[..., FlaskClient]) -> d
                             "consent:read consent:write")
     return {
         "jobs": jobs, "other": other, "citizen": citizen,
+        "purpose": approved_purpose(graph, jobs["id"]),
         "me": bearer(app, token["access_token"]),
         "partner": authorised(["citizen:read"], jobs["id"]),
         "nosy": authorised(["citizen:read"], other["id"]),
@@ -69,10 +71,9 @@ def read(partner: FlaskClient, citizen_id: str, purpose: str = "job-matching") -
     return gql(partner, PROFILE, {"id": citizen_id, "purpose": purpose})
 
 
-def grant(me: FlaskClient, organisation_id: str, categories: list[str],
-          purpose: str = "job-matching") -> dict[str, Any]:
-    body = gql(me, GRANT, {"input": {"organisationId": organisation_id, "purpose": purpose,
-                                     "categories": categories}})
+def grant(me: FlaskClient, purpose_id: str, categories: list[str] | None = None
+          ) -> dict[str, Any]:
+    body = gql(me, GRANT, {"input": {"purposeId": purpose_id, "categories": categories}})
     assert "errors" not in body, body
     consent: dict[str, Any] = body["data"]["grantConsent"]["consent"]
     return consent
@@ -97,7 +98,7 @@ def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
     assert before["data"] is None
     assert events(graph) == 0
 
-    consent = grant(me, world["jobs"]["id"], ["SKILLS", "CONTACT"])
+    consent = grant(me, world["purpose"], ["SKILLS", "CONTACT"])
     assert consent["status"] == "LIVE"
     assert consent["organisation"] == {"name": "SkillBridge"}
 
@@ -132,7 +133,7 @@ def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
 def test_consent_is_for_one_organisation_and_one_purpose(
     world: dict[str, Any], graph: Graph
 ) -> None:
-    grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    grant(world["me"], world["purpose"], ["SKILLS"])
     citizen_id = world["citizen"]["id"]
     assert code(read(world["nosy"], citizen_id)) == "FORBIDDEN"
     assert code(read(world["partner"], citizen_id, purpose="marketing")) == "FORBIDDEN"
@@ -143,7 +144,7 @@ def test_consent_is_for_one_organisation_and_one_purpose(
 def test_only_the_categories_asked_for_are_read_and_logged(
     world: dict[str, Any], graph: Graph
 ) -> None:
-    grant(world["me"], world["jobs"]["id"], ["SKILLS", "CONTACT", "OCCUPATION"])
+    grant(world["me"], world["purpose"], ["SKILLS", "CONTACT", "OCCUPATION"])
     body = gql(world["partner"], """query($id: ID!) {
       citizenProfile(citizenId: $id, purpose: "job-matching") { categories occupation { name } }
     }""", {"id": world["citizen"]["id"]})
@@ -157,7 +158,7 @@ def test_skills_and_occupation_are_the_models_records(
 ) -> None:
     """A partner goes on from the citizen's skill and occupation to the rest of the graph
     (here, a vacancy needing the skill), in the one consented and logged read."""
-    grant(world["me"], world["jobs"]["id"], ["SKILLS", "OCCUPATION"])
+    grant(world["me"], world["purpose"], ["SKILLS", "OCCUPATION"])
     graph.run("MATCH (s:Skill {uri: 'esco:s1'}), (o:Occupation {uri: 'esco:o1'}) "
               "CREATE (:Vacancy {id: randomUUID(), title: 'Welder wanted', status: 'OPEN'})"
               "-[:REQUIRES]->(s), (o)-[:NEEDS_SKILL]->(s)", write=True)
@@ -185,7 +186,7 @@ def test_skills_and_occupation_are_the_models_records(
 
 
 def test_a_category_outside_the_consent_is_null_and_not_logged(world: dict[str, Any]) -> None:
-    grant(world["me"], world["jobs"]["id"], ["CONTACT"])
+    grant(world["me"], world["purpose"], ["CONTACT"])
     body = gql(world["partner"], """query($id: ID!) {
       citizenProfile(citizenId: $id, purpose: "job-matching") {
         region skills { totalCount } occupation { name } } }""", {"id": world["citizen"]["id"]})
@@ -198,7 +199,7 @@ def test_a_category_outside_the_consent_is_null_and_not_logged(world: dict[str, 
 def test_the_consent_check_and_the_access_event_are_the_reading_statement(
     world: dict[str, Any]
 ) -> None:
-    grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    grant(world["me"], world["purpose"], ["SKILLS"])
     body = read(world["partner"], world["citizen"]["id"])
     statements = body["extensions"]["cypher"]
     assert len(statements) == 1, statements
@@ -210,11 +211,11 @@ def test_the_consent_check_and_the_access_event_are_the_reading_statement(
 
 
 def test_regranting_supersedes_and_keeps_history(world: dict[str, Any]) -> None:
-    me, jobs = world["me"], world["jobs"]["id"]
-    first = grant(me, jobs, ["SKILLS"])
-    second = grant(me, jobs, ["SKILLS", "CONTACT"])
+    me, purpose = world["me"], world["purpose"]
+    first = grant(me, purpose, ["SKILLS"])
+    second = grant(me, purpose, ["SKILLS", "CONTACT"])
     consents = {c["id"]: c for c in gql(me, MY_CONSENTS)["data"]["myConsents"]["nodes"]}
-    assert consents[first["id"]]["status"] == "WITHDRAWN"
+    assert consents[first["id"]]["status"] == "REPLACED"
     assert consents[first["id"]]["supersededBy"] == {"id": second["id"]}
     assert consents[first["id"]]["categories"] == ["SKILLS"]  # never edited
     assert consents[second["id"]]["status"] == "LIVE"
@@ -223,7 +224,7 @@ def test_regranting_supersedes_and_keeps_history(world: dict[str, Any]) -> None:
 
 
 def test_an_expired_consent_allows_nothing(world: dict[str, Any], graph: Graph) -> None:
-    consent = grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    consent = grant(world["me"], world["purpose"], ["SKILLS"])
     # Time passing, as the clock would do it.
     graph.run("MATCH (c:Consent {id: $id}) SET c.expiresAt = datetime() - duration('PT1S')",
               {"id": consent["id"]}, write=True)
@@ -233,15 +234,14 @@ def test_an_expired_consent_allows_nothing(world: dict[str, Any], graph: Graph) 
 
 
 def test_bad_consents_are_refused(world: dict[str, Any]) -> None:
-    me, jobs = world["me"], world["jobs"]["id"]
+    me, purpose = world["me"], world["purpose"]
     cases = [
-        ({"organisationId": jobs, "purpose": "Job Matching!", "categories": ["SKILLS"]},
-         "BAD_USER_INPUT"),
-        ({"organisationId": jobs, "purpose": "job-matching", "categories": []}, "BAD_USER_INPUT"),
-        ({"organisationId": jobs, "purpose": "job-matching", "categories": ["SKILLS"],
+        ({"purposeId": "nope", "categories": ["SKILLS"]}, "BAD_USER_INPUT"),
+        ({"purposeId": purpose, "categories": []}, "BAD_USER_INPUT"),
+        ({"purposeId": purpose, "categories": ["SKILLS"],
           "expiresAt": "2001-01-01T00:00:00+00:00"}, "BAD_USER_INPUT"),
-        ({"organisationId": "nope", "purpose": "job-matching", "categories": ["SKILLS"]},
-         "NOT_FOUND"),
+        ({"purposeId": purpose, "categories": ["SKILLS"],
+          "expiresAt": "2099-01-01T00:00:00+00:00"}, "BAD_USER_INPUT"),
     ]
     for payload, expected in cases:
         assert code(gql(me, GRANT, {"input": payload}, status=None)) == expected, payload
@@ -250,7 +250,7 @@ def test_bad_consents_are_refused(world: dict[str, Any]) -> None:
 def test_a_citizen_cannot_withdraw_someone_elses_consent(
     app: Flask, graph: Graph, world: dict[str, Any]
 ) -> None:
-    consent = grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    consent = grant(world["me"], world["purpose"], ["SKILLS"])
     accounts.create(graph, email="eve@example.org", name="Eve", password=PASSWORD,
                     roles=["CITIZEN"])
     console = create_public_client(graph, ["consent:read", "consent:write"])
@@ -272,7 +272,7 @@ def test_clients_have_no_citizen_self_service(
 def test_admin_exports_the_record_of_processing(
     world: dict[str, Any], admin_client: FlaskClient
 ) -> None:
-    grant(world["me"], world["jobs"]["id"], ["SKILLS", "CONTACT"])
+    grant(world["me"], world["purpose"], ["SKILLS", "CONTACT"])
     read(world["partner"], world["citizen"]["id"])
     read(world["partner"], world["citizen"]["id"])
     query = """{ recordOfProcessing { organisation { id name } purpose categories reads

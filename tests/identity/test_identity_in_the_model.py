@@ -45,7 +45,7 @@ def test_a_consent_is_seen_by_its_citizen_its_organisation_and_admins_only(
     app: Flask, graph: Graph, world: dict[str, Any],  # noqa: F811
     authorised: Callable[..., FlaskClient], admin_client: FlaskClient,
 ) -> None:
-    consent = grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    consent = grant(world["me"], world["purpose"], ["SKILLS"])
     jobs_reader = authorised(["graph:read"], world["jobs"]["id"])
     nosy_reader = authorised(["graph:read"], world["other"]["id"])
     assert seen(citizen(app, graph), consent["id"])
@@ -59,7 +59,7 @@ def test_a_consent_is_seen_by_its_citizen_its_organisation_and_admins_only(
 def test_an_organisation_never_learns_the_citizen_from_a_consent(
     app: Flask, graph: Graph, world: dict[str, Any], authorised: Callable[..., FlaskClient],  # noqa: F811
 ) -> None:
-    consent = grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    consent = grant(world["me"], world["purpose"], ["SKILLS"])
     query = "query C($id: ID!) { node(id: $id) { ... on Consent { citizen { name } } } }"
     jobs_reader = authorised(["graph:read"], world["jobs"]["id"])
     assert gql(jobs_reader, query, {"id": consent["id"]})["data"]["node"] == {"citizen": None}
@@ -73,7 +73,7 @@ def test_consent_to_organisation_to_partners_is_one_statement(
     graph.run("MATCH (a:Organisation {id: $a}), (b:Organisation {id: $b}) "
               "CREATE (a)-[:PARTNERS_WITH]->(b)",
               {"a": world["jobs"]["id"], "b": world["other"]["id"]}, write=True)
-    consent = grant(world["me"], world["jobs"]["id"], ["SKILLS", "CONTACT"])
+    consent = grant(world["me"], world["purpose"], ["SKILLS", "CONTACT"])
     body = gql(citizen(app, graph), CONSENT_ACROSS, {"id": consent["id"]})
     assert "errors" not in body, body
     assert len(body["extensions"]["cypher"]) == 1, body["extensions"]["cypher"]
@@ -88,7 +88,7 @@ def test_an_access_event_is_the_citizens_and_leads_to_its_consent(
     app: Flask, graph: Graph, world: dict[str, Any],  # noqa: F811
     authorised: Callable[..., FlaskClient], admin_client: FlaskClient,
 ) -> None:
-    consent = grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    consent = grant(world["me"], world["purpose"], ["SKILLS"])
     assert "errors" not in read(world["partner"], world["citizen"]["id"])
     log = gql(world["me"], """{ myAccessLog { totalCount nodes { id fields
       consent { id purpose } organisation { name } } } }""")["data"]["myAccessLog"]
@@ -104,7 +104,7 @@ def test_an_access_event_is_the_citizens_and_leads_to_its_consent(
 def test_my_consents_are_only_mine_even_for_another_citizen(
     app: Flask, graph: Graph, world: dict[str, Any],  # noqa: F811
 ) -> None:
-    grant(world["me"], world["jobs"]["id"], ["SKILLS"])
+    grant(world["me"], world["purpose"], ["SKILLS"])
     eve = other_citizen(app, graph)
     body = gql(eve, "{ myConsents { totalCount nodes { id } } }")
     assert body["data"]["myConsents"] == {"totalCount": 0, "nodes": []}
@@ -116,14 +116,17 @@ def test_my_consents_are_only_mine_even_for_another_citizen(
 
 
 def test_granting_answers_with_what_the_client_selected(world: dict[str, Any]) -> None:  # noqa: F811
-    body = gql(world["me"], """mutation G($org: ID!) { grantConsent(input: {organisationId: $org,
-      purpose: "job-matching", categories: [OCCUPATION]}) {
-        consent { categories expiresAt organisation { region } supersedes { id } } } }""",
-               {"org": world["jobs"]["id"]})
+    body = gql(world["me"], """mutation G($purpose: ID!) { grantConsent(input: {
+      purposeId: $purpose, categories: [OCCUPATION]}) {
+        consent { categories expiresAt organisation { region } supersedes { id }
+                  purposeVersion declaredPurpose { code status } } } }""",
+               {"purpose": world["purpose"]})
     assert "errors" not in body, body
     consent = body["data"]["grantConsent"]["consent"]
     assert consent["categories"] == ["OCCUPATION"]
     assert consent["organisation"] == {"region": "North"} and consent["supersedes"] is None
+    assert consent["purposeVersion"] == 2  # declared (1), approved (2)
+    assert consent["declaredPurpose"] == {"code": "job-matching", "status": "APPROVED"}
 
 
 def test_an_oauth_client_is_seen_by_its_organisation_and_admins(

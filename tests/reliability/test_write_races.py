@@ -19,6 +19,7 @@ import pytest
 import requests
 
 from civicgraph.core.graph import Graph
+from tests.identity.builders import approved_purpose
 from tests.lab.builders import person
 from tests.reliability import builders
 from tests.reliability.conftest import Served
@@ -59,9 +60,9 @@ DOCUMENTS: dict[str, str] = {
     "updateChallenge": """mutation Race($id: ID!, $version: Int!, $value: String!) {
       updateChallenge(input: {id: $id, version: $version, description: $value}) {
         challenge { version description } } }""",
-    "grantConsent": """mutation Race($organisationId: ID!) {
-      grantConsent(input: {organisationId: $organisationId, purpose: "job-matching",
-        categories: [SKILLS]}) { consent { id status } } }""",
+    "grantConsent": """mutation Race($purposeId: ID!) {
+      grantConsent(input: {purposeId: $purposeId, categories: [SKILLS]}) {
+        consent { id status } } }""",
 }
 
 # The property each partner-graph document changes.
@@ -194,8 +195,9 @@ def test_two_grants_at_once_leave_one_live_consent(served: Served, graph: Graph)
     token = served.person_token(citizen, "consent:read consent:write")
     sessions = [served.session(token), served.session(token)]
     for organisation_id in organisations:
+        purpose_id = approved_purpose(graph, organisation_id)
         outcomes = race(served, sessions, DOCUMENTS["grantConsent"],
-                        [{"organisationId": organisation_id}] * 2)
+                        [{"purposeId": purpose_id}] * 2)
         assert [o.code for o in outcomes] == ["OK", "OK"], [o.body for o in outcomes]
         rows = graph.run(
             "MATCH (:Person {id: $person})-[:GAVE]->(c:Consent)-[:TO]->(:Organisation {id: $org}) "

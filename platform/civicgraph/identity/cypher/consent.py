@@ -30,7 +30,7 @@ _CONSENT = (
     "status: " + _STATUS + ", organisationId: o.id, organisationName: o.name, "
     "supersededBy: head(COLLECT { MATCH (n:Consent)-[:SUPERSEDES]->(c) RETURN n.id }), "
     "supersedes: head(COLLECT { MATCH (c)-[:SUPERSEDES]->(n:Consent) RETURN n.id }), "
-    "declared: head(COLLECT { MATCH (c)-[:FOR]->(pu:Purpose) RETURN pu {.id, .code, .version, "
+    "declared: head(COLLECT { MATCH (c)-[:FOR]->(d:Purpose) RETURN d {.id, .code, .version, "
     "  .nameEn, .nameFr, .descriptionEn, .descriptionFr, .benefitEn, .benefitFr, "
     "  .categories, .legalBasis, .retentionDays, .status} })}"
 )

@@ -71,7 +71,7 @@ def grant(graph: Graph, principal: Principal, *, purpose_id: str,
     if purpose is None or purpose["status"] != "APPROVED":
         raise BadInput("This purpose is not open for consent; choose another one.",
                        field="purposeId")
-    chosen = (purposes.categories_of(categories) if categories
+    chosen = (purposes.categories_of(categories) if categories is not None
               else list(purpose["categories"]))
     _within(purpose, chosen)
     consent = repo.grant(graph, {

@@ -28,7 +28,7 @@ def categories_of(values: list[str] | None, *, field: str = "categories") -> lis
     if unknown or not clean:
         raise BadInput("Choose at least one kind of data: contact details, skills or "
                        "occupation.", field=field)
-    return [c for c in CATEGORIES if c in clean]
+    return sorted(clean)
 
 
 def _terms(values: dict[str, Any], *, creating: bool) -> dict[str, Any]:
