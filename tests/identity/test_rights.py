@@ -29,17 +29,24 @@ from tests.builders import (
     login_with_pkce,
     sign_in,
 )
+from tests.identity.builders import approved_purpose
 
 PASSWORD = "correct horse battery"
 PROFILE = """
 query Profile($id: ID!) {
-  citizenProfile(citizenId: $id, purpose: "job-matching") { name email skills { totalCount } }
+  citizenProfile(citizenId: $id, purpose: "job-matching") {
+    readId name email skills { totalCount } }
 }
 """
 GRANT = """
-mutation Grant($org: ID!) {
-  grantConsent(input: {organisationId: $org, purpose: "job-matching",
-                       categories: [CONTACT, SKILLS]}) { consent { id } }
+mutation Grant($purpose: ID!) {
+  grantConsent(input: {purposeId: $purpose, categories: [CONTACT, SKILLS]}) { consent { id } }
+}
+"""
+USE = """
+mutation Use($read: ID!, $note: String!) {
+  recordDataUse(input: {readId: $read, kind: MATCHES_SHOWN, count: 3, note: $note}) {
+    dataUse { id } }
 }
 """
 
@@ -80,18 +87,18 @@ def world(app: Flask, graph: Graph, authorised: Callable[..., FlaskClient]) -> d
                     roles=["LAB_STAFF"])
     partner = authorised(["citizen:read"], jobs["id"])
     phone = create_public_client(graph, ["graph:read", "consent:read", "consent:write"])
+    purpose = approved_purpose(graph, jobs["id"])
     tokens = {}
     for who in (aino, bob):
         token = login_with_pkce(app, phone, who["email"], PASSWORD, "consent:read consent:write")
         tokens[who["id"]] = token
-        assert "errors" not in gql(bearer(app, token["access_token"]), GRANT, {"org": jobs["id"]})
-        assert "errors" not in gql(partner, PROFILE, {"id": who["id"]})
-        graph.run(
-            "MATCH (p:Person {id: $id}), (o:Organisation {id: $org}) "
-            "CREATE (o)<-[:BY]-(:DataUse {id: randomUUID(), at: datetime(), "
-            "  purpose: 'job-matching', value: $value})-[:ABOUT]->(p)",
-            {"id": who["id"], "org": jobs["id"], "value": f"matched {who['name']} to 3 jobs"},
-            write=True)
+        assert "errors" not in gql(bearer(app, token["access_token"]), GRANT,
+                                   {"purpose": purpose})
+        read = gql(partner, PROFILE, {"id": who["id"]})
+        assert "errors" not in read, read
+        used = gql(partner, USE, {"read": read["data"]["citizenProfile"]["readId"],
+                                  "note": f"matched {who['name']} to 3 jobs"})
+        assert "errors" not in used, used
     return {"jobs": jobs, "aino": aino, "bob": bob, "partner": partner, "phone": phone,
             "refresh": tokens[aino["id"]]["refresh_token"]}
 
@@ -128,7 +135,7 @@ def test_the_export_holds_my_data_and_nothing_of_anyone_else(
     assert read["organisationName"] == "SkillBridge" and read["consentId"] == consent["id"]
     assert read["fields"] == ["contact", "skills"] and read["clientId"] and read["at"]
     [use] = document["dataUses"]["items"]
-    assert use["value"] == "matched Aino Virtanen to 3 jobs"
+    assert use["note"] == "matched Aino Virtanen to 3 jobs" and use["kind"] == "matches_shown"
     assert use["organisationName"] == "SkillBridge"
     assert document["erasureRequests"]["items"] == []
     for section in ("account", "skills", "consents", "accessLog", "dataUses"):
@@ -214,8 +221,11 @@ def test_erasure_requested_then_carried_out_by_staff(
         "COLLECT { MATCH (p)-[:GAVE]->(c:Consent) RETURN c.withdrawnAt IS NOT NULL } AS consents, "
         "COLLECT { MATCH (p)<-[:ABOUT]-(e:AccessEvent) RETURN e.subjectId } AS reads, "
         "COLLECT { MATCH (r:ErasureRequest)-[:FOR]->(p) RETURN [r.status, r.decidedAt IS NOT "
-        "  NULL, r.reason] } AS requests", {"id": aino_id})
+        "  NULL, r.reason] } AS requests, "
+        "COLLECT { MATCH (p)<-[:ABOUT]-(u:DataUse) RETURN [u.kind, u.count, u.note] } AS uses",
+        {"id": aino_id})
     assert kept["consents"] == [True] and kept["reads"] == [aino_id]
+    assert kept["uses"] == [["matches_shown", 3, None]]  # the partner's words named her
     assert kept["requests"] == [["DONE", True, None]]
     # Her page, while her console session lasts, shows the request done.
     mine = aino.get("/console/me").get_data(as_text=True)

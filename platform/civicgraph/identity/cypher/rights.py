@@ -138,6 +138,11 @@ def carry_out(graph: Graph, fields: dict[str, Any]
         "  WHERE c.withdrawnAt IS NULL AND c.expiresAt > datetime() "
         "  SET c.withdrawnAt = datetime() "
         "  RETURN count(c) AS withdrawn } "
+        # A partner's words to the citizen may name them: the use stays (its kind and count),
+        # its text and links go.
+        "CALL (p, open) { WITH p WHERE open "
+        "  OPTIONAL MATCH (u:DataUse)-[:ABOUT]->(p) SET u.note = null, u.links = [] "
+        "  RETURN count(u) AS cleared } "
         "CALL (p, open) { WITH p WHERE open "
         "  OPTIONAL MATCH (t:RefreshToken {personId: p.id}) WHERE t.revokedAt IS NULL "
         "  SET t.revokedAt = datetime() "
@@ -153,7 +158,7 @@ def carry_out(graph: Graph, fields: dict[str, Any]
         "  CREATE (r)-[:DECIDED_BY]->(staff)) "
         "RETURN before, " + _STAFF_REQUEST + " AS request, "
         "  {skillsAndOccupations: unlinked, consentsWithdrawn: withdrawn, "
-        "   refreshTokensRevoked: revoked} AS done",
+        "   dataUsesCleared: cleared, refreshTokensRevoked: revoked} AS done",
         fields,
         write=True,
     )
