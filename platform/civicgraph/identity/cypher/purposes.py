@@ -26,16 +26,16 @@ def declare(graph: Graph, fields: dict[str, Any]) -> dict[str, Any] | None:
         "MATCH (o:Organisation {id: $organisationId}) SET o._lock = true REMOVE o._lock "
         "WITH o "
         "OPTIONAL MATCH (same:Purpose {code: $code})-[:DECLARED_BY]->(o) "
-        "WITH o, same "
-        "CALL (o, same) { WITH o WHERE same IS NULL "
-        "  CREATE (p:Purpose {id: $id, code: $code, nameEn: $nameEn, nameFr: $nameFr, "
+        "WITH o, count(same) > 0 AS taken "
+        "FOREACH (_ IN CASE WHEN taken THEN [] ELSE [1] END | "
+        "  CREATE (:Purpose {id: $id, code: $code, nameEn: $nameEn, nameFr: $nameFr, "
         "    descriptionEn: $descriptionEn, descriptionFr: $descriptionFr, "
         "    benefitEn: $benefitEn, benefitFr: $benefitFr, categories: $categories, "
         "    legalBasis: $legalBasis, retentionDays: $retentionDays, status: 'PROPOSED', "
-        "    approvedAt: null, " + created_map() + "})-[:DECLARED_BY]->(o) "
-        "  RETURN p } "
-        "RETURN CASE WHEN same IS NULL THEN " + PURPOSE + " END AS purpose, "
-        "  same IS NOT NULL AS taken",
+        "    approvedAt: null, " + created_map() + "})-[:DECLARED_BY]->(o)) "
+        "WITH o, taken "
+        "OPTIONAL MATCH (p:Purpose {id: $id}) "
+        "RETURN CASE WHEN p IS NOT NULL THEN " + PURPOSE + " END AS purpose, taken",
         fields,
         write=True,
     )
