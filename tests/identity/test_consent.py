@@ -1,6 +1,7 @@
 """Consent gates citizen data: a partner reads under a live consent only, every request is
-logged (read or refused), and withdrawal counts from the next request. Tokens come from the real endpoints: the citizen's
-through the browser flow with PKCE, the partners' through client credentials."""
+logged (read or refused), and withdrawal counts from the next request. Tokens come from the
+real endpoints: the citizen's through the browser flow with PKCE, the partners' through client
+credentials."""
 
 from __future__ import annotations
 
