@@ -211,7 +211,7 @@ def test_checkpoints_are_signed_public_and_catch_a_rewritten_chain(
     assert citizen_id not in text and demo_identity.CITIZEN_EMAIL not in text
     [checkpoint] = public.get_json()["checkpoints"]
     assert checkpoint["id"] == made["id"]
-    jwks = KeySet.import_key_set(_jwks(app))
+    jwks = KeySet.import_key_set(_jwks(app))  # type: ignore[arg-type]
     signed = jws.deserialize_compact(checkpoint["jws"], jwks)
     assert signed.headers()["kid"] == key.kid
     heads = json.loads(signed.payload)["heads"]
@@ -248,7 +248,8 @@ def test_the_beat_task_signs_a_checkpoint_on_the_worker(
     assert result["chains"] == 1
     [stored] = access_log.published(graph)
     # The worker signs with the key folder it shares with the web app.
-    keys = KeySet.import_key_set(KeyRing(load_settings().keys_dir).jwks())
+    keys = KeySet.import_key_set(
+        KeyRing(load_settings().keys_dir).jwks())  # type: ignore[arg-type]
     assert json.loads(jws.deserialize_compact(stored["jws"], keys).payload)["id"] == result["id"]
 
 
