@@ -301,3 +301,33 @@ def test_cli_verifies_a_download_and_names_the_first_bad_event(
     not_json.write_text("{", encoding="utf-8")
     refused = runner.invoke(main, ["access-log", "verify", str(not_json), "--jwks", str(keys)])
     assert refused.exit_code == 1 and "not JSON" in refused.output
+
+
+def test_migration_v141_numbers_the_events_logged_before_it(
+    app: Flask, graph: Graph, world: dict[str, Any]
+) -> None:
+    """Events as the platform wrote them before V141 (no outcome, seq or hash) are numbered per
+    citizen in ``at`` order by the migration's own statements; rehashing makes the chain
+    verify, and the next read continues it."""
+    from graph_schema.migrator import discover_migrations
+
+    citizen_id = world["citizen_id"]
+    graph.run(
+        "MATCH (p:Person {id: $id}), (o:Organisation {name: 'SkillBridge'}) "
+        "UNWIND range(1, 3) AS i "
+        "CREATE (e:AccessEvent {id: 'old-' + i, at: datetime() - duration({days: 10 - i}), "
+        "  purpose: 'job-matching', fields: ['contact'], clientId: 'demo-partner', "
+        "  organisationId: o.id, subjectId: p.id})-[:BY]->(o) CREATE (e)-[:ABOUT]->(p)",
+        {"id": citizen_id}, write=True)
+    [v141] = [m for m in discover_migrations() if m.version == 141]
+    for statement in v141.statements:
+        graph.run(statement, write=True)
+    rows = graph.run("MATCH (e:AccessEvent) RETURN e.id AS id, e.seq AS seq, "
+                     "e.outcome AS outcome ORDER BY e.seq")
+    assert [(r["id"], r["seq"], r["outcome"]) for r in rows] == [
+        ("old-1", 1, "READ"), ("old-2", 2, "READ"), ("old-3", 3, "READ")]
+    assert access_log.rehash_pending(graph) == 1
+    assert "errors" not in _read(world["partner"], citizen_id)
+    document = _download(world["console"])
+    assert [e["seq"] for e in document["events"]] == [1, 2, 3, 4]
+    assert access_log.verify(document, _jwks(app)).ok
