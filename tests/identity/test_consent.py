@@ -1,6 +1,7 @@
-"""Consent gates citizen data: a partner reads under a live consent only, every read is logged,
-and withdrawal counts from the next request. Tokens come from the real endpoints: the citizen's
-through the browser flow with PKCE, the partners' through client credentials."""
+"""Consent gates citizen data: a partner reads under a live consent only, every request is
+logged (read or refused), and withdrawal counts from the next request. Tokens come from the
+real endpoints: the citizen's through the browser flow with PKCE, the partners' through client
+credentials."""
 
 from __future__ import annotations
 
@@ -35,7 +36,8 @@ WITHDRAW = ("mutation W($id: ID!) { withdrawConsent(input: {id: $id}) "
             "{ consent { id status withdrawnAt } } }")
 MY_CONSENTS = ("{ myConsents { nodes { id status purpose categories supersededBy { id } "
                "organisation { name } } } }")
-MY_LOG = "{ myAccessLog { nodes { organisation { name } clientId purpose fields at } } }"
+MY_LOG = ("{ myAccessLog { nodes { organisation { name } clientId purpose fields at outcome "
+          "seq } } }")
 PASSWORD = "correct horse battery"
 
 
@@ -84,8 +86,9 @@ def code(body: dict[str, Any]) -> str:
     return result
 
 
-def events(graph: Graph) -> int:
-    return int(graph.run("MATCH (e:AccessEvent) RETURN count(e) AS n")[0]["n"])
+def events(graph: Graph, outcome: str | None = None) -> int:
+    return int(graph.run("MATCH (e:AccessEvent) WHERE $outcome IS NULL OR e.outcome = $outcome "
+                         "RETURN count(e) AS n", {"outcome": outcome})[0]["n"])
 
 
 def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
@@ -96,7 +99,8 @@ def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
     before = read(partner, citizen_id)
     assert code(before) == "FORBIDDEN"
     assert before["data"] is None
-    assert events(graph) == 0
+    # Refused, and the citizen sees that it was asked (nothing read: no consent, no data).
+    assert events(graph) == events(graph, "REFUSED") == 1
 
     consent = grant(me, world["purpose"], ["SKILLS", "CONTACT"])
     assert consent["status"] == "LIVE"
@@ -115,17 +119,20 @@ def test_partner_reads_with_consent_not_without_and_not_after_withdrawal(
     assert profile["occupation"] is None  # not consented: not read
 
     log = gql(me, MY_LOG)["data"]["myAccessLog"]["nodes"]
-    assert len(log) == 1
+    assert [(e["outcome"], e["seq"]) for e in log] == [("READ", 2), ("REFUSED", 1)]
     assert log[0]["organisation"] == {"name": "SkillBridge"}
     assert log[0]["purpose"] == "job-matching"
     assert log[0]["fields"] == ["CONTACT", "SKILLS"]
+    assert log[1]["fields"] == ["CONTACT", "SKILLS", "OCCUPATION"]  # what was asked for
 
     withdrawn = gql(me, WITHDRAW, {"id": consent["id"]})["data"]["withdrawConsent"]["consent"]
     assert withdrawn["status"] == "WITHDRAWN" and withdrawn["withdrawnAt"]
 
     after = read(partner, citizen_id)
     assert code(after) == "FORBIDDEN"
-    assert len(gql(me, MY_LOG)["data"]["myAccessLog"]["nodes"]) == 1
+    log = gql(me, MY_LOG)["data"]["myAccessLog"]["nodes"]
+    assert [(e["outcome"], e["seq"]) for e in log] == [("REFUSED", 3), ("READ", 2),
+                                                       ("REFUSED", 1)]
     consents = gql(me, MY_CONSENTS)["data"]["myConsents"]["nodes"]
     assert [c["status"] for c in consents] == ["WITHDRAWN"]
 
@@ -138,7 +145,12 @@ def test_consent_is_for_one_organisation_and_one_purpose(
     assert code(read(world["nosy"], citizen_id)) == "FORBIDDEN"
     assert code(read(world["partner"], citizen_id, purpose="marketing")) == "FORBIDDEN"
     assert code(read(world["partner"], "no-such-citizen")) == "FORBIDDEN"
-    assert events(graph) == 0
+    # Both refusals are in the citizen's log; an unknown citizen leaves no trace (and the same
+    # answer: no probing for who is registered).
+    assert events(graph) == events(graph, "REFUSED") == 2
+    log = gql(world["me"], MY_LOG)["data"]["myAccessLog"]["nodes"]
+    assert sorted((e["organisation"]["name"], e["purpose"]) for e in log) == [
+        ("Nosy Ltd", "job-matching"), ("SkillBridge", "marketing")]
 
 
 def test_only_the_categories_asked_for_are_read_and_logged(
@@ -170,7 +182,10 @@ def test_skills_and_occupation_are_the_models_records(
         consent { status categories citizen { name } }
       } }""", {"id": world["citizen"]["id"]})
     assert "errors" not in body, body
-    assert len(body["extensions"]["cypher"]) == 1
+    # The read (and its event) is one statement; the event's hash is sealed by a second in
+    # the same transaction.
+    assert len({s["transaction"] for s in body["extensions"]["cypher"]}) == 1
+    assert len(body["extensions"]["cypher"]) == 2
     profile = body["data"]["citizenProfile"]
     [edge] = profile["skills"]["edges"]
     assert edge["cursor"]
@@ -202,7 +217,10 @@ def test_the_consent_check_and_the_access_event_are_the_reading_statement(
     grant(world["me"], world["purpose"], ["SKILLS"])
     body = read(world["partner"], world["citizen"]["id"])
     statements = body["extensions"]["cypher"]
-    assert len(statements) == 1, statements
+    # One transaction: the reading statement checks the consent and writes the event; the
+    # second seals the event's hash into the citizen's chain.
+    assert len(statements) == 2, statements
+    assert statements[0]["transaction"] == statements[1]["transaction"]
     cypher = statements[0]["cypher"]
     match_part = cypher.split("CREATE")[0]
     assert "Consent" in match_part and "withdrawnAt IS NULL" in match_part
@@ -275,6 +293,7 @@ def test_admin_exports_the_record_of_processing(
     grant(world["me"], world["purpose"], ["SKILLS", "CONTACT"])
     read(world["partner"], world["citizen"]["id"])
     read(world["partner"], world["citizen"]["id"])
+    read(world["nosy"], world["citizen"]["id"])  # refused: nothing processed
     query = """{ recordOfProcessing { organisation { id name } purpose categories reads
                  citizens liveConsents clientIds firstAccessAt lastAccessAt } }"""
     rows = gql(admin_client, query)["data"]["recordOfProcessing"]

@@ -16,13 +16,14 @@ from celery import signals
 from civicgraph.config import load_settings
 from civicgraph.core import metrics
 from civicgraph.core.queue import create_celery
+from civicgraph.identity import tasks as identity_tasks
 from civicgraph.lab import tasks as lab_tasks
 from civicgraph.workers import tasks as platform_tasks
 from hackathon_kits import tasks as kit_tasks
 from partners import tasks as partner_tasks
 
 DOMAIN_TASKS: tuple[ModuleType, ...] = (
-    platform_tasks, lab_tasks, partner_tasks, kit_tasks,
+    platform_tasks, lab_tasks, partner_tasks, kit_tasks, identity_tasks,
 )
 
 

@@ -35,6 +35,12 @@ GRANT_TYPES: dict[str, str] = {
 
 CONSENT_STATUSES = ("LIVE", "REPLACED", "WITHDRAWN", "EXPIRED")
 
+ACCESS_OUTCOMES: dict[str, str] = {
+    "READ": "A live consent covered the read: the categories in fields were read.",
+    "REFUSED": "No live consent covered the request: nothing was read (fields were asked for).",
+}
+"""What became of a partner's request for a citizen's data; both are logged."""
+
 STATUS_EXPR: LiteralString = (
     "CASE WHEN EXISTS { (:Consent)-[:SUPERSEDES]->({v}) } THEN 'REPLACED' "
     "WHEN {v}.withdrawnAt IS NOT NULL THEN 'WITHDRAWN' "
@@ -115,18 +121,30 @@ ACCESS_EVENT = NodeType(
      Prop("purpose", required=True, read_only=True),
      _codes("fields", CATEGORIES, "DataCategory", "The data categories read."),
      Prop("clientId", required=True, read_only=True,
-          description="The OAuth client id that read.")),
+          description="The OAuth client id that read."),
+     Prop("outcome", required=True, read_only=True, choices=tuple(ACCESS_OUTCOMES),
+          meanings=tuple(ACCESS_OUTCOMES.values()), enum="AccessOutcome",
+          description="Whether the request was read or refused."),
+     Prop("seq", INT, required=True, order=True, read_only=True,
+          description="Its place in the citizen's access log: 1, 2, ... without gaps."),
+     Prop("prevHash", read_only=True, filter=False,
+          description="The hash of the event before it in the citizen's log (64 zeros for "
+                      "the first)."),
+     Prop("hash", read_only=True, filter=False,
+          description="SHA-256 of the event's canonical form, which includes prevHash: "
+                      "changing, removing or reordering an event breaks the chain.")),
     (Rel("organisation", "BY", "out", "Organisation", many=False,
          description="The organisation whose client read."),
      Rel("citizen", "ABOUT", "out", "Person", many=False,
          description="Whose data was read."),
      Rel("consent", "UNDER", "out", "Consent", many=False,
-         description="The consent that allowed the read."),
+         description="The consent that allowed the read (none when refused)."),
      Rel("uses", "FROM_READ", "in", "DataUse", connection=True,
          description="What the organisation did with this read, as it recorded it.")),
     default_order=("at",),
     guard="($admin OR EXISTS { ({v})-[:ABOUT]->(:Person {id: $callerPerson}) })",
-    description="One read of a citizen's data by an organisation's client.",
+    description="One request for a citizen's data by an organisation's client, read or "
+                "refused, in the citizen's hash-chained access log.",
 )
 
 PURPOSE = NodeType(

@@ -1,10 +1,11 @@
 """Cypher for consent records and the access events of citizen data.
 
 The rule "a partner reads citizen data only under a live consent for its organisation and
-purpose" is part of the MATCH/WHERE of the one statement that reads the data, and the same
-statement writes the access event: no consent, no row, nothing read; a row read, an event
-written, in one transaction. Consents are never edited: withdrawal sets ``withdrawnAt`` once,
-and a new grant for the same organisation and purpose is a new node that SUPERSEDES the old one.
+purpose" is part of the one statement that reads the data, and the same statement writes the
+access event: a read under the consent, or a refusal when none covers the request, each an
+event of the citizen's chain (``cypher/access_log.py``), in one transaction. Consents are never
+edited: withdrawal sets ``withdrawnAt`` once, and a new grant for the same organisation and
+purpose is a new node that SUPERSEDES the old one.
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from civicgraph.compiler.selection import Selection, shape
 from civicgraph.compiler.visibility import Scope, Visibility
 from civicgraph.core.envelope import created_map
 from civicgraph.core.graph import Graph
+from civicgraph.identity.cypher import access_log
 
 _STATUS = STATUS_EXPR.replace("{v}", "c")
 _CONSENT = (
@@ -100,17 +102,6 @@ def consents_of(graph: Graph, person_id: str) -> list[dict[str, Any]]:
     return [dict(r["consent"]) for r in records]
 
 
-def access_log_of(graph: Graph, person_id: str, limit: int) -> list[dict[str, Any]]:
-    records = graph.run(
-        "MATCH (:Person {id: $personId})<-[:ABOUT]-(e:AccessEvent)-[:BY]->(o:Organisation) "
-        "RETURN e {.id, .purpose, .fields, .clientId, .consentId, at: toString(e.at), "
-        "  organisationId: o.id, organisationName: o.name} AS event "
-        "ORDER BY e.at DESC, e.id LIMIT $limit",
-        {"personId": person_id, "limit": limit},
-    )
-    return [dict(r["event"]) for r in records]
-
-
 def _view_entry(b: Builder, sel: Selection, path: Path) -> str | None:
     """One selected field of the consented view, as the compiler projects the model's fields:
     the consent (``c``) under the client's selection, the citizen's skills as a connection and
@@ -141,42 +132,59 @@ def _profile_plan(root: Selection, scope: Scope) -> Plan:
         entry = _view_entry(b, sel, path)
         if entry is not None:
             entries.append(f"`{sel.key}`: {entry}")
+    profile = "{" + ", ".join(entries) + "}"
     return b.plan(
-        "MATCH (p:Person:Citizen {id: $citizenId})-[:GAVE]->(c:Consent {purpose: $purpose})"
-        "-[:TO]->(o:Organisation {id: $organisationId}) "
+        "MATCH (p:Person:Citizen {id: $citizenId}) "
+        # The person's write lock first: reads of one citizen are serialised, so each sees the
+        # head the one before it left and the chain gets seq 1, 2, ... without gaps or twins.
+        "SET p._lock = true REMOVE p._lock WITH p "
+        "MATCH (o:Organisation {id: $organisationId}) "
+        "OPTIONAL MATCH (p)-[:GAVE]->(c:Consent {purpose: $purpose})-[:TO]->(o) "
         "WHERE c.withdrawnAt IS NULL AND c.grantedAt <= datetime() "
         "  AND c.expiresAt > datetime() "
         "WITH p, c, o ORDER BY c.grantedAt DESC LIMIT 1 "
-        "WITH p, c, o, [x IN $requested WHERE x IN c.categories] AS fields "
-        "CREATE (e:AccessEvent {id: $eventId, at: datetime(), purpose: $purpose, "
-        "  fields: fields, clientId: $clientId, organisationId: o.id, subjectId: p.id, "
-        "  consentId: c.id}) "
-        "CREATE (e)-[:BY]->(o), (e)-[:ABOUT]->(p), (e)-[:UNDER]->(c) "
-        "RETURN {" + ", ".join(entries) + "} AS profile")
+        "WITH p, c, o, CASE WHEN c IS NULL THEN [] "
+        "  ELSE [x IN $requested WHERE x IN c.categories] END AS fields "
+        "WITH p, c, o, fields, coalesce(p.logSeq, 0) + 1 AS seq, p.logHead AS head "
+        "CREATE (e:AccessEvent {id: $eventId, at: datetime.realtime(), purpose: $purpose, "
+        "  fields: CASE WHEN c IS NULL THEN $requested ELSE fields END, clientId: $clientId, "
+        "  organisationId: o.id, subjectId: p.id, consentId: c.id, seq: seq, "
+        "  outcome: CASE WHEN c IS NULL THEN 'REFUSED' ELSE 'READ' END}) "
+        "CREATE (e)-[:BY]->(o), (e)-[:ABOUT]->(p) "
+        "FOREACH (x IN CASE WHEN c IS NULL THEN [] ELSE [c] END | CREATE (e)-[:UNDER]->(x)) "
+        "SET p.logSeq = seq, p.logChainId = coalesce(p.logChainId, $chainId) "
+        "RETURN CASE WHEN c IS NULL THEN null ELSE " + profile + " END AS profile, head, "
+        "  " + access_log.EVENT + " AS event")
 
 
 def read_profile(graph: Graph, params: dict[str, Any], root: Selection, viewer: Visibility,
                  document: Hashable | None = None) -> dict[str, Any] | None:
-    """Read the requested categories a live consent covers, and log the read; one statement.
+    """Read the requested categories a live consent covers, or refuse; log either, numbered in
+    the citizen's chain: the first statement of the writer's transaction.
 
     Parameters: citizenId, organisationId, purpose, requested (categories asked for),
-    clientId, eventId. No live consent: no row, nothing read, nothing logged. What is read is
-    compiled from ``root``, the client's selection of the profile, under ``viewer``'s
-    visibility: the consent, skills and occupation are the model's records (their guards and
-    TEST-mode visibility apply inside), keyed by response key as every compiled read is.
+    clientId, eventId, chainId (the chain's opaque id if this event starts it). No such citizen
+    (or organisation): no row, nothing logged. Otherwise one row: ``profile`` (None when no
+    live consent covers the request: the event is a refusal naming the categories asked for),
+    ``event`` (its canonical fields but the hashes) and ``head``, the hash the chain ended with.
+    What is read is compiled from ``root``, the client's selection of the profile, under
+    ``viewer``'s visibility: the consent, skills and occupation are the model's records (their
+    guards and TEST-mode visibility apply inside), keyed by response key as every compiled
+    read is.
     """
     key = None if document is None else (document, "citizenProfile", viewer.scope, root.key,
                                          shape(root))
     plan = PLANS.get(key, partial(_profile_plan, root, viewer.scope))
     records = graph.run(plan.cypher, {**plan.with_caller(root, viewer.params()), **params},
                         write=True)
-    return dict(records[0]["profile"]) if records else None
+    return dict(records[0]) if records else None
 
 
 def record_of_processing(graph: Graph) -> list[dict[str, Any]]:
-    """Who processed which categories of citizen data for which purpose (GDPR art. 30)."""
+    """Who processed which categories of citizen data for which purpose (GDPR art. 30): the
+    reads; a refused request processed nothing and is the citizen's log's business."""
     records = graph.run(
-        "MATCH (e:AccessEvent)-[:BY]->(o:Organisation) "
+        "MATCH (e:AccessEvent)-[:BY]->(o:Organisation) WHERE e.outcome = 'READ' "
         "WITH o, e.purpose AS purpose, count(e) AS reads, count(DISTINCT e.subjectId) AS citizens, "
         "  min(e.at) AS firstAt, max(e.at) AS lastAt, collect(e.fields) AS fieldLists, "
         "  collect(DISTINCT e.clientId) AS clients "

@@ -151,7 +151,9 @@ def carry_out(graph: Graph, fields: dict[str, Any]
         # Only the pseudonymous id and the envelope stay: name, email, region, the password
         # hash and anything else later code stores on a person go with one assignment.
         "  SET p = {id: p.id, createdAt: p.createdAt, updatedAt: datetime(), "
-        "    version: coalesce(p.version, 0) + 1, erasedAt: datetime()} "
+        "    version: coalesce(p.version, 0) + 1, erasedAt: datetime(), "
+        # The access log's chain stays verifiable: its opaque name and head are not personal.
+        "    logChainId: p.logChainId, logSeq: p.logSeq, logHead: p.logHead} "
         "  REMOVE p:$($roleLabels) SET p:Erased "
         "  SET r.status = 'DONE', r.decidedAt = datetime(), r.note = $note, r.reason = null, "
         "    " + touched("r") + " "

@@ -1,4 +1,5 @@
-"""``/oauth/*`` and ``/.well-known/*``: the authorization server's HTTP face.
+"""``/oauth/*`` and ``/.well-known/*``: the authorization server's HTTP face, with the signed
+checkpoints of the access logs (``/access-log/checkpoints``), verified with its JWKS.
 
 The login page is server-rendered with a CSRF token kept in the signed session cookie; it posts
 back to the same URL, so the authorization request's parameters travel in the query string and
@@ -22,7 +23,7 @@ from civicgraph.core import metrics
 from civicgraph.identity.oauth import ratelimit
 from civicgraph.identity.oauth.grants import load_user
 from civicgraph.identity.oauth.server import AuthExtension
-from civicgraph.identity.service import accounts
+from civicgraph.identity.service import access_log, accounts
 
 log = logging.getLogger(__name__)
 bp = Blueprint("oauth", __name__, template_folder="templates")
@@ -204,4 +205,14 @@ def metadata() -> ResponseReturnValue:
 def jwks() -> ResponseReturnValue:
     response = jsonify(_ext().keyring.jwks())
     response.headers["Cache-Control"] = "public, max-age=300"
+    return response
+
+
+@bp.get("/access-log/checkpoints")
+def access_log_checkpoints() -> ResponseReturnValue:
+    """The newest signed heads of the citizens' access logs, for anyone to keep or compare
+    with a citizen's download: opaque chain ids and hashes, nothing personal."""
+    response = jsonify({"checkpoints": access_log.published(_ext().graph),
+                        "jwks_uri": _ext().metadata()["jwks_uri"]})
+    response.headers["Cache-Control"] = "public, max-age=60"
     return response

@@ -3,7 +3,8 @@
 A citizen grants an organisation a purpose and data categories until an expiry; withdrawing is
 one call, like granting, and counts from the next request. A partner's client reads a citizen's
 categories only under such a live consent for its own organisation; the repository enforces that
-inside the Cypher that reads, and logs each read in the same statement.
+inside the Cypher that reads, and logs each request, read or refused, in the same statement
+(the citizen's hash-chained log: ``service/access_log.py``).
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ from civicgraph.core.errors import BadInput, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import consent as repo
 from civicgraph.identity.cypher import purposes as repo_purposes
-from civicgraph.identity.service import purposes
+from civicgraph.identity.service import access_log, purposes
 
 CATEGORIES = identity_model.CATEGORIES
 PURPOSE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
@@ -147,7 +148,7 @@ def my_access_log(graph: Graph, principal: Principal, first: int | None) -> list
     size = 50 if first is None else first
     if not 0 <= size <= LOG_MAX:
         raise BadInput(f"first must be between 0 and {LOG_MAX}", field="first")
-    return repo.access_log_of(graph, require_person(principal, "CITIZEN"), size)
+    return access_log.access_log_of(graph, require_person(principal, "CITIZEN"), size)
 
 
 def requested_categories(root: Selection) -> list[str]:
@@ -161,15 +162,27 @@ def requested_categories(root: Selection) -> list[str]:
 def citizen_profile(graph: Graph, principal: Principal, *, citizen_id: str, purpose: str,
                     root: Selection, viewer: Visibility,
                     document: Hashable | None = None) -> dict[str, Any]:
-    """The categories of ``root`` (the client's selection) a live consent covers; every read
-    is logged for the citizen, in the statement that reads."""
+    """The categories of ``root`` (the client's selection) a live consent covers. Every
+    request is logged in the citizen's chain, a refusal too: the reading statement writes the
+    event under the citizen's lock and the hash is sealed in the same transaction, which
+    commits before a refusal is raised."""
     organisation_id = require_organisation(principal)
     event_id = str(uuid.uuid4())
-    profile = repo.read_profile(graph, {
+    params = {
         "citizenId": citizen_id, "organisationId": organisation_id,
         "purpose": _purpose(purpose), "requested": requested_categories(root),
         "clientId": principal.client_id, "eventId": event_id,
-    }, root, viewer, document)
+        "chainId": str(uuid.uuid4()),
+    }
+
+    def work() -> dict[str, Any] | None:
+        row = repo.read_profile(graph, params, root, viewer, document)
+        if row is None:
+            return None
+        access_log.seal(graph, citizen_id, row)
+        return dict(row["profile"]) if row["profile"] is not None else None
+
+    profile = graph.write_transaction(work)
     if profile is None:
         # The same answer whether the citizen exists or not: no probing for who is registered.
         raise Forbidden("no live consent from this citizen for your organisation and purpose",
