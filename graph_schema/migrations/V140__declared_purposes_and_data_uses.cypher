@@ -5,3 +5,5 @@ CREATE CONSTRAINT purpose_id IF NOT EXISTS FOR (n:Purpose) REQUIRE n.id IS UNIQU
 CREATE INDEX purpose_code IF NOT EXISTS FOR (n:Purpose) ON (n.code);
 CREATE INDEX purpose_status IF NOT EXISTS FOR (n:Purpose) ON (n.status);
 CREATE CONSTRAINT data_use_id IF NOT EXISTS FOR (n:DataUse) REQUIRE n.id IS UNIQUE;
+// Reminders of consents about to end (identity/tasks.py): one per consent, found from it.
+CREATE CONSTRAINT reminder_id IF NOT EXISTS FOR (n:Reminder) REQUIRE n.id IS UNIQUE;

@@ -178,3 +178,32 @@ def test_a_stage_gate_reads_in_french(app: Flask, graph: Graph) -> None:
     assert page.status_code == 200
     assert "expérimentation a au moins un indicateur de résultat" in html
     assert "Le commanditaire a validé cette étape" in html
+
+
+def test_a_citizen_going_to_their_data_is_asked_only_for_a_citizens_scopes(
+    app: Flask, graph: Graph
+) -> None:
+    demo_identity.seed(graph, app.config["SETTINGS"].issuer)
+    browser = app.test_client()
+    home = browser.get("/console").get_data(as_text=True)
+    assert 'href="/console/me"' in home  # "My data" is there before signing in
+    start = browser.get("/console/me")
+    to_login = start.headers["Location"]
+    authorize = browser.get(to_login).headers["Location"]
+    assert parse_qs(urlsplit(authorize).query)["scope"] == ["consent:read consent:write"]
+    page = browser.get(authorize).get_data(as_text=True)
+    assert "list your consents and who read your data" in page
+    assert "lab:write" not in page and "innovation lab" not in page
+    french = browser.get(authorize, headers={"Accept-Language": "fr"}).get_data(as_text=True)
+    assert '<html lang="fr">' in french and "voir vos consentements et qui a lu vos données" \
+        in french
+    back = sign_in(browser, authorize, demo_identity.CITIZEN_EMAIL,
+                   demo_identity.CITIZEN_PASSWORD)
+    callback = urlsplit(back.headers["Location"])
+    done = browser.get(f"{callback.path}?{callback.query}")
+    assert done.headers["Location"] == "/console/me"
+    assert browser.get("/console/me").status_code == 200
+    # Staff signing in from the lab's pages still get the lab's scopes.
+    lab = parse_qs(urlsplit(app.test_client().get("/console/login?next=/console/staff")
+                            .headers["Location"]).query)["scope"][0]
+    assert "lab:write" in lab.split()

@@ -8,6 +8,7 @@ endpoints; the graph is the real Neo4j.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
@@ -40,6 +41,8 @@ GRANT = """mutation G($purpose: ID!, $categories: [DataCategory!]) {
   grantConsent(input: {purposeId: $purpose, categories: $categories}) {
     consent { id status categories purposeVersion declaredPurpose { code } } }
 }"""
+GRANT_UNTIL = """mutation G($purpose: ID!, $until: DateTime!) {
+  grantConsent(input: {purposeId: $purpose, expiresAt: $until}) { consent { id } } }"""
 CHANGE = """mutation C($id: ID!, $categories: [DataCategory!], $until: DateTime) {
   changeConsent(input: {id: $id, categories: $categories, expiresAt: $until}) {
     consent { id status categories purposeVersion supersedes { id status withdrawnAt } } }
@@ -286,3 +289,31 @@ def _console(app: Flask, graph: Graph) -> FlaskClient:
     callback = urlsplit(back.headers["Location"])
     browser.get(f"{callback.path}?{callback.query}")
     return browser
+
+
+def test_a_consent_about_to_end_is_reminded_once_on_the_worker(
+    app: Flask, graph: Graph, lab: dict[str, Any], worker: Any
+) -> None:
+    from civicgraph.config import load_settings
+    from civicgraph.core.queue import create_celery
+    from civicgraph.identity.tasks import REMIND_ENDING_CONSENTS
+    from civicgraph.workers.celery_app import beat_schedule
+
+    assert beat_schedule()["identity-remind-ending-consents"]["task"] == REMIND_ENDING_CONSENTS
+    purpose = declared_and_approved(lab)
+    soon = (dt.datetime.now(dt.UTC) + dt.timedelta(days=10)).isoformat()
+    ending = gql(lab["me"], GRANT_UNTIL, {"purpose": purpose["id"], "until": soon}
+                 )["data"]["grantConsent"]["consent"]
+    celery = create_celery(load_settings())
+    assert celery.send_task(REMIND_ENDING_CONSENTS).get(timeout=60) == {"reminded": 1}
+    assert celery.send_task(REMIND_ENDING_CONSENTS).get(timeout=60) == {"reminded": 0}
+    page = _console(app, graph).get("/console/me").get_data(as_text=True)
+    notice = page.split('id="ending-soon"')[1].split("</div>")[0]
+    assert f"Your consent to SkillBridge ends on {soon[:10]}" in notice
+    assert f'href="#consent-{ending["id"]}"' in notice
+    # Extended: the new consent ends later, and the reminder of the old one is gone.
+    later = (dt.datetime.now(dt.UTC) + dt.timedelta(days=200)).isoformat()
+    assert "errors" not in gql(lab["me"], CHANGE, {"id": ending["id"], "until": later})
+    assert 'id="ending-soon"' not in _console(app, graph).get("/console/me").get_data(
+        as_text=True)
+    assert celery.send_task(REMIND_ENDING_CONSENTS).get(timeout=60) == {"reminded": 0}

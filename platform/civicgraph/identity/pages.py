@@ -25,25 +25,15 @@ from civicgraph.identity.service import consent, data_use, purposes, receipts
 # No routes: it carries identity's template folder (citizen page, sign-in failure) onto the app.
 templates = Blueprint("identity_pages", __name__, template_folder="templates")
 
-REMIND_DAYS = 30
-"""A live consent ending within this many days is flagged on the page (and reminded)."""
-
-
 def _language() -> str:
     return "fr" if str(get_locale() or "en").startswith("fr") else "en"
-
-
-def _ends_soon(consents: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    soon = dt.datetime.now(dt.UTC) + dt.timedelta(days=REMIND_DAYS)
-    return [c for c in consents if c["status"] == "LIVE" and c["expiresAt"]
-            and dt.datetime.fromisoformat(c["expiresAt"].replace("Z", "+00:00")) <= soon]
 
 
 def _page(failure: dict[str, Any] | None = None) -> str:
     who, g = principal(), graph()
     consents = consent.my_consents(g, who)
     return render_template(
-        "console/citizen.html", consents=consents, ending=_ends_soon(consents),
+        "console/citizen.html", consents=consents, ending=consent.my_reminders(g, who),
         purposes=purposes.choices(g), summary=data_use.summary(g, who),
         reads=data_use.reads(g, who), held=consent.what_you_hold(g, who), failure=failure,
         categories=list(consent.CATEGORIES), kinds=list(DATA_USE_KINDS), lang=_language())

@@ -24,6 +24,9 @@ from civicgraph.identity.oauth import routes as oauth
 from civicgraph.identity.service import accounts
 
 SCOPES = "lab:write consent:read consent:write kits:read"
+CITIZEN_SCOPES = "consent:read consent:write"
+"""A citizen going to their data is asked only for what a citizen needs, not the lab's scopes
+(the sign-in page lists what it asks before it knows who signs in)."""
 _FLOW = "console_flow"
 
 
@@ -47,11 +50,13 @@ def login() -> ResponseReturnValue:
     verifier = secrets.token_urlsafe(48)
     challenge = base64.urlsafe_b64encode(hashlib.sha256(verifier.encode()).digest())
     state = secrets.token_urlsafe(24)
-    session[_FLOW] = {"verifier": verifier, "state": state,
-                      "next": _safe_next(request.args.get("next"))}
+    target = _safe_next(request.args.get("next"))
+    session[_FLOW] = {"verifier": verifier, "state": state, "next": target}
+    citizen = request.args.get("as") == "citizen" or target.startswith("/console/me")
     query = urlencode({
         "response_type": "code", "client_id": _settings().console_client_id,
-        "redirect_uri": _redirect_uri(), "scope": SCOPES, "state": state,
+        "redirect_uri": _redirect_uri(), "scope": CITIZEN_SCOPES if citizen else SCOPES,
+        "state": state,
         "code_challenge": challenge.decode().rstrip("="), "code_challenge_method": "S256",
     })
     return redirect(f"/oauth/authorize?{query}")

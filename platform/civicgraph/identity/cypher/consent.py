@@ -234,3 +234,39 @@ def categories_held(graph: Graph, person_id: str) -> dict[str, Any]:
         {"personId": person_id},
     )
     return dict(records[0]["held"]) if records else {}
+
+
+_IN_FORCE = ("c.withdrawnAt IS NULL AND c.expiresAt > datetime() "
+             "AND NOT EXISTS { (:Consent)-[:SUPERSEDES]->(c) }")
+
+
+def remind_ending(graph: Graph, within_days: int) -> int:
+    """A reminder for each consent in force that ends within ``within_days`` and has none yet;
+    how many were made. The consent's lock first, then the check, so two runs at once remind
+    once. The consent itself is not edited: the reminder points at it."""
+    records = graph.run(
+        "MATCH (p:Person:Citizen)-[:GAVE]->(c:Consent)-[:TO]->(o:Organisation) "
+        "WHERE " + _IN_FORCE + " AND c.expiresAt <= datetime() + duration({days: $days}) "
+        "  AND NOT EXISTS { (:Reminder)-[:ABOUT]->(c) } "
+        "SET c._lock = true REMOVE c._lock "
+        "WITH p, c, o WHERE NOT EXISTS { (:Reminder)-[:ABOUT]->(c) } "
+        "CREATE (p)<-[:FOR]-(:Reminder {id: randomUUID(), at: datetime(), "
+        "  kind: 'CONSENT_ENDING'})-[:ABOUT]->(c) "
+        "RETURN count(c) AS reminded",
+        {"days": within_days},
+        write=True,
+    )
+    return int(records[0]["reminded"]) if records else 0
+
+
+def reminders_of(graph: Graph, person_id: str) -> list[dict[str, Any]]:
+    """The person's reminders of consents still in force (one that was extended or withdrawn
+    since needs no reminder any more), newest first."""
+    records = graph.run(
+        "MATCH (:Person {id: $personId})<-[:FOR]-(r:Reminder)-[:ABOUT]->(c:Consent)-[:TO]->"
+        "(o:Organisation) WHERE " + _IN_FORCE + " "
+        "RETURN r {.id, .kind, at: toString(r.at), consentId: c.id, organisationName: o.name, "
+        "  endsAt: toString(c.expiresAt)} AS reminder ORDER BY r.at DESC",
+        {"personId": person_id},
+    )
+    return [dict(r["reminder"]) for r in records]

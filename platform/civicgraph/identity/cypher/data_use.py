@@ -35,6 +35,8 @@ def reads_with_uses(graph: Graph, person_id: str, limit: int) -> list[dict[str, 
         "WITH e, o ORDER BY e.at DESC, e.id LIMIT $limit "
         "RETURN e {.id, .purpose, .fields, outcome: coalesce(e.outcome, 'READ'), "
         "  at: toString(e.at), organisationId: o.id, organisationName: o.name, "
+        "  declared: head(COLLECT { MATCH (d:Purpose {code: e.purpose})-[:DECLARED_BY]->(o) "
+        "    RETURN d {.nameEn, .nameFr} }), "
         "  uses: COLLECT { MATCH (u:DataUse)-[:FROM_READ]->(e) WITH u ORDER BY u.at "
         "    RETURN u {.kind, .count, .note, .links, at: toString(u.at)} }} AS event",
         {"personId": person_id, "limit": limit},

@@ -18,6 +18,7 @@ from typing import Any
 from authlib.oauth2 import OAuth2Error
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, session
 from flask.typing import ResponseReturnValue
+from flask_babel import get_locale
 
 from civicgraph.core import metrics
 from civicgraph.identity.oauth import ratelimit
@@ -35,7 +36,7 @@ SCOPE_TEXT = {
     "kits:read": "read open-data kits",
     "citizen:read": "read citizens' data that they consented to share",
     "consent:read": "list your consents and who read your data",
-    "consent:write": "grant and withdraw your consents",
+    "consent:write": "grant, change and withdraw your consents",
     "admin": "administer the platform",
 }
 
@@ -133,6 +134,7 @@ def _login_page(grant: Any, error: str | None = None, status: int = 200) -> Resp
         "login.html", client_name=client.row.get("name", client.client_id),
         organisation=client.row.get("organisationName"),
         scopes=[(s, SCOPE_TEXT.get(s, s)) for s in scopes], csrf_token=token, error=error,
+        lang=str(get_locale() or "en"),
         action=request.full_path,
     )
     response = Response(html, status=status, mimetype="text/html")

@@ -198,3 +198,18 @@ def record_of_processing(graph: Graph) -> list[dict[str, Any]]:
 def what_you_hold(graph: Graph, principal: Principal) -> dict[str, Any]:
     """The citizen's own data by category: what a consent to each category lets be read."""
     return repo.categories_held(graph, require_person(principal, "CITIZEN"))
+
+
+REMIND_DAYS = 30
+"""A consent in force is reminded this many days before it ends (the beat task)."""
+
+
+def remind_ending(graph: Graph) -> int:
+    """Remind each citizen of consents ending within REMIND_DAYS, once per consent. The
+    reminder is shown on the citizen's page (the platform has no mail of its own; a sender
+    would read the same reminders)."""
+    return repo.remind_ending(graph, REMIND_DAYS)
+
+
+def my_reminders(graph: Graph, principal: Principal) -> list[dict[str, Any]]:
+    return repo.reminders_of(graph, require_person(principal, "CITIZEN"))
