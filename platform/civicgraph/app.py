@@ -21,6 +21,7 @@ from civicgraph.core.queue import CeleryTaskQueue, create_celery
 from civicgraph.gateway import graphql_view
 from civicgraph.identity import pages as identity_pages
 from civicgraph.identity import pages_log as identity_pages_log
+from civicgraph.identity import pages_purposes as identity_purposes
 from civicgraph.identity import pages_rights as identity_rights
 from civicgraph.identity import signin as identity_signin
 from civicgraph.identity.oauth import routes as oauth
@@ -32,6 +33,7 @@ from partners import routes as partner_webhook
 # Each domain's console pages, in the order their routes go on the console's blueprint.
 CONSOLE_PAGES = (
     identity_signin, *lab_pages.PAGES, identity_pages, identity_rights, identity_pages_log,
+    identity_purposes,
 )
 
 

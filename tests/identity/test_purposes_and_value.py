@@ -283,9 +283,13 @@ def _console(app: Flask, graph: Graph) -> FlaskClient:
     """The citizen's console session, signed in through the platform's PKCE flow with the
     console's own client (the demo seed registers it)."""
     demo_identity.seed(graph, app.config["SETTINGS"].issuer)
+    return _console_as(app, "aino@example.org")
+
+
+def _console_as(app: Flask, email: str, going_to: str = "/console/me") -> FlaskClient:
     browser = app.test_client()
-    start = browser.get("/console/login?next=/console/me")
-    back = sign_in(browser, start.headers["Location"], "aino@example.org", PASSWORD)
+    start = browser.get(f"/console/login?next={going_to}")
+    back = sign_in(browser, start.headers["Location"], email, PASSWORD)
     callback = urlsplit(back.headers["Location"])
     browser.get(f"{callback.path}?{callback.query}")
     return browser
@@ -317,3 +321,25 @@ def test_a_consent_about_to_end_is_reminded_once_on_the_worker(
     assert 'id="ending-soon"' not in _console(app, graph).get("/console/me").get_data(
         as_text=True)
     assert celery.send_task(REMIND_ENDING_CONSENTS).get(timeout=60) == {"reminded": 0}
+
+
+def test_lab_staff_approve_a_purpose_from_the_console(
+    app: Flask, graph: Graph, lab: dict[str, Any]
+) -> None:
+    declared = gql(lab["writer"], DECLARE, {"input": TERMS})["data"]["declarePurpose"]["purpose"]
+    demo_identity.seed(graph, app.config["SETTINGS"].issuer)
+    staff = _console_as(app, "sam@example.org", "/console/staff/purposes")
+    page = staff.get("/console/staff/purposes").get_data(as_text=True)
+    assert "SkillBridge: Job matching" in page and "Waiting for approval" in page
+    token = page.split('name="csrf_token" value="')[1].split('"')[0]
+    stale = staff.post(f"/console/staff/purposes/{declared['id']}/approve",
+                       data={"csrf_token": token, "version": "9"})
+    assert stale.status_code == 409
+    approved = staff.post(f"/console/staff/purposes/{declared['id']}/approve",
+                          data={"csrf_token": token, "version": "1"})
+    assert approved.status_code == 302
+    assert graph.run("MATCH (p:Purpose {id: $id}) RETURN p.status AS s",
+                     {"id": declared["id"]})[0]["s"] == "APPROVED"
+    assert "Approved" in staff.get("/console/staff/purposes?lang=en").get_data(as_text=True)
+    citizen = _console_as(app, "aino@example.org")
+    assert citizen.get("/console/staff/purposes").status_code == 403

@@ -110,3 +110,13 @@ def ensure_demo(graph: Graph, organisation_key: str, fields: dict[str, Any]) -> 
         write=True,
     )
     return int(records[0]["created"]) if records else 0
+
+
+def all_for_staff(graph: Graph) -> list[dict[str, Any]]:
+    """Every purpose, those waiting for approval first, for the lab's review page."""
+    records = graph.run(
+        "MATCH (p:Purpose)-[:DECLARED_BY]->(o:Organisation) "
+        "RETURN " + PURPOSE + " AS purpose "
+        "ORDER BY CASE p.status WHEN 'PROPOSED' THEN 0 WHEN 'APPROVED' THEN 1 ELSE 2 END, "
+        "  o.name, p.code")
+    return [dict(r["purpose"]) for r in records]

@@ -13,7 +13,7 @@ from typing import Any
 
 from civicgraph.compiler.domains import identity as identity_model
 from civicgraph.core.access import ADMIN, STAFF, Principal, require_organisation, require_owner
-from civicgraph.core.errors import BadInput, Conflict, NotFound
+from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import purposes as repo
 
@@ -112,3 +112,10 @@ def _owner_or_staff(principal: Principal, purpose: dict[str, Any]) -> None:
 def choices(graph: Graph) -> list[dict[str, Any]]:
     """What a citizen may consent to: every approved purpose, by organisation."""
     return repo.approved(graph)
+
+
+def for_review(graph: Graph, principal: Principal) -> list[dict[str, Any]]:
+    """Every purpose, waiting ones first: what lab staff review."""
+    if not (principal.roles & STAFF or principal.has_scope(ADMIN)):
+        raise Forbidden("only lab staff review declared purposes")
+    return repo.all_for_staff(graph)
