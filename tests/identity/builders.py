@@ -44,3 +44,23 @@ def approved_purpose(graph: Any, organisation_id: str, code: str = "job-matching
                       scopes=frozenset({"lab:write"}), roles=frozenset({"LAB_STAFF"}))
     approved: str = purposes.approve(graph, staff, declared["id"], declared["version"])["id"]
     return approved
+
+
+def two_organisations_and_a_citizen(graph: Any, password: str) -> tuple[Any, Any, Any]:
+    """SkillBridge and Nosy Ltd (North), and Aino, a citizen with a skill (Welding) and an
+    occupation (Welder): the world the consent tests read."""
+    from civicgraph.identity.service import accounts
+    from civicgraph.partner_graph.service import organisations
+
+    jobs = organisations.register(graph, name="SkillBridge", kind="START_UP", region="North",
+                                  description=None)
+    other = organisations.register(graph, name="Nosy Ltd", kind="EMPLOYER", region="North",
+                                   description=None)
+    citizen = accounts.create(graph, email="aino@example.org", name="Aino Virtanen",
+                              password=password, roles=["CITIZEN"], region="North")
+    graph.run(
+        "MATCH (p:Person {id: $id}) "
+        "CREATE (p)-[:HAS_SKILL]->(:Skill {id: randomUUID(), uri: 'esco:s1', name: 'Welding'}) "
+        "CREATE (p)-[:HAS_OCCUPATION]->(:Occupation {id: randomUUID(), uri: 'esco:o1', "
+        "  code: '7212', name: 'Welder'})", {"id": citizen["id"]}, write=True)
+    return jobs, other, citizen

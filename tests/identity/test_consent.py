@@ -15,9 +15,8 @@ from flask.testing import FlaskClient
 
 from civicgraph.core.graph import Graph
 from civicgraph.identity.service import accounts
-from civicgraph.partner_graph.service import organisations
 from tests.builders import bearer, create_public_client, gql, login_with_pkce
-from tests.identity.builders import approved_purpose
+from tests.identity.builders import approved_purpose, two_organisations_and_a_citizen
 
 PROFILE = """
 query Profile($id: ID!, $purpose: String!) {
@@ -44,19 +43,7 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def world(app: Flask, graph: Graph, authorised: Callable[..., FlaskClient]) -> dict[str, Any]:
     """Two partner organisations, a citizen with skills and an occupation, and their clients."""
-    jobs = organisations.register(graph, name="SkillBridge", kind="START_UP", region="North",
-                                  description=None)
-    other = organisations.register(graph, name="Nosy Ltd", kind="EMPLOYER", region="North",
-                                   description=None)
-    citizen = accounts.create(graph, email="aino@example.org", name="Aino Virtanen",
-                              password=PASSWORD, roles=["CITIZEN"], region="North")
-    graph.run(
-        "MATCH (p:Person {id: $id}) "
-        "CREATE (p)-[:HAS_SKILL]->(:Skill {id: randomUUID(), uri: 'esco:s1', name: 'Welding'}) "
-        "CREATE (p)-[:HAS_OCCUPATION]->(:Occupation {id: randomUUID(), uri: 'esco:o1', "
-        "  code: '7212', name: 'Welder'})",
-        {"id": citizen["id"]}, write=True,
-    )
+    jobs, other, citizen = two_organisations_and_a_citizen(graph, PASSWORD)
     console = create_public_client(graph, ["graph:read", "consent:read", "consent:write"])
     token = login_with_pkce(app, console, "aino@example.org", PASSWORD,
                             "consent:read consent:write")

@@ -20,8 +20,8 @@ from flask.testing import FlaskClient
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
-from civicgraph.partner_graph.service import organisations
 from tests.builders import bearer, create_public_client, gql, login_with_pkce, sign_in
+from tests.identity.builders import two_organisations_and_a_citizen
 from tests.identity.test_consent import MY_CONSENTS, PASSWORD, code
 
 DECLARE = """
@@ -70,17 +70,7 @@ TERMS = {
 def lab(app: Flask, graph: Graph, authorised: Callable[..., FlaskClient]) -> dict[str, Any]:
     """A partner organisation with a writing client and a reading one, another organisation,
     a citizen with a skill and an occupation signed in from a phone app, and lab staff."""
-    jobs = organisations.register(graph, name="SkillBridge", kind="START_UP", region="North",
-                                  description=None)
-    other = organisations.register(graph, name="Nosy Ltd", kind="EMPLOYER", region="North",
-                                   description=None)
-    citizen = accounts.create(graph, email="aino@example.org", name="Aino Virtanen",
-                              password=PASSWORD, roles=["CITIZEN"], region="North")
-    graph.run(
-        "MATCH (p:Person {id: $id}) "
-        "CREATE (p)-[:HAS_SKILL]->(:Skill {id: randomUUID(), uri: 'esco:s1', name: 'Welding'}) "
-        "CREATE (p)-[:HAS_OCCUPATION]->(:Occupation {id: randomUUID(), uri: 'esco:o1', "
-        "  code: '7212', name: 'Welder'})", {"id": citizen["id"]}, write=True)
+    jobs, other, citizen = two_organisations_and_a_citizen(graph, PASSWORD)
     accounts.create(graph, email="sam@example.org", name="Sam Staff", password=PASSWORD,
                     roles=["LAB_STAFF"])
     phone = create_public_client(graph, ["graph:read", "graph:write", "lab:write",

@@ -155,6 +155,24 @@ def _terms(input: dict[str, Any]) -> dict[str, Any]:
     return terms
 
 
+class PurposeVersion:
+    """Which purpose, at the version the caller read (a stale one is a CONFLICT)."""
+
+    id = graphene.ID(required=True)
+    version = graphene.Int(required=True)
+
+
+def _purpose_answer(info: Any, purpose: dict[str, Any]) -> dict[str, Any]:
+    """The payload's purpose, compiled from the client's selection."""
+    return payload_records(info, viewer(info), "Purpose", {"purpose": purpose["id"]})
+
+
+def _moved(info: Any, input: dict[str, Any], move: Any) -> dict[str, Any]:
+    context = ctx(info)
+    return _purpose_answer(info, move(context.graph, context.principal, input["id"],
+                                      input["version"]))
+
+
 class DeclarePurpose(Mutation):
     """Declare a purpose your organisation uses citizens' data for; citizens can consent to it
     once the lab approves it."""
@@ -168,60 +186,46 @@ class DeclarePurpose(Mutation):
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
         context = ctx(info)
-        declared = purpose_service.declare(context.graph, context.principal, _terms(input))
-        return payload_records(info, viewer(info), "Purpose", {"purpose": declared["id"]})
+        return _purpose_answer(info, purpose_service.declare(context.graph, context.principal,
+                                                             _terms(input)))
 
 
 class RevisePurpose(Mutation):
     """A new version of a purpose's terms; it waits for the lab's approval again, and consents
     already given keep the version they were given for."""
 
-    class Input(PurposeTerms):
-        id = graphene.ID(required=True)
-        version = graphene.Int(required=True)
+    class Input(PurposeTerms, PurposeVersion):
+        pass
 
     purpose = graphene.Field(Purpose, required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        context = ctx(info)
-        revised = purpose_service.revise(context.graph, context.principal, input["id"],
-                                         input["version"], _terms(input))
-        return payload_records(info, viewer(info), "Purpose", {"purpose": revised["id"]})
+        return _moved(info, input, lambda graph, principal, purpose_id, version:
+                      purpose_service.revise(graph, principal, purpose_id, version,
+                                             _terms(input)))
 
 
 class ApprovePurpose(Mutation):
     """The lab approves a proposed purpose (this version): citizens may consent to it."""
 
-    class Input:
-        id = graphene.ID(required=True)
-        version = graphene.Int(required=True)
-
+    Input = PurposeVersion
     purpose = graphene.Field(Purpose, required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        context = ctx(info)
-        approved = purpose_service.approve(context.graph, context.principal, input["id"],
-                                           input["version"])
-        return payload_records(info, viewer(info), "Purpose", {"purpose": approved["id"]})
+        return _moved(info, input, purpose_service.approve)
 
 
 class RetirePurpose(Mutation):
     """Stop offering a purpose; consents already given stay until they end or are withdrawn."""
 
-    class Input:
-        id = graphene.ID(required=True)
-        version = graphene.Int(required=True)
-
+    Input = PurposeVersion
     purpose = graphene.Field(Purpose, required=True)
 
     @staticmethod
     def mutate(root: Any, info: Any, input: dict[str, Any]) -> dict[str, Any]:
-        context = ctx(info)
-        retired = purpose_service.retire(context.graph, context.principal, input["id"],
-                                         input["version"])
-        return payload_records(info, viewer(info), "Purpose", {"purpose": retired["id"]})
+        return _moved(info, input, purpose_service.retire)
 
 
 class RecordDataUse(Mutation):
