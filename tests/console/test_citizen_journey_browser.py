@@ -55,7 +55,7 @@ class Partner:
 
     def read(self, citizen_id: str) -> dict[str, Any]:
         return self.gql('query($id: ID!) { citizenProfile(citizenId: $id, '
-                        'purpose: "job-matching") { readId categories name skills { nodes '
+                        'purpose: "job-matching") { read { id } categories name skills { nodes '
                         '{ name } } occupation { name } } }', {"id": citizen_id})
 
     def record(self, read_id: str, kind: str, count: int, link: str | None = None) -> None:
@@ -124,10 +124,10 @@ def test_a_citizen_sees_what_their_data_does_and_keeps_the_proof(
         assert "errors" not in first, first
         assert first["data"]["citizenProfile"]["skills"] == {"nodes": [
             {"name": "weld metal parts"}]}
-        partner.record(first["data"]["citizenProfile"]["readId"], "MATCHES_SHOWN", 12,
+        partner.record(first["data"]["citizenProfile"]["read"]["id"], "MATCHES_SHOWN", 12,
                        "https://skillbridge.example/matches/1")
         second = partner.read(lea["id"])["data"]["citizenProfile"]
-        partner.record(second["readId"], "INTERVIEW", 1)
+        partner.record(second["read"]["id"], "INTERVIEW", 1)
 
         page.reload()
         value = page.locator("#value + p").inner_text()

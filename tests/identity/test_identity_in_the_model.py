@@ -97,8 +97,14 @@ def test_an_access_event_is_the_citizens_and_leads_to_its_consent(
     assert event["consent"] == {"id": consent["id"], "purpose": "job-matching"}
     assert event["organisation"] == {"name": "SkillBridge"} and event["fields"] == ["SKILLS"]
     assert seen(citizen(app, graph), event["id"]) and seen(admin_client, event["id"])
-    # The log is the citizen's: the organisation that read does not get it by id.
-    assert not seen(authorised(["graph:read"], world["jobs"]["id"]), event["id"])
+    # The organisation that read sees its own request, another organisation does not; neither
+    # sees the citizen's chain.
+    jobs = authorised(["graph:read"], world["jobs"]["id"])
+    assert seen(jobs, event["id"])
+    assert not seen(authorised(["graph:read"], world["other"]["id"]), event["id"])
+    chain = gql(jobs, "query E($id: ID!) { node(id: $id) { ... on AccessEvent { seq hash "
+                      "citizen { name } } } }", {"id": event["id"]})["data"]["node"]
+    assert chain == {"seq": None, "hash": None, "citizen": None}
 
 
 def test_my_consents_are_only_mine_even_for_another_citizen(

@@ -48,8 +48,8 @@ CHANGE = """mutation C($id: ID!, $categories: [DataCategory!], $until: DateTime)
     consent { id status categories purposeVersion supersedes { id status withdrawnAt } } }
 }"""
 PROFILE = """query P($id: ID!) {
-  citizenProfile(citizenId: $id, purpose: "job-matching") { readId categories
-    skills { totalCount } occupation { name } }
+  citizenProfile(citizenId: $id, purpose: "job-matching") {
+    read { id outcome fields seq hash } categories skills { totalCount } occupation { name } }
 }"""
 USE = """mutation U($read: ID!, $kind: DataUseKind!, $count: Int, $note: String,
                    $links: [String!]) {
@@ -171,6 +171,9 @@ def test_narrow_then_extend_a_consent_each_replacing_the_last(lab: dict[str, Any
     profile = gql(reader, PROFILE, {"id": citizen_id})["data"]["citizenProfile"]
     assert profile["categories"] == ["SKILLS"] and profile["occupation"] is None
     assert profile["skills"] == {"totalCount": 1}
+    # The partner sees the read it made, not the citizen's chain (how many requests it holds).
+    assert {k: profile["read"][k] for k in ("outcome", "fields", "seq", "hash")} == {
+        "outcome": "READ", "fields": ["SKILLS"], "seq": None, "hash": None}
 
     # Extending stays within what the purpose declared.
     assert code(gql(me, CHANGE, {"id": second["id"], "categories": ["SKILLS", "CONTACT"]})) \
@@ -208,14 +211,13 @@ def test_the_partner_records_what_came_of_a_read_and_the_citizen_sees_it(
     purpose = declared_and_approved(lab)
     gql(lab["me"], GRANT, {"purpose": purpose["id"]})
     reads = [gql(lab["reader"], PROFILE, {"id": lab["citizen"]["id"]})["data"]
-             ["citizenProfile"]["readId"] for _ in range(3)]
+             ["citizenProfile"]["read"]["id"] for _ in range(3)]
     shown = gql(lab["reader"], USE, {"read": reads[0], "kind": "MATCHES_SHOWN", "count": 12,
                                      "links": ["https://skillbridge.example/m/1"]})
     assert "errors" not in shown, shown
     use = shown["data"]["recordDataUse"]["dataUse"]
-    # The read itself is the citizen's log (AccessEvent's guard): the partner does not see it.
     assert (use["kind"], use["count"], use["read"], use["organisation"]) == (
-        "MATCHES_SHOWN", 12, None, {"name": "SkillBridge"})
+        "MATCHES_SHOWN", 12, {"id": reads[0]}, {"name": "SkillBridge"})
     gql(lab["reader"], USE, {"read": reads[1], "kind": "COURSES_SUGGESTED", "count": 2,
                              "note": "Two welding courses near you"})
     # Only the organisation that read records a use of that read, and in bounds.

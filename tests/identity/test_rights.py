@@ -35,7 +35,7 @@ PASSWORD = "correct horse battery"
 PROFILE = """
 query Profile($id: ID!) {
   citizenProfile(citizenId: $id, purpose: "job-matching") {
-    readId name email skills { totalCount } }
+    read { id } name email skills { totalCount } }
 }
 """
 GRANT = """
@@ -96,7 +96,7 @@ def world(app: Flask, graph: Graph, authorised: Callable[..., FlaskClient]) -> d
                                    {"purpose": purpose})
         read = gql(partner, PROFILE, {"id": who["id"]})
         assert "errors" not in read, read
-        used = gql(partner, USE, {"read": read["data"]["citizenProfile"]["readId"],
+        used = gql(partner, USE, {"read": read["data"]["citizenProfile"]["read"]["id"],
                                   "note": f"matched {who['name']} to 3 jobs"})
         assert "errors" not in used, used
     return {"jobs": jobs, "aino": aino, "bob": bob, "partner": partner, "phone": phone,

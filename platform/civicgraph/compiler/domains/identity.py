@@ -114,6 +114,15 @@ CONSENT = NodeType(
                 "purpose, until it expires or is withdrawn.",
 )
 
+_THE_CITIZENS = "$admin OR EXISTS { ({v})-[:ABOUT]->(:Person {id: $callerPerson}) }"
+
+
+def _chain(name: str) -> str:
+    """A field of the citizen's chain: how many requests the citizen's log holds, from every
+    organisation, is not the business of the one that made this request."""
+    return f"CASE WHEN {_THE_CITIZENS} THEN {{v}}.{name} END"
+
+
 ACCESS_EVENT = NodeType(
     "AccessEvent", "AccessEvent",
     (Prop("id", ID, required=True, read_only=True),
@@ -125,14 +134,16 @@ ACCESS_EVENT = NodeType(
      Prop("outcome", required=True, read_only=True, choices=tuple(ACCESS_OUTCOMES),
           meanings=tuple(ACCESS_OUTCOMES.values()), enum="AccessOutcome",
           description="Whether the request was read or refused."),
-     Prop("seq", INT, required=True, order=True, read_only=True,
-          description="Its place in the citizen's access log: 1, 2, ... without gaps."),
-     Prop("prevHash", read_only=True, filter=False,
+     Prop("seq", INT, read_only=True, filter=False, expr=_chain("seq"),
+          description="Its place in the citizen's access log: 1, 2, ... without gaps (the "
+                      "citizen's and admins' to see)."),
+     Prop("prevHash", read_only=True, filter=False, expr=_chain("prevHash"),
           description="The hash of the event before it in the citizen's log (64 zeros for "
-                      "the first)."),
-     Prop("hash", read_only=True, filter=False,
+                      "the first; the citizen's and admins' to see)."),
+     Prop("hash", read_only=True, filter=False, expr=_chain("hash"),
           description="SHA-256 of the event's canonical form, which includes prevHash: "
-                      "changing, removing or reordering an event breaks the chain.")),
+                      "changing, removing or reordering an event breaks the chain (the "
+                      "citizen's and admins' to see).")),
     (Rel("organisation", "BY", "out", "Organisation", many=False,
          description="The organisation whose client read."),
      Rel("citizen", "ABOUT", "out", "Person", many=False,
@@ -142,7 +153,10 @@ ACCESS_EVENT = NodeType(
      Rel("uses", "FROM_READ", "in", "DataUse", connection=True,
          description="What the organisation did with this read, as it recorded it.")),
     default_order=("at",),
-    guard="($admin OR EXISTS { ({v})-[:ABOUT]->(:Person {id: $callerPerson}) })",
+    # The organisation sees the requests it made (it knows it made them; the citizen stays a
+    # Person under Person's guard); the chain's fields stay the citizen's (_chain).
+    guard=f"({_THE_CITIZENS} OR EXISTS {{ ({{v}})-[:BY]->(:Organisation "
+          "{id: $callerOrganisation}) })",
     description="One request for a citizen's data by an organisation's client, read or "
                 "refused, in the citizen's hash-chained access log.",
 )

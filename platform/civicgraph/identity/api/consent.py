@@ -68,9 +68,9 @@ class CitizenProfile(graphene.ObjectType):
     the purpose and be logged, which ``node(id:)`` cannot. Skills and the occupation are the
     model's Skill and Occupation records."""
 
-    read_id = graphene.ID(required=True, resolver=lambda parent, info: parent["__readId"],
-                          description="This read's id in the citizen's access log: name it "
-                                      "in recordDataUse to tell the citizen what came of it.")
+    read = graphene.Field(AccessEvent, required=True,
+                          description="This read in the citizen's access log: name its id in "
+                                      "recordDataUse to tell the citizen what came of it.")
     consent = graphene.Field(Consent, required=True,
                              description="The live consent this read is under.")
     categories = graphene.List(graphene.NonNull(DataCategory), required=True,
@@ -101,7 +101,7 @@ class ProcessingRecord(graphene.ObjectType):
     live_consents = graphene.Int(required=True)
 
 
-_RECORDS = ("consent", "skills", "occupation")
+_RECORDS = ("consent", "read", "skills", "occupation")
 """The profile's fields that are the model's records, compiled in the read."""
 
 

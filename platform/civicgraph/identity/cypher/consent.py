@@ -18,7 +18,13 @@ from typing import Any
 from civicgraph.compiler import nested
 from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.cypher import Builder, Path, Plan, kids, project, prop_expr, relation
-from civicgraph.compiler.domains.identity import CATEGORY_OF, CITIZEN_VIEW, CONSENT, STATUS_EXPR
+from civicgraph.compiler.domains.identity import (
+    ACCESS_EVENT,
+    CATEGORY_OF,
+    CITIZEN_VIEW,
+    CONSENT,
+    STATUS_EXPR,
+)
 from civicgraph.compiler.selection import Selection, shape
 from civicgraph.compiler.visibility import Scope, Visibility
 from civicgraph.core.envelope import created_map
@@ -111,6 +117,8 @@ def _view_entry(b: Builder, sel: Selection, path: Path) -> str | None:
         return f"'{CITIZEN_VIEW.name}'"
     if sel.field == "consent":
         return project(b, CONSENT, "c", kids(sel, path))
+    if sel.field == "read":  # the access event this statement writes (sealed after it)
+        return project(b, ACCESS_EVENT, "e", kids(sel, path))
     category = CATEGORY_OF.get(sel.field)
     if category is None:
         return None

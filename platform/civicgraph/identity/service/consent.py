@@ -167,11 +167,10 @@ def citizen_profile(graph: Graph, principal: Principal, *, citizen_id: str, purp
     event under the citizen's lock and the hash is sealed in the same transaction, which
     commits before a refusal is raised."""
     organisation_id = require_organisation(principal)
-    event_id = str(uuid.uuid4())
     params = {
         "citizenId": citizen_id, "organisationId": organisation_id,
         "purpose": _purpose(purpose), "requested": requested_categories(root),
-        "clientId": principal.client_id, "eventId": event_id,
+        "clientId": principal.client_id, "eventId": str(uuid.uuid4()),
         "chainId": str(uuid.uuid4()),
     }
 
@@ -187,8 +186,7 @@ def citizen_profile(graph: Graph, principal: Principal, *, citizen_id: str, purp
         # The same answer whether the citizen exists or not: no probing for who is registered.
         raise Forbidden("no live consent from this citizen for your organisation and purpose",
                         purpose=purpose)
-    # The read's id: what the partner names when it records what came of the read.
-    return {**profile, "__readId": event_id}
+    return profile
 
 
 def record_of_processing(graph: Graph) -> list[dict[str, Any]]:
