@@ -37,6 +37,13 @@ def test_seed_twice_adds_no_duplicates(graph: Graph) -> None:
     # The demo's people and clients (identity and access).
     assert (first["accountsCreated"], first["clientsCreated"],
             first["consentsCreated"]) == (2, 2, 1)
+    # Two declared purposes, approved; SkillBridge read the citizen once and said what came of it.
+    assert (first["purposesCreated"], first["demoReads"]) == (2, 1)
+    [value] = graph.run("MATCH (:Person {email: $email})<-[:ABOUT]-(e:AccessEvent) "
+                        "RETURN e.outcome AS outcome, e.seq AS seq, e.hash IS NOT NULL AS sealed, "
+                        "COLLECT { MATCH (u:DataUse)-[:FROM_READ]->(e) RETURN u.count } AS uses",
+                        {"email": "citizen@demo.civicgraph.example"})
+    assert value == {"outcome": "READ", "seq": 1, "sealed": True, "uses": [3]}
     after_first = counts(graph)
     second = demo_seed.seed(graph)
     assert set(second.values()) == {0}, second

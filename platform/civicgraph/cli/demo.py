@@ -58,5 +58,6 @@ def seed(graph: Graph, base_url: str = "http://127.0.0.1:8000") -> dict[str, int
         {"a": ids[keys[a]], "b": ids[keys[b]], "since": dt.date.fromisoformat(since)}
         for a, b, since in DEMO_PARTNERSHIPS])
     catalogue = demo_catalogue.seed(graph, keys)
+    identities = demo_identity.seed(graph, base_url)
     return {"organisationsCreated": created, "partnershipsCreated": linked, **catalogue,
-            **demo_identity.seed(graph, base_url)}
+            **identities, "demoReads": demo_identity.read_once(graph)}

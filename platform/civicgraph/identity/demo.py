@@ -10,12 +10,16 @@ import uuid
 
 from civicgraph.compiler.domains.identity import PURPOSE
 from civicgraph.compiler.model import OCCUPATION, SKILL
+from civicgraph.compiler.selection import Selection
+from civicgraph.compiler.visibility import Visibility
+from civicgraph.core.access import Principal
 from civicgraph.core.graph import Graph
 from civicgraph.identity.cypher import accounts as accounts_repo
 from civicgraph.identity.cypher import consent as consent_repo
 from civicgraph.identity.cypher import purposes as purposes_repo
-from civicgraph.identity.service import accounts
+from civicgraph.identity.service import accounts, data_use
 from civicgraph.identity.service import clients as oauth_clients
+from civicgraph.identity.service import consent as consent_service
 from civicgraph.partner_graph.service.organisations import name_key
 
 STAFF_EMAIL = "staff@demo.civicgraph.example"
@@ -96,6 +100,29 @@ def seed(graph: Graph, base_url: str) -> dict[str, int]:
         "expiresAt": consent_repo.in_days(365),
     })
     return created
+
+
+def read_once(graph: Graph) -> int:
+    """SkillBridge reads the demo citizen's contact details once, through the same service as
+    ``citizenProfile`` (consent checked, the read chained in the log), and says what came of it,
+    so the citizen's page shows a read and its value from the start; 1 if it read now. Only
+    the ecosystem's seed (``make run``) calls it: tests that seed identities count reads."""
+    state = consent_repo.demo_read_state(graph, CITIZEN_EMAIL, name_key(*PARTNER_ORGANISATION))
+    if state is None or state["read"]:
+        return 0
+    partner = Principal(subject=PARTNER_CLIENT_ID, client_id=PARTNER_CLIENT_ID,
+                        organisation_id=state["organisationId"],
+                        scopes=frozenset({"citizen:read"}))
+    selection = Selection("citizenProfile", "citizenProfile", {}, (
+        Selection("name", "name"), Selection("region", "region"),
+        Selection("read", "read", {}, (Selection("id", "id"),))))
+    viewer = Visibility(client_id=PARTNER_CLIENT_ID, organisation_id=state["organisationId"])
+    profile = consent_service.citizen_profile(graph, partner, citizen_id=state["citizenId"],
+                                              purpose=DEMO_PURPOSE, root=selection,
+                                              viewer=viewer)
+    data_use.record(graph, partner, read_id=profile["read"]["id"], kind="matches_shown",
+                    count=3, note="Three welding vacancies in the North match your skills.")
+    return 1
 
 
 def banner() -> str:

@@ -278,3 +278,15 @@ def reminders_of(graph: Graph, person_id: str) -> list[dict[str, Any]]:
         {"personId": person_id},
     )
     return [dict(r["reminder"]) for r in records]
+
+
+def demo_read_state(graph: Graph, email: str, organisation_key: str) -> dict[str, Any] | None:
+    """The demo citizen's id, the demo partner's organisation id, and whether it ever read the
+    citizen's data (the demo reads once, so the citizen's page shows a read and its value)."""
+    records = graph.run(
+        "MATCH (p:Person:Citizen {email: $email}), (o:Organisation {nameKey: $organisationKey}) "
+        "RETURN p.id AS citizenId, o.id AS organisationId, "
+        "  EXISTS { (p)<-[:ABOUT]-(:AccessEvent)-[:BY]->(o) } AS read",
+        {"email": email, "organisationKey": organisation_key},
+    )
+    return dict(records[0]) if records else None
