@@ -247,16 +247,6 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
     assert "Stage: PILOT" in text and "target met" in text and "PROOF_OF_CONCEPT → PILOT" in text
     _accessible(page, axe_script, "09-public-pilot")
 
-    # A citizen allows an organisation to read their skills, then sees it said in plain words.
-    _sign_in(page, web, demo_identity.CITIZEN_EMAIL, demo_identity.CITIZEN_PASSWORD)
-    page.goto(f"{web}/console/me")
-    page.get_by_label("Purpose (a short name, e.g. job-matching)").fill("career-planning")
-    page.get_by_label("skills", exact=True).check()
-    page.get_by_role("button", name="Allow", exact=True).click()
-    assert "read your skills for career-planning" in page.locator("main").inner_text()
-    _accessible(page, axe_script, "10-citizen-consents")
-    # Withdrawing is as easy as granting: one button on the same page.
-    page.locator("section", has_text="for career-planning").get_by_role(
-        "button", name="Withdraw this consent").click()
-    assert "WITHDRAWN" in page.locator("section", has_text="for career-planning").inner_text()
+    # The citizen's side (declared purposes, value, control, the log's proof) is its own
+    # scenario: tests/console/test_citizen_journey_browser.py.
     context.close()

@@ -335,3 +335,31 @@ def test_lab_staff_approve_a_purpose_from_the_console(
     assert "Approved" in staff.get("/console/staff/purposes?lang=en").get_data(as_text=True)
     citizen = _console_as(app, "aino@example.org")
     assert citizen.get("/console/staff/purposes").status_code == 403
+
+
+def test_a_retired_purpose_can_be_narrowed_from_the_page_but_not_extended(
+    app: Flask, graph: Graph, lab: dict[str, Any]
+) -> None:
+    purpose = declared_and_approved(lab)
+    consent = gql(lab["me"], GRANT, {"purpose": purpose["id"]})["data"]["grantConsent"]["consent"]
+    retired = gql(lab["writer"], """mutation R($id: ID!) { retirePurpose(input: {id: $id,
+      version: 2}) { purpose { status } } }""", {"id": purpose["id"]})
+    assert retired["data"]["retirePurpose"]["purpose"] == {"status": "RETIRED"}
+    browser = _console(app, graph)
+    page = browser.get("/console/me").get_data(as_text=True)
+    action = f'action="/console/me/consents/{consent["id"]}/change"'
+    form = page.split(action)[1].split("</form>")[0]
+    token = form.split('name="csrf_token" value="')[1].split('"')[0]
+    end = form.split('name="currentEnd" value="')[1].split('"')[0]
+    later = browser.post(f"/console/me/consents/{consent['id']}/change", data={
+        "csrf_token": token, "categories": ["skills", "occupation"], "currentEnd": end,
+        "expiresOn": "2027-12-31"})
+    assert later.status_code == 400
+    assert "This purpose is no longer open" in later.get_data(as_text=True)
+    fewer = browser.post(f"/console/me/consents/{consent['id']}/change", data={
+        "csrf_token": token, "categories": ["skills"], "currentEnd": end, "expiresOn": end})
+    assert fewer.status_code == 302, fewer.get_data(as_text=True)
+    nodes = gql(lab["me"], "{ myConsents { nodes { status categories purposeVersion } } }"
+                )["data"]["myConsents"]["nodes"]
+    assert sorted((n["status"], tuple(n["categories"]), n["purposeVersion"]) for n in nodes) == [
+        ("LIVE", ("SKILLS",), 2), ("REPLACED", ("OCCUPATION", "SKILLS"), 2)]
