@@ -197,7 +197,8 @@ class Verdict:
 
     def __str__(self) -> str:
         if self.ok:
-            return f"verified: {self.events} events, chain and signed head match"
+            events = "1 event" if self.events == 1 else f"{self.events} events"
+            return f"verified: {events}, chain and signed head match"
         where = f"event {self.seq}: " if self.seq is not None else ""
         return f"NOT verified: {where}{self.problem}"
 

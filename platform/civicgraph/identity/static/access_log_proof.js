@@ -123,7 +123,7 @@
     Promise.all([getJson(section.getAttribute("data-log-url")),
                  getJson(section.getAttribute("data-jwks-url"))])
       .then(function (got) { return verify(got[0], got[1]); })
-      .then(function (n) { say(section, "verified", {n: n}); })
+      .then(function (n) { say(section, n === 1 ? "verified-one" : "verified", {n: n}); })
       .catch(function (error) {
         if (error instanceof Problem) {
           say(section, error.key, {n: error.n});
