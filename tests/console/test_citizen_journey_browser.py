@@ -200,5 +200,13 @@ def test_a_citizen_sees_what_their_data_does_and_keeps_the_proof(
         assert "Ce que vos données vous ont apporté cette année" in page.content()
         assert "vous a montré 12 offres" in page.locator("#value + p").inner_text()
         _accessible(page, axe_script, "24-citizen-my-data-fr")
+        # Signed out, "Mes données" leads to the sign-in page in French, checked too.
+        page.get_by_role("button", name=re.compile("Se déconnecter")).click()
+        page.wait_for_url(re.compile(r"/console$"))
+        page.goto(f"{web}/console?lang=fr")
+        page.get_by_role("link", name="Mes données").click()
+        page.get_by_role("button", name="Se connecter et autoriser").wait_for()
+        assert "voir vos consentements et qui a lu vos données" in page.content()
+        _accessible(page, axe_script, "25-citizen-sign-in-fr")
     finally:
         context.close()
