@@ -13,8 +13,10 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
+import orjson
 from flask import (
     Blueprint,
+    Response,
     abort,
     current_app,
     flash,
@@ -113,6 +115,15 @@ def form_errors(error: DomainError) -> dict[str, str]:
     """A service error as messages keyed by the form field it names ("_" when none)."""
     field = str(error.details.get("field") or "_")
     return {field: error.message}
+
+
+def json_download(document: Any, filename: str) -> Response:
+    """A JSON document the browser saves as ``filename``: personal data, so no shared cache or
+    history keeps a copy."""
+    return Response(orjson.dumps(document, option=orjson.OPT_INDENT_2),
+                    mimetype="application/json",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
 
 
 def done(message: str, endpoint: str, **values: Any) -> ResponseReturnValue:

@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-import orjson
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale, gettext
 
 from civicgraph.compiler.domains.identity import DATA_USE_KINDS
 from civicgraph.console.forms import act
-from civicgraph.console.shell import graph, principal, signed_in
+from civicgraph.console.shell import graph, json_download, principal, signed_in
 from civicgraph.core.access import CITIZEN, CONSENT_READ, CONSENT_WRITE
 from civicgraph.core.errors import BadInput
 from civicgraph.identity.service import consent, data_use, purposes, receipts
@@ -88,11 +87,7 @@ def withdraw(consent_id: str) -> ResponseReturnValue:
 def receipt(consent_id: str) -> ResponseReturnValue:
     body = receipts.receipt(graph(), principal(), consent_id, language=_language(),
                             base_url=request.host_url.rstrip("/"))
-    response = Response(orjson.dumps(body, option=orjson.OPT_INDENT_2),
-                        mimetype="application/json")
-    response.headers["Content-Disposition"] = (
-        f'attachment; filename="civicgraph-consent-receipt-{consent_id}.json"')
-    return response
+    return json_download(body, f"civicgraph-consent-receipt-{consent_id}.json")
 
 
 def register(bp: Blueprint) -> None:

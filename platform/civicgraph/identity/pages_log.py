@@ -9,13 +9,12 @@ Content-Security-Policy (``script-src 'self'``) keeps working.
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, send_from_directory
+from flask import Blueprint, current_app, send_from_directory
 from flask.typing import ResponseReturnValue
 
-from civicgraph.console.shell import graph, principal, signed_in
+from civicgraph.console.shell import graph, json_download, principal, signed_in
 from civicgraph.core.access import CITIZEN, CONSENT_READ, require_person
 from civicgraph.identity.service import access_log
 
@@ -28,11 +27,7 @@ def download() -> ResponseReturnValue:
     auth = current_app.extensions["civicgraph_auth"]
     document = access_log.export(graph(), require_person(principal(), "CITIZEN"),
                                  auth.keyring.signing_key(), auth.metadata()["jwks_uri"])
-    response = Response(json.dumps(document, ensure_ascii=False, indent=1),
-                        mimetype="application/json")
-    response.headers["Content-Disposition"] = f'attachment; filename="{FILENAME}"'
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return json_download(document, FILENAME)
 
 
 def script() -> ResponseReturnValue:

@@ -8,15 +8,14 @@ needs no change to show it.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
-from flask import Blueprint, Response, render_template, request
+from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 
 from civicgraph.console.forms import act
-from civicgraph.console.shell import graph, principal, signed_in
+from civicgraph.console.shell import graph, json_download, principal, signed_in
 from civicgraph.core.access import CITIZEN, CONSENT_READ, CONSENT_WRITE, LAB_WRITE, STAFF
 from civicgraph.identity import pages as citizen_pages
 from civicgraph.identity.service import rights
@@ -36,12 +35,7 @@ def _translated(document: dict[str, Any]) -> dict[str, Any]:
 @signed_in(frozenset({CITIZEN}), scope=CONSENT_READ)
 def export() -> ResponseReturnValue:
     document = _translated(rights.export(graph(), principal()))
-    body = json.dumps(document, ensure_ascii=False, indent=2)
-    return Response(body, mimetype="application/json", headers={
-        "Content-Disposition": f'attachment; filename="{EXPORT_NAME}"',
-        # Personal data: no shared cache or browser history keeps a copy.
-        "Cache-Control": "no-store",
-    })
+    return json_download(document, EXPORT_NAME)
 
 
 @signed_in(frozenset({CITIZEN}), scope=CONSENT_WRITE)

@@ -78,15 +78,6 @@ def unsealed_chains(graph: Graph, limit: int) -> list[str]:
     return [str(r["id"]) for r in records]
 
 
-def access_log_of(graph: Graph, person_id: str, limit: int) -> list[dict[str, Any]]:
-    records = graph.run(
-        "MATCH (:Person {id: $personId})<-[:ABOUT]-(e:AccessEvent)-[:BY]->(o:Organisation) "
-        "RETURN " + EVENT + " AS event ORDER BY e.at DESC, e.id LIMIT $limit",
-        {"personId": person_id, "limit": limit},
-    )
-    return [dict(r["event"]) for r in records]
-
-
 def export_of(graph: Graph, person_id: str) -> dict[str, Any] | None:
     """The person's chain id and head with every event, for the citizen's download."""
     records = graph.run(

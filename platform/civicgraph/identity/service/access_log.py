@@ -106,16 +106,8 @@ def rehash_pending(graph: Graph) -> int:
         if not people:
             return done
         for person_id in people:
-            def work(person_id: str = person_id) -> None:
-                head = repo.lock_chain(graph, person_id)
-                if head is not None and head["head"] is None and head["seq"] > 0:
-                    _rehash(graph, person_id)
-            graph.write_transaction(work)
+            rehash_pending_for(graph, person_id)
             done += 1
-
-
-def access_log_of(graph: Graph, person_id: str, limit: int) -> list[dict[str, Any]]:
-    return repo.access_log_of(graph, person_id, limit)
 
 
 # Signatures -------------------------------------------------------------------------------
@@ -156,8 +148,7 @@ def export(graph: Graph, person_id: str, key: RSAKey, jwks_uri: str) -> dict[str
     if found is not None and found["head"] is None and found["seq"] > 0:
         rehash_pending_for(graph, person_id)
         found = repo.export_of(graph, person_id)
-    found = found or {"chainId": None, "seq": 0, "head": None,
-                                                   "events": []}
+    found = found or {"chainId": None, "seq": 0, "head": None, "events": []}
     events = [{name: e.get(name) for name in (*CANONICAL_FIELDS, "hash", "organisationName")}
               for e in found["events"]]
     head = {"seq": int(found["seq"] or 0), "hash": found["head"] or GENESIS}

@@ -29,7 +29,6 @@ CATEGORIES = identity_model.CATEGORIES
 PURPOSE_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{1,63}$")
 DEFAULT_DAYS = 365
 MAX_DAYS = 3 * 365
-LOG_MAX = 200
 
 
 def _purpose(purpose: str) -> str:
@@ -142,13 +141,6 @@ def my_consent(graph: Graph, principal: Principal, consent_id: str) -> dict[str,
     if found is None:
         raise NotFound(f"you have no consent with id {consent_id}", field="id")
     return found
-
-
-def my_access_log(graph: Graph, principal: Principal, first: int | None) -> list[dict[str, Any]]:
-    size = 50 if first is None else first
-    if not 0 <= size <= LOG_MAX:
-        raise BadInput(f"first must be between 0 and {LOG_MAX}", field="first")
-    return access_log.access_log_of(graph, require_person(principal, "CITIZEN"), size)
 
 
 def requested_categories(root: Selection) -> list[str]:

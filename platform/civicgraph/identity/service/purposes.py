@@ -103,10 +103,13 @@ def revise(graph: Graph, principal: Principal, purpose_id: str, version: int,
     return revised
 
 
+def _staff(principal: Principal) -> bool:
+    return bool(principal.roles & STAFF) or principal.has_scope(ADMIN)
+
+
 def _owner_or_staff(principal: Principal, purpose: dict[str, Any]) -> None:
-    if principal.roles & STAFF or principal.has_scope(ADMIN):
-        return
-    require_owner(principal, purpose["organisationId"])
+    if not _staff(principal):
+        require_owner(principal, purpose["organisationId"])
 
 
 def choices(graph: Graph) -> list[dict[str, Any]]:
@@ -116,6 +119,6 @@ def choices(graph: Graph) -> list[dict[str, Any]]:
 
 def for_review(graph: Graph, principal: Principal) -> list[dict[str, Any]]:
     """Every purpose, waiting ones first: what lab staff review."""
-    if not (principal.roles & STAFF or principal.has_scope(ADMIN)):
+    if not _staff(principal):
         raise Forbidden("only lab staff review declared purposes")
     return repo.all_for_staff(graph)

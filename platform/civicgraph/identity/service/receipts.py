@@ -13,6 +13,7 @@ from typing import Any
 
 from civicgraph.compiler.domains.identity import CATEGORIES, LEGAL_BASES
 from civicgraph.core.access import Principal, require_person
+from civicgraph.core.graph import Graph
 from civicgraph.identity.service import consent
 
 SPECIFICATION = "KI-CR-v1.1.0"
@@ -24,7 +25,7 @@ def _epoch(iso: str | None) -> int | None:
     return int(dt.datetime.fromisoformat(iso.replace("Z", "+00:00")).timestamp())
 
 
-def receipt(graph: Any, principal: Principal, consent_id: str, *, language: str,
+def receipt(graph: Graph, principal: Principal, consent_id: str, *, language: str,
             base_url: str) -> dict[str, Any]:
     """The receipt of one of the caller's consents (a replaced or withdrawn one too: the
     receipt says what was agreed then, and its state now)."""
