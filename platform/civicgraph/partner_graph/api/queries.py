@@ -47,17 +47,22 @@ def to_connection(root: Selection, page: service.Page) -> dict[str, Any]:
         if sel.field == "edges":
             nodes = [n.key for n in sel.children if n.field == "node"]
             scores = [c.key for c in sel.children if c.field == "score"]
-            out[sel.key] = [{"cursor": mark, **{key: compiled_value(item[sel.key][key])
-                                                 for key in nodes},
+            marked = sel.selects("cursor")
+            out[sel.key] = [{**({"cursor": page.cursor(i)} if marked else {}),
+                             **{key: compiled_value(item[sel.key][key]) for key in nodes},
                              **{key: item[sel.key][key] for key in scores}}
-                            for mark, item in zip(page.cursors, page.items, strict=True)]
+                            for i, item in enumerate(page.items)]
         elif sel.field == "nodes":
             out[sel.key] = [compiled_value(item[sel.key]) for item in page.items]
         elif sel.field == "pageInfo":
+            last = len(page.items) - 1
+            wanted = {c.field for c in sel.children}
             out[sel.key] = {
                 "hasNextPage": page.has_next, "hasPreviousPage": page.has_previous,
-                "startCursor": page.cursors[0] if page.cursors else None,
-                "endCursor": page.cursors[-1] if page.cursors else None}
+                "startCursor": page.cursor(0) if last >= 0 and "startCursor" in wanted
+                else None,
+                "endCursor": page.cursor(last) if last >= 0 and "endCursor" in wanted
+                else None}
         elif sel.field == "totalCount":
             out[sel.key] = page.total
         elif sel.field == "aggregate":

@@ -27,16 +27,26 @@ LUCENE_REFUSED = "Neo.ClientError.Procedure.ProcedureCallFailed"
 
 @dataclass(frozen=True)
 class Page:
-    """A page of a connection: its items in order, each with its cursor; the total when it was
-    selected (None otherwise: it is not computed); whether items lie before and after it."""
+    """A page of a connection: its items in order, each with its sort-key values; the total
+    when it was selected (None otherwise: it is not computed); whether items lie before and
+    after it."""
 
     total: int | None
     items: list[dict[str, Any]]
-    cursors: list[str]
+    keys: list[Sequence[Any]]
+    """Each item's sort-key values and id, from which its cursor is made."""
+    bound_to: str
+    """The list's fingerprint (``cursors.fingerprint``), which every cursor carries."""
     has_previous: bool
     has_next: bool
     aggregates: dict[str, Any] = field(default_factory=dict)
     """Each ``aggregate`` selection's answer, by response key (over the whole list)."""
+
+    def cursor(self, index: int) -> str:
+        """The cursor of the item at ``index``, made only when the client selects it: most
+        reads select none, and encoding a cursor per item cost about a tenth of the gateway's
+        own CPU for a 10-item page."""
+        return cursors.encode(self.bound_to, self.keys[index])
 
 
 def _plan(kind: str, root: Selection, document: Hashable | None,
@@ -82,13 +92,14 @@ def connection(graph: Graph, type_name: str, root: Selection,
         items.reverse()
     other = bool(row["other"]) if window.cursor is not None else False
     bound = cursors.fingerprint(root.field, root.args)
-    marks = [cursors.encode(bound, item.pop("__keys")) for item in items]
+    keys = [item.pop("__keys") for item in items]
     total = None if row["total"] is None else int(row["total"])
     aggregates = dict(row.get("aggregates") or {})
     if window.reversed:
-        return Page(total, items, marks, has_previous=more, has_next=other,
+        return Page(total, items, keys, bound, has_previous=more, has_next=other,
                     aggregates=aggregates)
-    return Page(total, items, marks, has_previous=other, has_next=more, aggregates=aggregates)
+    return Page(total, items, keys, bound, has_previous=other, has_next=more,
+                aggregates=aggregates)
 
 
 def by_id(graph: Graph, type_name: str, root: Selection,
