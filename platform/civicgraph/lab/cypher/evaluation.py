@@ -135,11 +135,16 @@ def queue_for(graph: Graph, expert_id: str, sets: Mapping[str, list[str]]) -> li
         "MATCH (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status IN $proposalPending "
         "OPTIONAL MATCH (p)-[:SUBMITTED_BY]->(owner) "
         "WITH x, c, p, owner ORDER BY c.deadline, c.id, p.createdAt, p.id "
+        # The expert's own evaluation, if saved: its comment and, on each criterion, the
+        # score given, so the form shows what they saved and they can change it.
+        "OPTIONAL MATCH (ev:Evaluation {judgeKey: x.id + '|' + p.id}) "
         "RETURN p {.id, .title, .summary, .status, challengeId: c.id, challengeTitle: c.title, "
         "  tie: " + _TIE + ", "
-        "  scored: COUNT { MATCH (x)<-[:BY]-(:Evaluation)-[:EVALUATES]->(p) }, "
+        "  scored: ev IS NOT NULL, comment: ev.comment, "
+        "  scoredAt: toString(coalesce(ev.updatedAt, ev.createdAt)), "
         "  criteria: COLLECT { MATCH (c)-[:HAS_CRITERION]->(k:Criterion) WITH k "
-        "    ORDER BY k.position RETURN k {.id, .name, .weight, .description} } } AS item",
+        "    ORDER BY k.position RETURN k {.id, .name, .weight, .description, "
+        "      mine: head(COLLECT { MATCH (ev)-[s:SCORED]->(k) RETURN s.score })} } } AS item",
         {**sets, "expert": expert_id},
     )
     return [{**dict(r["item"]), "tie": dict(r["item"]["tie"]) if r["item"]["tie"] else None,
