@@ -190,7 +190,7 @@ def test_a_citizen_going_to_their_data_is_asked_only_for_a_citizens_scopes(
     start = browser.get("/console/me")
     to_login = start.headers["Location"]
     authorize = browser.get(to_login).headers["Location"]
-    assert parse_qs(urlsplit(authorize).query)["scope"] == ["consent:read consent:write"]
+    assert parse_qs(urlsplit(authorize).query)["scope"] == ["graph:read consent:read consent:write"]
     page = browser.get(authorize).get_data(as_text=True)
     assert "list your consents and who read your data" in page
     assert "lab:write" not in page and "innovation lab" not in page

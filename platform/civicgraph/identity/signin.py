@@ -34,8 +34,8 @@ from civicgraph.core.access import InvalidToken
 from civicgraph.identity.oauth import routes as oauth
 from civicgraph.identity.service import accounts
 
-SCOPES = "lab:write consent:read consent:write kits:read"
-CITIZEN_SCOPES = "consent:read consent:write"
+SCOPES = "graph:read lab:write consent:read consent:write kits:read"
+CITIZEN_SCOPES = "graph:read consent:read consent:write"
 """A citizen going to their data is asked only for what a citizen needs, not the lab's scopes
 (the sign-in page lists what it asks before it knows who signs in)."""
 _FLOW = "console_flow"

@@ -64,3 +64,17 @@ def list_all(graph: Graph, status: str | None, limit: int) -> list[dict[str, Any
         {"status": status, "limit": limit},
     )
     return [dict(r["idea"]) for r in records]
+
+
+def submitted_by(graph: Graph, person_id: str, limit: int) -> list[dict[str, Any]]:
+    """The ideas a person sent, newest first, each with its history (moves and the reasons
+    given), so the person can follow what became of them."""
+    records = graph.run(
+        "MATCH (i:Idea)-[:SUBMITTED_BY]->(:Person {id: $person}) "
+        "WITH i ORDER BY i.createdAt DESC, i.id LIMIT $limit "
+        "RETURN " + IDEA + " AS idea, COLLECT { MATCH (e:LifecycleEvent)-[:HAPPENED_TO]->(i) "
+        "  WITH e ORDER BY e.at, e.id "
+        "  RETURN e {.fromStatus, .toStatus, .reason, at: toString(e.at)} } AS events",
+        {"person": person_id, "limit": limit},
+    )
+    return [{**dict(r["idea"]), "events": [dict(e) for e in r["events"]]} for r in records]

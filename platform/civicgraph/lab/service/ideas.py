@@ -84,6 +84,13 @@ def get(graph: Graph, idea_id: str) -> dict[str, Any]:
     return idea
 
 
+def mine(graph: Graph, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
+    """The ideas the signed-in person sent, with what became of each and why: the submitter
+    follows their own ideas, which the Idea guard keeps from everyone else but staff."""
+    require_signed_in(actor)
+    return repo.submitted_by(graph, actor.id, page_size(limit))
+
+
 def list_ideas(graph: Graph, status: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     return repo.list_all(graph, status, page_size(limit))
 
