@@ -99,11 +99,13 @@ def up(no_seed: bool) -> None:
 
 
 def seed_lab(graph: Graph) -> dict[str, object]:
-    """A challenge in evaluation with proposals and experts, for the console walk-through."""
+    """A challenge in evaluation with proposals and experts, and sessions to register for, for
+    the console walk-through."""
     from civicgraph.identity import demo as demo_identity
     from civicgraph.lab.service import demo as lab_demo
 
-    return lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    return {**lab_demo.seed(graph, demo_identity.STAFF_EMAIL),
+            **lab_demo.seed_sessions(graph, demo_identity.STAFF_EMAIL)}
 
 
 def _demo_banner() -> str:

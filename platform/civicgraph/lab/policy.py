@@ -34,3 +34,12 @@ POLICY: dict[str, Rule] = {
         "createLabSession",
     )},
 }
+
+
+def scope_of(field: str) -> str:
+    """The scope a console page asks for doing what ``field`` does, so that the page and the
+    API let in the same people (every field a page does this for needs a token)."""
+    scope = POLICY[field].scope
+    if scope is None:
+        raise LookupError(f"{field} needs no token: a page doing it needs no scope either")
+    return scope

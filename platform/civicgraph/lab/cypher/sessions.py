@@ -67,3 +67,63 @@ def listing(graph: Graph, field_code: str | None, since: str, limit: int) -> lis
         {"field": field_code, "since": since, "limit": limit},
     )
     return [dict(r["session"]) for r in records]
+
+
+def listing_for(graph: Graph, since: str, limit: int, person_id: str | None
+                ) -> list[dict[str, Any]]:
+    """Sessions not over yet, soonest first, each saying whether this person registered."""
+    records = graph.run(
+        "MATCH (s:Session) WHERE s.endsAt >= datetime($since) "
+        "WITH s ORDER BY s.startsAt, s.id LIMIT $limit "
+        "RETURN " + SESSION + " AS session, "
+        "  EXISTS { (:Person {id: $person})-[:PARTICIPATES_IN]->(s) } AS registered",
+        {"since": since, "limit": limit, "person": person_id},
+    )
+    return [{**dict(r["session"]), "registered": bool(r["registered"])} for r in records]
+
+
+def get(graph: Graph, session_id: str) -> dict[str, Any] | None:
+    """A session with its participants (registered and whether they attended)."""
+    records = graph.run(
+        "MATCH (s:Session {id: $id}) "
+        "RETURN " + SESSION + " AS session, COLLECT { "
+        "  MATCH (p:Person)-[r:PARTICIPATES_IN]->(s) WITH p, r ORDER BY toLower(p.name), p.id "
+        "  RETURN {id: p.id, name: p.name, attended: coalesce(r.attended, false)} } AS people",
+        {"id": session_id},
+    )
+    if not records:
+        return None
+    return {**dict(records[0]["session"]), "people": [dict(p) for p in records[0]["people"]]}
+
+
+def leave(graph: Graph, session_id: str, person_id: str) -> bool:
+    """Cancel a registration; False when there was none."""
+    records = graph.run(
+        "MATCH (:Person {id: $person})-[r:PARTICIPATES_IN]->(:Session {id: $id}) "
+        "DELETE r RETURN count(*) AS n",
+        {"id": session_id, "person": person_id},
+        write=True,
+    )
+    return bool(records and records[0]["n"])
+
+
+def record_attendance(graph: Graph, session_id: str, attended: list[str]) -> int:
+    """Under the session's lock, who of its registered participants attended (the others did
+    not); returns how many attended."""
+    records = graph.run(
+        "MATCH (s:Session {id: $id}) SET s._lock = true REMOVE s._lock "
+        "WITH s MATCH (p:Person)-[r:PARTICIPATES_IN]->(s) "
+        "SET r.attended = p.id IN $attended "
+        "RETURN count(CASE WHEN r.attended THEN 1 END) AS n",
+        {"id": session_id, "attended": attended},
+        write=True,
+    )
+    return int(records[0]["n"]) if records else 0
+
+
+def field_choices(graph: Graph) -> list[dict[str, Any]]:
+    """The fields a session can be in, for a form."""
+    records = graph.run("MATCH (f:Field) WITH f ORDER BY f.code "
+                        "RETURN f {.code, .name} AS field")
+    return [dict(r["field"]) for r in records]
+

@@ -2,12 +2,21 @@
 
 from flask import Blueprint
 
-from civicgraph.lab.pages import editor, expert, hooks, participate, public, staff, staff_pilots
+from civicgraph.lab.pages import (
+    editor,
+    expert,
+    hooks,
+    participate,
+    public,
+    sessions,
+    staff,
+    staff_pilots,
+)
 
 # No routes: it carries the lab pages' template folder onto the app (the console registers it).
 templates = Blueprint("lab_pages", __name__, template_folder="templates")
 
 # In the order their routes go on the console's blueprint.
-PAGES = (public, participate, staff, staff_pilots, editor, hooks, expert)
+PAGES = (public, participate, sessions, staff, staff_pilots, editor, hooks, expert)
 
 __all__ = ["PAGES", "templates"]

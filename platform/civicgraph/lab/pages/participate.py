@@ -17,16 +17,13 @@ from civicgraph.console.forms import act
 from civicgraph.console.shell import actor, graph, signed_in
 from civicgraph.core.access import ROLE_SCOPES, STAFF
 from civicgraph.core.actor import Actor
-from civicgraph.lab.policy import POLICY
+from civicgraph.lab.policy import scope_of
 from civicgraph.lab.service import ideas
 from civicgraph.lab.service.lifecycles import IDEA
 
 ANYONE = frozenset(ROLE_SCOPES)
 """Every role a person may hold: sending ideas is open to all of them."""
-_SCOPE = POLICY["Mutation.submitIdea"].scope
-if _SCOPE is None:
-    raise RuntimeError("submitIdea needs a token: lab.policy gives it a scope")
-SUBMIT_SCOPE: str = _SCOPE
+SUBMIT_SCOPE = scope_of("Mutation.submitIdea")
 
 
 def _reader(who: Actor) -> Visibility:

@@ -17,7 +17,7 @@ from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
 from civicgraph.identity.service import accounts
 from civicgraph.lab.cypher import demo as repo
-from civicgraph.lab.service import challenges, proposals, scheduling
+from civicgraph.lab.service import challenges, proposals, scheduling, sessions
 from civicgraph.partner_graph.service import organisations
 
 EXPERT_EMAIL = "expert@demo.civicgraph.example"
@@ -60,3 +60,32 @@ def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
     # The deadline is an hour away: the scheduler's own move, with its clock moved past it.
     scheduling.close_due_challenges(graph, now=clock.iso(deadline + dt.timedelta(minutes=1)))
     return {"labChallengesCreated": 1}
+
+
+DEMO_SESSIONS = (
+    ("Ideation: reaching jobseekers in villages", "IDEATION", 3, 2, "North Employment Agency, "
+     "meeting room 2", 20),
+    ("Co-design: the job adviser's van", "CO_DESIGN", 10, 3, "https://meet.example.org/van", 12),
+    ("Pitch day: mobile advice pilots", "PITCH", 17, 2, "Metro town hall", None),
+)
+"""The demo's sessions: (title, kind, days from the seeding, hours long, place, places)."""
+
+
+def seed_sessions(graph: Graph, staff_email: str) -> dict[str, int]:
+    """The demo's upcoming sessions, scheduled by the demo staff, once (by title)."""
+    staff = accounts.by_email(graph, staff_email)
+    if staff is None:
+        return {"labSessionsCreated": 0}
+    actor = Actor(str(staff["id"]), frozenset({LAB_STAFF}))
+    have = {s["title"] for s in sessions.for_person(graph, None, 200)}
+    start = clock.now().replace(hour=9, minute=0, second=0, microsecond=0)
+    made = 0
+    for title, kind, days, hours, place, places in DEMO_SESSIONS:
+        if title in have:
+            continue
+        begins = start + dt.timedelta(days=days)
+        sessions.create(graph, actor, title=title, kind=kind, starts_at=begins,
+                        ends_at=begins + dt.timedelta(hours=hours), field_codes=[FIELD],
+                        description=sessions.KINDS[kind], location=place, capacity=places)
+        made += 1
+    return {"labSessionsCreated": made}

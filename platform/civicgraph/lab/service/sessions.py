@@ -24,6 +24,9 @@ from civicgraph.lab.service.validation import (
 KINDS = {
     "SESSION": "A lab session: experts and participants working in a field",
     "WORKSHOP": "A hands-on workshop led by experts",
+    "IDEATION": "An ideation session: people bring and shape ideas for the lab",
+    "CO_DESIGN": "A co-design workshop: users and staff design a service together",
+    "PITCH": "A pitch session: teams present their proposals or pilots",
     "HACKATHON": "A hackathon: teams build on a data kit against the clock",
 }
 
@@ -73,3 +76,49 @@ def join(graph: Graph, actor: Actor, session_id: str) -> dict[str, Any]:
 
 def upcoming(graph: Graph, field_code: str | None = None, limit: int = 50) -> list[dict[str, Any]]:
     return repo.listing(graph, field_code, clock.iso(), page_size(limit))
+
+
+def for_person(graph: Graph, actor: Actor | None, limit: int = 50) -> list[dict[str, Any]]:
+    """Sessions not over yet, each saying whether the signed-in person registered."""
+    person = actor.id if actor is not None and actor.signed_in else None
+    return repo.listing_for(graph, clock.iso(), page_size(limit), person)
+
+
+def leave(graph: Graph, actor: Actor, session_id: str) -> None:
+    """Cancel one's registration, until the session starts (then it is history)."""
+    require_signed_in(actor)
+    found = repo.get(graph, session_id)
+    if found is None:
+        raise NotFound(f"no session with id {session_id}", id=session_id)
+    if clock.parse(found["startsAt"], "startsAt") <= clock.now():
+        raise BadInput("the session has started: registrations stay as they are",
+                       field="sessionId")
+    repo.leave(graph, session_id, actor.id)
+
+
+def with_people(graph: Graph, actor: Actor, session_id: str) -> dict[str, Any]:
+    """A session with who registered and who attended: for staff and its facilitators."""
+    require_role(actor, STAFF | {EXPERT}, "see who takes part in a session")
+    found = repo.get(graph, session_id)
+    if found is None:
+        raise NotFound(f"no session with id {session_id}", id=session_id)
+    return found
+
+
+def record_attendance(graph: Graph, actor: Actor, session_id: str,
+                      attended: list[str]) -> int:
+    """Who of the registered came: taken once the session has started."""
+    found = with_people(graph, actor, session_id)
+    if clock.parse(found["startsAt"], "startsAt") > clock.now():
+        raise BadInput("attendance is taken once the session has started", field="attended")
+    registered = {p["id"] for p in found["people"]}
+    unknown = sorted(set(attended) - registered)
+    if unknown:
+        raise BadInput("only people who registered can be marked as attending",
+                       field="attended", unknown=unknown)
+    return repo.record_attendance(graph, session_id, sorted(set(attended)))
+
+
+def field_choices(graph: Graph) -> list[dict[str, Any]]:
+    return repo.field_choices(graph)
+
