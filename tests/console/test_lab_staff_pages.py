@@ -13,9 +13,10 @@ from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
-from civicgraph.lab.service import challenges
+from civicgraph.lab.service import challenges, pilots
 from tests.builders import console_as
 from tests.lab.builders import RUBRIC, field
+from tests.lab.test_pilots_scenario import selected_proposal
 
 
 class _Form(HTMLParser):
@@ -103,3 +104,24 @@ def test_saving_the_editor_untouched_keeps_the_deadline_and_the_version(
     assert "indiquez la date limite par une date et une heure UTC" in refused.get_data(
         as_text=True)
     assert challenges.get(graph, made["id"])["version"] == after["version"]
+
+
+def test_setting_a_baseline_says_the_baseline_is_set(app: Flask, graph: Graph) -> None:
+    browser, staff = staff_console(app, graph)
+    proposal_id, _ = selected_proposal(graph, staff)
+    pilot = pilots.start(graph, staff, proposal_id, title="Job bus pilot")
+    measure = pilots.add_measure(graph, staff, pilot["id"], name="Job starts", unit="people",
+                                 target=50, direction="INCREASE")
+    url = f"/console/staff/pilots/{pilot['id']}/measures/{measure['id']}"
+    page = browser.get(f"/console/staff/pilots/{pilot['id']}?lang=en").get_data(as_text=True)
+    token = form_of(page, url)["csrf_token"]
+    said = browser.post(url, data={"csrf_token": token, "value": "10", "kind": "baseline"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Baseline set." in said and "Measurement recorded." not in said
+    said = browser.post(url, data={"csrf_token": token, "value": "12", "kind": "measurement"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Measurement recorded." in said and "Baseline set." not in said
+    browser.get("/console?lang=fr")
+    said = browser.post(url, data={"csrf_token": token, "value": "11", "kind": "baseline"},
+                        follow_redirects=True).get_data(as_text=True)
+    assert "Référence définie." in said
