@@ -13,7 +13,8 @@ from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
-from civicgraph.lab.service import challenges, pilots
+from civicgraph.lab.service import challenges, evaluation, pilots
+from civicgraph.lab.service import demo as lab_demo
 from tests.builders import console_as
 from tests.lab.builders import RUBRIC, field
 from tests.lab.test_pilots_scenario import selected_proposal
@@ -125,3 +126,31 @@ def test_setting_a_baseline_says_the_baseline_is_set(app: Flask, graph: Graph) -
     said = browser.post(url, data={"csrf_token": token, "value": "11", "kind": "baseline"},
                         follow_redirects=True).get_data(as_text=True)
     assert "Référence définie." in said
+
+
+def test_the_board_names_the_proposal_of_each_missing_score(app: Flask, graph: Graph) -> None:
+    browser, staff = staff_console(app, graph)
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    [demo] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    evaluation.assign_experts(graph, staff, demo["id"])
+    url = f"/console/staff/challenges/{demo['id']}"
+
+    def missing(lang: str) -> list[str]:
+        page = browser.get(f"{url}?lang={lang}").get_data(as_text=True)
+        table = page.split('id="missing-scores"')[1].split("</table>")[0]
+        return [" | ".join(cell.split("</td>")[0] for cell in row.split("<td>")[1:])
+                for row in table.split("<tr>")[2:]]
+
+    # The insider works for the bus's proposer: excluded from it, so not missing there.
+    assert missing("en") == ["Job bus | Demo Expert",
+                             "Advice vans | Demo Expert, Demo Insider Expert"]
+    expert = accounts.by_email(graph, lab_demo.EXPERT_EMAIL)
+    assert expert is not None
+    judge = Actor(str(expert["id"]), frozenset({"EXPERT"}))
+    impact = next(k["id"] for k in demo["criteria"] if k["name"] == "impact")
+    [bus] = [p for p in evaluation.queue(graph, judge) if p["title"] == "Job bus"]
+    evaluation.score(graph, judge, bus["id"], [{"criterionId": impact, "score": 7}])
+    assert missing("en")[0] == "Job bus | Demo Expert (not yet: feasibility)"
+    page = browser.get(f"{url}?lang=fr").get_data(as_text=True)
+    assert "Juges qui ne l\u2019ont pas encore noté en entier" in page
+    assert missing("fr")[0] == "Job bus | Demo Expert (pas encore : feasibility)"
