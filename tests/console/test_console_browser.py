@@ -123,7 +123,7 @@ def test_lab_scenario_in_chromium(graph: Graph, web: str, browser: Any, axe_scri
 
     # Staff complete the new draft challenge; a colleague saves it meanwhile, so the editor
     # shows both versions with the input kept, and the second save goes through.
-    page.get_by_label("Deadline").fill("2099-06-30")
+    page.get_by_label("Deadline").fill("2099-06-30T17:00")
     page.get_by_label(re.compile("^Fields")).fill("employment")
     page.get_by_label(re.compile("^Rubric")).fill("impact: 2\ncost: 1")
     draft_id = page.url.split("/challenges/")[1].split("/")[0]

@@ -53,6 +53,28 @@ def test_partner_posts_for_its_own_organisation(graph: Graph, staff: Actor) -> N
     assert [c["id"] for c in challenges.public_list(graph)] == [posted["id"]]
 
 
+def test_an_edit_that_changes_nothing_is_no_new_version(graph: Graph, staff: Actor) -> None:
+    field(graph, "employment")
+    challenge = open_challenge(graph, staff)
+    same = {"description": challenge["description"], "eligibility": challenge["eligibility"],
+            "deadline": "2099-01-01T01:00:00+01:00",  # the same moment, written otherwise
+            "field_codes": [f["code"] for f in challenge["fields"]],
+            "criteria": [{"name": k["name"], "weight": k["weight"]}
+                         for k in challenge["criteria"]]}
+    # Open, the rubric is not editable, but sending it back unchanged is no edit of it.
+    kept = challenges.update(graph, staff, challenge["id"], challenge["version"], **same)
+    assert kept["version"] == challenge["version"]
+    assert [k["id"] for k in kept["criteria"]] == [k["id"] for k in challenge["criteria"]]
+    with pytest.raises(Conflict):  # a stale version is refused even when nothing changes
+        challenges.update(graph, staff, challenge["id"], challenge["version"] - 1, **same)
+    with pytest.raises(BadInput, match="rubric"):
+        challenges.update(graph, staff, challenge["id"], challenge["version"],
+                          **{**same, "criteria": [{"name": "impact", "weight": 1}]})
+    moved = challenges.update(graph, staff, challenge["id"], challenge["version"],
+                              **{**same, "eligibility": "Anyone in the North"})
+    assert moved["version"] == challenge["version"] + 1
+
+
 def test_proposals_editable_until_deadline_and_withdrawable(graph: Graph, staff: Actor) -> None:
     field(graph, "employment")
     challenge = open_challenge(graph, staff)

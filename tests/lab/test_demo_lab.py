@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from civicgraph.core import clock
 from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
-from civicgraph.lab.service import challenges, evaluation
+from civicgraph.lab.service import challenges, evaluation, machine, proposals
 from civicgraph.lab.service import demo as lab_demo
+from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
 
 
 def test_demo_lab_is_a_challenge_in_evaluation_with_experts_and_is_seeded_once(
@@ -32,3 +34,21 @@ def test_demo_lab_is_a_challenge_in_evaluation_with_experts_and_is_seeded_once(
         graph, Actor(insider["id"], frozenset({"EXPERT"})))}
     assert ties["Job bus"]["reason"] == "member of the proposer Rural Bus Start-up"
     assert ties["Advice vans"] is None
+
+
+def test_demo_lab_history_moves_to_evaluation_after_the_deadline_and_not_in_the_future(
+        graph: Graph) -> None:
+    demo_identity.seed(graph, "http://127.0.0.1:8000")
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    seeded = clock.now()
+    [demo] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    deadline = clock.parse(demo["deadline"], "deadline")
+    *_, move = machine.history(graph, CHALLENGE.kind, demo["id"])
+    assert (move["fromStatus"], move["toStatus"], move["reason"]) == (
+        "OPEN", "EVALUATION", "deadline passed")
+    assert deadline < clock.parse(move["at"], "at") <= seeded
+    # The proposals were sent before the deadline.
+    for proposal in proposals.for_challenge(graph, demo["id"]):
+        sent = [e for e in machine.history(graph, PROPOSAL.kind, proposal["id"])
+                if e["toStatus"] == "SUBMITTED"]
+        assert [clock.parse(e["at"], "at") < deadline for e in sent] == [True]

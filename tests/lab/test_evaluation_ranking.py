@@ -52,7 +52,8 @@ def test_excluded_judges_do_not_score_and_missing_scores_are_named() -> None:
     result = rank("ch", panel)
     rows = {r["proposalId"]: r for r in result["proposals"]}
     assert rows["a"]["judgeCount"] == 1 and rows["a"]["excluded"] == [tie]
-    assert result["missingScores"] == [{"proposalId": "b", "expertId": "harsh", "name": "Hari",
+    assert result["missingScores"] == [{"proposalId": "b", "proposalTitle": "B",
+                                        "expertId": "harsh", "name": "Hari",
                                         "missingCriteria": ["cost"]}]
     assert rows["b"]["judgeCount"] == 1
 

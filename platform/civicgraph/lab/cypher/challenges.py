@@ -7,7 +7,7 @@ lifecycle's ``$proposalSent`` among its ``sets``.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, LiteralString
 
 from civicgraph.core.envelope import AT, created_map, touched
 from civicgraph.core.graph import Graph
@@ -59,6 +59,13 @@ def create(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
     return dict(records[0]["challenge"])
 
 
+# An edit that names no change (the service leaves out what equals the challenge read) keeps
+# the version: the statement still checks the version and status, so a stale form is refused.
+_NO_CHANGE: LiteralString = (
+    "$description IS NULL AND $eligibility IS NULL AND $deadline IS NULL "
+    "AND $fieldIds IS NULL AND $criteria IS NULL")
+
+
 def update(graph: Graph, challenge_id: str, version: int, changes: dict[str, Any],
            at: str, sets: Mapping[str, list[str]]) -> dict[str, Any] | None:
     """Edit an editable challenge; None when the version or status moved on."""
@@ -68,7 +75,7 @@ def update(graph: Graph, challenge_id: str, version: int, changes: dict[str, Any
         "SET c.description = coalesce($description, c.description), "
         "  c.eligibility = coalesce($eligibility, c.eligibility), "
         "  c.deadline = coalesce(datetime($deadline), c.deadline), "
-        "  " + touched("c", AT) + " "
+        "  " + touched("c", AT, unless=_NO_CHANGE) + " "
         "WITH c "
         "CALL (c) { WITH c WHERE $fieldIds IS NOT NULL "
         "  OPTIONAL MATCH (c)-[old:IN_FIELD]->(:Field) DELETE old "

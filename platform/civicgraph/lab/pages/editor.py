@@ -2,10 +2,14 @@
 
 A stale edit (someone saved the challenge since the form was read) is shown with both versions
 side by side and the person's input kept in the form, so they can merge by hand.
+
+The deadline is a date and a time in UTC (a ``datetime-local`` field, labelled so): shown as
+stored (to the second), it comes back as stored, so a save that changes nothing keeps it.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from flask import Blueprint, abort, render_template, request
@@ -13,6 +17,7 @@ from flask.typing import ResponseReturnValue
 
 from civicgraph.console.forms import act, integer
 from civicgraph.console.shell import actor, graph, signed_in
+from civicgraph.core import clock
 from civicgraph.core.access import LAB_WRITE, STAFF
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.lab.service import challenges
@@ -38,6 +43,29 @@ def parse_rubric(raw: str) -> list[dict[str, Any]]:
     return criteria
 
 
+def deadline_field(deadline: str | None) -> str:
+    """The stored deadline as the field shows it, in UTC: to the minute, or to the second when
+    it has seconds (the field then takes seconds too, so the value goes back unchanged)."""
+    if not deadline:
+        return ""
+    moment = clock.parse(deadline, "deadline")
+    return moment.strftime("%Y-%m-%dT%H:%M:%S" if moment.second else "%Y-%m-%dT%H:%M")
+
+
+def parse_deadline(raw: str) -> str | None:
+    """The field's date and time, read as UTC (what the label says); a zone given is kept."""
+    if not raw:
+        return None
+    try:
+        moment = dt.datetime.fromisoformat(raw) if "T" in raw else None
+    except ValueError:
+        moment = None
+    if moment is None:
+        raise BadInput("write the deadline as a date and a time in UTC, e.g. 2027-01-31T17:00",
+                       field="deadline")
+    return clock.iso(moment if moment.tzinfo else moment.replace(tzinfo=dt.UTC))
+
+
 def _page(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
     try:
         challenge = challenges.get(graph(), challenge_id)
@@ -45,6 +73,7 @@ def _page(challenge_id: str, failure: dict[str, Any] | None = None) -> str:
         abort(404)
     return render_template("console/staff_edit.html", challenge=challenge, failure=failure,
                            rubric=rubric_text(challenge["criteria"]),
+                           deadline=deadline_field(challenge["deadline"]),
                            rubric_editable=challenge["status"] in CHALLENGE.sets["rubric_editable"],
                            field_codes=", ".join(f["code"] for f in challenge["fields"]))
 
@@ -59,13 +88,12 @@ def save(challenge_id: str) -> ResponseReturnValue:
     form = request.form
 
     def run() -> Any:
-        deadline = form.get("deadline", "").strip()
         codes = [c.strip() for c in form.get("fields", "").split(",") if c.strip()]
         rubric = form.get("criteria")
         return challenges.update(
             graph(), actor(), challenge_id, integer("version"),
             description=form.get("description"), eligibility=form.get("eligibility"),
-            deadline=f"{deadline}T23:59:00Z" if deadline else None, field_codes=codes,
+            deadline=parse_deadline(form.get("deadline", "").strip()), field_codes=codes,
             criteria=parse_rubric(rubric) if rubric is not None else None)
 
     return act(run, "Challenge saved.", lambda failure: _page(challenge_id, failure),

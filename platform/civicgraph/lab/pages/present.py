@@ -49,3 +49,17 @@ def bars(rows: list[tuple[str, float]]) -> list[dict[str, Any]]:
 
 def pilot_view(pilot: dict[str, Any]) -> dict[str, Any]:
     return {**pilot, "measures": [progress(m) for m in pilot.get("measures") or []]}
+
+
+def missing_by_proposal(missing: list[dict[str, Any]],
+                        criteria: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The scores still missing, one row a proposal (in the panel's order) with the judges who
+    owe them; a judge who scored some criteria is shown with the ones left."""
+    rows: dict[str, dict[str, Any]] = {}
+    for gap in missing:
+        row = rows.setdefault(gap["proposalId"], {"proposalId": gap["proposalId"],
+                                                  "title": gap["proposalTitle"], "judges": []})
+        partial = 0 < len(gap["missingCriteria"]) < len(criteria)
+        row["judges"].append({"name": gap["name"],
+                              "left": gap["missingCriteria"] if partial else []})
+    return list(rows.values())

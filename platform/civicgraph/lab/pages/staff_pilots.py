@@ -78,15 +78,18 @@ def add_measure(pilot_id: str) -> ResponseReturnValue:
 
 @signed_in(STAFF, scope=LAB_WRITE)
 def record(pilot_id: str, measure_id: str) -> ResponseReturnValue:
+    baseline = request.form.get("kind") == "baseline"
+
     def run() -> None:
         value = number("value")
-        if request.form.get("kind") == "baseline":
+        if baseline:
             pilots.set_baseline(graph(), actor(), measure_id, value)  # type: ignore[arg-type]
         else:
             pilots.record_measurement(graph(), actor(), measure_id, value,  # type: ignore[arg-type]
                                       request.form.get("measured_at") or None)
 
-    return _pilot_action(pilot_id, f"measure-{measure_id}", "Measurement recorded.", run)
+    return _pilot_action(pilot_id, f"measure-{measure_id}",
+                         "Baseline set." if baseline else "Measurement recorded.", run)
 
 
 @signed_in(STAFF, scope=LAB_WRITE)

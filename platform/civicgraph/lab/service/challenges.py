@@ -106,6 +106,27 @@ def drafts(graph: Graph, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
     return repo.list_by_status(graph, list(CHALLENGE.sets["private"]), page_size(limit), SENT)
 
 
+def _real_changes(current: dict[str, Any], changes: dict[str, Any]) -> dict[str, Any]:
+    """The changes that differ from the challenge as read: a form sends every field back, and
+    saving it untouched is no edit (no new version, the rubric's criteria kept as they are).
+
+    Compared with the version read, not under the lock: if the challenge moved on since, the
+    write's version check refuses the edit anyway."""
+    def same(key: str, value: Any) -> bool:
+        if key == "deadline":
+            return current["deadline"] is not None and clock.parse(
+                current["deadline"], "deadline") == clock.parse(value, "deadline")
+        if key == "fieldIds":
+            return sorted(value) == sorted(f["id"] for f in current["fields"])
+        if key == "criteria":
+            return [(k["name"], k["weight"], k["description"]) for k in value] == [
+                (k["name"], float(k["weight"]), k["description"] or "")
+                for k in current["criteria"]]
+        return bool(value == (current[key] or ""))
+
+    return {key: value for key, value in changes.items() if not same(key, value)}
+
+
 def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
            description: str | None = None, eligibility: str | None = None,
            deadline: str | dt.datetime | None = None, field_codes: list[str] | None = None,
@@ -128,10 +149,11 @@ def update(graph: Graph, actor: Actor, challenge_id: str, version: int, *,
     if field_codes is not None:
         changes["fieldIds"] = field_ids(graph, field_codes)
     if criteria is not None:
-        if current["status"] not in CHALLENGE.sets["rubric_editable"]:
-            raise BadInput("the rubric can change only while the challenge is a "
-                           + CHALLENGE.words("rubric_editable"), field="criteria")
         changes["criteria"] = _criteria(criteria)
+    changes = _real_changes(current, changes)
+    if "criteria" in changes and current["status"] not in CHALLENGE.sets["rubric_editable"]:
+        raise BadInput("the rubric can change only while the challenge is a "
+                       + CHALLENGE.words("rubric_editable"), field="criteria")
     updated = repo.update(graph, challenge_id, version, changes, clock.iso(),
                           {**SENT, **CHALLENGE.params("editable", "rubric_editable")})
     if updated is None:

@@ -40,7 +40,7 @@ def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
     if staff is None or repo.challenge_titled(graph, TITLE):
         return {"labChallengesCreated": 0}
     actor = Actor(str(staff["id"]), frozenset({LAB_STAFF}))
-    deadline = now + dt.timedelta(hours=1)
+    deadline = now + dt.timedelta(hours=1)  # while the proposals are sent
     challenge = challenges.create(
         graph, actor, title=TITLE, description="How can job advisers reach people in villages "
         "without a bus line?", eligibility="Organisations working in the North",
@@ -57,8 +57,12 @@ def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
         draft = proposals.create(graph, founder, challenge_id=challenge["id"], title=title,
                                  summary=summary)
         proposals.advance(graph, founder, draft["id"], "SUBMITTED", 1)
-    # The deadline is an hour away: the scheduler's own move, with its clock moved past it.
-    scheduling.close_due_challenges(graph, now=clock.iso(deadline + dt.timedelta(minutes=1)))
+    # The call closes once both are in: staff bring the deadline forward to now, and the
+    # scheduler's own sweep, on the real clock, finds it passed. So the history's move to
+    # EVALUATION comes after the deadline, and neither is in the future.
+    sent = challenges.get(graph, challenge["id"])
+    challenges.update(graph, actor, challenge["id"], sent["version"], deadline=clock.iso())
+    scheduling.close_due_challenges(graph)
     return {"labChallengesCreated": 1}
 
 

@@ -132,8 +132,9 @@ def rank(challenge_id: str, panel: dict[str, Any]) -> dict[str, Any]:
                 continue
             lacking = [k["name"] for k in criteria if k["id"] not in given[judge["id"]]]
             if lacking or not criteria:
-                missing.append({"proposalId": proposal["id"], "expertId": judge["id"],
-                                "name": judge["name"], "missingCriteria": lacking})
+                missing.append({"proposalId": proposal["id"], "proposalTitle": proposal["title"],
+                                "expertId": judge["id"], "name": judge["name"],
+                                "missingCriteria": lacking})
             else:
                 weighted[judge["id"]][proposal["id"]] = _weighted(given[judge["id"]], criteria)
     z: dict[str, dict[str, float]] = {}
