@@ -67,12 +67,16 @@ def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
 
 
 DEMO_SESSIONS = (
-    ("Ideation: reaching jobseekers in villages", "IDEATION", 3, 2, "North Employment Agency, "
-     "meeting room 2", 20),
-    ("Co-design: the job adviser's van", "CO_DESIGN", 10, 3, "https://meet.example.org/van", 12),
-    ("Pitch day: mobile advice pilots", "PITCH", 17, 2, "Metro town hall", None),
+    ("Ideation: reaching jobseekers in villages", "IDEATION", 3, 2,
+     "North Employment Agency, meeting room 2", 20,
+     "Bring your ideas for meeting jobseekers where there is no bus line."),
+    ("Co-design: the job adviser's van", "CO_DESIGN", 10, 3, "https://meet.example.org/van", 12,
+     "Jobseekers, advisers and the start-ups shortlisted design the van's day together."),
+    ("Pitch day: mobile advice pilots", "PITCH", 17, 2, "Metro town hall", None,
+     "The shortlisted teams present their pilots to the lab and the public."),
 )
-"""The demo's sessions: (title, kind, days from the seeding, hours long, place, places)."""
+"""The demo's sessions: (title, kind, days from the seeding, hours long, place, places,
+description)."""
 
 
 def seed_sessions(graph: Graph, staff_email: str) -> dict[str, int]:
@@ -84,12 +88,12 @@ def seed_sessions(graph: Graph, staff_email: str) -> dict[str, int]:
     have = {s["title"] for s in sessions.for_person(graph, None, 200)}
     start = clock.now().replace(hour=9, minute=0, second=0, microsecond=0)
     made = 0
-    for title, kind, days, hours, place, places in DEMO_SESSIONS:
+    for title, kind, days, hours, place, places, about in DEMO_SESSIONS:
         if title in have:
             continue
         begins = start + dt.timedelta(days=days)
         sessions.create(graph, actor, title=title, kind=kind, starts_at=begins,
                         ends_at=begins + dt.timedelta(hours=hours), field_codes=[FIELD],
-                        description=sessions.KINDS[kind], location=place, capacity=places)
+                        description=about, location=place, capacity=places)
         made += 1
     return {"labSessionsCreated": made}
