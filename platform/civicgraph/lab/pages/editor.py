@@ -1,4 +1,5 @@
-"""Lab staff edit a challenge: fields, eligibility, rubric with weights, deadline.
+"""Lab staff write a challenge from scratch, and edit one: fields, eligibility, rubric with
+weights, deadline.
 
 A stale edit (someone saved the challenge since the form was read) is shown with both versions
 side by side and the person's input kept in the form, so they can merge by hand.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from flask import Blueprint, abort, render_template, request
+from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from civicgraph.console.forms import act, integer
@@ -100,7 +101,33 @@ def save(challenge_id: str) -> ResponseReturnValue:
                "console.board", "edit", challenge_id=challenge_id)
 
 
+def _new_page(failure: dict[str, Any] | None = None) -> str:
+    return render_template("console/staff_new_challenge.html", failure=failure)
+
+
+@signed_in(STAFF, scope=LAB_WRITE)
+def new() -> ResponseReturnValue:
+    """A new challenge, as a draft that only staff see until they open it from its board."""
+    if request.method == "GET":
+        return _new_page()
+    form, made = request.form, {}
+
+    def run() -> Any:
+        codes = [c.strip() for c in form.get("fields", "").split(",") if c.strip()]
+        made.update(challenges.create(
+            graph(), actor(), title=form.get("title"), description=form.get("description"),
+            eligibility=form.get("eligibility") or None,
+            deadline=parse_deadline(form.get("deadline", "").strip()), field_codes=codes,
+            criteria=parse_rubric(form.get("criteria", ""))))
+        return made
+
+    answer = act(run, "The challenge is saved as a draft: open it when it is ready.", _new_page,
+                 "console.dashboard", "new")
+    return redirect(url_for("console.board", challenge_id=made["id"])) if made else answer
+
+
 def register(bp: Blueprint) -> None:
+    bp.add_url_rule("/staff/challenges/new", "new_challenge", new, methods=["GET", "POST"])
     bp.add_url_rule("/staff/challenges/<challenge_id>/edit", "edit_challenge", edit)
     bp.add_url_rule("/staff/challenges/<challenge_id>/edit", "save_challenge", save,
                     methods=["POST"])
