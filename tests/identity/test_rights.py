@@ -51,10 +51,12 @@ mutation Use($read: ID!, $note: String!) {
 """
 
 
-def console(app: Flask, email: str, password: str) -> FlaskClient:
-    """A browser signed in to the console with the platform's own PKCE flow."""
+def console(app: Flask, email: str, password: str, start_at: str = "/console/me"
+            ) -> FlaskClient:
+    """A browser signed in to the console with the platform's own PKCE flow, from the page
+    ``start_at`` (a citizen's own page asks a citizen's scopes; a staff page the lab's)."""
     browser = app.test_client()
-    start = browser.get("/console/login?next=/console/me")
+    start = browser.get(f"/console/login?next={start_at}")
     back = sign_in(browser, start.headers["Location"], email, password)
     assert back.status_code == 302, back.get_data(as_text=True)
     callback = urlsplit(back.headers["Location"])
@@ -178,7 +180,7 @@ def test_erasure_requested_then_carried_out_by_staff(
     anonymous = app.test_client().get("/console/staff/erasure-requests")
     assert anonymous.status_code == 302 and "/console/login" in anonymous.headers["Location"]
 
-    staff = console(app, "staff@example.org", PASSWORD)
+    staff = console(app, "staff@example.org", PASSWORD, "/console/staff/erasure-requests")
     listing = staff.get("/console/staff/erasure-requests")
     assert listing.status_code == 200
     html = listing.get_data(as_text=True)
@@ -240,7 +242,7 @@ def test_a_refusal_needs_a_reason_and_the_citizen_reads_it(
     aino = console(app, "aino@example.org", PASSWORD)
     page = aino.get("/console/me").get_data(as_text=True)
     assert aino.post("/console/me/erasure", data={"csrf_token": csrf_of(page)}).status_code == 302
-    staff = console(app, "staff@example.org", PASSWORD)
+    staff = console(app, "staff@example.org", PASSWORD, "/console/staff/erasure-requests")
     html = staff.get("/console/staff/erasure-requests").get_data(as_text=True)
     assert "No reason given." in html
     request_id = html.split("/console/staff/erasure-requests/")[1].split("/")[0]

@@ -15,12 +15,15 @@ from civicgraph.identity.service import accounts
 from civicgraph.identity.service import clients as oauth_clients
 from civicgraph.partner_graph.service import organisations
 from tests.builders import (
+    authorize_url,
     bearer,
     create_client,
     create_public_client,
     fetch_token,
     gql,
     login_with_pkce,
+    pkce_pair,
+    sign_in,
 )
 from tests.identity.builders import decode, other_app
 
@@ -183,3 +186,24 @@ def test_a_revoked_refresh_token_cannot_refresh(app: Flask, graph: Graph) -> Non
                                            "token_type_hint": "refresh_token",
                                            "client_id": console}).status_code == 200
     assert refresh(app, console, tokens["refresh_token"]).status_code == 400
+
+
+def test_a_person_asking_only_for_scopes_their_roles_do_not_open_gets_none(
+    app: Flask, graph: Graph
+) -> None:
+    """Capping the asked scopes by the roles must not leave an empty scope, which the token
+    endpoint would read as "every scope the client has": a staff member asking for a
+    citizen's consent:read was given lab:write and consent:read."""
+    accounts.create(graph, email="sam@example.org", name="Sam", password="a long password",
+                    roles=["LAB_STAFF"])
+    client = create_public_client(graph, ["graph:read", "lab:write", "consent:read"])
+    browser = app.test_client()
+    _verifier, challenge = pkce_pair()
+    refused = sign_in(browser, authorize_url(client, "consent:read", challenge),
+                      "sam@example.org", "a long password")
+    assert refused.status_code == 403 and "Location" not in refused.headers
+    assert "sign in with another account" in refused.get_data(as_text=True)
+    # What the roles do open is still given, and only that.
+    token = login_with_pkce(app, client, "sam@example.org", "a long password",
+                            "consent:read lab:write")
+    assert token["scope"] == "lab:write"

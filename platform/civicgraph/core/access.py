@@ -44,13 +44,16 @@ ROLE_LABELS: dict[str, str] = {
 ROLES: frozenset[str] = frozenset({*ROLE_LABELS, PARTNER, PUBLIC_ROLE})
 # Who runs the lab, and who may take part in it once signed in.
 STAFF: frozenset[str] = frozenset({LAB_STAFF, "ADMIN"})
-SIGNED_IN: frozenset[str] = frozenset({LAB_STAFF, EXPERT, CITIZEN, PARTNER, "ADMIN"})
+SIGNED_IN: frozenset[str] = frozenset({LAB_STAFF, EXPERT, CITIZEN, PARTICIPANT, PARTNER, "ADMIN"})
 
 # The most a person with a role may be granted through a browser login; the client's allowed
 # scopes and the scopes asked for narrow it further.
 ROLE_SCOPES: dict[str, frozenset[str]] = {
     CITIZEN: frozenset({GRAPH_READ, CONSENT_READ, CONSENT_WRITE}),
-    PARTICIPANT: frozenset({GRAPH_READ, KITS_READ}),
+    # A participant (a start-up's or a partner's member, a hackathon team member) takes part
+    # in the lab: proposals, teams, sessions. What is staff's stays staff's: the lab's
+    # lifecycle tables and services check the role of every act, not only the scope.
+    PARTICIPANT: frozenset({GRAPH_READ, LAB_WRITE, KITS_READ}),
     EXPERT: frozenset({GRAPH_READ, LAB_WRITE, KITS_READ}),
     LAB_STAFF: frozenset({GRAPH_READ, GRAPH_WRITE, LAB_WRITE, KITS_READ}),
     "ADMIN": frozenset(SCOPES),

@@ -26,6 +26,12 @@ STAFF_EMAIL = "staff@demo.civicgraph.example"
 STAFF_PASSWORD = "demo-staff-password"
 CITIZEN_EMAIL = "citizen@demo.civicgraph.example"
 CITIZEN_PASSWORD = "demo-citizen-password"
+STARTUP_EMAIL = "startup@demo.civicgraph.example"
+STARTUP_PASSWORD = "demo-startup-password"
+STARTUP_ORGANISATION = ("CareerPath Labs", "Metro")
+PARTNER_MEMBER_EMAIL = "partner@demo.civicgraph.example"
+PARTNER_MEMBER_PASSWORD = "demo-partner-password"
+PARTNER_MEMBER_ORGANISATION = ("Open Skills College", "North")
 PARTNER_CLIENT_ID = "demo-partner"
 PARTNER_SECRET = "demo-partner-secret"
 PARTNER_ORGANISATION = ("SkillBridge", "North")
@@ -71,6 +77,18 @@ def seed(graph: Graph, base_url: str) -> dict[str, int]:
     created["accountsCreated"] += accounts.ensure(
         graph, email=CITIZEN_EMAIL, name="Demo Citizen", password=CITIZEN_PASSWORD,
         roles=["CITIZEN"], region="North")
+    # Outsiders who take part in the lab for their organisation: a start-up's founder (its
+    # admin) and a partner's member (a college). Their organisations come from the demo graph.
+    for email, name, password, organisation, role in (
+            (STARTUP_EMAIL, "Demo Start-up Founder", STARTUP_PASSWORD, STARTUP_ORGANISATION,
+             "ADMIN"),
+            (PARTNER_MEMBER_EMAIL, "Demo Partner Member", PARTNER_MEMBER_PASSWORD,
+             PARTNER_MEMBER_ORGANISATION, "MEMBER")):
+        created["accountsCreated"] += accounts.ensure(
+            graph, email=email, name=name, password=password, roles=["PARTICIPANT"],
+            region=organisation[1])
+        accounts.add_membership(graph, email=email, organisation_key=name_key(*organisation),
+                                role=role)
     partner_key = name_key(*PARTNER_ORGANISATION)
     created["clientsCreated"] += oauth_clients.ensure_demo_client(
         graph, client_id=PARTNER_CLIENT_ID, secret=PARTNER_SECRET,
@@ -130,6 +148,9 @@ def banner() -> str:
         "  Demo sign-in (GET /oauth/authorize with client_id=demo-console and PKCE):\n"
         f"    staff:   {STAFF_EMAIL} / {STAFF_PASSWORD}\n"
         f"    citizen: {CITIZEN_EMAIL} / {CITIZEN_PASSWORD}\n"
+        f"    start-up founder ({STARTUP_ORGANISATION[0]}): {STARTUP_EMAIL} / {STARTUP_PASSWORD}\n"
+        f"    partner member ({PARTNER_MEMBER_ORGANISATION[0]}): {PARTNER_MEMBER_EMAIL} / "
+        f"{PARTNER_MEMBER_PASSWORD}\n"
         f"  Demo partner client (client credentials): {PARTNER_CLIENT_ID} / {PARTNER_SECRET}\n"
         "  Lab console: /console (expert: expert@demo.civicgraph.example / demo-expert-password)\n"
     )

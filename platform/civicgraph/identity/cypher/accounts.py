@@ -15,7 +15,12 @@ from civicgraph.partner_graph.cypher import writers
 _ROLE_LABELS = list(ROLE_LABELS.values())
 _PERSON = (
     "p {.id, .name, .email, .region, .passwordHash, "
-    "roleLabels: [l IN labels(p) WHERE l IN $roleLabels]}"
+    "roleLabels: [l IN labels(p) WHERE l IN $roleLabels], "
+    # The organisations the person belongs to (MEMBER_OF, with their role in each), so a
+    # token can say which one they act for.
+    "memberships: COLLECT { MATCH (p)-[m:MEMBER_OF]->(o:Organisation) WITH o, m "
+    "  ORDER BY o.name, o.id RETURN {organisationId: o.id, name: o.name, "
+    "  role: coalesce(m.role, 'MEMBER')} }}"
 )
 
 
@@ -81,3 +86,16 @@ def attach_demo_profile(graph: Graph, email: str, skills: list[dict[str, str]],
     nothing twice, and a skill or occupation already in the graph keeps its properties."""
     graph.run(_DEMO_PROFILE, {"email": email, "skills": skills, "occupation": occupation},
               write=True)
+
+
+def add_membership(graph: Graph, email: str, organisation_key: str, role: str) -> bool:
+    """The person belongs to the organisation (by name key) with this role; True when new."""
+    records = graph.run(
+        "MATCH (p:Person {email: $email}) MATCH (o:Organisation {nameKey: $key}) "
+        "OPTIONAL MATCH (p)-[old:MEMBER_OF]->(o) "
+        "MERGE (p)-[m:MEMBER_OF]->(o) ON CREATE SET m.since = datetime() "
+        "SET m.role = $role RETURN old IS NULL AS made",
+        {"email": email, "key": organisation_key, "role": role},
+        write=True,
+    )
+    return bool(records and records[0]["made"])

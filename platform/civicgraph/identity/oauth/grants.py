@@ -44,7 +44,8 @@ def load_user(graph: Graph, person_id: str | None) -> User | None:
     person = accounts.get(graph, person_id) if person_id else None
     if person is None:
         return None
-    return User(id=person["id"], roles=list(person["roles"]), name=person["name"])
+    return User(id=person["id"], roles=list(person["roles"]), name=person["name"],
+                organisation_id=accounts.acting_for(person))
 
 
 class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[misc]
@@ -61,14 +62,27 @@ class ClientCredentialsGrant(grants.ClientCredentialsGrant):  # type: ignore[mis
             raise InvalidScopeError(f"this client may not ask for {' '.join(sorted(extra))}")
 
 
+def granted_scope(user: User, asked: str | None) -> str:
+    """What of the asked scopes the person's roles open: the person's roles cap what a client
+    may get on their behalf. Empty when none is (the sign-in then refuses: see
+    ``AuthorizationCodeGrant.save_authorization_code``)."""
+    allowed = scopes_for_roles(set(user.roles))
+    return " ".join(s for s in (asked or "").split() if s in allowed)
+
+
 class AuthorizationCodeGrant(grants.AuthorizationCodeGrant):  # type: ignore[misc]
     TOKEN_ENDPOINT_AUTH_METHODS = ["client_secret_basic", "client_secret_post", "none"]
 
     def save_authorization_code(self, code: str, request: Any) -> AuthorizationCode:
         user: User = request.user
-        # The person's roles cap what the client may get on their behalf.
-        allowed = scopes_for_roles(set(user.roles))
-        scope = " ".join(s for s in (request.payload.scope or "").split() if s in allowed)
+        scope = granted_scope(user, request.payload.scope)
+        if not scope:
+            # Nothing asked is open to the person's roles. An empty scope would not mean "no
+            # scope": the token endpoint would fill in every scope the client has (a lab
+            # staff member asking for a citizen's consent:read got lab:write and consent:read).
+            from authlib.oauth2.rfc6749 import InvalidScopeError
+
+            raise InvalidScopeError("none of the scopes asked for is open to your roles")
         data = AuthorizationCode(
             client_id=request.client.get_client_id(),
             redirect_uri=request.payload.redirect_uri or "",

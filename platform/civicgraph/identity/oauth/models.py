@@ -57,6 +57,8 @@ class User:
     id: str
     roles: list[str]
     name: str = ""
+    organisation_id: str | None = None
+    """The organisation they act for (``accounts.acting_for``): their token's ``org_id``."""
 
     def get_user_id(self) -> str:
         return self.id

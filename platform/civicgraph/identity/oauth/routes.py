@@ -22,7 +22,7 @@ from flask_babel import get_locale
 
 from civicgraph.core import metrics
 from civicgraph.identity.oauth import ratelimit
-from civicgraph.identity.oauth.grants import load_user
+from civicgraph.identity.oauth.grants import granted_scope, load_user
 from civicgraph.identity.oauth.server import AuthExtension
 from civicgraph.identity.service import access_log, accounts
 
@@ -185,6 +185,9 @@ def authorize_submit() -> ResponseReturnValue:
     if person is None:
         return _login_page(grant, "Wrong email or password.", 401)
     user = load_user(ext.graph, person["id"])
+    if user is not None and not granted_scope(user, grant.request.payload.scope):
+        return _login_page(grant, "Your account cannot give this application anything it "
+                                  "asks for: sign in with another account.", 403)
     response = ext.server.create_authorization_response(grant_user=user, grant=grant)
     return response
 

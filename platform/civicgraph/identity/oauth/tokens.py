@@ -70,8 +70,12 @@ class AccessTokenGenerator(JWTBearerTokenGenerator):  # type: ignore[misc]
     def get_extra_claims(self, client: Any, grant_type: str, user: Any, scope: str
                          ) -> dict[str, Any]:
         claims: dict[str, Any] = {}
-        if getattr(client, "organisation_id", None):
-            claims["org_id"] = client.organisation_id
+        # An organisation's own client acts for it; a person signed in through a public client
+        # acts for the organisation they belong to.
+        organisation = getattr(client, "organisation_id", None) or getattr(
+            user, "organisation_id", None)
+        if organisation:
+            claims["org_id"] = organisation
         if user is not None:
             claims["roles"] = list(user.roles)
         return claims

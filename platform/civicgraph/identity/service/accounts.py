@@ -28,10 +28,30 @@ def _roles(person: dict[str, Any]) -> list[str]:
     return sorted(by_label[label] for label in person.get("roleLabels") or [])
 
 
+MEMBERSHIP_ROLES = {
+    "ADMIN": "Manages the organisation's members and speaks for it",
+    "MEMBER": "Takes part for the organisation",
+}
+
+
 def _public(person: dict[str, Any]) -> dict[str, Any]:
     view = {k: v for k, v in person.items() if k not in {"passwordHash", "roleLabels"}}
     view["roles"] = _roles(person)
+    view["memberships"] = [dict(m) for m in person.get("memberships") or []]
     return view
+
+
+def acting_for(person: dict[str, Any]) -> str | None:
+    """The organisation a person's token acts for: the one they belong to. A person in several
+    organisations acts for none of them (they act as themselves) until they can choose one."""
+    memberships = person.get("memberships") or []
+    return str(memberships[0]["organisationId"]) if len(memberships) == 1 else None
+
+
+def add_membership(graph: Graph, *, email: str, organisation_key: str, role: str) -> bool:
+    if role not in MEMBERSHIP_ROLES:
+        raise BadInput(f"a member's role is one of {', '.join(MEMBERSHIP_ROLES)}", field="role")
+    return repo.add_membership(graph, email.strip().lower(), organisation_key, role)
 
 
 def _fields(email: str, name: str, password: str, region: str | None,

@@ -100,3 +100,31 @@ def is_team_member(graph: Graph, team_id: str, person_id: str) -> bool:
         {"team": team_id, "person": person_id},
     )
     return bool(records[0]["member"])
+
+
+def of_person(graph: Graph, person_id: str, organisation_id: str | None, limit: int
+              ) -> list[dict[str, Any]]:
+    """The proposals a person may follow as theirs: those of the organisation they act for,
+    of their teams, and those they wrote; newest first, each with its challenge and history."""
+    records = graph.run(
+        "CALL () { "
+        "  MATCH (p:Proposal)-[:SUBMITTED_BY]->(:Organisation {id: $organisation}) RETURN p "
+        "  UNION MATCH (p:Proposal)-[:SUBMITTED_BY]->(:Team)<-[:MEMBER_OF]-(:Person {id: $person}) "
+        "  RETURN p "
+        "  UNION MATCH (p:Proposal {createdBy: $person}) RETURN p } "
+        "WITH p ORDER BY p.createdAt DESC, p.id LIMIT $limit "
+        "MATCH (p)-[:RESPONDS_TO]->(c:Challenge) "
+        "RETURN " + PROPOSAL + " AS proposal, c {.id, .title, .status, "
+        "  deadline: toString(c.deadline)} AS challenge, "
+        "  COLLECT { MATCH (e:LifecycleEvent)-[:HAPPENED_TO]->(p) WITH e ORDER BY e.at, e.id "
+        "    RETURN e {.fromStatus, .toStatus, .reason, at: toString(e.at)} } AS events",
+        {"person": person_id, "organisation": organisation_id, "limit": limit},
+    )
+    return [{**dict(r["proposal"]), "challenge": dict(r["challenge"]),
+             "events": [dict(e) for e in r["events"]]} for r in records]
+
+
+def organisation_name(graph: Graph, organisation_id: str) -> str | None:
+    records = graph.run("MATCH (o:Organisation {id: $id}) RETURN o.name AS name",
+                        {"id": organisation_id})
+    return str(records[0]["name"]) if records else None

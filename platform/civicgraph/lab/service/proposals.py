@@ -13,7 +13,7 @@ from civicgraph.lab.cypher import challenges as challenge_repo
 from civicgraph.lab.cypher import proposals as repo
 from civicgraph.lab.service import machine
 from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
-from civicgraph.lab.service.validation import require_signed_in, text
+from civicgraph.lab.service.validation import page_size, require_signed_in, text
 
 # What decides whether a challenge takes proposals, and which proposals its proposer may edit.
 WINDOW = CHALLENGE.params("taking_proposals")
@@ -73,6 +73,20 @@ def create(graph: Graph, actor: Actor, *, challenge_id: str, title: str | None,
         raise BadInput(f"no organisation or team with id {owner} in the graph to propose for",
                        field="teamId")
     return created
+
+
+def mine(graph: Graph, actor: Actor, limit: int = 50) -> list[dict[str, Any]]:
+    """The proposals the signed-in person follows as theirs (``repo.of_person``)."""
+    require_signed_in(actor)
+    return repo.of_person(graph, actor.id, actor.organisation_id, page_size(limit))
+
+
+def acting_organisation(graph: Graph, actor: Actor) -> dict[str, Any] | None:
+    """The organisation the person proposes for, named: the one their token acts for."""
+    if actor.organisation_id is None:
+        return None
+    name = repo.organisation_name(graph, actor.organisation_id)
+    return {"id": actor.organisation_id, "name": name} if name is not None else None
 
 
 def get(graph: Graph, proposal_id: str) -> dict[str, Any]:
