@@ -17,12 +17,12 @@ from flask import Blueprint, Flask, request, session
 from flask_babel import Babel, gettext
 
 from civicgraph.config import Settings
-from civicgraph.console.shell import bp
+from civicgraph.console.shell import bp, error_page
 
 LANGUAGES = ("en", "fr")
 SOURCE = Path(__file__).resolve().parent / "translations"
 
-__all__ = ["init_app"]
+__all__ = ["error_page", "init_app"]
 
 
 def _locale() -> str:

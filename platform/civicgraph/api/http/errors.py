@@ -1,4 +1,8 @@
-"""JSON for every HTTP error, so no stack trace or HTML error page ever reaches a client.
+"""JSON for every HTTP error, so no stack trace or framework error page ever reaches a client.
+
+A front end that serves pages (the console) answers the HTTP errors of its own addresses with a
+page of its own: ``register`` takes its ``pages``, each of which answers an error or returns
+None when the address is not theirs. The API's addresses always get JSON.
 
 A dependency that is down (core/outages.py) is answered 503 with ``Retry-After`` on every
 endpoint alike (OAuth, kits, the console, the push webhook), never a 500.
@@ -7,6 +11,7 @@ endpoint alike (OAuth, kits, the console, the push webhook), never a 500.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 
 from flask import Flask, Response, current_app, g, jsonify
 from flask.typing import ResponseReturnValue
@@ -18,9 +23,16 @@ from civicgraph.core.outages import unavailable
 log = logging.getLogger(__name__)
 
 
-def register(app: Flask) -> None:
+ErrorPage = Callable[[HTTPException], ResponseReturnValue | None]
+
+
+def register(app: Flask, pages: Sequence[ErrorPage] = ()) -> None:
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException) -> ResponseReturnValue:
+        for page in pages:
+            answer = page(exc)
+            if answer is not None:
+                return answer
         code = (exc.name or "error").upper().replace(" ", "_")
         return jsonify(error={"code": code, "message": exc.description}), exc.code or 500
 

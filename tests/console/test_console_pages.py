@@ -1,0 +1,62 @@
+"""What every console page shares, seen through the Flask test client: error pages in the
+layout and the reader's language, forms that leave an address one can reload, names in order."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import Flask
+from flask.testing import FlaskClient
+
+from civicgraph.core.graph import Graph
+from civicgraph.identity import demo as demo_identity
+from tests.builders import sign_in
+
+FRENCH = {"Accept-Language": "fr-FR,fr;q=0.9"}
+
+
+def _console(app: Flask, graph: Graph, email: str, password: str) -> FlaskClient:
+    """A browser signed in to the console with the platform's own PKCE flow."""
+    demo_identity.seed(graph, app.config["SETTINGS"].issuer)
+    browser = app.test_client()
+    start = browser.get("/console/login?next=/console")
+    back = sign_in(browser, start.headers["Location"], email, password)
+    callback = urlsplit(back.headers["Location"])
+    assert browser.get(f"{callback.path}?{callback.query}").status_code == 302
+    return browser
+
+
+def test_console_errors_are_pages_in_the_readers_language(app: Flask, graph: Graph) -> None:
+    browser = app.test_client()
+    missing = browser.get("/console/no-such-page")
+    html = missing.get_data(as_text=True)
+    assert missing.status_code == 404 and missing.mimetype == "text/html"
+    assert "<h1>Page not found</h1>" in html and 'href="/console"' in html  # the layout
+    french = browser.get("/console/no-such-page", headers=FRENCH)
+    assert french.status_code == 404
+    assert "<h1>Page introuvable</h1>" in french.get_data(as_text=True)
+    wrong_way = browser.get("/console/expert/proposals/p1/score")  # a form's address
+    assert wrong_way.status_code == 405 and wrong_way.mimetype == "text/html"
+    assert "POST" in wrong_way.headers["Allow"]
+    assert "This page cannot be opened this way" in wrong_way.get_data(as_text=True)
+    refused = browser.post("/console/logout", data={})  # no CSRF token: the reason is shown
+    assert refused.status_code == 400 and refused.mimetype == "text/html"
+    assert "reload the page and try again" in refused.get_data(as_text=True)
+
+
+def test_a_missing_record_in_a_signed_in_page_is_an_html_404(app: Flask, graph: Graph) -> None:
+    staff = _console(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    new = staff.get("/console/staff/challenges/new", headers=FRENCH)
+    html = new.get_data(as_text=True)
+    assert new.status_code == 404 and new.mimetype == "text/html"
+    assert "Page introuvable" in html and "Se déconnecter" in html  # still signed in
+
+
+def test_the_api_keeps_its_json_errors(client: FlaskClient) -> None:
+    for path in ("/no-such-thing", "/graphql/nothing-here", "/oauth/nothing-here"):
+        answer = client.get(path)
+        assert answer.status_code == 404 and answer.is_json, path
+        assert answer.get_json()["error"]["code"] == "NOT_FOUND"
+    wrong = client.delete("/graphql")
+    assert wrong.status_code == 405 and wrong.is_json
+    assert wrong.get_json()["error"]["code"] == "METHOD_NOT_ALLOWED"
