@@ -60,3 +60,46 @@ def test_the_api_keeps_its_json_errors(client: FlaskClient) -> None:
     wrong = client.delete("/graphql")
     assert wrong.status_code == 405 and wrong.is_json
     assert wrong.get_json()["error"]["code"] == "METHOD_NOT_ALLOWED"
+
+
+def _csrf(html: str) -> str:
+    return html.split('name="csrf_token" value="')[1].split('"')[0]
+
+
+def test_a_refused_form_goes_back_to_its_page_with_the_input_kept(
+    app: Flask, graph: Graph
+) -> None:
+    staff = _console(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    page = staff.get("/console/staff/webhooks").get_data(as_text=True)
+    sent = staff.post("/console/staff/webhooks", data={
+        "csrf_token": _csrf(page), "url": "ftp://example.org/hook",
+        "events": ["pilot.advanced", "proposal.selected"]})
+    # See other: the address bar ends on a page one can reload or copy, read by GET.
+    assert sent.status_code == 303 and sent.headers["Location"] == "/console/staff/webhooks"
+    shown = staff.get(sent.headers["Location"])
+    html = shown.get_data(as_text=True)
+    assert shown.status_code == 200 and 'aria-invalid="true"' in html
+    assert 'value="ftp://example.org/hook"' in html
+    assert 'value="pilot.advanced" checked' in html and 'value="proposal.selected" checked' in html
+    assert 'value="challenge.opened" checked' not in html
+    again = staff.get("/console/staff/webhooks").get_data(as_text=True)  # a reload: shown once
+    assert 'aria-invalid="true"' not in again and "ftp://example.org/hook" not in again
+
+
+def test_a_refused_move_goes_back_to_the_board_it_was_sent_from(
+    app: Flask, graph: Graph
+) -> None:
+    from civicgraph.lab.service import challenges
+    from civicgraph.lab.service import demo as lab_demo
+
+    staff = _console(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    [challenge] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    board = f"/console/staff/challenges/{challenge['id']}"
+    page = staff.get(board).get_data(as_text=True)
+    moved = staff.post(f"{board}/move", data={"csrf_token": _csrf(page), "to": "OPEN",
+                                              "version": "999", "reason": "my own words"},
+                       follow_redirects=True)
+    assert [r.status_code for r in moved.history] == [303] and moved.request.path == board
+    html = moved.get_data(as_text=True)
+    assert "Someone else changed this record" in html and "my own words" in html
