@@ -180,7 +180,10 @@ def test_a_stage_gate_reads_in_french(app: Flask, graph: Graph) -> None:
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "expérimentation a au moins un indicateur de résultat" in html
-    assert "Le commanditaire a validé cette étape" in html
+    assert "Le commanditaire a approuvé cette étape" in html
+    # Moving the pilot and signing its stage off are two actions, with two words.
+    assert ">Faire passer</button>" in html and "Approuver PILOT en tant que commanditaire" in html
+    assert "Valider" not in html
 
 
 def test_a_citizen_going_to_their_data_is_asked_only_for_a_citizens_scopes(
