@@ -156,7 +156,8 @@ def test_an_expert_declares_a_conflict_in_the_console(app: Flask, graph: Graph) 
                        data={"csrf_token": _csrf(page), "reason": "I advise them"})
     assert done.status_code == 302
     after = expert.get("/console/expert").get_data(as_text=True)
-    assert "You may not score this proposal: you declared a conflict: I advise them." in after
+    assert ("You may not score this proposal. You declared a conflict of interest: I advise them"
+            in after)
 
 
 def test_a_stage_gate_reads_in_french(app: Flask, graph: Graph) -> None:

@@ -103,3 +103,32 @@ def test_a_refused_move_goes_back_to_the_board_it_was_sent_from(
     assert [r.status_code for r in moved.history] == [303] and moved.request.path == board
     html = moved.get_data(as_text=True)
     assert "Someone else changed this record" in html and "my own words" in html
+
+
+def test_a_conflict_of_interest_reads_as_a_sentence_in_each_language(
+    app: Flask, graph: Graph
+) -> None:
+    from civicgraph.core.actor import Actor
+    from civicgraph.identity.service import accounts
+    from civicgraph.lab.service import challenges, evaluation
+    from civicgraph.lab.service import demo as lab_demo
+
+    staff = _console(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    account = accounts.authenticate(graph, demo_identity.STAFF_EMAIL,
+                                    demo_identity.STAFF_PASSWORD)
+    assert account is not None
+    [challenge] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    evaluation.assign_experts(graph, Actor(account["id"], frozenset({"LAB_STAFF"})),
+                              challenge["id"])
+    insider = _console(app, graph, lab_demo.INSIDER_EMAIL, lab_demo.EXPERT_PASSWORD)
+    english = insider.get("/console/expert?lang=en").get_data(as_text=True)
+    assert ("You may not score this proposal. You are a member of the proposing organisation, "
+            "Rural Bus Start-up.") in english
+    french = insider.get("/console/expert?lang=fr").get_data(as_text=True)
+    assert ("Vous ne pouvez pas noter cette proposition. Vous êtes membre de "
+            "l\u2019organisation qui propose, Rural Bus Start-up.") in french
+    assert "member of the proposer" not in english + french
+    board = staff.get(f"/console/staff/challenges/{challenge['id']}?lang=fr")
+    conflicts = board.get_data(as_text=True).split('id="conflicts"')[1].split("</table>")[0]
+    assert "Membre de l\u2019organisation qui propose, Rural Bus Start-up." in conflicts

@@ -77,7 +77,7 @@ def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, A
     if not context["judge"]:
         raise Forbidden("you are not a judge of this challenge")
     if context["tie"]:
-        raise Forbidden(f"you are excluded from this proposal: {context['tie']['reason']}",
+        raise Forbidden(f"you are excluded from this proposal. {context['tie']['reason']}",
                         exclusion=context["tie"]["code"])
     if context["challengeStatus"] not in CHALLENGE.sets["judging"] \
             or context["status"] not in PROPOSAL.sets["pending"]:
