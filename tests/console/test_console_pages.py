@@ -132,3 +132,33 @@ def test_a_conflict_of_interest_reads_as_a_sentence_in_each_language(
     board = staff.get(f"/console/staff/challenges/{challenge['id']}?lang=fr")
     conflicts = board.get_data(as_text=True).split('id="conflicts"')[1].split("</table>")[0]
     assert "Membre de l\u2019organisation qui propose, Rural Bus Start-up." in conflicts
+
+
+def test_console_lists_people_and_organisations_whatever_the_case_of_their_names(
+    app: Flask, graph: Graph
+) -> None:
+    from civicgraph.core.actor import Actor
+    from civicgraph.identity.service import accounts
+    from civicgraph.lab.service import challenges, evaluation
+    from civicgraph.lab.service import demo as lab_demo
+    from tests.identity.builders import approved_purpose
+    from tests.lab.builders import organisation, person
+
+    staff = _console(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    person(graph, "alex lowercase", {"EXPERT"}, None, (lab_demo.FIELD,))
+    account = accounts.authenticate(graph, demo_identity.STAFF_EMAIL,
+                                    demo_identity.STAFF_PASSWORD)
+    assert account is not None
+    [challenge] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    evaluation.assign_experts(graph, Actor(account["id"], frozenset({"LAB_STAFF"})),
+                              challenge["id"])
+    board = staff.get(f"/console/staff/challenges/{challenge['id']}").get_data(as_text=True)
+    judges = board.split('id="judges"')[1].split("</table>")[0]
+    assert (judges.index("alex lowercase") < judges.index("Demo Expert")
+            < judges.index("Demo Insider Expert"))
+
+    for name in ("Zeta Works", "acme data", "Beta Jobs"):
+        approved_purpose(graph, organisation(graph, name))
+    listed = staff.get("/console/staff/purposes?lang=en").get_data(as_text=True)
+    assert listed.index("acme data:") < listed.index("Beta Jobs:") < listed.index("Zeta Works:")

@@ -7,6 +7,7 @@ from typing import Any
 
 from civicgraph.core.envelope import AT, created, touched
 from civicgraph.core.graph import Graph
+from civicgraph.core.ordering import by_name
 
 
 def assign_by_field(graph: Graph, challenge_id: str, at: str) -> list[dict[str, Any]]:
@@ -15,7 +16,7 @@ def assign_by_field(graph: Graph, challenge_id: str, at: str) -> list[dict[str, 
         "MATCH (c:Challenge {id: $id})-[:IN_FIELD]->(f:Field)<-[:EXPERT_IN]-(x:Person:Expert) "
         "WITH c, x, collect(f.code) AS codes "
         "MERGE (x)-[j:JUDGES]->(c) ON CREATE SET j.assignedAt = datetime($at) "
-        "RETURN x {.id, .name, fields: codes} AS expert ORDER BY x.name, x.id",
+        "RETURN x {.id, .name, fields: codes} AS expert ORDER BY " + by_name("x.name") + ", x.id",
         {"id": challenge_id, "at": at},
         write=True,
     )
@@ -36,7 +37,7 @@ _TIE = (
     "  WHEN owner:Organisation AND EXISTS { (x)-[:MEMBER_OF]->(:Organisation)"
     "    -[:PARTNERS_WITH]-(owner) } THEN {code: 'MEMBER_OF_PARTNER', proposer: owner.name, "
     "    partner: COLLECT { MATCH (x)-[:MEMBER_OF]->(o:Organisation)-[:PARTNERS_WITH]-(owner) "
-    "      RETURN o.name ORDER BY toLower(o.name), o.name }[0]} "
+    "      RETURN o.name ORDER BY " + by_name("o.name") + " }[0]} "
     "  ELSE null END"
 )
 
@@ -70,7 +71,7 @@ def panel(graph: Graph, challenge_id: str, sets: Mapping[str, list[str]]) -> dic
         "RETURN COLLECT { MATCH (c)-[:HAS_CRITERION]->(k:Criterion) "
         "    WITH k ORDER BY k.position RETURN k {.id, .name, .weight} } AS criteria, "
         "  COLLECT { MATCH (x:Person)-[:JUDGES]->(c) RETURN x {.id, .name} "
-        "    ORDER BY x.name, x.id } AS judges, "
+        "    ORDER BY " + by_name("x.name") + ", x.id } AS judges, "
         "  COLLECT { MATCH (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status IN $proposalSent "
         "    WITH p ORDER BY p.createdAt, p.id "
         "    OPTIONAL MATCH (p)-[:SUBMITTED_BY]->(owner) "

@@ -156,7 +156,8 @@ def rank(challenge_id: str, panel: dict[str, Any]) -> dict[str, Any]:
             if scored_by else None,
             "judges": [{"expertId": j, "name": names.get(j), "weightedScore":
                         round(weighted[j][pid], 4), "zScore": round(z[j][pid], 4)}
-                       for j in sorted(scored_by, key=lambda j: (names.get(j) or "", j))],
+                       for j in sorted(scored_by, key=lambda j: (
+                           (names.get(j) or "").casefold(), names.get(j) or "", j))],
             "excluded": proposal["ties"],
         })
     ranked = sorted(rows, key=lambda r: (r["normalisedScore"] is None,
