@@ -52,6 +52,13 @@ def test_a_missing_record_in_a_signed_in_page_is_an_html_404(app: Flask, graph: 
     assert "Page introuvable" in html and "Se déconnecter" in html  # still signed in
 
 
+def test_a_service_refusal_in_a_console_page_is_a_page_too(app: Flask, graph: Graph) -> None:
+    citizen = _console(app, graph, demo_identity.CITIZEN_EMAIL, demo_identity.CITIZEN_PASSWORD)
+    unknown = citizen.get("/console/me/consents/no-such-consent/receipt.json")
+    assert unknown.status_code == 404 and unknown.mimetype == "text/html"
+    assert "you have no consent with id no-such-consent" in unknown.get_data(as_text=True)
+
+
 def test_the_api_keeps_its_json_errors(client: FlaskClient) -> None:
     for path in ("/no-such-thing", "/graphql/nothing-here", "/oauth/nothing-here"):
         answer = client.get(path)
