@@ -46,7 +46,7 @@ def test_console_errors_are_pages_in_the_readers_language(app: Flask, graph: Gra
 
 def test_a_missing_record_in_a_signed_in_page_is_an_html_404(app: Flask, graph: Graph) -> None:
     staff = _console(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
-    new = staff.get("/console/staff/challenges/new", headers=FRENCH)
+    new = staff.get("/console/staff/challenges/no-such-challenge", headers=FRENCH)
     html = new.get_data(as_text=True)
     assert new.status_code == 404 and new.mimetype == "text/html"
     assert "Page introuvable" in html and "Se déconnecter" in html  # still signed in

@@ -15,6 +15,7 @@ from __future__ import annotations
 import secrets
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import urlencode, urlsplit
 
 import orjson
 from flask import current_app, redirect, request, session, url_for
@@ -69,8 +70,11 @@ def refused(error: DomainError, form: str, endpoint: str, **values: Any) -> Resp
                "conflict": error.details if isinstance(error, Conflict) else None,
                "unmet": error.details.get("unmetConditions"), "message": error.message}
     target = form_page(endpoint, **values)
+    if request.args.get("lang"):  # a language chosen on the form's address goes with it
+        target += "?" + urlencode({"lang": request.args["lang"]})
     token = secrets.token_urlsafe(18)
-    _store().set(_key(token), orjson.dumps({"path": target, "failure": failure}, default=str),
+    _store().set(_key(token), orjson.dumps({"path": urlsplit(target).path, "failure": failure},
+                                           default=str),
                  ex=FAILURE_SECONDS)
     session[FAILURE_KEY] = token
     return redirect(target, 303)
