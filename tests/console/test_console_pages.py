@@ -146,10 +146,10 @@ def test_console_lists_people_and_organisations_whatever_the_case_of_their_names
 ) -> None:
     from civicgraph.core.actor import Actor
     from civicgraph.identity.service import accounts
-    from civicgraph.lab.service import challenges, evaluation
+    from civicgraph.lab.service import challenges, evaluation, sessions
     from civicgraph.lab.service import demo as lab_demo
     from tests.identity.builders import approved_purpose
-    from tests.lab.builders import organisation, person
+    from tests.lab.builders import FUTURE, organisation, person
 
     staff = _console(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
     lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
@@ -164,6 +164,12 @@ def test_console_lists_people_and_organisations_whatever_the_case_of_their_names
     judges = board.split('id="judges"')[1].split("</table>")[0]
     assert (judges.index("alex lowercase") < judges.index("Demo Expert")
             < judges.index("Demo Insider Expert"))
+    facilitators = [person(graph, name, {"EXPERT"}).id for name in ("Bea Bold", "al small")]
+    sessions.create(graph, Actor(account["id"], frozenset({"LAB_STAFF"})),
+                    title="Ordering workshop", kind="CO_DESIGN", starts_at=FUTURE,
+                    ends_at="2099-01-01T12:00:00Z", field_codes=[], expert_ids=facilitators)
+    listing = staff.get("/console/sessions").get_data(as_text=True)
+    assert "al small, Bea Bold" in listing
 
     for name in ("Zeta Works", "acme data", "Beta Jobs"):
         approved_purpose(graph, organisation(graph, name))
