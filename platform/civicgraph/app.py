@@ -65,7 +65,7 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     auth_server.init_app(app, settings, graph, redis_client)
 
     request_log.register(app)
-    errors.register(app)
+    errors.register(app, pages=(console.error_page,))
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(graphql_view.bp)

@@ -104,14 +104,16 @@ def test_a_citizen_grants_a_declared_purpose_and_a_bad_form_keeps_the_choices(
     assert "Job Matchers: Job matching" in page
     assert "checked" not in page.split('name="purposeId"')[1].split(">")[0]  # none preselected
     bad = citizen.post("/console/me/consents", data={
-        "csrf_token": _csrf(page), "categories": ["skills"], "expiresOn": "2001-01-01"})
-    assert bad.status_code == 400
+        "csrf_token": _csrf(page), "categories": ["skills"], "expiresOn": "2001-01-01"},
+        follow_redirects=True)
+    assert [r.status_code for r in bad.history] == [303] and bad.request.path == "/console/me"
     html = bad.get_data(as_text=True)
     assert "Choose what your data may be used for." in html and 'aria-invalid="true"' in html
     assert 'value="skills" checked' in html and 'value="2001-01-01"' in html  # choices kept
     french = citizen.post("/console/me/consents?lang=fr", data={
-        "csrf_token": _csrf(page), "purposeId": purpose_id, "categories": ["contact"]})
-    assert french.status_code == 400
+        "csrf_token": _csrf(page), "purposeId": purpose_id, "categories": ["contact"]},
+        follow_redirects=True)
+    assert [r.status_code for r in french.history] == [303]
     assert ("Cette finalité n\u2019utilise pas certaines des données que vous avez cochées"
             in french.get_data(as_text=True))
     citizen.get("/console?lang=en")
@@ -147,13 +149,15 @@ def test_an_expert_declares_a_conflict_in_the_console(app: Flask, graph: Graph) 
     assert "Declare a conflict of interest" in page
     proposal_id = page.split("/console/expert/proposals/")[1].split("/")[0]
     empty = expert.post(f"/console/expert/proposals/{proposal_id}/conflict",
-                        data={"csrf_token": _csrf(page), "reason": ""})
-    assert empty.status_code == 400 and 'aria-invalid="true"' in empty.get_data(as_text=True)
+                        data={"csrf_token": _csrf(page), "reason": ""}, follow_redirects=True)
+    assert empty.request.path == "/console/expert"
+    assert 'aria-invalid="true"' in empty.get_data(as_text=True)
     done = expert.post(f"/console/expert/proposals/{proposal_id}/conflict",
                        data={"csrf_token": _csrf(page), "reason": "I advise them"})
     assert done.status_code == 302
     after = expert.get("/console/expert").get_data(as_text=True)
-    assert "You may not score this proposal: you declared a conflict: I advise them." in after
+    assert ("You may not score this proposal. You declared a conflict of interest: I advise them"
+            in after)
 
 
 def test_a_stage_gate_reads_in_french(app: Flask, graph: Graph) -> None:
@@ -177,7 +181,10 @@ def test_a_stage_gate_reads_in_french(app: Flask, graph: Graph) -> None:
     html = page.get_data(as_text=True)
     assert page.status_code == 200
     assert "expérimentation a au moins un indicateur de résultat" in html
-    assert "Le commanditaire a validé cette étape" in html
+    assert "Le commanditaire a approuvé cette étape" in html
+    # Moving the pilot and signing its stage off are two actions, with two words.
+    assert ">Faire passer</button>" in html and "Approuver PILOT en tant que commanditaire" in html
+    assert "Valider" not in html
 
 
 def test_a_citizen_going_to_their_data_is_asked_only_for_a_citizens_scopes(

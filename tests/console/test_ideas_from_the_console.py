@@ -30,8 +30,9 @@ def test_a_citizen_sends_an_idea_and_follows_it(app: Flask, graph: Graph) -> Non
     # A bad form keeps what was typed and names the field.
     empty = citizen.post("/console/ideas/new", data={
         "csrf_token": _csrf(page), "action": "send", "title": "",
-        "description": "Buses at night for shift workers"})
-    assert empty.status_code == 400
+        "description": "Buses at night for shift workers"}, follow_redirects=True)
+    assert [r.status_code for r in empty.history] == [303]  # back to the form's page
+    assert empty.request.path == "/console/ideas/new"
     assert "Buses at night for shift workers" in empty.get_data(as_text=True)
     assert 'aria-invalid="true"' in empty.get_data(as_text=True)
 

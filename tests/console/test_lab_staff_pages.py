@@ -100,8 +100,10 @@ def test_saving_the_editor_untouched_keeps_the_deadline_and_the_version(
 
     # A day with no time is refused next to the field, in the reader's language.
     refused = browser.post(f"{url}?lang=fr", data={**form, "version": str(after["version"]),
-                                                   "deadline": "2099-08-01"})
-    assert refused.status_code == 400
+                                                   "deadline": "2099-08-01"},
+                          follow_redirects=True)
+    assert [r.status_code for r in refused.history] == [303]  # back to the editor
+    assert refused.request.path == url
     assert "indiquez la date limite par une date et une heure UTC" in refused.get_data(
         as_text=True)
     assert challenges.get(graph, made["id"])["version"] == after["version"]

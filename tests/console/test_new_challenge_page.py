@@ -24,8 +24,10 @@ def test_staff_write_a_new_challenge_as_a_draft(app: Flask, graph: Graph) -> Non
              "description": "How can people without a computer apply online?",
              "eligibility": "Start-ups and charities", "deadline": "2099-03-31T17:00",
              "fields": lab_demo.FIELD, "criteria": "impact: 3\nreach: 1"}
-    bad = staff.post("/console/staff/challenges/new", data={**typed, "criteria": "impact"})
-    assert bad.status_code == 400
+    bad = staff.post("/console/staff/challenges/new", data={**typed, "criteria": "impact"},
+                     follow_redirects=True)
+    assert [r.status_code for r in bad.history] == [303]
+    assert bad.request.path == "/console/staff/challenges/new"
     html = bad.get_data(as_text=True)
     assert "write a criterion as &#39;name: weight&#39;" in html
     assert "Digital help at the job centre" in html  # what was typed is kept

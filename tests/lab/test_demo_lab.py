@@ -32,7 +32,9 @@ def test_demo_lab_is_a_challenge_in_evaluation_with_experts_and_is_seeded_once(
     assert insider is not None
     ties = {p["title"]: p["tie"] for p in evaluation.queue(
         graph, Actor(insider["id"], frozenset({"EXPERT"})))}
-    assert ties["Job bus"]["reason"] == "member of the proposer Rural Bus Start-up"
+    assert ties["Job bus"]["code"] == "MEMBER_OF_PROPOSER"
+    assert ties["Job bus"]["reason"] == (
+        "The expert is a member of the proposing organisation, Rural Bus Start-up.")
     assert ties["Advice vans"] is None
 
 

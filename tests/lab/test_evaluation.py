@@ -46,9 +46,9 @@ def test_panel_exclusions_scores_and_normalised_results(graph: Graph, staff: Act
     assert [(x["name"], x["code"]) for x in excluded[ids["A"]]] == [
         ("Ida Insider", "MEMBER_OF_PROPOSER")]
     assert excluded[ids["B"]][0]["reason"] == (
-        "member of Friendly Uni, a partner of the proposer Beta")
+        "The expert is a member of Friendly Uni, a partner of the proposing organisation, Beta.")
     assert excluded[ids["C"]] == []
-    with pytest.raises(Forbidden, match="member of the proposer Alpha"):
+    with pytest.raises(Forbidden, match="member of the proposing organisation, Alpha"):
         evaluation.score(graph, insider, ids["A"], [{"criterionId": impact, "score": 9}])
 
     def give(judge: Actor, name: str, i: float, f: float) -> None:
@@ -127,12 +127,14 @@ def test_an_expert_declares_a_conflict_and_steps_aside(graph: Graph, staff: Acto
     with pytest.raises(Forbidden, match="not a judge"):
         evaluation.declare_conflict(graph, outsider, draft["id"], "my cousin")
     declared = evaluation.declare_conflict(graph, judge, draft["id"], "my sister runs it")
-    assert declared["exclusion"] == {"code": "DECLARED",
-                                     "reason": "declared a conflict: my sister runs it"}
+    assert declared["exclusion"] == {
+        "code": "DECLARED", "declared": "my sister runs it",
+        "reason": "The expert declared a conflict of interest: my sister runs it"}
     evaluation.declare_conflict(graph, judge, draft["id"], "second reason")  # the first stays
     with pytest.raises(Forbidden, match="my sister runs it"):
         evaluation.score(graph, judge, draft["id"], [{"criterionId": criterion, "score": 7}])
     panel = evaluation.panel(graph, staff, challenge["id"])
     assert panel["exclusions"][0]["excluded"] == [{
         "expertId": judge.id, "name": "Jo Judge", "code": "DECLARED",
-        "reason": "declared a conflict: my sister runs it"}]
+        "declared": "my sister runs it",
+        "reason": "The expert declared a conflict of interest: my sister runs it"}]

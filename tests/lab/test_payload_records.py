@@ -236,6 +236,6 @@ def test_evaluation_payloads_answer_nested_selections_in_one_read(
         reason proposal { title proposer { name } } } }""", {"p": ids["B"]})
     assert "errors" not in stepped, stepped
     assert stepped["data"]["declareConflict"] == {
-        "reason": "declared a conflict: I advise Beta",
+        "reason": "The expert declared a conflict of interest: I advise Beta",
         "proposal": {"title": "B", "proposer": {"name": "Beta"}}}
     assert len(set(transactions(stepped))) == 1, stepped["extensions"]["cypher"]

@@ -13,16 +13,17 @@ from types import ModuleType
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
-from flask import Blueprint, Flask, request, session
+from flask import Blueprint, Flask, before_render_template, request, session
 from flask_babel import Babel, gettext
 
 from civicgraph.config import Settings
-from civicgraph.console.shell import bp
+from civicgraph.console.forms import show_kept_failure
+from civicgraph.console.shell import bp, error_page
 
 LANGUAGES = ("en", "fr")
 SOURCE = Path(__file__).resolve().parent / "translations"
 
-__all__ = ["init_app"]
+__all__ = ["error_page", "init_app"]
 
 
 def _locale() -> str:
@@ -75,6 +76,7 @@ def init_app(app: Flask, pages: Sequence[ModuleType], folders: Sequence[Blueprin
     # A service's message in the reader's language where the catalogue has it (a message with
     # values in it has none, and is shown as the service wrote it).
     app.jinja_env.filters["translated"] = gettext
+    before_render_template.connect(show_kept_failure, app)
     app.register_blueprint(bp)
     for folder in folders:
         app.register_blueprint(folder)

@@ -29,6 +29,7 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import get_locale
+from werkzeug.exceptions import HTTPException, MethodNotAllowed
 
 from civicgraph.core.access import ANONYMOUS as NOBODY
 from civicgraph.core.access import CITIZEN, EXPERT, STAFF, InvalidToken, Principal
@@ -85,9 +86,17 @@ def _check_csrf() -> None:
                                "reload the page and try again.")
 
 
+def in_console() -> bool:
+    """A console address, whether or not a page answers it (an unknown address has no
+    blueprint, and is still the console's to answer)."""
+    prefix = bp.url_prefix or ""
+    return (request.blueprint == bp.name or request.path == prefix
+            or request.path.startswith(prefix + "/"))
+
+
 @bp.app_context_processor
 def _chrome() -> dict[str, Any]:
-    if request.blueprint != "console":
+    if not in_console():
         return {}
     who = actor()
     return {"csrf_token": csrf_token, "current_locale": str(get_locale() or "en"), "me": who,
@@ -109,6 +118,22 @@ def signed_in(roles: frozenset[str], *, scope: str) -> Callable[[F], F]:
             return view(*args, **kwargs)
         return wrapper  # type: ignore[return-value]
     return decorate
+
+
+def error_page(exc: HTTPException) -> ResponseReturnValue | None:
+    """An HTTP error at a console address as a page in the layout and the reader's language
+    (None elsewhere: the API answers its errors in JSON)."""
+    if not in_console():
+        return None
+    status = exc.code or 500
+    headers = {"Allow": ", ".join(exc.valid_methods or ())} \
+        if isinstance(exc, MethodNotAllowed) else {}
+    # The framework's own wording of a 404 or 405 is not written for a reader: the page has
+    # its own; a description the platform wrote (a refused form) is shown as it is.
+    described = type(exc).description != exc.description
+    return (render_template("console/error.html", status=status,
+                            description=exc.description if described else None),
+            status, headers)
 
 
 def form_errors(error: DomainError) -> dict[str, str]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from civicgraph.core.graph import Graph
+from civicgraph.core.ordering import by_name
 
 
 def record(graph: Graph, fields: dict[str, Any]) -> str | None:
@@ -55,7 +56,7 @@ def year_by_organisation(graph: Graph, person_id: str) -> list[dict[str, Any]]:
         "  [e IN events | {outcome: coalesce(e.outcome, 'READ'), fields: e.fields}] AS reads, "
         "  COLLECT { UNWIND events AS e MATCH (u:DataUse)-[:FROM_READ]->(e) "
         "    RETURN {kind: u.kind, count: u.count} } AS uses "
-        "ORDER BY organisationName",
+        "ORDER BY " + by_name("organisationName"),
         {"personId": person_id},
     )
     return [dict(r) for r in records]

@@ -11,6 +11,7 @@ from typing import Any
 
 from civicgraph.core.envelope import created_map, touched
 from civicgraph.core.graph import Graph
+from civicgraph.core.ordering import by_name
 
 PURPOSE = (
     "p {.id, .version, .code, .nameEn, .nameFr, .descriptionEn, .descriptionFr, .benefitEn, "
@@ -91,7 +92,7 @@ def approved(graph: Graph) -> list[dict[str, Any]]:
     """The purposes a citizen may choose, by organisation."""
     records = graph.run(
         "MATCH (p:Purpose {status: 'APPROVED'})-[:DECLARED_BY]->(o:Organisation) "
-        "RETURN " + PURPOSE + " AS purpose ORDER BY o.name, p.code")
+        "RETURN " + PURPOSE + " AS purpose ORDER BY " + by_name("o.name") + ", p.code")
     return [dict(r["purpose"]) for r in records]
 
 
@@ -118,5 +119,5 @@ def all_for_staff(graph: Graph) -> list[dict[str, Any]]:
         "MATCH (p:Purpose)-[:DECLARED_BY]->(o:Organisation) "
         "RETURN " + PURPOSE + " AS purpose "
         "ORDER BY CASE p.status WHEN 'PROPOSED' THEN 0 WHEN 'APPROVED' THEN 1 ELSE 2 END, "
-        "  o.name, p.code")
+        "  " + by_name("o.name") + ", p.code")
     return [dict(r["purpose"]) for r in records]

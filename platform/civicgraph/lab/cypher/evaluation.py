@@ -7,6 +7,7 @@ from typing import Any
 
 from civicgraph.core.envelope import AT, created, touched
 from civicgraph.core.graph import Graph
+from civicgraph.core.ordering import by_name
 
 
 def assign_by_field(graph: Graph, challenge_id: str, at: str) -> list[dict[str, Any]]:
@@ -15,31 +16,52 @@ def assign_by_field(graph: Graph, challenge_id: str, at: str) -> list[dict[str, 
         "MATCH (c:Challenge {id: $id})-[:IN_FIELD]->(f:Field)<-[:EXPERT_IN]-(x:Person:Expert) "
         "WITH c, x, collect(f.code) AS codes "
         "MERGE (x)-[j:JUDGES]->(c) ON CREATE SET j.assignedAt = datetime($at) "
-        "RETURN x {.id, .name, fields: codes} AS expert ORDER BY x.name, x.id",
+        "RETURN x {.id, .name, fields: codes} AS expert ORDER BY " + by_name("x.name") + ", x.id",
         {"id": challenge_id, "at": at},
         write=True,
     )
     return [dict(r["expert"]) for r in records]
 
 
-# Why a judge may not score a proposal, or null: the tie found in the graph, with names.
+# Why a judge may not score a proposal, or null: the tie found in the graph, as a code and the
+# names a sentence about it needs (``REASONS`` writes it in English; the console in each language).
 _TIE = (
     "CASE "
-    "  WHEN EXISTS { (x)-[:DECLARED_CONFLICT]->(p) } THEN {code: 'DECLARED', reason: "
-    "    'declared a conflict: ' + COLLECT { MATCH (x)-[d:DECLARED_CONFLICT]->(p) "
-    "      RETURN d.reason }[0]} "
-    "  WHEN x.id = p.createdBy THEN {code: 'AUTHOR', reason: 'wrote the proposal'} "
+    "  WHEN EXISTS { (x)-[:DECLARED_CONFLICT]->(p) } THEN {code: 'DECLARED', declared: "
+    "    COLLECT { MATCH (x)-[d:DECLARED_CONFLICT]->(p) RETURN d.reason }[0]} "
+    "  WHEN x.id = p.createdBy THEN {code: 'AUTHOR'} "
     "  WHEN EXISTS { (x)-[:MEMBER_OF]->(owner) } THEN {code: 'MEMBER_OF_PROPOSER', "
-    "    reason: 'member of the proposer ' + owner.name} "
+    "    proposer: owner.name, team: owner:Team} "
     "  WHEN owner:Team AND EXISTS { (x)-[:MEMBER_OF]->(:Organisation)<-[:MEMBER_OF]-(:Person)"
-    "    -[:MEMBER_OF]->(owner) } THEN {code: 'COLLEAGUE_OF_TEAM_MEMBER', reason: "
-    "    'works in an organisation with a member of the team ' + owner.name} "
+    "    -[:MEMBER_OF]->(owner) } THEN {code: 'COLLEAGUE_OF_TEAM_MEMBER', proposer: owner.name} "
     "  WHEN owner:Organisation AND EXISTS { (x)-[:MEMBER_OF]->(:Organisation)"
-    "    -[:PARTNERS_WITH]-(owner) } THEN {code: 'MEMBER_OF_PARTNER', reason: 'member of ' + "
-    "    COLLECT { MATCH (x)-[:MEMBER_OF]->(o:Organisation)-[:PARTNERS_WITH]-(owner) "
-    "      RETURN o.name ORDER BY o.name }[0] + ', a partner of the proposer ' + owner.name} "
+    "    -[:PARTNERS_WITH]-(owner) } THEN {code: 'MEMBER_OF_PARTNER', proposer: owner.name, "
+    "    partner: COLLECT { MATCH (x)-[:MEMBER_OF]->(o:Organisation)-[:PARTNERS_WITH]-(owner) "
+    "      RETURN o.name ORDER BY " + by_name("o.name") + " }[0]} "
     "  ELSE null END"
 )
+
+# The API's ``reason``: each tie as an English sentence about the expert.
+REASONS = {
+    "DECLARED": "The expert declared a conflict of interest: {declared}",
+    "AUTHOR": "The expert wrote the proposal.",
+    "MEMBER_OF_PROPOSER": "The expert is a member of the proposing {kind}, {proposer}.",
+    "COLLEAGUE_OF_TEAM_MEMBER": "The expert works in the same organisation as a member of the "
+                                "proposing team, {proposer}.",
+    "MEMBER_OF_PARTNER": "The expert is a member of {partner}, a partner of the proposing "
+                         "organisation, {proposer}.",
+}
+
+
+def _tie(found: Mapping[str, Any] | None) -> dict[str, Any] | None:
+    """A tie with its ``reason`` written from its code and names."""
+    if not found:
+        return None
+    tie = dict(found)
+    kind = "team" if tie.get("team") else "organisation"
+    tie["reason"] = REASONS[tie["code"]].format(kind=kind, **{
+        k: tie.get(k) or "" for k in ("declared", "proposer", "partner")})
+    return tie
 
 
 def panel(graph: Graph, challenge_id: str, sets: Mapping[str, list[str]]) -> dict[str, Any]:
@@ -49,14 +71,13 @@ def panel(graph: Graph, challenge_id: str, sets: Mapping[str, list[str]]) -> dic
         "RETURN COLLECT { MATCH (c)-[:HAS_CRITERION]->(k:Criterion) "
         "    WITH k ORDER BY k.position RETURN k {.id, .name, .weight} } AS criteria, "
         "  COLLECT { MATCH (x:Person)-[:JUDGES]->(c) RETURN x {.id, .name} "
-        "    ORDER BY x.name, x.id } AS judges, "
+        "    ORDER BY " + by_name("x.name") + ", x.id } AS judges, "
         "  COLLECT { MATCH (p:Proposal)-[:RESPONDS_TO]->(c) WHERE p.status IN $proposalSent "
         "    WITH p ORDER BY p.createdAt, p.id "
         "    OPTIONAL MATCH (p)-[:SUBMITTED_BY]->(owner) "
         "    RETURN p {.id, .title, .status, "
         "      ties: COLLECT { MATCH (x:Person)-[:JUDGES]->(c) WITH x, " + _TIE + " AS tie "
-        "        WHERE tie IS NOT NULL RETURN {expertId: x.id, name: x.name, code: tie.code, "
-        "        reason: tie.reason} }, "
+        "        WHERE tie IS NOT NULL RETURN tie {.*, expertId: x.id, name: x.name} }, "
         "      scores: COLLECT { MATCH (x:Person)<-[:BY]-(ev:Evaluation)-[:EVALUATES]->(p) "
         "        MATCH (ev)-[s:SCORED]->(k:Criterion) "
         "        RETURN {expertId: x.id, criterionId: k.id, score: s.score} } "
@@ -70,7 +91,7 @@ def panel(graph: Graph, challenge_id: str, sets: Mapping[str, list[str]]) -> dic
         "criteria": [dict(k) for k in row["criteria"]],
         "judges": [dict(j) for j in row["judges"]],
         "proposals": [
-            {**dict(p), "ties": [dict(t) for t in p["ties"]],
+            {**dict(p), "ties": [_tie(t) for t in p["ties"]],
              "scores": [dict(s) for s in p["scores"]]}
             for p in row["proposals"]
         ],
@@ -92,7 +113,7 @@ def scoring_context(graph: Graph, proposal_id: str, expert_id: str) -> dict[str,
     if not records:
         return None
     row = dict(records[0])
-    row["tie"] = dict(row["tie"]) if row["tie"] else None
+    row["tie"] = _tie(row["tie"])
     return row
 
 
@@ -147,5 +168,5 @@ def queue_for(graph: Graph, expert_id: str, sets: Mapping[str, list[str]]) -> li
         "      mine: head(COLLECT { MATCH (ev)-[s:SCORED]->(k) RETURN s.score })} } } AS item",
         {**sets, "expert": expert_id},
     )
-    return [{**dict(r["item"]), "tie": dict(r["item"]["tie"]) if r["item"]["tie"] else None,
+    return [{**dict(r["item"]), "tie": _tie(r["item"]["tie"]),
              "criteria": [dict(k) for k in r["item"]["criteria"]]} for r in records]

@@ -10,6 +10,7 @@ from typing import Any
 
 from civicgraph.core.envelope import AT, created_map, touched
 from civicgraph.core.graph import Graph
+from civicgraph.core.ordering import by_name
 from civicgraph.lab.cypher import rules
 from civicgraph.lab.cypher.transitions import first_event
 
@@ -19,7 +20,8 @@ PILOT = (
     "createdAt: toString(pl.createdAt), updatedAt: toString(pl.updatedAt), "
     "proposalId: COLLECT { MATCH (pl)-[:PILOTS]->(p:Proposal) RETURN p.id }[0], "
     "sponsorId: COLLECT { MATCH (pl)-[:SPONSORED_BY]->(s:Person) RETURN s.id }[0], "
-    "partners: COLLECT { MATCH (pl)-[i:INVOLVES]->(o:Organisation) WITH o, i ORDER BY o.name "
+    "partners: COLLECT { MATCH (pl)-[i:INVOLVES]->(o:Organisation) "
+    "  WITH o, i ORDER BY " + by_name("o.name") + " "
     "  RETURN {organisationId: o.id, name: o.name, role: i.role} }, "
     "signOffs: COLLECT { MATCH (s:Person)-[so:SIGNED_OFF]->(pl) WITH s, so ORDER BY so.at "
     "  RETURN {stage: so.stage, by: s.id, at: toString(so.at)} }, "

@@ -6,12 +6,14 @@ from typing import Any
 
 from civicgraph.core.envelope import AT, created_map
 from civicgraph.core.graph import Graph
+from civicgraph.core.ordering import by_name
 
 SESSION = (
     "s {.id, .title, .kind, .description, .location, .capacity, .version, "
     "startsAt: toString(s.startsAt), endsAt: toString(s.endsAt), "
     "fields: COLLECT { MATCH (s)-[:IN_FIELD]->(f:Field) WITH f ORDER BY f.code RETURN f.code }, "
-    "experts: COLLECT { MATCH (x:Person)-[:FACILITATES]->(s) WITH x ORDER BY x.name "
+    "experts: COLLECT { MATCH (x:Person)-[:FACILITATES]->(s) "
+    "  WITH x ORDER BY " + by_name("x.name") + ", x.id "
     "  RETURN x {.id, .name} }, "
     "participantCount: COUNT { (:Person)-[:PARTICIPATES_IN]->(s) }}"
 )
@@ -87,7 +89,8 @@ def get(graph: Graph, session_id: str) -> dict[str, Any] | None:
     records = graph.run(
         "MATCH (s:Session {id: $id}) "
         "RETURN " + SESSION + " AS session, COLLECT { "
-        "  MATCH (p:Person)-[r:PARTICIPATES_IN]->(s) WITH p, r ORDER BY toLower(p.name), p.id "
+        "  MATCH (p:Person)-[r:PARTICIPATES_IN]->(s) "
+        "  WITH p, r ORDER BY " + by_name("p.name") + ", p.id "
         "  RETURN {id: p.id, name: p.name, attended: coalesce(r.attended, false)} } AS people",
         {"id": session_id},
     )

@@ -11,6 +11,7 @@ from civicgraph.console.forms import act
 from civicgraph.console.shell import actor, graph, signed_in
 from civicgraph.core.access import EXPERT, LAB_WRITE
 from civicgraph.core.errors import BadInput
+from civicgraph.lab.pages.present import exclusion
 from civicgraph.lab.service import evaluation
 
 
@@ -57,6 +58,7 @@ def declare(proposal_id: str) -> ResponseReturnValue:
 
 
 def register(bp: Blueprint) -> None:
+    bp.add_app_template_global(exclusion, "exclusion")
     bp.add_url_rule("/expert", "queue", queue)
     bp.add_url_rule("/expert/proposals/<proposal_id>/score", "score", score, methods=["POST"])
     bp.add_url_rule("/expert/proposals/<proposal_id>/conflict", "declare", declare,

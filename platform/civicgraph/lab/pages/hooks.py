@@ -7,7 +7,8 @@ from typing import Any
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from civicgraph.console.shell import actor, form_errors, graph, signed_in
+from civicgraph.console.forms import refused
+from civicgraph.console.shell import actor, graph, signed_in
 from civicgraph.core.access import LAB_WRITE, STAFF
 from civicgraph.core.errors import DomainError
 from civicgraph.lab.service import webhooks
@@ -27,14 +28,13 @@ def page() -> ResponseReturnValue:
 
 @signed_in(STAFF, scope=LAB_WRITE)
 def subscribe() -> ResponseReturnValue:
-    """Rendered, not redirected: the signing secret is shown this once and never stored here."""
+    """Rendered, not redirected: the signing secret is shown this once and never stored here.
+    A refusal goes back to the page like any form's."""
     try:
         created = webhooks.subscribe(graph(), actor(), url=request.form.get("url", "").strip(),
                                      events=request.form.getlist("events"))
     except DomainError as error:
-        failure = {"form": "hook", "errors": form_errors(error), "message": error.message,
-                   "kept": request.form.to_dict(), "conflict": None, "unmet": None}
-        return _page(failure=failure), 400
+        return refused(error, "hook", "console.webhooks")
     response = _page(created=created)
     return response, 201, {"Cache-Control": "no-store"}
 

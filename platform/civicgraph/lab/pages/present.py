@@ -1,8 +1,11 @@
-"""Figures turned into what a page shows: progress towards a target, bars for a chart."""
+"""Figures turned into what a page shows: progress towards a target, bars for a chart, and why a
+judge may not score a proposal."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from flask_babel import gettext
 
 
 def progress(measure: dict[str, Any]) -> dict[str, Any]:
@@ -63,3 +66,38 @@ def missing_by_proposal(missing: list[dict[str, Any]],
         row["judges"].append({"name": gap["name"],
                               "left": gap["missingCriteria"] if partial else []})
     return list(rows.values())
+
+
+# Each tie's sentence (msgids of messages.po), to the expert and about them on the staff's board.
+_TO_THE_EXPERT = {
+    "DECLARED": "You declared a conflict of interest: %(declared)s",
+    "AUTHOR": "You wrote this proposal.",
+    "MEMBER_OF_PROPOSER": "You are a member of the proposing organisation, %(proposer)s.",
+    "MEMBER_OF_PROPOSING_TEAM": "You are a member of the proposing team, %(proposer)s.",
+    "COLLEAGUE_OF_TEAM_MEMBER": "You work in the same organisation as a member of the proposing "
+                                "team, %(proposer)s.",
+    "MEMBER_OF_PARTNER": "You are a member of %(partner)s, a partner of the proposing "
+                         "organisation, %(proposer)s.",
+}
+_ABOUT_THE_EXPERT = {
+    "DECLARED": "Declared a conflict of interest: %(declared)s",
+    "AUTHOR": "Wrote this proposal.",
+    "MEMBER_OF_PROPOSER": "A member of the proposing organisation, %(proposer)s.",
+    "MEMBER_OF_PROPOSING_TEAM": "A member of the proposing team, %(proposer)s.",
+    "COLLEAGUE_OF_TEAM_MEMBER": "Works in the same organisation as a member of the proposing "
+                                "team, %(proposer)s.",
+    "MEMBER_OF_PARTNER": "A member of %(partner)s, a partner of the proposing organisation, "
+                         "%(proposer)s.",
+}
+
+
+def exclusion(tie: dict[str, Any], you: bool = False) -> str:
+    """A tie (its code and names, from the lab's evaluation) as a sentence in the reader's
+    language; a code this page does not know yet is shown with the service's English reason."""
+    code = "MEMBER_OF_PROPOSING_TEAM" \
+        if tie["code"] == "MEMBER_OF_PROPOSER" and tie.get("team") else tie["code"]
+    sentence = (_TO_THE_EXPERT if you else _ABOUT_THE_EXPERT).get(code)
+    if sentence is None:
+        return str(tie.get("reason") or code)
+    names = {k: tie.get(k) or "" for k in ("declared", "proposer", "partner")}
+    return str(gettext(sentence, **names))

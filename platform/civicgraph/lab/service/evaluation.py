@@ -77,7 +77,7 @@ def score(graph: Graph, actor: Actor, proposal_id: str, scores: list[dict[str, A
     if not context["judge"]:
         raise Forbidden("you are not a judge of this challenge")
     if context["tie"]:
-        raise Forbidden(f"you are excluded from this proposal: {context['tie']['reason']}",
+        raise Forbidden(f"you are excluded from this proposal. {context['tie']['reason']}",
                         exclusion=context["tie"]["code"])
     if context["challengeStatus"] not in CHALLENGE.sets["judging"] \
             or context["status"] not in PROPOSAL.sets["pending"]:
@@ -156,7 +156,8 @@ def rank(challenge_id: str, panel: dict[str, Any]) -> dict[str, Any]:
             if scored_by else None,
             "judges": [{"expertId": j, "name": names.get(j), "weightedScore":
                         round(weighted[j][pid], 4), "zScore": round(z[j][pid], 4)}
-                       for j in sorted(scored_by, key=lambda j: (names.get(j) or "", j))],
+                       for j in sorted(scored_by, key=lambda j: (
+                           (names.get(j) or "").casefold(), names.get(j) or "", j))],
             "excluded": proposal["ties"],
         })
     ranked = sorted(rows, key=lambda r: (r["normalisedScore"] is None,
