@@ -112,6 +112,36 @@ def test_a_refused_move_goes_back_to_the_board_it_was_sent_from(
     assert "Someone else changed this record" in html and "my own words" in html
 
 
+def test_a_refused_pilot_start_goes_back_to_the_board_with_the_reason(
+    app: Flask, graph: Graph
+) -> None:
+    from civicgraph.core.actor import Actor
+    from civicgraph.identity.service import accounts
+    from civicgraph.lab.service import challenges, proposals
+    from civicgraph.lab.service import demo as lab_demo
+
+    staff = _console(app, graph, demo_identity.STAFF_EMAIL, demo_identity.STAFF_PASSWORD)
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    person = accounts.by_email(graph, demo_identity.STAFF_EMAIL)
+    assert person is not None
+    lab = Actor(person["id"], frozenset({"LAB_STAFF"}))
+    [challenge] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    chosen = proposals.for_challenge(graph, challenge["id"])[0]["id"]
+    proposals.advance(graph, lab, chosen, "SHORTLISTED", 2, "promising")
+    proposals.advance(graph, lab, chosen, "SELECTED", 3, "the best")
+    board = f"/console/staff/challenges/{challenge['id']}"
+    page = staff.get(board).get_data(as_text=True)
+    too_long = "A pilot title far too long " * 20
+    started = staff.post(f"{board}/proposals/{chosen}/pilot",
+                         data={"csrf_token": _csrf(page), "title": too_long},
+                         follow_redirects=True)
+    assert [r.status_code for r in started.history] == [303] and started.request.path == board
+    html = started.get_data(as_text=True)
+    assert too_long.strip() in html  # the title typed is kept
+    assert "the limit is 200" in html  # and the refusal is said beside it
+    assert graph.run("MATCH (p:Pilot) RETURN count(p) AS n")[0]["n"] == 0
+
+
 def test_a_conflict_of_interest_reads_as_a_sentence_in_each_language(
     app: Flask, graph: Graph
 ) -> None:

@@ -46,9 +46,12 @@ def test_a_founder_proposes_for_the_start_up_and_follows_it(app: Flask, graph: G
     typed = {"csrf_token": _csrf(form), "title": "Career vans",
              "summary": "A van with an adviser visits villages twice a week."}
     missing = founder.post(f"/console/challenges/{challenge['id']}/propose",
-                           data={**typed, "title": "", "action": "draft"})
-    assert missing.status_code == 400
+                           data={**typed, "title": "", "action": "draft"},
+                           follow_redirects=True)
+    assert [r.status_code for r in missing.history] == [303]  # back to the form's page
+    assert missing.request.path == f"/console/challenges/{challenge['id']}/propose"
     assert "A van with an adviser visits villages" in missing.get_data(as_text=True)
+    assert 'aria-invalid="true"' in missing.get_data(as_text=True)
     drafted = founder.post(f"/console/challenges/{challenge['id']}/propose",
                            data={**typed, "action": "draft"})
     assert drafted.status_code == 302 and drafted.headers["Location"] == "/console/my/proposals"

@@ -7,11 +7,10 @@ from typing import Any
 from flask import Blueprint, abort, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
-from civicgraph.console.forms import act, integer, number
-from civicgraph.console.shell import actor, form_errors, graph, signed_in
+from civicgraph.console.forms import act, integer, number, refused
+from civicgraph.console.shell import actor, graph, signed_in
 from civicgraph.core.access import LAB_WRITE, STAFF
 from civicgraph.core.errors import DomainError, NotFound
-from civicgraph.lab.pages.board import render_board
 from civicgraph.lab.pages.present import pilot_view
 from civicgraph.lab.service import machine, pilots, webhooks
 from civicgraph.lab.service.lifecycles import PILOT
@@ -50,10 +49,8 @@ def start(challenge_id: str, proposal_id: str) -> ResponseReturnValue:
         pilot = pilots.start(graph(), actor(), proposal_id,
                              title=request.form.get("title") or None)
     except DomainError as error:
-        failure = {"form": f"pilot-{proposal_id}", "errors": form_errors(error),
-                   "kept": request.form.to_dict(), "conflict": None, "unmet": None,
-                   "message": error.message}
-        return render_board(challenge_id, failure), 400
+        return refused(error, f"pilot-{proposal_id}", "console.board",
+                       challenge_id=challenge_id)
     return redirect(url_for("console.staff_pilot", pilot_id=pilot["id"]))
 
 
