@@ -19,6 +19,7 @@ from civicgraph.compiler.model import _COMMON, DATETIME, FLOAT, INT, NodeType, P
 OUTBOX_STATUSES: dict[str, str] = {
     "PENDING": "Waiting for its next delivery attempt (retried with backoff until delivered).",
     "DELIVERED": "The receiver answered 2xx.",
+    "CANCELLED": "Never sent: its subscription was removed before it was delivered.",
 }
 """Where an outbox event is; the outbox statements write these codes."""
 

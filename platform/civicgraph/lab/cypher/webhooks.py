@@ -78,7 +78,9 @@ def record_attempt(graph: Graph, fields: dict[str, Any]) -> dict[str, Any]:
 def outbox_for(graph: Graph, record_id: str) -> list[dict[str, Any]]:
     """A record's outbox events with their delivery logs, oldest first."""
     records = graph.run(
-        "MATCH (o:OutboxEvent)-[:ABOUT]->({id: $id}) MATCH (o)-[:TO]->(s:WebhookSubscription) "
+        # A removed subscription's events stay in the record's log (delivered or cancelled).
+        "MATCH (o:OutboxEvent)-[:ABOUT]->({id: $id}) "
+        "OPTIONAL MATCH (o)-[:TO]->(s:WebhookSubscription) "
         "WITH o, s ORDER BY o.createdAt, o.id "
         "RETURN o {.id, .eventType, .status, .attempts, .payload, subscriptionId: s.id, "
         "  deliveredAt: toString(o.deliveredAt), "
@@ -88,3 +90,45 @@ def outbox_for(graph: Graph, record_id: str) -> list[dict[str, Any]]:
         {"id": record_id},
     )
     return [dict(r["event"]) for r in records]
+
+
+def subscriptions(graph: Graph, deliveries_each: int) -> list[dict[str, Any]]:
+    """Every subscription with its events' tally and its latest delivery attempts."""
+    records = graph.run(
+        "MATCH (s:WebhookSubscription) WITH s ORDER BY s.createdAt, s.id "
+        "RETURN " + SUBSCRIPTION + " AS subscription, "
+        "  COUNT { (:OutboxEvent {status: 'DELIVERED'})-[:TO]->(s) } AS delivered, "
+        "  COUNT { (:OutboxEvent {status: 'PENDING'})-[:TO]->(s) } AS pending, "
+        "  COLLECT { MATCH (d:WebhookDelivery)-[:OF]->(o:OutboxEvent)-[:TO]->(s) "
+        "    WITH d, o ORDER BY d.at DESC, d.id LIMIT $each "
+        "    RETURN d {.attempt, .statusCode, .error, .durationMs, at: toString(d.at), "
+        "      eventType: o.eventType} } AS deliveries",
+        {"each": deliveries_each},
+    )
+    return [{**dict(r["subscription"]), "delivered": r["delivered"], "pending": r["pending"],
+             "deliveries": [dict(d) for d in r["deliveries"]]} for r in records]
+
+
+def set_active(graph: Graph, subscription_id: str, active: bool, at: str) -> bool:
+    records = graph.run(
+        "MATCH (s:WebhookSubscription {id: $id}) SET s.active = $active, "
+        "  s.updatedAt = datetime($at) RETURN count(s) AS n",
+        {"id": subscription_id, "active": active, "at": at},
+        write=True,
+    )
+    return bool(records and records[0]["n"])
+
+
+def remove(graph: Graph, subscription_id: str, at: str) -> int | None:
+    """Under the subscription's lock: its pending events are cancelled (never sent), then it is
+    deleted; what was delivered stays in each record's log. None when there was none."""
+    records = graph.run(
+        "MATCH (s:WebhookSubscription {id: $id}) SET s._lock = true REMOVE s._lock "
+        "WITH s CALL (s) { OPTIONAL MATCH (o:OutboxEvent {status: 'PENDING'})-[:TO]->(s) "
+        "  SET o.status = 'CANCELLED', o.updatedAt = datetime($at), o.leaseUntil = null "
+        "  RETURN count(o) AS cancelled } "
+        "DETACH DELETE s RETURN cancelled",
+        {"id": subscription_id, "at": at},
+        write=True,
+    )
+    return int(records[0]["cancelled"]) if records else None

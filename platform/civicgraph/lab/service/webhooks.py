@@ -23,13 +23,14 @@ from typing import Any
 from urllib.parse import urlparse
 
 from civicgraph.core import clock
+from civicgraph.core.access import STAFF
 from civicgraph.core.actor import Actor
-from civicgraph.core.errors import BadInput
+from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.core.tasks import QueueUnavailable, TaskQueue, TaskStatus
 from civicgraph.lab.cypher import webhooks as repo
 from civicgraph.lab.service.lifecycles import WEBHOOK_EVENTS
-from civicgraph.lab.service.validation import acting_for
+from civicgraph.lab.service.validation import acting_for, require_role
 
 log = logging.getLogger(__name__)
 
@@ -145,3 +146,30 @@ def deliver(graph: Graph, outbox_id: str, policy: DeliveryPolicy,
 
 def outbox_for(graph: Graph, record_id: str) -> list[dict[str, Any]]:
     return repo.outbox_for(graph, record_id)
+
+
+DELIVERIES_SHOWN = 5
+
+
+def subscriptions(graph: Graph, actor: Actor) -> list[dict[str, Any]]:
+    """Every subscription, its tally and its latest attempts: for lab staff."""
+    require_role(actor, STAFF, "manage webhook subscriptions")
+    return repo.subscriptions(graph, DELIVERIES_SHOWN)
+
+
+def set_active(graph: Graph, actor: Actor, subscription_id: str, active: bool) -> None:
+    """Pause (nothing new is queued for it; what is queued waits) or resume a subscription."""
+    require_role(actor, STAFF, "manage webhook subscriptions")
+    if not repo.set_active(graph, subscription_id, active, clock.iso()):
+        raise NotFound(f"no webhook subscription with id {subscription_id}",
+                       id=subscription_id)
+
+
+def remove(graph: Graph, actor: Actor, subscription_id: str) -> int:
+    """Remove a subscription; its pending events are cancelled. How many were."""
+    require_role(actor, STAFF, "manage webhook subscriptions")
+    cancelled = repo.remove(graph, subscription_id, clock.iso())
+    if cancelled is None:
+        raise NotFound(f"no webhook subscription with id {subscription_id}",
+                       id=subscription_id)
+    return cancelled
