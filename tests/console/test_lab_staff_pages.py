@@ -156,3 +156,15 @@ def test_the_board_names_the_proposal_of_each_missing_score(app: Flask, graph: G
     page = browser.get(f"{url}?lang=fr").get_data(as_text=True)
     assert "Juges qui ne l\u2019ont pas encore noté en entier" in page
     assert missing("fr")[0] == "Job bus | Demo Expert (pas encore : feasibility)"
+
+
+def test_the_board_names_each_proposer(app: Flask, graph: Graph) -> None:
+    browser, _staff = staff_console(app, graph)
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    [demo] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    page = browser.get(f"/console/staff/challenges/{demo['id']}").get_data(as_text=True)
+    for org_name, title, _summary in lab_demo.PROPOSALS:
+        card = page.split(f"-h\">{title} <span")[1].split("</section>")[0]
+        assert f"Proposed by {org_name}" in card
+    french = browser.get(f"/console/staff/challenges/{demo['id']}?lang=fr").get_data(as_text=True)
+    assert f"Proposée par {lab_demo.PROPOSALS[0][0]}" in french
