@@ -36,7 +36,16 @@ def test_seed_twice_adds_no_duplicates(graph: Graph) -> None:
     assert first["capabilitiesLinked"] > 0
     # The demo's people and clients (identity and access).
     assert (first["accountsCreated"], first["clientsCreated"],
-            first["consentsCreated"]) == (2, 2, 1)
+            first["consentsCreated"]) == (4, 2, 1)
+    # The start-up founder and the partner member belong to their demo organisations.
+    members = graph.run("MATCH (p:Person)-[m:MEMBER_OF]->(o:Organisation) "
+                        "WHERE p.email IN $emails RETURN p.email AS email, o.name AS org, "
+                        "m.role AS role ORDER BY email",
+                        {"emails": ["startup@demo.civicgraph.example",
+                                    "partner@demo.civicgraph.example"]})
+    assert [(r["email"], r["org"], r["role"]) for r in members] == [
+        ("partner@demo.civicgraph.example", "Open Skills College", "MEMBER"),
+        ("startup@demo.civicgraph.example", "CareerPath Labs", "ADMIN")]
     # Two declared purposes, approved; SkillBridge read the citizen once and said what came of it.
     assert (first["purposesCreated"], first["demoReads"]) == (2, 1)
     [value] = graph.run("MATCH (:Person {email: $email})<-[:ABOUT]-(e:AccessEvent) "
@@ -50,7 +59,7 @@ def test_seed_twice_adds_no_duplicates(graph: Graph) -> None:
     assert counts(graph) == after_first
     people = graph.run("MATCH (p:Person) RETURN count(p) AS n, "
                        "COUNT { (:Person)-[:HAS_SKILL]->() } AS skills")[0]
-    assert (people["n"], people["skills"]) == (2, 2)
+    assert (people["n"], people["skills"]) == (4, 2)  # staff, citizen, start-up founder, partner member
     kinds = graph.run("MATCH (o:Organisation:StartUp) RETURN count(o) AS n")[0]["n"]
     assert kinds == 2
 

@@ -4,8 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from civicgraph.compiler.domains.webhooks import OUTBOX_STATUSES
 from civicgraph.core.envelope import AT, created_map
 from civicgraph.core.graph import Graph
+
+CANCELLED = "CANCELLED"
+"""The outbox status of an event whose subscription was removed (one of the model's set)."""
+if CANCELLED not in OUTBOX_STATUSES:
+    raise ImportError("the webhooks model lost the CANCELLED outbox status this module writes")
 
 SUBSCRIPTION = (
     "s {.id, .url, .events, .active, .organisationId, createdAt: toString(s.createdAt)}"
@@ -125,10 +131,10 @@ def remove(graph: Graph, subscription_id: str, at: str) -> int | None:
     records = graph.run(
         "MATCH (s:WebhookSubscription {id: $id}) SET s._lock = true REMOVE s._lock "
         "WITH s CALL (s) { OPTIONAL MATCH (o:OutboxEvent {status: 'PENDING'})-[:TO]->(s) "
-        "  SET o.status = 'CANCELLED', o.updatedAt = datetime($at), o.leaseUntil = null "
+        "  SET o.status = $cancelled, o.updatedAt = datetime($at), o.leaseUntil = null "
         "  RETURN count(o) AS cancelled } "
         "DETACH DELETE s RETURN cancelled",
-        {"id": subscription_id, "at": at},
+        {"id": subscription_id, "at": at, "cancelled": CANCELLED},
         write=True,
     )
     return int(records[0]["cancelled"]) if records else None
