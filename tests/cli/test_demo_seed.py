@@ -59,7 +59,8 @@ def test_seed_twice_adds_no_duplicates(graph: Graph) -> None:
     assert counts(graph) == after_first
     people = graph.run("MATCH (p:Person) RETURN count(p) AS n, "
                        "COUNT { (:Person)-[:HAS_SKILL]->() } AS skills")[0]
-    assert (people["n"], people["skills"]) == (4, 2)  # staff, citizen, start-up founder, partner member
+    # staff, the citizen, the start-up founder and the partner member
+    assert (people["n"], people["skills"]) == (4, 2)
     kinds = graph.run("MATCH (o:Organisation:StartUp) RETURN count(o) AS n")[0]["n"]
     assert kinds == 2
 
