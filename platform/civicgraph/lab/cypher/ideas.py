@@ -8,7 +8,7 @@ from civicgraph.compiler.domains.lab import IDEA as IDEA_RECORD
 from civicgraph.compiler.visibility import Visibility
 from civicgraph.core.envelope import AT, created_map
 from civicgraph.core.graph import Graph
-from civicgraph.lab.cypher.transitions import first_event
+from civicgraph.lab.cypher.transitions import events_of, first_event
 
 IDEA = (
     "i {.id, .title, .description, .origin, .status, .version, .submittedBy, .organisationId, "
@@ -72,9 +72,7 @@ def submitted_by(graph: Graph, person_id: str, limit: int) -> list[dict[str, Any
     records = graph.run(
         "MATCH (i:Idea)-[:SUBMITTED_BY]->(:Person {id: $person}) "
         "WITH i ORDER BY i.createdAt DESC, i.id LIMIT $limit "
-        "RETURN " + IDEA + " AS idea, COLLECT { MATCH (e:LifecycleEvent)-[:HAPPENED_TO]->(i) "
-        "  WITH e ORDER BY e.at, e.id "
-        "  RETURN e {.fromStatus, .toStatus, .reason, at: toString(e.at)} } AS events",
+        "RETURN " + IDEA + " AS idea, " + events_of("i") + " AS events",
         {"person": person_id, "limit": limit},
     )
     return [{**dict(r["idea"]), "events": [dict(e) for e in r["events"]]} for r in records]

@@ -8,7 +8,7 @@ from typing import Any
 from civicgraph.core.envelope import AT, created_map, touched
 from civicgraph.core.graph import Graph
 from civicgraph.lab.cypher import rules
-from civicgraph.lab.cypher.transitions import first_event
+from civicgraph.lab.cypher.transitions import events_of, first_event
 
 PROPOSAL = (
     "p {.id, .title, .summary, .status, .version, .createdBy, "
@@ -115,9 +115,7 @@ def of_person(graph: Graph, person_id: str, organisation_id: str | None, limit: 
         "WITH p ORDER BY p.createdAt DESC, p.id LIMIT $limit "
         "MATCH (p)-[:RESPONDS_TO]->(c:Challenge) "
         "RETURN " + PROPOSAL + " AS proposal, c {.id, .title, .status, "
-        "  deadline: toString(c.deadline)} AS challenge, "
-        "  COLLECT { MATCH (e:LifecycleEvent)-[:HAPPENED_TO]->(p) WITH e ORDER BY e.at, e.id "
-        "    RETURN e {.fromStatus, .toStatus, .reason, at: toString(e.at)} } AS events",
+        "  deadline: toString(c.deadline)} AS challenge, " + events_of("p") + " AS events",
         {"person": person_id, "organisation": organisation_id, "limit": limit},
     )
     return [{**dict(r["proposal"]), "challenge": dict(r["challenge"]),
