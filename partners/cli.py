@@ -111,9 +111,9 @@ def sync_demo() -> None:
               default=None, help="A folder with ESCO's CSVs; the shipped sample by default.")
 def load_esco(directory: str | None) -> None:
     """Load ESCO occupations, skills and their relations (idempotent)."""
-    from partners.connectors import esco
+    from civicgraph.partner_graph import vocabulary
     from partners.service import careers
 
     with _graph() as graph:
-        data = esco.load(Path(directory)) if directory else esco.load()
+        data = vocabulary.load(Path(directory)) if directory else vocabulary.load()
         click.echo(json.dumps(careers.load_esco(graph, data)))

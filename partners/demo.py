@@ -10,7 +10,7 @@ from typing import Any
 
 from civicgraph.core.errors import Conflict
 from civicgraph.core.graph import Graph
-from partners.connectors import esco
+from civicgraph.partner_graph import vocabulary
 from partners.cypher import platforms as repo
 from partners.service import careers
 from partners.service import platforms as partner_platforms
@@ -27,7 +27,7 @@ DEMO_PLATFORMS: list[tuple[str, str, str, str]] = [
 
 
 def sync_demo(graph: Graph) -> dict[str, Any]:
-    summary: dict[str, Any] = {"esco": careers.load_esco(graph, esco.load())}
+    summary: dict[str, Any] = {"esco": careers.load_esco(graph, vocabulary.sample())}
     for name, kind, connector, filename in DEMO_PLATFORMS:
         platform = repo.platform(graph, name=name)
         if platform is None:

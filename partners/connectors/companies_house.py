@@ -15,6 +15,7 @@ import re
 from collections.abc import Mapping
 from typing import Any, ClassVar
 
+from civicgraph.partner_graph import vocabulary
 from partners.connectors.contract import MappedRecord, OrgRef, RecordError, Schedule, Transport
 
 _NUMBER = re.compile(r"^[A-Z0-9]{8}$")
@@ -63,13 +64,17 @@ class CompaniesHouseConnector:
         if not name:
             raise RecordError("CompanyName is empty")
         town = " ".join(str(raw.get("RegAddress.PostTown") or "").split()).title()
+        code = vocabulary.region_code(town)
+        region = vocabulary.REGION_NAMES[code] if code else town
         category = str(raw.get("CompanyCategory") or "").strip()
         sic = [str(raw.get(f"SICCode.SicText_{i}") or "").strip() for i in range(1, 5)]
         sic = [s for s in sic if s and s.lower() != "none supplied"]
         kind = _kind(category, sic)
         properties = {
             "name": name,
-            "region": town,
+            "region": region,
+            "regionCode": code,
+            "town": town or None,
             "businessId": number,
             "kind": kind,
             "companyCategory": category or None,
@@ -83,5 +88,6 @@ class CompaniesHouseConnector:
             record_type=self.record_type,
             key=number,
             properties=properties,
-            organisation=OrgRef(name=name, region=town, kind=kind, business_id=number),
+            organisation=OrgRef(name=name, region=region, kind=kind, business_id=number,
+                                region_code=code),
         )

@@ -50,6 +50,8 @@ class OrgRef:
     region: str
     kind: str = "EMPLOYER"
     business_id: str | None = None
+    region_code: str | None = None
+    """The region's GSS code, when the feed's place is one the vocabulary knows."""
 
 
 @dataclass(frozen=True)

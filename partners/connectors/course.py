@@ -65,7 +65,8 @@ class CourseConnector:
         mode = _mode(raw.get("educationalProgramMode")) or _mode(first_instance.get("courseMode"))
         hours = so.duration_hours(raw.get("timeToComplete")) or so.duration_hours(
             first_instance.get("courseWorkload"))
-        region = so.locality(first_instance.get("location")) or so.locality(raw.get("provider"))
+        place = so.where(first_instance.get("location"), raw.get("provider"))
+        region = place["region"] or ""
         offer = so.first(raw.get("offers"))
         cost = so.number(offer.get("price"), "offers.price") if isinstance(offer, Mapping) else None
         skills: list[SkillRef] = so.skill_terms(raw.get("teaches"), "teaches")
@@ -75,7 +76,7 @@ class CourseConnector:
         properties = {
             "title": title,
             "description": so.text(raw.get("description")),
-            "region": region,
+            **place,
             "mode": mode,
             "durationHours": hours,
             "startDate": start,

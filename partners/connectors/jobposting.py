@@ -55,7 +55,8 @@ class JobPostingConnector:
         title = so.text(raw.get("title"))
         if not title:
             raise RecordError("JobPosting has no title")
-        region = so.locality(raw.get("jobLocation"))
+        place = so.where(raw.get("jobLocation"), raw.get("hiringOrganization"))
+        region = place["region"] or ""
         salary = so.first(raw.get("baseSalary"))
         salary_min = salary_max = None
         currency = unit = None
@@ -74,7 +75,7 @@ class JobPostingConnector:
         properties = {
             "title": title,
             "description": so.text(raw.get("description")),
-            "region": region,
+            **place,
             "postedAt": so.date(raw.get("datePosted"), "datePosted"),
             "closesAt": closes,
             "contractType": ",".join(so.text(t) for t in so.as_list(raw.get("employmentType")))

@@ -7,6 +7,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from civicgraph.partner_graph import vocabulary
 from partners.connectors.contract import OrgRef, RecordError, SkillRef
 
 _DURATION = re.compile(
@@ -123,6 +124,29 @@ def locality(place: Any) -> str:
     return text(address)
 
 
+def _address(place: Any) -> tuple[str, str]:
+    """(addressRegion, addressLocality) of a Place or Organization, either possibly empty."""
+    place = first(place)
+    address = first(place.get("address")) if is_object(place) else place
+    if is_object(address):
+        return text(address.get("addressRegion")), text(address.get("addressLocality"))
+    return "", text(address)
+
+
+def where(*places: Any) -> dict[str, str | None]:
+    """The first of ``places`` with an address, as stored: ``region`` is the English region's
+    name and ``regionCode`` its GSS code (``vocabulary``) when the address names a region or a
+    town the vocabulary places, else the address's own words; ``town`` is its locality."""
+    for place in places:
+        area, town = _address(place)
+        if area or town:
+            town = town.title() if town.isupper() else town
+            code = vocabulary.region_code(area, town)
+            return {"region": vocabulary.REGION_NAMES[code] if code else town or area,
+                    "regionCode": code, "town": town or None}
+    return {"region": "", "regionCode": None, "town": None}
+
+
 def organisation(value: Any, kind: str, fallback_region: str, field: str) -> OrgRef:
     """An Organization (hiringOrganization, provider); its `identifier` is the business id."""
     value = first(value)
@@ -130,11 +154,14 @@ def organisation(value: Any, kind: str, fallback_region: str, field: str) -> Org
         value = {"name": value}
     if not is_object(value) or not text(value.get("name")):
         raise RecordError(f"{field} has no name")
+    place = where(value)
     return OrgRef(
         name=text(value.get("name")),
-        region=locality(value) or fallback_region,
+        region=place["region"] or fallback_region,
         kind=kind,
         business_id=identifier(value.get("identifier")),
+        region_code=place["regionCode"] if place["region"] else vocabulary.region_code(
+            fallback_region),
     )
 
 

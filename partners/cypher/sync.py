@@ -30,7 +30,8 @@ _ENSURE_ORGS: LiteralString = (
     "    SET b.businessId = org.businessId, " + touched("b", "$now") + ") "
     # A second company of the same name and region keeps its own node, its key made unique.
     "  FOREACH (made IN CASE WHEN a IS NULL AND (b IS NULL OR (org.businessId IS NOT NULL "
-    "    AND b.businessId <> org.businessId)) THEN [org {.name, .kind, .region, .businessId, "
+    "    AND b.businessId <> org.businessId)) THEN [org {.name, .kind, .region, .regionCode, "
+    "      .businessId, "
     "      nameKey: CASE WHEN b IS NULL THEN org.nameKey "
     "        ELSE org.nameKey + '|' + org.businessId END}] ELSE [] END | "
     + writers.create("Organisation", "o", "made", labels="org.label", at="$now",
@@ -248,6 +249,7 @@ _ORGANISATION_STATEMENT: LiteralString = (
     # The register owns legal facts; kind and region stay as the graph already has them.
     "    SET o += row.props, o.kind = coalesce(o.kind, row.org.kind), "
     "      o.region = coalesce(o.region, row.org.region), "
+    "      o.regionCode = coalesce(o.regionCode, row.org.regionCode), "
     "      o.status = CASE WHEN o.status = 'WITHDRAWN' THEN null ELSE o.status END, "
     # Created a moment ago in this statement, it is at version 1 already.
     "      " + touched("o", "$now", unless="outcome = 'created'") + " "

@@ -23,7 +23,7 @@ from neo4j.exceptions import Neo4jError, TransientError
 
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
-from partners.connectors.contract import Connector, MappedRecord, RecordError
+from partners.connectors.contract import Connector, MappedRecord, OrgRef, RecordError
 from partners.cypher import sync as repo
 from partners.service import checks
 
@@ -160,10 +160,10 @@ class RunBatches:
             "occupations": [record.occupation.uri] if record.occupation else [],
         }
         if record.record_type == "Organisation" and org is not None:
-            row["org"] = _org(org.name, org.region, org.kind, org.business_id)
+            row["org"] = _org(org)
             return row
         if org is not None:
-            ref = _org(org.name, org.region, org.kind, org.business_id)
+            ref = _org(org)
             row["orgRef"] = ref["ref"]
             if ref["ref"] not in self.orgs:
                 self.new_terms.setdefault("org:" + ref["ref"], ref)
@@ -320,10 +320,11 @@ _NO_BOOK: dict[str, Any] = {
 }
 
 
-def _org(name: str, region: str, kind: str, business_id: str | None) -> dict[str, Any]:
-    key = name_key(name, region)
-    return {"name": name, "region": region, "kind": kind, "label": KIND_LABELS[kind],
-            "businessId": business_id, "nameKey": key, "ref": business_id or key}
+def _org(org: OrgRef) -> dict[str, Any]:
+    key = name_key(org.name, org.region)
+    return {"name": org.name, "region": org.region, "regionCode": org.region_code,
+            "kind": org.kind, "label": KIND_LABELS[org.kind], "businessId": org.business_id,
+            "nameKey": key, "ref": org.business_id or key}
 
 
 def _raw_json(raw: Any) -> str:

@@ -89,7 +89,8 @@ def occupation_paths(graph: Graph, source: str, target: str, *, max_hops: int = 
 
 
 def load_esco(graph: Graph, data: Any) -> dict[str, int]:
-    """Load an ESCO download (or the shipped sample) parsed by ``partners.connectors.esco.load``.
+    """Load an ESCO download (or the shipped sample) parsed by ``vocabulary.load`` (the partner
+    graph's).
 
     Its skills and occupations obey the partner graph's rules (``compiler.model``) like any
     other write: a bad row refuses the load (``BadInput``) before anything is written."""

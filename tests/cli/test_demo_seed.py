@@ -8,6 +8,7 @@ from civicgraph.cli import demo as demo_seed
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
+from civicgraph.partner_graph import vocabulary
 from tests.builders import bearer, fetch_token, gql
 
 
@@ -30,8 +31,11 @@ def test_seed_twice_adds_no_duplicates(graph: Graph) -> None:
     assert first["organisationsCreated"] == len(demo_seed.DEMO_ORGANISATIONS)
     assert first["partnershipsCreated"] == len(demo_seed.DEMO_PARTNERSHIPS)
     # The catalogue of the partner graph: fields, skills, occupations and offers.
-    assert first["fieldsCreated"] == 5 and first["skillsCreated"] == 8
-    assert first["occupationsCreated"] == 3 and first["vacanciesCreated"] == 4
+    # The whole vocabulary: the twenty fields, the ESCO-shaped sample's skills and occupations.
+    assert first["fieldsCreated"] == len(vocabulary.FIELDS) == 20
+    assert first["skillsCreated"] == len(vocabulary.sample().skills)
+    assert first["occupationsCreated"] == len(vocabulary.sample().occupations)
+    assert first["vacanciesCreated"] == 4
     assert first["trainingCoursesCreated"] == 3 and first["servicesCreated"] == 3
     assert first["capabilitiesLinked"] > 0
     # The demo's people and clients (identity and access).

@@ -41,7 +41,7 @@ MATCH = """query M($skills: [String!]!) { matchVacancies(skills: $skills, first:
     sources { edges { key node { name } } } }
   matched { skill { uri } essential } missing { skill { uri } essential }
   courses { course { title startDate mode } closes } } }"""
-PATHS = """query P($from: String!, $to: String!) { careerPaths(from: $from, to: $to) {
+PATHS = """query P($from: String!, $to: String!) { careerPaths(from: $from, to: $to, first: 10) {
   weakestShare steps { from { name } to { name } overlap needed share gap { skill { uri } }
   courses { course { title } closes } } } }"""
 

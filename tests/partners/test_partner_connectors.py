@@ -11,6 +11,7 @@ from partners.connectors.companies_house import CompaniesHouseConnector
 from partners.connectors.contract import RecordError
 from partners.connectors.course import CourseConnector
 from partners.connectors.jobposting import JobPostingConnector
+from partners.connectors.schemaorg import where
 from partners.sources import _retry_after, parse_records, read_file
 
 DEMO = Path(__file__).resolve().parents[2] / "partners" / "data" / "demo"
@@ -26,7 +27,10 @@ def test_jobposting_maps_schema_org_fields() -> None:
     assert (props["postedAt"], props["closesAt"]) == ("2026-11-02", "2027-06-30")
     assert (props["salaryMin"], props["salaryMax"], props["salaryCurrency"]) == (28000, 34000,
                                                                                  "GBP")
-    assert props["contractType"] == "FULL_TIME" and props["region"] == "Leeds"
+    assert props["contractType"] == "FULL_TIME"
+    # The place as the partner graph's vocabulary names it: the region, its GSS code, the town.
+    assert (props["region"], props["regionCode"], props["town"]) == (
+        "Yorkshire and The Humber", "E12000003", "Leeds")
     assert record.organisation is not None and record.organisation.business_id == "09000001"
     assert [s.essential for s in record.skills] == [True, True, True, False]
     assert record.occupation is not None and record.occupation.name == "software developer"
@@ -65,7 +69,9 @@ def test_companies_house_header_quirks_and_kinds() -> None:
     assert kinds["BACK TO WORK FOUNDATION CIC"] == "THIRD_SECTOR"
     assert kinds["DALES DATA INSIGHT LTD"] == "RESEARCH"
     first = connector.map(rows[0]).properties
-    assert first["incorporatedOn"] == "2016-03-14" and first["region"] == "Leeds"
+    assert first["incorporatedOn"] == "2016-03-14"
+    assert (first["region"], first["regionCode"], first["town"]) == (
+        "Yorkshire and The Humber", "E12000003", "Leeds")
 
 
 @pytest.mark.parametrize(("raw", "reason"), [
@@ -95,3 +101,15 @@ def test_feed_bodies_and_retry_after() -> None:
     assert _retry_after("2", 60) == 2.0
     assert _retry_after("3600", 60) == 60.0  # bounded
     assert _retry_after("Wed, 21 Oct 2015 07:28:00 GMT", 60) == 0.0  # a date in the past
+
+
+def test_a_feed_place_is_named_by_the_vocabulary_or_kept_as_the_feed_said() -> None:
+    """Towns the vocabulary places and region names (in any case) give the region's name and
+    GSS code, so the feeds' records join the demo's and the claimant counts; an unknown place
+    keeps the feed's words, with no code."""
+    assert where({"address": {"addressLocality": "SHEFFIELD"}}) == {
+        "region": "Yorkshire and The Humber", "regionCode": "E12000003", "town": "Sheffield"}
+    assert where({"address": {"addressRegion": "north west", "addressLocality": "Wigan"}}) == {
+        "region": "North West", "regionCode": "E12000002", "town": "Wigan"}
+    assert where(None, {"address": {"addressLocality": "Atlantis"}}) == {
+        "region": "Atlantis", "regionCode": None, "town": "Atlantis"}

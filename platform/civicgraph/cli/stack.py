@@ -52,8 +52,10 @@ def up(no_seed: bool) -> None:
             click.echo(f"migrations applied: {len(applied)} new")
             if not no_seed:
                 from civicgraph.cli import demo as demo_seed
+                from civicgraph.partner_graph import demo as partner_graph_demo
 
-                seeded = demo_seed.seed(graph, settings.issuer)
+                seeded = demo_seed.seed(graph, settings.issuer,
+                                        size=partner_graph_demo.FULL_SIZE)
                 click.echo(f"demo ecosystem: {json.dumps(seeded)}")
                 from partners import demo as partner_demo
 

@@ -25,6 +25,15 @@ TEXT_MAX = 200
 """A text property's length limit unless it declares its own."""
 LONG_TEXT_MAX = 4000
 
+
+def _region_code() -> Prop:
+    """A record's region as its ONS GSS code (``E12000003``), beside the human ``region``: the
+    code is what joins official statistics (the partner graph's vocabulary lists the nine
+    English regions)."""
+    return Prop("regionCode", order=True, pattern=r"[EWSNK][0-9]{8}",
+                hint="a GSS code: a letter and eight digits, such as E12000003",
+                description="The region's ONS GSS code (E12000001 to E12000009 in England).")
+
 # GraphQL enum value -> the organisation node's kind label (design brief section 3).
 KIND_LABELS: dict[str, str] = {
     "AGENCY": "Agency",
@@ -224,7 +233,7 @@ ORGANISATION = NodeType(
     "Organisation", "Organisation",
     (*_COMMON,
      Prop("name", required=True, order=True), Prop("kind", KIND, required=True, order=True),
-     Prop("region", required=True, order=True, max_length=100),
+     Prop("region", required=True, order=True, max_length=100), _region_code(),
      Prop("description", max_length=LONG_TEXT_MAX), Prop("website"), Prop("businessId"),
      Prop("partnerCount", INT, order=True, read_only=True, count_of="partners")),
     (Rel("partners", "PARTNERS_WITH", "both", "Organisation", connection=True,
@@ -321,7 +330,7 @@ VACANCY = NodeType(
     "Vacancy", "Vacancy",
     (*_COMMON, Prop("title", required=True, order=True),
      Prop("description", max_length=LONG_TEXT_MAX),
-     Prop("region", order=True), Prop("postedAt", DATE, order=True),
+     Prop("region", order=True), _region_code(), Prop("postedAt", DATE, order=True),
      Prop("closesAt", DATE, order=True), Prop("contractType"),
      Prop("salaryMin", INT, order=True, minimum=0), Prop("salaryMax", INT, order=True, minimum=0),
      Prop("status", order=True, choices=("OPEN", "CLOSED", "WITHDRAWN"), meanings=(
@@ -347,7 +356,7 @@ VACANCY = NodeType(
 TRAINING_COURSE = NodeType(
     "TrainingCourse", "TrainingCourse",
     (*_COMMON, Prop("title", required=True, order=True),
-     Prop("description", max_length=LONG_TEXT_MAX), Prop("region", order=True),
+     Prop("description", max_length=LONG_TEXT_MAX), Prop("region", order=True), _region_code(),
      Prop("mode", choices=("IN_PERSON", "ONLINE", "BLENDED"), meanings=(
          "Taught in a classroom.", "Taught online.", "Partly in a classroom, partly online.")),
      Prop("durationHours", INT, order=True, minimum=0),

@@ -20,7 +20,12 @@ from civicgraph.identity.cypher import purposes as purposes_repo
 from civicgraph.identity.service import accounts, data_use
 from civicgraph.identity.service import clients as oauth_clients
 from civicgraph.identity.service import consent as consent_service
+from civicgraph.partner_graph import vocabulary
 from civicgraph.partner_graph.service.organisations import name_key
+
+# The demo's two places (the partner graph's demo: "North" and "Metro").
+NORTH = vocabulary.REGION_NAMES["E12000003"]
+METRO = vocabulary.REGION_NAMES["E12000002"]
 
 STAFF_EMAIL = "staff@demo.civicgraph.example"
 STAFF_PASSWORD = "demo-staff-password"
@@ -28,18 +33,17 @@ CITIZEN_EMAIL = "citizen@demo.civicgraph.example"
 CITIZEN_PASSWORD = "demo-citizen-password"
 STARTUP_EMAIL = "startup@demo.civicgraph.example"
 STARTUP_PASSWORD = "demo-startup-password"
-STARTUP_ORGANISATION = ("CareerPath Labs", "Metro")
+STARTUP_ORGANISATION = ("CareerPath Labs", METRO)
 PARTNER_MEMBER_EMAIL = "partner@demo.civicgraph.example"
 PARTNER_MEMBER_PASSWORD = "demo-partner-password"
-PARTNER_MEMBER_ORGANISATION = ("Open Skills College", "North")
+PARTNER_MEMBER_ORGANISATION = ("Open Skills College", NORTH)
 PARTNER_CLIENT_ID = "demo-partner"
 PARTNER_SECRET = "demo-partner-secret"
-PARTNER_ORGANISATION = ("SkillBridge", "North")
+PARTNER_ORGANISATION = ("SkillBridge", NORTH)
 CONSOLE_CLIENT_ID = "demo-console"
 DEMO_PURPOSE = "job-matching"
-DEMO_SKILLS = [{"uri": "http://data.europa.eu/esco/skill/demo-welding", "name": "weld metal parts"},
-               {"uri": "http://data.europa.eu/esco/skill/demo-blueprints",
-                "name": "read blueprints"}]
+DEMO_SKILLS = [{"uri": s["uri"], "name": s["name"]} for s in vocabulary.sample().skills
+               if s["uri"] in {vocabulary.skill("welding"), vocabulary.skill("read-blueprints")}]
 DEMO_PURPOSES: list[tuple[tuple[str, str], dict[str, object]]] = [
     (PARTNER_ORGANISATION, {
         "code": DEMO_PURPOSE, "nameEn": "Job matching",
@@ -52,7 +56,7 @@ DEMO_PURPOSES: list[tuple[tuple[str, str], dict[str, object]]] = [
         "benefitFr": "Des offres qui vous correspondent, avec la raison de chaque choix.",
         "categories": ["contact", "occupation", "skills"], "legalBasis": "CONSENT",
         "retentionDays": 180}),
-    (("Open Skills College", "North"), {
+    (PARTNER_MEMBER_ORGANISATION, {
         "code": "course-suggestions", "nameEn": "Course suggestions",
         "nameFr": "Suggestions de formations",
         "descriptionEn": "We look at your skills to suggest courses that fill the gaps for the "
@@ -65,18 +69,17 @@ DEMO_PURPOSES: list[tuple[tuple[str, str], dict[str, object]]] = [
         "categories": ["skills"], "legalBasis": "CONSENT", "retentionDays": 90}),
 ]
 """The demo's declared, approved purposes (the lab approved them before the demo starts)."""
-DEMO_OCCUPATION = {"uri": "http://data.europa.eu/esco/occupation/demo-welder", "code": "7212",
-                   "name": "welder"}
+DEMO_OCCUPATION = {k: vocabulary.occupation("welder")[k] for k in ("uri", "code", "name")}
 
 
 def seed(graph: Graph, base_url: str) -> dict[str, int]:
     created = {"accountsCreated": 0, "clientsCreated": 0}
     created["accountsCreated"] += accounts.ensure(
         graph, email=STAFF_EMAIL, name="Demo Lab Staff", password=STAFF_PASSWORD,
-        roles=["LAB_STAFF", "ADMIN"], region="Metro")
+        roles=["LAB_STAFF", "ADMIN"], region=METRO)
     created["accountsCreated"] += accounts.ensure(
         graph, email=CITIZEN_EMAIL, name="Demo Citizen", password=CITIZEN_PASSWORD,
-        roles=["CITIZEN"], region="North")
+        roles=["CITIZEN"], region=NORTH)
     # Outsiders who take part in the lab for their organisation: a start-up's founder (its
     # admin) and a partner's member (a college). Their organisations come from the demo graph.
     for email, name, password, organisation, role in (

@@ -13,18 +13,21 @@ from civicgraph.core.graph import Graph
 @click.command()
 @click.option("--organisations", default=1000, show_default=True, type=click.IntRange(0))
 @click.option("--vacancies", default=10000, show_default=True, type=click.IntRange(0))
-@click.option("--skills", default=500, show_default=True, type=click.IntRange(1))
+@click.option("--skills", default=500, show_default=True, type=click.IntRange(1),
+              help="At most this many of the vocabulary's skills (all when it has fewer).")
+@click.option("--courses", default=0, show_default=True, type=click.IntRange(0))
 @click.option("--partners", default=3, show_default=True, type=click.IntRange(0),
               help="Partnerships started per organisation (about twice as many partners each).")
 @click.option("--seed", default=42, show_default=True, type=int)
 @click.option("--batch", default=5000, show_default=True, type=click.IntRange(1))
-def generate(organisations: int, vacancies: int, skills: int, partners: int, seed: int,
-             batch: int) -> None:
-    """Write a seeded, reproducible ecosystem of the given size (UNWIND batches)."""
+def generate(organisations: int, vacancies: int, skills: int, courses: int, partners: int,
+             seed: int, batch: int) -> None:
+    """Write a seeded, reproducible ecosystem of the given size (UNWIND batches), on the demo's
+    vocabulary (regions with their GSS codes, the ESCO-shaped skills and occupations)."""
     from civicgraph.partner_graph import generator
 
     graph = Graph.from_settings(load_settings())
-    size = generator.Size(organisations, vacancies, skills, partners, batch)
+    size = generator.Size(organisations, vacancies, skills, partners, batch, courses)
 
     def progress(name: str, rows: int, seconds: float) -> None:
         click.echo(f"{name}: {rows} rows in {seconds:.1f}s", err=True)

@@ -1,6 +1,7 @@
-"""The demo ecosystem's vocabulary and offers: fields, skills, occupations, vacancies, courses and
-services for the demo organisations. Ids are derived from names (UUID 5), so every run merges
-onto the same records and a second run adds nothing."""
+"""The demo ecosystem's hand-written offers (vacancies, courses and services of the demo
+organisations, which the console stories name) on the one vocabulary (``vocabulary``: regions,
+fields, the ESCO-shaped skills and occupations). Ids are derived from names (UUID 5), so every
+run merges onto the same records and a second run adds nothing."""
 
 from __future__ import annotations
 
@@ -9,21 +10,23 @@ import uuid
 from typing import Any
 
 from civicgraph.core.graph import Graph
+from civicgraph.partner_graph import generator, vocabulary
 from civicgraph.partner_graph.cypher import bulk
 
-SKILL = "http://data.europa.eu/esco/skill/demo-"
-OCCUPATION = "http://data.europa.eu/esco/occupation/demo-"
+SEED = 2026
+"""The generated part's seed: every `make run` generates the same records (ids included)."""
+FULL_SIZE = generator.Size(organisations=400, vacancies=5000, partners_per_organisation=2,
+                           courses=400, batch=2500)
+"""What `make run` generates around the hand-written records: organisations of every kind with
+partnerships, vacancies posted over 2025 and 2026, courses; all on the one vocabulary."""
+SMALL_SIZE = generator.Size(organisations=30, vacancies=200, partners_per_organisation=2,
+                            courses=20, batch=500)
+"""The same demo, small, for the tests that seed it."""
 
-FIELDS = [("employment-services", "Employment services"), ("social-care", "Social care"),
-          ("digital-skills", "Digital skills"), ("green-jobs", "Green jobs"),
-          ("youth-employment", "Youth employment")]
-SKILLS = [("python", "Python programming"), ("welding", "Welding"),
-          ("patient-care", "Personal care of patients"), ("career-guidance", "Career guidance"),
-          ("data-analysis", "Data analysis"), ("track-maintenance", "Rail track maintenance"),
-          ("mentoring", "Mentoring"), ("solar-installation", "Solar panel installation")]
-OCCUPATIONS = [("welder", "7212", "Welder", ["welding"]),
-               ("care-assistant", "5321", "Health care assistant", ["patient-care"]),
-               ("data-analyst", "2511", "Data analyst", ["python", "data-analysis"])]
+# The demo's two places: "North" is Yorkshire and The Humber (Leeds, York, Sheffield, where the
+# demo feeds' companies are), "Metro" the North West (Manchester).
+NORTH, METRO = "E12000003", "E12000002"
+
 # (organisation index in DEMO_ORGANISATIONS, fields, skills)
 CAPABILITIES = [(0, ["employment-services"], ["career-guidance"]),
                 (1, ["social-care"], ["patient-care"]),
@@ -36,22 +39,28 @@ CAPABILITIES = [(0, ["employment-services"], ["career-guidance"]),
                 (8, ["employment-services"], ["mentoring", "career-guidance"]),
                 (9, ["youth-employment"], ["mentoring"]),
                 (10, ["employment-services", "social-care"], ["data-analysis"])]
-# (organisation index, title, region, skills, occupation, salary range, posted)
-VACANCIES = [(4, "Apprentice Welder", "North", ["welding"], "welder", (21000, 24000),
+# (organisation index, title, region code, skills, occupation, salary range, posted)
+VACANCIES = [(4, "Apprentice Welder", NORTH, ["welding"], "welder", (21000, 24000),
               "2026-10-01"),
-             (4, "Track Technician", "North", ["track-maintenance", "welding"], None,
+             (4, "Track Technician", NORTH, ["track-maintenance", "welding"], None,
               (28000, 34000), "2026-10-15"),
-             (5, "Care Assistant", "Metro", ["patient-care"], "care-assistant", (22000, 25000),
-              "2026-09-20"),
-             (2, "Junior Data Analyst", "North", ["python", "data-analysis"], "data-analyst",
+             (5, "Care Assistant", METRO, ["patient-care"], "healthcare-assistant",
+              (22000, 25000), "2026-09-20"),
+             (2, "Junior Data Analyst", NORTH, ["python", "data-analysis"], "data-analyst",
               (30000, 36000), "2026-11-02")]
-COURSES = [(6, "Python for jobseekers", "North", "ONLINE", 40, ["python"]),
-           (6, "Solar installer bootcamp", "North", "IN_PERSON", 80, ["solar-installation"]),
-           (7, "Mentoring in the community", "Metro", "BLENDED", 12, ["mentoring"])]
-SERVICES = [(0, "Career coaching", "North", "jobseekers", ["employment-services"]),
-            (1, "Family support line", "Metro", "families", ["social-care"]),
-            (8, "Back-to-work mentoring", "North", "long-term unemployed",
+COURSES = [(6, "Python for jobseekers", NORTH, "ONLINE", 40, ["python"]),
+           (6, "Solar installer bootcamp", NORTH, "IN_PERSON", 80, ["solar-installation"]),
+           (7, "Mentoring in the community", METRO, "BLENDED", 12, ["mentoring"])]
+SERVICES = [(0, "Career coaching", NORTH, "jobseekers", ["employment-services"]),
+            (1, "Family support line", METRO, "families", ["social-care"]),
+            (8, "Back-to-work mentoring", NORTH, "long-term unemployed",
              ["employment-services"])]
+
+
+def generate(graph: Graph, size: generator.Size) -> dict[str, int]:
+    """The generated bulk of the demo, at ``size`` (``FULL_SIZE`` for `make run`); idempotent."""
+    report = generator.generate(graph, size, SEED)
+    return {f"generated{name[0].upper()}{name[1:]}": n for name, n in report.created.items()}
 
 
 def _id(kind: str, name: str) -> str:
@@ -62,39 +71,36 @@ def seed(graph: Graph, org_keys: list[str]) -> dict[str, int]:
     """``org_keys``: the demo organisations' name keys, in DEMO_ORGANISATIONS order."""
     ids = bulk.ids_by_name_key(graph, org_keys)
     org = [ids[key] for key in org_keys]
+    words = vocabulary.rows()
     counts = {
-        "fieldsCreated": bulk.fields(graph, [
-            {"props": {"id": _id("field", c), "code": c, "name": n}} for c, n in FIELDS]),
-        "skillsCreated": bulk.skills(graph, [
-            {"props": {"id": _id("skill", k), "uri": SKILL + k, "name": n}} for k, n in SKILLS]),
-        "occupationsCreated": bulk.occupations(graph, [
-            {"props": {"id": _id("occupation", k), "uri": OCCUPATION + k, "code": code,
-                       "name": name},
-             "skills": [SKILL + s for s in skills]} for k, code, name, skills in OCCUPATIONS]),
+        "fieldsCreated": bulk.fields(graph, words["fields"]),
+        "skillsCreated": bulk.skills(graph, words["skills"]),
+        "occupationsCreated": bulk.occupations(graph, words["occupations"]),
     }
+    skill = vocabulary.skill
     counts["capabilitiesLinked"] = bulk.capabilities(graph, [
-        {"id": org[i], "fields": f, "skills": [SKILL + s for s in s_]}
+        {"id": org[i], "fields": f, "skills": [skill(s) for s in s_]}
         for i, f, s_ in CAPABILITIES])
     vacancies: list[dict[str, Any]] = [
         {"by": org[i],
-         "props": {"id": _id("vacancy", title), "title": title, "region": region,
+         "props": {"id": _id("vacancy", title), "title": title, **vocabulary.region(code),
                    "status": "OPEN", "contractType": "PERMANENT", "salaryMin": pay[0],
                    "salaryMax": pay[1], "postedAt": dt.date.fromisoformat(posted),
                    "closesAt": dt.date.fromisoformat(posted) + dt.timedelta(days=45)},
-         "skills": [SKILL + s for s in skills],
-         "occupation": [OCCUPATION + occupation] if occupation else []}
-        for i, title, region, skills, occupation, pay, posted in VACANCIES]
+         "skills": [skill(s) for s in skills],
+         "occupation": [vocabulary.occupation(occupation)["uri"]] if occupation else []}
+        for i, title, code, skills, occupation, pay, posted in VACANCIES]
     counts["vacanciesCreated"] = bulk.offers(graph, "Vacancy", vacancies)
     counts["trainingCoursesCreated"] = bulk.offers(graph, "TrainingCourse", [
         {"by": org[i],
-         "props": {"id": _id("course", title), "title": title, "region": region, "mode": mode,
-                   "durationHours": hours, "cost": 0.0},
-         "skills": [SKILL + s for s in skills]}
-        for i, title, region, mode, hours, skills in COURSES])
+         "props": {"id": _id("course", title), "title": title, **vocabulary.region(code),
+                   "mode": mode, "durationHours": hours, "cost": 0.0},
+         "skills": [skill(s) for s in skills]}
+        for i, title, code, mode, hours, skills in COURSES])
     counts["servicesCreated"] = bulk.offers(graph, "Service", [
         {"by": org[i],
-         "props": {"id": _id("service", name), "name": name, "region": region,
-                   "audience": audience},
+         "props": {"id": _id("service", name), "region": vocabulary.REGION_NAMES[code],
+                   "name": name, "audience": audience},
          "fields": fields}
-        for i, name, region, audience, fields in SERVICES])
+        for i, name, code, audience, fields in SERVICES])
     return counts

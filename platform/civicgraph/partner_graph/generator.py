@@ -1,7 +1,9 @@
 """A seeded, reproducible ecosystem of any size, written with batched ``UNWIND`` upserts.
 
 The same seed gives the same graph (ids included: they are drawn from the seeded generator), so
-benchmarks can be repeated and a second run adds nothing. The standard library's ``random`` is
+benchmarks can be repeated and a second run adds nothing. It writes on the one vocabulary
+(``vocabulary``), and the demo of `make run` is this generator at the demo's size and seed
+(``demo``) around the hand-written records. The standard library's ``random`` is
 used rather than Faker: its sequence for a given seed is stable across versions, Faker's locale
 data is not. Names are composed from small word lists; uniqueness comes from a serial number.
 """
@@ -17,25 +19,19 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from civicgraph.core.graph import Graph
+from civicgraph.partner_graph import vocabulary
 from civicgraph.partner_graph.cypher import bulk
 from civicgraph.partner_graph.service.organisations import KIND_LABELS, name_key
 
-SKILL_BASE = "http://data.europa.eu/esco/skill/gen-"
-OCCUPATION_BASE = "http://data.europa.eu/esco/occupation/gen-"
-REGIONS = ["North", "Metro", "East", "West", "South", "Coast", "Lakes", "Highlands", "Valley",
-           "Islands", "Capital", "Border"]
-FIELDS = [
-    ("employment-services", "Employment services"), ("social-care", "Social care"),
-    ("digital-skills", "Digital skills"), ("green-jobs", "Green jobs"),
-    ("youth-employment", "Youth employment"), ("disability-inclusion", "Disability inclusion"),
-    ("health-and-wellbeing", "Health and wellbeing"), ("housing", "Housing"),
-    ("adult-learning", "Adult learning"), ("entrepreneurship", "Entrepreneurship"),
-    ("migration-and-integration", "Migration and integration"), ("data-and-ai", "Data and AI"),
-    ("public-procurement", "Public procurement"), ("care-economy", "Care economy"),
-    ("transport", "Transport"), ("construction", "Construction"), ("hospitality", "Hospitality"),
-    ("manufacturing", "Manufacturing"), ("financial-inclusion", "Financial inclusion"),
-    ("community-development", "Community development"),
-]
+_REGION_WEIGHTS = (5, 13, 10, 9, 11, 12, 16, 17, 10)
+"""Roughly the regions' shares of England's workforce, in ``vocabulary.REGIONS`` order."""
+_KIND_WEIGHTS = {"AGENCY": 8, "START_UP": 14, "EMPLOYER": 42, "TRAINING_PROVIDER": 14,
+                 "THIRD_SECTOR": 15, "RESEARCH": 7}
+_OFFERING = ("EMPLOYER", "START_UP", "AGENCY", "THIRD_SECTOR")
+"""The kinds whose organisations offer vacancies (training providers offer the courses)."""
+DAYS = 730
+"""Vacancies are posted and courses start over two years from ``EPOCH``."""
+EPOCH = dt.date(2025, 1, 1)
 _ADJ = ["Northern", "Open", "Bright", "Civic", "Green", "Future", "United", "Metro", "Coastal",
         "Digital", "Active", "Shared", "Rural", "Urban", "Next", "Clear"]
 _NOUN = ["Skills", "Works", "Care", "Futures", "Bridge", "Path", "Learning", "Health", "Rail",
@@ -46,8 +42,7 @@ _VERB = ["operating", "welding", "coding", "caring for", "teaching", "analysing"
          "planning", "designing", "managing", "cooking", "driving"]
 _OBJECT = ["networks", "patients", "machines", "data", "budgets", "buildings", "gardens",
            "vehicles", "software", "learners", "events", "records"]
-_JOBS = ["Technician", "Assistant", "Coordinator", "Engineer", "Adviser", "Analyst", "Officer",
-         "Apprentice", "Specialist", "Manager"]
+_LEVEL = ["Trainee", "Junior", "Apprentice", "Senior", "Lead", "Assistant", "Qualified"]
 
 
 @dataclass(frozen=True)
@@ -55,8 +50,10 @@ class Size:
     organisations: int = 1000
     vacancies: int = 10000
     skills: int = 500
+    """At most this many of the vocabulary's skills (all of them when it has fewer)."""
     partners_per_organisation: int = 3
     batch: int = 5000
+    courses: int = 0
 
 
 @dataclass
@@ -83,33 +80,40 @@ def _batches(rows: list[dict[str, Any]], size: int) -> Iterator[list[dict[str, A
         yield rows[start:start + size]
 
 
+def _region(rng: random.Random) -> str:
+    return rng.choices(vocabulary.REGION_CODES, _REGION_WEIGHTS)[0]
+
+
 def build_rows(size: Size, seed: int) -> dict[str, list[dict[str, Any]]]:
-    """Everything the graph will hold, as rows; pure, so the same seed gives the same rows."""
+    """Everything the graph will hold, as rows; pure, so the same seed gives the same rows.
+
+    Regions, fields, skills and occupations are the vocabulary's (``vocabulary``), so generated
+    records join the demo's, the feeds' and the shipped statistics; a vacancy asks for skills its
+    occupation needs, and a record's region is one of the nine with its GSS code."""
     rng = random.Random(seed)
-    fields = [{"props": {"id": _uuid(rng), "code": c, "name": n}} for c, n in FIELDS]
-    skills = [{"props": {"id": _uuid(rng), "uri": f"{SKILL_BASE}{i:05d}",
-                         "name": f"{rng.choice(_VERB)} {rng.choice(_OBJECT)} {i}"}}
-              for i in range(size.skills)]
-    skill_uris = [s["props"]["uri"] for s in skills]
-    occupations: list[dict[str, Any]] = [
-        {"props": {"id": _uuid(rng), "uri": f"{OCCUPATION_BASE}{i:04d}",
-                   "code": str(1000 + rng.randrange(9000)),
-                   "name": f"{rng.choice(_ADJ)} {rng.choice(_JOBS)} {i}"},
-         "skills": rng.sample(skill_uris, min(5, len(skill_uris)))}
-        for i in range(max(1, size.skills // 10))]
+    words = vocabulary.rows([s["uri"] for s in vocabulary.sample().skills][:size.skills])
+    skill_uris = [s["props"]["uri"] for s in words["skills"]]
+    kept = set(skill_uris)
+    needs = {o["props"]["uri"]: [u for u in vocabulary.sample().needs(o["props"]["uri"])
+                                 if u in kept] for o in words["occupations"]}
+    occupation_uris = list(needs)
+    job_names = {o["props"]["uri"]: o["props"]["name"] for o in words["occupations"]}
+    skill_names = {s["props"]["uri"]: s["props"]["name"] for s in words["skills"]}
     kinds = list(KIND_LABELS)
     orgs: list[dict[str, Any]] = []
     for i in range(size.organisations):
-        kind = kinds[rng.randrange(len(kinds))]
-        region = rng.choice(REGIONS)
+        # One of each kind first, so even a small graph has every kind.
+        kind = kinds[i] if i < len(kinds) else rng.choices(
+            kinds, [_KIND_WEIGHTS[k] for k in kinds])[0]
+        place = vocabulary.region(_region(rng))
         name = f"{rng.choice(_ADJ)} {rng.choice(_NOUN)} {_SUFFIX[kind]} {i}"
         orgs.append({
             "label": KIND_LABELS[kind],
-            "props": {"id": _uuid(rng), "name": name, "nameKey": name_key(name, region),
-                      "kind": kind, "region": region,
-                      "description": f"{name} works on {rng.choice(FIELDS)[1].lower()} and "
-                                     f"{rng.choice(_VERB)} {rng.choice(_OBJECT)}."},
-            "fields": [c for c, _ in rng.sample(FIELDS, 2)],
+            "props": {"id": _uuid(rng), "name": name, "nameKey": name_key(name, place["region"]),
+                      "kind": kind, **place,
+                      "description": f"{name} works on {rng.choice(vocabulary.FIELDS)[1].lower()}"
+                                     f" in {place['region']}."},
+            "fields": [c for c, _ in rng.sample(vocabulary.FIELDS, 2)],
             "skills": rng.sample(skill_uris, min(4, len(skill_uris))),
         })
     org_ids: list[str] = [str(o["props"]["id"]) for o in orgs]
@@ -119,27 +123,52 @@ def build_rows(size: Size, seed: int) -> dict[str, list[dict[str, Any]]]:
             b = rng.choice(org_ids)
             if a != b:
                 pairs.add((min(a, b), max(a, b)))
-    epoch = dt.date(2024, 1, 1)
-    partnerships = [{"a": a, "b": b, "since": epoch + dt.timedelta(days=rng.randrange(900))}
-                    for a, b in sorted(pairs)]
+    partnerships = [{"a": a, "b": b, "since": dt.date(2022, 1, 1)
+                     + dt.timedelta(days=rng.randrange(1400))} for a, b in sorted(pairs)]
+    employers = [o for o in orgs if o["props"]["kind"] in _OFFERING] or orgs
     vacancies = []
-    for i in range(size.vacancies if org_ids else 0):
+    for i in range(size.vacancies if orgs else 0):
+        by = rng.choice(employers)
+        occupation = rng.choice(occupation_uris) if occupation_uris else None
+        wanted = needs[occupation] if occupation else []
+        skills = wanted[:rng.randint(min(2, len(wanted)), len(wanted))] if wanted else \
+            rng.sample(skill_uris, min(3, len(skill_uris)))
+        job = job_names[occupation] if occupation else "worker"
         low = 18000 + 500 * rng.randrange(60)
-        posted = epoch + dt.timedelta(days=rng.randrange(1000))
-        vacancy_id = _uuid(rng)  # drawn before the rest, as the sequence always has been
+        posted = EPOCH + dt.timedelta(days=rng.randrange(DAYS))
+        # Most vacancies are where their employer is; some are elsewhere.
+        code = by["props"]["regionCode"] if rng.random() < 0.8 else _region(rng)
         vacancies.append({
-            "by": rng.choice(org_ids),
-            "props": {"id": vacancy_id, "title": f"{rng.choice(_ADJ)} {rng.choice(_JOBS)} {i}",
-                      "region": rng.choice(REGIONS), "status": rng.choice(
+            "by": by["props"]["id"],
+            "props": {"id": _uuid(rng), "title": f"{rng.choice(_LEVEL)} {job} {i}",
+                      **vocabulary.region(code), "status": rng.choice(
                           ["OPEN", "OPEN", "OPEN", "CLOSED", "WITHDRAWN"]),
                       "contractType": rng.choice(["PERMANENT", "FIXED_TERM", "APPRENTICESHIP"]),
                       "salaryMin": low, "salaryMax": low + 500 * rng.randrange(1, 20),
                       "postedAt": posted, "closesAt": posted + dt.timedelta(days=30)},
-            "skills": rng.sample(skill_uris, min(3, len(skill_uris))),
-            "occupation": [rng.choice(occupations)["props"]["uri"]],
+            "skills": skills,
+            "occupation": [occupation] if occupation else [],
         })
-    return {"fields": fields, "skills": skills, "occupations": occupations,
-            "organisations": orgs, "partnerships": partnerships, "vacancies": vacancies}
+    providers = [o for o in orgs if o["props"]["kind"] == "TRAINING_PROVIDER"] or orgs
+    courses = []
+    for i in range(size.courses if orgs else 0):
+        by = rng.choice(providers)
+        occupation = rng.choice(occupation_uris) if occupation_uris else None
+        wanted = needs[occupation] if occupation else skill_uris
+        taught = rng.sample(wanted, rng.randint(1, min(3, len(wanted))))
+        courses.append({
+            "by": by["props"]["id"],
+            "props": {"id": _uuid(rng),
+                      "title": f"{skill_names[taught[0]].capitalize()}: course {i}",
+                      **vocabulary.region(by["props"]["regionCode"]),
+                      "mode": rng.choice(["IN_PERSON", "ONLINE", "BLENDED"]),
+                      "durationHours": rng.choice([6, 12, 20, 30, 40, 60, 120]),
+                      "startDate": EPOCH + dt.timedelta(days=rng.randrange(DAYS)),
+                      "cost": float(rng.choice([0, 0, 0, 90, 250, 600]))},
+            "skills": sorted(taught),
+        })
+    return {**words, "organisations": orgs, "partnerships": partnerships,
+            "vacancies": vacancies, "courses": courses}
 
 
 def generate(graph: Graph, size: Size, seed: int,
@@ -155,6 +184,7 @@ def generate(graph: Graph, size: Size, seed: int,
         ("organisations", lambda b: bulk.organisations(graph, b), 7),
         ("partnerships", lambda b: bulk.partnerships(graph, b), 1),
         ("vacancies", lambda b: bulk.offers(graph, "Vacancy", b), 6),
+        ("courses", lambda b: bulk.offers(graph, "TrainingCourse", b), 4),
     ]
     for name, write, records_per_row in writers:
         phase = time.perf_counter()

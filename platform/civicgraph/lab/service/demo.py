@@ -18,6 +18,7 @@ from civicgraph.core.graph import Graph
 from civicgraph.identity.service import accounts
 from civicgraph.lab.cypher import demo as repo
 from civicgraph.lab.service import challenges, proposals, scheduling, sessions
+from civicgraph.partner_graph import vocabulary
 from civicgraph.partner_graph.service import organisations
 
 EXPERT_EMAIL = "expert@demo.civicgraph.example"
@@ -25,6 +26,7 @@ EXPERT_PASSWORD = "demo-expert-password"
 INSIDER_EMAIL = "insider@demo.civicgraph.example"
 TITLE = "Reach rural job seekers (demo)"
 FIELD = "employment-services"  # also in the partner graph's demo catalogue
+REGION = "E12000003"  # the demo's "North" (Yorkshire and The Humber)
 PROPOSALS = (("Rural Bus Start-up", "Job bus", "Advisers travel to villages by bus"),
              ("Village Vans Co-op", "Advice vans", "Vans with advisers and a printer"))
 
@@ -49,8 +51,9 @@ def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
         deadline=clock.iso(deadline))
     challenges.advance(graph, actor, challenge["id"], "OPEN", 1)
     for index, (org_name, title, summary) in enumerate(PROPOSALS):
-        org = organisations.register(graph, name=org_name, kind="START_UP", region="North",
-                                     description="Demo proposer")
+        org = organisations.register(graph, name=org_name, kind="START_UP",
+                                     region=vocabulary.REGION_NAMES[REGION],
+                                     region_code=REGION, description="Demo proposer")
         if index == 0:  # the insider works for the first proposer: a conflict of interest
             repo.link_person(graph, INSIDER_EMAIL, None, org["id"])
         founder = Actor(f"demo-founder-{index}", frozenset({PARTNER}), org["id"])

@@ -28,12 +28,14 @@ def name_key(name: str, region: str) -> str:
 
 
 def register(
-    graph: Graph, *, name: str | None, kind: str | None, region: str | None, description: str | None
+    graph: Graph, *, name: str | None, kind: str | None, region: str | None,
+    description: str | None, region_code: str | None = None,
 ) -> dict[str, Any]:
     """A new organisation; its properties obey the model's rules (compiler.model), as an update,
     a feed or a seed does. A description not given is stored empty."""
     fields = ORGANISATION.clean({"name": name, "kind": kind, "region": region,
-                                 "description": description or ""}, creating=True)
+                                 "regionCode": region_code, "description": description or ""},
+                                creating=True)
     fields["id"] = str(uuid.uuid4())
     fields["nameKey"] = name_key(fields["name"], fields["region"])
     return repo.create(graph, fields, KIND_LABELS[fields["kind"]])
