@@ -8,12 +8,15 @@ import csv
 import time
 from pathlib import Path
 
+from flask.testing import FlaskClient
+
 from civicgraph.cli import demo as demo_seed
 from civicgraph.core.graph import Graph
 from civicgraph.partner_graph import demo as partner_graph_demo
 from civicgraph.partner_graph import vocabulary
 from civicgraph.partner_graph.service.organisations import KIND_LABELS
 from partners import demo as partner_demo
+from tests.builders import gql
 
 CLAIMANTS = (Path(__file__).resolve().parents[2] / "hackathon_kits" / "data"
              / "claimant_count_by_region_month.csv")
@@ -81,8 +84,25 @@ def test_the_full_demo_is_a_region_on_one_vocabulary(graph: Graph) -> None:
     assert [r["title"] for r in untagged] == ["Track Technician"]  # the demo's, no occupation
 
 
-def test_the_demo_at_a_small_size_seeds_once(graph: Graph) -> None:
+def test_the_demo_at_a_small_size_seeds_once_and_serves_its_region_codes(
+        client: FlaskClient, graph: Graph) -> None:
     first = demo_seed.seed(graph, size=partner_graph_demo.SMALL_SIZE)
     assert first["generatedOrganisations"] == partner_graph_demo.SMALL_SIZE.organisations
     again = demo_seed.seed(graph, size=partner_graph_demo.SMALL_SIZE)
     assert set(again.values()) == {0}, again
+    # The API serves the code beside the name, and filters by it.
+    body = gql(client, """{ vacancies(first: 100, where: {regionCode: {eq: "E12000003"}}) {
+      totalCount nodes { title region regionCode organisation { regionCode } } }
+      trainingCourses(first: 1, where: {title: {eq: "Python for jobseekers"}}) {
+        nodes { region regionCode provider { name region regionCode } } } }""")
+    vacancies = body["data"]["vacancies"]
+    assert vacancies["totalCount"] > 3
+    assert {(v["region"], v["regionCode"]) for v in vacancies["nodes"]} == {
+        ("Yorkshire and The Humber", "E12000003")}
+    assert {"title": "Junior Data Analyst", "region": "Yorkshire and The Humber",
+            "regionCode": "E12000003", "organisation": {"regionCode": "E12000003"}} \
+        in vacancies["nodes"]
+    assert body["data"]["trainingCourses"]["nodes"] == [{
+        "region": "Yorkshire and The Humber", "regionCode": "E12000003",
+        "provider": {"name": "Open Skills College", "region": "Yorkshire and The Humber",
+                     "regionCode": "E12000003"}}]
