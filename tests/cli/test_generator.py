@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
 from civicgraph.core.errors import BadInput
 from civicgraph.core.graph import Graph
-from civicgraph.partner_graph import generator
+from civicgraph.partner_graph import generator, vocabulary
 from civicgraph.partner_graph.cypher import bulk
+from civicgraph.partner_graph.service.organisations import KIND_LABELS
 
 SIZE = generator.Size(organisations=60, vacancies=300, skills=40, batch=50)
 
@@ -64,3 +67,27 @@ def test_every_generated_node_carries_the_envelope(graph: Graph) -> None:
         "AND NOT (n.version = 1 AND n.createdAt = n.updatedAt AND n.id IS NOT NULL) "
         "RETURN count(n) AS n")[0]["n"]
     assert unstamped == 0
+
+
+def test_generated_rows_are_a_region_on_the_one_vocabulary() -> None:
+    """Every kind; each organisation, vacancy and course in one of the nine English regions,
+    named one way; vacancies posted over 2025-2026 for an occupation of the vocabulary, asking
+    for skills that occupation needs; courses teaching the vocabulary's skills."""
+    rows = generator.build_rows(generator.Size(organisations=60, vacancies=600, courses=60), 9)
+    sample = vocabulary.sample()
+    records = [r["props"] for kind in ("organisations", "vacancies", "courses")
+               for r in rows[kind]]
+    assert {p["regionCode"] for p in records} == set(vocabulary.REGION_CODES)
+    assert all(p["region"] == vocabulary.REGION_NAMES[p["regionCode"]] for p in records)
+    assert {o["props"]["kind"] for o in rows["organisations"]} == set(KIND_LABELS)
+    skills = {s["uri"] for s in sample.skills}
+    occupations = {o["uri"] for o in sample.occupations}
+    assert {s["props"]["uri"] for s in rows["skills"]} == skills
+    for vacancy in rows["vacancies"]:
+        [occupation] = vacancy["occupation"]
+        assert occupation in occupations
+        assert vacancy["skills"] and set(vacancy["skills"]) <= set(sample.needs(occupation))
+        assert dt.date(2025, 1, 1) <= vacancy["props"]["postedAt"] <= dt.date(2026, 12, 31)
+    months = {v["props"]["postedAt"].strftime("%Y-%m") for v in rows["vacancies"]}
+    assert len(months) == 24
+    assert all(c["skills"] and set(c["skills"]) <= skills for c in rows["courses"])
