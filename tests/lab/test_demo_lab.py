@@ -10,6 +10,7 @@ from civicgraph.identity.service import accounts
 from civicgraph.lab.service import challenges, evaluation, machine, proposals
 from civicgraph.lab.service import demo as lab_demo
 from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
+from civicgraph.partner_graph import vocabulary
 
 
 def test_demo_lab_is_a_challenge_in_evaluation_with_experts_and_is_seeded_once(
@@ -54,3 +55,22 @@ def test_demo_lab_history_moves_to_evaluation_after_the_deadline_and_not_in_the_
         sent = [e for e in machine.history(graph, PROPOSAL.kind, proposal["id"])
                 if e["toStatus"] == "SUBMITTED"]
         assert [clock.parse(e["at"], "at") < deadline for e in sent] == [True]
+
+
+def test_every_field_of_the_lab_has_an_expert_and_the_demo_panel_stays_two(
+        graph: Graph) -> None:
+    demo_identity.seed(graph, "http://127.0.0.1:8000")
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    assert lab_demo.seed_field_experts(graph) == {"labFieldExpertsCreated": 19}
+    assert lab_demo.seed_field_experts(graph) == {"labFieldExpertsCreated": 0}
+    [row] = graph.run("MATCH (f:Field) WHERE f.code IN $codes "
+                      "RETURN count(f) AS fields, "
+                      "count(CASE WHEN EXISTS { (:Expert)-[:EXPERT_IN]->(f) } THEN 1 END) "
+                      "AS covered", {"codes": [c for c, _ in vocabulary.FIELDS]})
+    assert row == {"fields": 20, "covered": 20}
+    staff_id = accounts.authenticate(graph, demo_identity.STAFF_EMAIL,
+                                     demo_identity.STAFF_PASSWORD)["id"]  # type: ignore[index]
+    [found] = [c for c in challenges.public_list(graph) if c["title"] == lab_demo.TITLE]
+    panel = evaluation.assign_experts(graph, Actor(staff_id, frozenset({"LAB_STAFF"})),
+                                      found["id"])
+    assert {j["name"] for j in panel["judges"]} == {"Demo Expert", "Demo Insider Expert"}

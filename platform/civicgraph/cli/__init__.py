@@ -53,13 +53,15 @@ def migrate(status: bool) -> None:
 
 @main.command()
 def seed() -> None:
-    """Load the demo ecosystem (adds nothing that is already there)."""
+    """Load the demo ecosystem, at the size `make run` seeds (adds nothing already there)."""
     from civicgraph.cli import demo as demo_seed
+    from civicgraph.partner_graph import demo as partner_graph_demo
 
     settings = load_settings()
     graph = Graph.from_settings(settings)
     try:
-        click.echo(json.dumps(demo_seed.seed(graph, settings.issuer)))
+        click.echo(json.dumps(demo_seed.seed(graph, settings.issuer,
+                                             size=partner_graph_demo.FULL_SIZE)))
         click.echo(json.dumps(stack.seed_lab(graph)))
     finally:
         graph.close()

@@ -107,6 +107,7 @@ def seed_lab(graph: Graph) -> dict[str, object]:
     from civicgraph.lab.service import demo as lab_demo
 
     return {**lab_demo.seed(graph, demo_identity.STAFF_EMAIL),
+            **lab_demo.seed_field_experts(graph),
             **lab_demo.seed_sessions(graph, demo_identity.STAFF_EMAIL)}
 
 

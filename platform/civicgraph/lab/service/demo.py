@@ -69,6 +69,27 @@ def seed(graph: Graph, staff_email: str) -> dict[str, Any]:
     return {"labChallengesCreated": 1}
 
 
+def field_expert_email(code: str) -> str:
+    return f"expert-{code}@demo.civicgraph.example"
+
+
+def seed_field_experts(graph: Graph) -> dict[str, int]:
+    """An expert in each of the lab's twenty fields (``vocabulary.FIELDS``) but the demo
+    challenge's, whose panel is the two experts above: so every field has someone to assign,
+    and the demo challenge's panel stays the one the stories walk. Idempotent (by email)."""
+    made = 0
+    for code, name in vocabulary.FIELDS:
+        if code == FIELD:
+            continue
+        repo.ensure_field(graph, code, name, vocabulary.node_id("field", code), clock.iso())
+        email = field_expert_email(code)
+        made += accounts.ensure(graph, email=email, name=f"Demo Expert ({name})",
+                                password=EXPERT_PASSWORD, roles=[EXPERT],
+                                region=vocabulary.REGION_NAMES[REGION])
+        repo.link_person(graph, email, code, None)
+    return {"labFieldExpertsCreated": made}
+
+
 DEMO_SESSIONS = (
     ("Ideation: reaching jobseekers in villages", "IDEATION", 3, 2,
      "North Employment Agency, meeting room 2", 20,
