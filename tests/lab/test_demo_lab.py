@@ -7,7 +7,7 @@ from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
 from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
-from civicgraph.lab.service import challenges, evaluation, machine, proposals
+from civicgraph.lab.service import challenges, evaluation, ideas, machine, proposals
 from civicgraph.lab.service import demo as lab_demo
 from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
 from civicgraph.partner_graph import vocabulary
@@ -74,3 +74,26 @@ def test_every_field_of_the_lab_has_an_expert_and_the_demo_panel_stays_two(
     panel = evaluation.assign_experts(graph, Actor(staff_id, frozenset({"LAB_STAFF"})),
                                       found["id"])
     assert {j["name"] for j in panel["judges"]} == {"Demo Expert", "Demo Insider Expert"}
+
+
+def test_the_demo_idea_inbox_has_an_idea_from_every_origin(graph: Graph) -> None:
+    demo_identity.seed(graph, "http://127.0.0.1:8000")
+    senders = {"LAB_STAFF": demo_identity.STAFF_EMAIL, "CITIZEN": demo_identity.CITIZEN_EMAIL,
+               "PARTICIPANT": demo_identity.PARTNER_MEMBER_EMAIL}
+    assert lab_demo.seed_ideas(graph, senders) == {"labIdeasCreated": 3}
+    assert lab_demo.seed_ideas(graph, senders) == {"labIdeasCreated": 0}
+    inbox = ideas.list_ideas(graph, None, 100)
+    assert {i["origin"] for i in inbox} == set(ideas.ORIGINS)
+    assert sorted(i["title"] for i in inbox) == sorted(t for _, t, _ in lab_demo.DEMO_IDEAS)
+
+
+def test_what_make_run_seeds_of_the_lab(graph: Graph) -> None:
+    from civicgraph.cli import demo as demo_seed
+    from civicgraph.cli import stack
+
+    demo_seed.seed(graph)
+    seeded = stack.seed_lab(graph)
+    assert {k: seeded[k] for k in ("labChallengesCreated", "labFieldExpertsCreated",
+                                   "labIdeasCreated")} == {
+        "labChallengesCreated": 1, "labFieldExpertsCreated": 19, "labIdeasCreated": 3}
+    assert seeded["labSessionsCreated"] == len(lab_demo.DEMO_SESSIONS)

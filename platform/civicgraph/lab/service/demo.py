@@ -12,12 +12,12 @@ import uuid
 from typing import Any
 
 from civicgraph.core import clock
-from civicgraph.core.access import EXPERT, LAB_STAFF, PARTNER
+from civicgraph.core.access import CITIZEN, EXPERT, LAB_STAFF, PARTICIPANT, PARTNER
 from civicgraph.core.actor import Actor
 from civicgraph.core.graph import Graph
 from civicgraph.identity.service import accounts
 from civicgraph.lab.cypher import demo as repo
-from civicgraph.lab.service import challenges, proposals, scheduling, sessions
+from civicgraph.lab.service import challenges, ideas, proposals, scheduling, sessions
 from civicgraph.partner_graph import vocabulary
 from civicgraph.partner_graph.service import organisations
 
@@ -88,6 +88,35 @@ def seed_field_experts(graph: Graph) -> dict[str, int]:
                                 region=vocabulary.REGION_NAMES[REGION])
         repo.link_person(graph, email, code, None)
     return {"labFieldExpertsCreated": made}
+
+
+DEMO_IDEAS = (
+    (LAB_STAFF, "A shared calendar of the region's job fairs",
+     "Agencies, colleges and employers post their job fairs in one calendar jobseekers can "
+     "follow."),
+    (CITIZEN, "Evening courses for people who work days",
+     "Many of us cannot take a course in working hours: offer the digital ones in the evening."),
+    (PARTICIPANT, "Open figures on apprenticeship starts by region",
+     "Publish how many apprenticeships start each month in each region, so providers can plan "
+     "their courses."),
+)
+"""The demo's ideas, one from each kind of sender: staff (an INTERNAL idea), a citizen and a
+partner's member (EXTERNAL), as (the sender's role, title, description)."""
+
+
+def seed_ideas(graph: Graph, senders: dict[str, str]) -> dict[str, int]:
+    """The demo's ideas for the idea inbox, sent by the people of ``senders`` (role -> email),
+    once (by title): every origin of an idea is in it."""
+    have = {i["title"] for i in ideas.list_ideas(graph, None, 100)}
+    made = 0
+    for role, title, description in DEMO_IDEAS:
+        person = accounts.by_email(graph, senders[role])
+        if title in have or person is None:
+            continue
+        ideas.submit(graph, Actor(str(person["id"]), frozenset({role})), title=title,
+                     description=description)
+        made += 1
+    return {"labIdeasCreated": made}
 
 
 DEMO_SESSIONS = (
