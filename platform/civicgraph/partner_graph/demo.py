@@ -15,7 +15,7 @@ from civicgraph.partner_graph.cypher import bulk
 
 SEED = 2026
 """The generated part's seed: every `make run` generates the same records (ids included)."""
-FULL_SIZE = generator.Size(organisations=400, vacancies=5000, partners_per_organisation=2,
+FULL_SIZE = generator.Size(organisations=400, vacancies=8000, partners_per_organisation=2,
                            courses=400, batch=2500)
 """What `make run` generates around the hand-written records: organisations of every kind with
 partnerships, vacancies posted over 2025 and 2026, courses; all on the one vocabulary."""
