@@ -9,7 +9,7 @@ from civicgraph.identity import demo as demo_identity
 from civicgraph.identity.service import accounts
 from civicgraph.lab.service import challenges, evaluation, ideas, machine, proposals
 from civicgraph.lab.service import demo as lab_demo
-from civicgraph.lab.service.lifecycles import CHALLENGE, PROPOSAL
+from civicgraph.lab.service.lifecycles import CHALLENGE, PILOT, PROPOSAL
 from civicgraph.partner_graph import vocabulary
 
 
@@ -94,6 +94,26 @@ def test_what_make_run_seeds_of_the_lab(graph: Graph) -> None:
     demo_seed.seed(graph)
     seeded = stack.seed_lab(graph)
     assert {k: seeded[k] for k in ("labChallengesCreated", "labFieldExpertsCreated",
-                                   "labIdeasCreated")} == {
-        "labChallengesCreated": 1, "labFieldExpertsCreated": 19, "labIdeasCreated": 3}
+                                   "labIdeasCreated", "labStageChallengesCreated",
+                                   "labPilotsCreated")} == {
+        "labChallengesCreated": 1, "labFieldExpertsCreated": 19, "labIdeasCreated": 3,
+        "labStageChallengesCreated": 5, "labPilotsCreated": 5}
     assert seeded["labSessionsCreated"] == len(lab_demo.DEMO_SESSIONS)
+
+
+def test_the_demo_lab_has_challenges_in_every_status_and_pilots_in_every_stage(
+        graph: Graph) -> None:
+    demo_identity.seed(graph, "http://127.0.0.1:8000")
+    lab_demo.seed(graph, demo_identity.STAFF_EMAIL)
+    assert lab_demo.seed_stages(graph, demo_identity.STAFF_EMAIL) == {
+        "labStageChallengesCreated": 5, "labPilotsCreated": 5}
+    assert lab_demo.seed_stages(graph, demo_identity.STAFF_EMAIL) == {
+        "labStageChallengesCreated": 0, "labPilotsCreated": 0}
+    [row] = graph.run(
+        "RETURN COLLECT { MATCH (c:Challenge) RETURN DISTINCT c.status } AS challenges, "
+        "COLLECT { MATCH (p:Pilot) RETURN DISTINCT p.status } AS pilots, "
+        "COUNT { (p:Pilot) WHERE p.fundingMethod IS NULL } AS without_model, "
+        "COUNT { (:Pilot)-[]-(:OutcomeMeasure) } AS measures")
+    assert sorted(row["challenges"]) == sorted(CHALLENGE.statuses)
+    assert sorted(row["pilots"]) == sorted(PILOT.statuses)
+    assert row["without_model"] == 0 and row["measures"] == len(lab_demo.PILOTS)

@@ -108,6 +108,7 @@ def seed_lab(graph: Graph) -> dict[str, object]:
 
     return {**lab_demo.seed(graph, demo_identity.STAFF_EMAIL),
             **lab_demo.seed_field_experts(graph),
+            **lab_demo.seed_stages(graph, demo_identity.STAFF_EMAIL),
             **lab_demo.seed_ideas(graph, {
                 "LAB_STAFF": demo_identity.STAFF_EMAIL, "CITIZEN": demo_identity.CITIZEN_EMAIL,
                 "PARTICIPANT": demo_identity.PARTNER_MEMBER_EMAIL}),
