@@ -30,6 +30,7 @@ from civicgraph.compiler.visibility import Visibility
 from civicgraph.config import Settings
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
+from civicgraph.core.kept_secret import kept_secret
 from civicgraph.core.tasks import QueueUnavailable, TaskQueue
 from hackathon_kits import cypher as repo
 from hackathon_kits.builder.disclosure import DisclosureRefused
@@ -57,6 +58,14 @@ def load_kit(settings: Settings, name: str) -> KitSpec:
     except SpecError as exc:
         raise BadInput(f"the spec of kit {name!r} is invalid: {exc}", problems=exc.problems) \
             from exc
+
+
+def _cell_key_secret(settings: Settings, spec: KitSpec) -> bytes | None:
+    """Only a kit perturbed by cell key reads (or makes) the records' secret key."""
+    if spec.disclosure.method != "cell_key":
+        return None
+    return kept_secret(settings.keys_dir, "kit-cell-key.secret",
+                       settings.kit_cell_key_secret).encode()
 
 
 def check_read_only(graph: Graph, spec: KitSpec) -> None:
@@ -282,7 +291,8 @@ def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dic
             repo.update_build(graph, build_id, {"percent": round(percent, 1), "stage": stage})
 
         with _heartbeat(graph, name, build_id, lease):
-            output = build_kit(spec, _Rows(graph, spec), work, progress)
+            output = build_kit(spec, _Rows(graph, spec), work, progress,
+                               cell_key_secret=_cell_key_secret(settings, spec))
         progress(97, "PUBLISHING")
         release, created = _publish(graph, store, build_id, spec, output, snapshot,
                                     time.monotonic() - started)
