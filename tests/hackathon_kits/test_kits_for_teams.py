@@ -91,6 +91,11 @@ def test_a_matcher_from_the_jobs_kit_alone(
     build(client, "jobs-and-skills")
     root = unzip(client.get("/kits/jobs-and-skills/releases/1/download").get_data(), tmp_path)
 
+    # The README's join, run as printed, gives each link with its vacancy.
+    joined = _run_readme_join(root, "### Join `vacancies` and `vacancy-skills`")
+    assert {(r["vacancy_id"], r["title"], r["skill_uri"]) for r in joined} >= {
+        ("v-data-1", "Data analyst", ESCO + "sql"), ("v-weld-1", "Welder", ESCO + "welding")}
+
     ranked = _match(root, {ESCO + "python", ESCO + "sql"})
     assert [v for v, _, _ in ranked] == ["v-data-1", "v-data-2"]
     assert ranked[0][1:] == (2, 2)
@@ -143,9 +148,20 @@ def _readme_python(readme: str, heading: str) -> str:
     return match.group(1)
 
 
+def _run_readme_join(root: Path, heading: str) -> list[dict[str, str]]:
+    """Run the README's join code as printed, in the unzipped kit's folder."""
+    code = _readme_python((root / "README.md").read_text(), heading)
+    out = io.StringIO()
+    namespace: dict[str, Any] = {}
+    with contextlib.chdir(root), contextlib.redirect_stdout(out):
+        exec(compile(code, "README.md", "exec"), namespace)  # the README's own code
+    joined: list[dict[str, str]] = namespace["joined"]
+    assert out.getvalue().startswith(f"{len(joined)} rows joined")
+    return joined
+
+
 def test_the_readmes_join_of_claimants_and_vacancies_returns_rows(
-    client: FlaskClient, graph: Graph, worker: Service, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch
+    client: FlaskClient, graph: Graph, worker: Service, tmp_path: Path
 ) -> None:
     # Visible counts in two regions and months of the claimant count, and some vacancies
     # without a region code (counted under Unknown, which joins nothing).
@@ -158,16 +174,8 @@ def test_the_readmes_join_of_claimants_and_vacancies_returns_rows(
     build(client, "claimant-count-and-vacancies")
     root = unzip(client.get("/kits/claimant-count-and-vacancies/releases/1/download")
                  .get_data(), tmp_path)
-    readme = (root / "README.md").read_text()
-    code = _readme_python(readme, "### Join `claimant-count` and `vacancies-by-region-month`")
-
-    monkeypatch.chdir(root)
-    out = io.StringIO()
-    namespace: dict[str, Any] = {}
-    with contextlib.redirect_stdout(out):
-        exec(compile(code, "README.md", "exec"), namespace)  # the README's own code
-    joined = namespace["joined"]
-    assert out.getvalue().startswith(f"{len(joined)} rows joined")
+    joined = _run_readme_join(
+        root, "### Join `claimant-count` and `vacancies-by-region-month`")
     pairs = {(r["region_code"], r["month"]): r for r in joined}
     assert {("E12000003", "2025-03"), ("E12000003", "2025-04"), ("E12000007", "2025-03")} \
         <= set(pairs)
