@@ -59,7 +59,7 @@ def test_catalogue_search_and_keyword_filters_in_both_languages(app: Flask) -> N
     assert by_text.status_code == 200
     html = by_text.get_data(as_text=True)
     assert _kit_links(html) == {KIT}
-    assert f"1 of {len(every)} kits" in html
+    assert f"Kits shown: 1 of {len(every)}" in html
     assert 'value="Claimant UNEMPLOYMENT"' in html  # the search box keeps what was asked
 
     by_keyword = anonymous.get("/kits?keyword=ESCO").get_data(as_text=True)
@@ -74,7 +74,7 @@ def test_catalogue_search_and_keyword_filters_in_both_languages(app: Flask) -> N
     french = anonymous.get("/kits?lang=fr&q=claimant").get_data(as_text=True)
     assert '<html lang="fr">' in french
     assert "Kits de données ouvertes CivicGraph" in french and "Chercher dans les kits" in french
-    assert f"1 kits sur {len(every)}" in french
+    assert f"Kits affichés : 1 sur {len(every)}" in french
 
 
 def _zip_member(data: bytes, name: str) -> bytes:
