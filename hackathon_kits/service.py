@@ -12,6 +12,7 @@ worker's lock frees itself after ``kit_build_lease`` seconds.
 from __future__ import annotations
 
 import contextlib
+import csv
 import datetime as dt
 import logging
 import os
@@ -19,9 +20,12 @@ import shutil
 import threading
 import time
 import uuid
+import zipfile
 from collections.abc import Hashable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
+
+import pyarrow.parquet as pq
 
 from civicgraph.compiler.cache import PLANS
 from civicgraph.compiler.domains import kits as kits_model
@@ -30,10 +34,11 @@ from civicgraph.compiler.visibility import Visibility
 from civicgraph.config import Settings
 from civicgraph.core.errors import BadInput, NotFound
 from civicgraph.core.graph import Graph
+from civicgraph.core.kept_secret import kept_secret
 from civicgraph.core.tasks import QueueUnavailable, TaskQueue
 from hackathon_kits import cypher as repo
 from hackathon_kits.builder.disclosure import DisclosureRefused
-from hackathon_kits.builder.package import PackageInvalid
+from hackathon_kits.builder.package import MANIFEST, MEDIA_TYPES, PackageInvalid, sha256_file
 from hackathon_kits.builder.pipeline import BuildFailed, BuildOutput, build_kit
 from hackathon_kits.builder.readme import disclosure_method
 from hackathon_kits.builder.spec import Dataset, KitSpec, SpecError, load_spec_file, spec_files
@@ -57,6 +62,14 @@ def load_kit(settings: Settings, name: str) -> KitSpec:
     except SpecError as exc:
         raise BadInput(f"the spec of kit {name!r} is invalid: {exc}", problems=exc.problems) \
             from exc
+
+
+def _cell_key_secret(settings: Settings, spec: KitSpec) -> bytes | None:
+    """Only a kit perturbed by cell key reads (or makes) the records' secret key."""
+    if spec.disclosure.method != "cell_key":
+        return None
+    return kept_secret(settings.keys_dir, "kit-cell-key.secret",
+                       settings.kit_cell_key_secret).encode()
 
 
 def check_read_only(graph: Graph, spec: KitSpec) -> None:
@@ -282,7 +295,8 @@ def run_build(graph: Graph, settings: Settings, build_id: str, name: str) -> dic
             repo.update_build(graph, build_id, {"percent": round(percent, 1), "stage": stage})
 
         with _heartbeat(graph, name, build_id, lease):
-            output = build_kit(spec, _Rows(graph, spec), work, progress)
+            output = build_kit(spec, _Rows(graph, spec), work, progress,
+                               cell_key_secret=_cell_key_secret(settings, spec))
         progress(97, "PUBLISHING")
         release, created = _publish(graph, store, build_id, spec, output, snapshot,
                                     time.monotonic() - started)
@@ -322,14 +336,24 @@ def _publish(graph: Graph, store: Path, build_id: str, spec: KitSpec, output: Bu
     relative = f"{spec.name}/{output.sha256}.zip"
     target = store / relative
     target.parent.mkdir(parents=True, exist_ok=True)
-    os.chmod(output.zip_path, 0o444)
-    os.replace(output.zip_path, target)  # atomic: readers see no zip or the whole zip
-    return repo.record_release(graph, build_id, {
+    # The zip is named by its sha256: one already there with the same size holds these very
+    # bytes, and is left as it is, so its mtime (the downloads' Last-Modified) does not move and
+    # a client's If-Modified-Since still gets 304. Otherwise one atomic replace: readers see no
+    # zip or the whole zip.
+    if not (target.is_file() and target.stat().st_size == output.size):
+        os.chmod(output.zip_path, 0o444)
+        os.replace(output.zip_path, target)
+    recorded = repo.record_release(graph, build_id, {
         "id": str(uuid.uuid4()), "kit": spec.name, "sha256": output.sha256,
         "bytes": output.size, "path": relative, "specHash": spec.spec_hash(),
         "rows": output.rows, "disclosureReport": output.reports,
         "validation": output.validation, "snapshotAt": snapshot.isoformat(),
         "buildSeconds": round(seconds, 3)})
+    try:  # each file served alone; a failure here only delays that to the first request
+        _unpacked(store, relative)
+    except (OSError, zipfile.BadZipFile):
+        log.warning("kit %s: could not unpack %s", spec.name, relative, exc_info=True)
+    return recorded
 
 
 def release_download(graph: Graph, settings: Settings, name: str,
@@ -350,3 +374,131 @@ def get_release(graph: Graph, name: str, number: int) -> dict[str, Any]:
     if release is None:
         raise NotFound(f"kit {name!r} has no release {number}")
     return release
+
+
+# A release's files, each downloadable alone. The zip is unpacked once, beside it, into a folder
+# named by the zip's sha256 (so as immutable as the zip); the manifest inside the zip names every
+# file with its sha256, which is the file's ETag and the only list of names a request may ask for.
+
+def _unpacked(store: Path, relative: str) -> Path:
+    """The folder the release's zip unpacks to, unpacking it first if no one has yet (a release
+    published before files were served alone, or a store restored from zips alone)."""
+    archive = store / relative
+    folder = archive.with_suffix("")
+    if folder.is_dir():
+        return folder
+    if not archive.is_file():
+        raise NotFound(f"the file of release {relative!r} is missing from the store")
+    partial = store / ".tmp" / f"unpack-{uuid.uuid4()}"
+    partial.mkdir(parents=True)
+    try:
+        with zipfile.ZipFile(archive) as zf:
+            zf.extractall(partial)
+        for path in partial.rglob("*"):
+            if path.is_file():
+                os.chmod(path, 0o444)
+        try:
+            os.replace(partial, folder)  # atomic; a concurrent unpack that won leaves us ours
+        except OSError:
+            if not folder.is_dir():
+                raise
+    finally:
+        shutil.rmtree(partial, ignore_errors=True)
+    return folder
+
+
+def _manifest(folder: Path) -> dict[str, str]:
+    """File name -> sha256, as the zip's manifest lists them (``sha256sum -c`` format)."""
+    listed: dict[str, str] = {}
+    text = (folder / MANIFEST).read_text(encoding="utf-8")
+    for line in text.splitlines():
+        digest, _, name = line.partition("  ")
+        if name:
+            listed[name] = digest
+    listed[MANIFEST] = sha256_file(folder / MANIFEST)[0]
+    return listed
+
+
+def _media_type(name: str) -> str:
+    suffix = name.rsplit(".", 1)[-1]
+    return MEDIA_TYPES.get(suffix) or FILE_MEDIA_TYPES.get(suffix) or "application/octet-stream"
+
+
+FILE_MEDIA_TYPES = {"json": "application/json", "md": "text/markdown", "txt": "text/plain"}
+
+
+def release_files(settings: Settings, release: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """Every file of a release: its name in the zip, sha256, size and media type, in the
+    manifest's (sorted) order."""
+    folder = _unpacked(settings.kit_store_dir, str(release["path"]))
+    return [{"name": name, "sha256": digest, "bytes": (folder / name).stat().st_size,
+             "mediaType": _media_type(name)}
+            for name, digest in sorted(_manifest(folder).items())]
+
+
+def release_file(graph: Graph, settings: Settings, name: str, number: int,
+                 file: str) -> tuple[Path, dict[str, Any]]:
+    """One file of a release, by its name in the zip: its path and its entry (sha256 as the
+    ETag). A name the manifest does not list is NOT_FOUND, so no path leaves the folder."""
+    release = get_release(graph, name, number)
+    folder = _unpacked(settings.kit_store_dir, str(release["path"]))
+    digest = _manifest(folder).get(file)
+    if digest is None:
+        raise NotFound(f"release {number} of kit {name!r} has no file {file!r}")
+    return folder / file, {"name": file, "sha256": digest, "mediaType": _media_type(file)}
+
+
+PREVIEW_ROWS = 10
+
+
+def preview(settings: Settings, release: Mapping[str, Any], kit: Mapping[str, Any],
+            rows: int = PREVIEW_ROWS) -> list[dict[str, Any]]:
+    """The first rows of each table of the release, read from its published files (the CSV,
+    or the Parquet file of a kit without CSV): what a participant sees on opening the file."""
+    folder = _unpacked(settings.kit_store_dir, str(release["path"]))
+    tables = []
+    for dataset in kit["datasets"]:
+        csv_file = folder / "data" / f"{dataset['name']}.csv"
+        parquet_file = folder / "data" / f"{dataset['name']}.parquet"
+        if csv_file.is_file():
+            with csv_file.open(encoding="utf-8", newline="") as handle:
+                reader = csv.reader(handle)
+                header = next(reader, [])
+                body = [row for _, row in zip(range(rows), reader, strict=False)]
+            source = f"data/{dataset['name']}.csv"
+        elif parquet_file.is_file():
+            table = next(pq.ParquetFile(parquet_file).iter_batches(batch_size=rows), None)
+            header = [c["name"] for c in dataset["columns"]]
+            body = [["" if v is None else str(v) for v in row.values()]
+                    for row in (table.to_pylist() if table is not None else [])]
+            source = f"data/{dataset['name']}.parquet"
+        else:
+            continue
+        tables.append({"dataset": dataset["name"], "title": dataset["title"], "file": source,
+                       "columns": header, "rows": body})
+    return tables
+
+
+def search_kits(kits: list[dict[str, Any]], text: str = "",
+                keywords: list[str] | None = None) -> list[dict[str, Any]]:
+    """The kits whose title, description and keywords hold every word of ``text`` and that
+    carry every keyword of ``keywords`` (case and accents of the case aside)."""
+    words = text.casefold().split()
+    wanted = {k.casefold() for k in keywords or [] if k.strip()}
+    found = []
+    for kit in kits:
+        own = {k.casefold() for k in kit["keywords"]}
+        haystack = " ".join([kit["title"], kit["description"], *kit["keywords"]]).casefold()
+        if all(w in haystack for w in words) and wanted <= own:
+            found.append(kit)
+    return found
+
+
+LIVE_DIR = Path(__file__).resolve().parent / "live"
+
+
+def live_queries(name: str) -> str | None:
+    """The GraphQL document that serves a kit's data live (``live/<kit>.graphql``), if the kit
+    has one: a table the kit ships from a file has no live equivalent."""
+    path = LIVE_DIR / f"{name}.graphql"
+    return path.read_text(encoding="utf-8") if path.is_file() else None

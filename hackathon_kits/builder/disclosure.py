@@ -9,11 +9,25 @@ broken by the cell's key, so the result is the same on every build); when no cel
 total itself is withheld. The loop runs until no published total needs more. Each total is
 checked on its own; combinations of several totals are not audited (stated in every README).
 Published values, cells and totals alike, are then rounded independently to the base.
+
+A table whose every published value (cells and totals) would be suppressed is refused rather
+than published as a page of ``[c]``: the message names the dimension whose removal would show
+the most cells, the one to coarsen.
+
+ONS cell-key perturbation is the other method (``protect_cell_key``): each record has a key
+(an HMAC of its id under a secret, modulo the key range), a cell's key is the sum of its
+records' keys modulo the range, and the published perturbation table maps (count, cell key) to
+the noise added. The same records always make the same cell key, so a count met in two tables
+(or two builds) gets the same noise and differencing the tables reveals nothing; the secret
+stays with the builder, and the table and its parameters are published.
 """
 
 from __future__ import annotations
 
+import hashlib
+import hmac
 from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -104,6 +118,104 @@ def protect_aggregate(
             for key in sorted(suppressed)[:REPORT_CELL_LIMIT]
         ],
     }
+    refuse_if_all_suppressed(cells, dimensions, rows, threshold)
+    return AggregateResult(rows=rows, report=report)
+
+
+def refuse_if_all_suppressed(cells: dict[Key, int], dimensions: list[str],
+                             rows: list[tuple[Key, int | None]], threshold: int) -> None:
+    """Refuse a table that would publish nothing but ``[c]``, naming the dimension to coarsen:
+    the one whose removal leaves the most cells at or above the threshold (ties: the one with
+    the most distinct values)."""
+    if not rows or any(value is not None for _, value in rows):
+        return
+
+    def shown_without(i: int) -> tuple[int, int]:
+        merged: Counter[Key] = Counter()
+        for key, value in cells.items():
+            merged[key[:i] + key[i + 1:]] += value
+        return (sum(1 for v in merged.values() if v >= threshold),
+                len({key[i] for key in cells}))
+
+    best = max(range(len(dimensions)), key=lambda i: (*shown_without(i), -i))
+    raise DisclosureRefused(
+        f"every published cell of this table would be suppressed (all {len(rows)} of them are "
+        f"below the threshold of {threshold} or would reveal one): coarsen the dimension "
+        f"{dimensions[best]!r} (group its values or drop it) and build again")
+
+
+@dataclass(frozen=True)
+class PerturbationTable:
+    """ONS-style p-table: for a count (rows 1..max_noise+1, the last for every larger count)
+    the cell keys ``key_from..key_to`` add ``noise``. Noise runs from -max_noise to max_noise
+    with triangular weights (no noise most likely), cut so no count goes below zero: above
+    max_noise its mean is zero; below, slightly positive."""
+
+    key_range: int
+    max_noise: int
+    rows: tuple[tuple[int, int, int, int], ...]  # (count, key_from, key_to, noise)
+
+    @classmethod
+    def build(cls, key_range: int, max_noise: int) -> PerturbationTable:
+        rows: list[tuple[int, int, int, int]] = []
+        for count in range(1, max_noise + 2):
+            noises = [n for n in range(-max_noise, max_noise + 1) if count + n >= 0]
+            weights = [max_noise + 1 - abs(n) for n in noises]
+            total = sum(weights)
+            exact = [key_range * w / total for w in weights]
+            slots = [int(x) for x in exact]
+            # Largest remainder, ties to the smaller noise: the table is a pure function of
+            # its two parameters.
+            by_remainder = sorted(range(len(noises)), key=lambda i: (slots[i] - exact[i], i))
+            for i in by_remainder[:key_range - sum(slots)]:
+                slots[i] += 1
+            start = 0
+            for noise, width in zip(noises, slots, strict=True):
+                if width:
+                    rows.append((count, start, start + width - 1, noise))
+                    start += width
+        return cls(key_range, max_noise, tuple(rows))
+
+    def noise(self, count: int, cell_key: int) -> int:
+        if count <= 0:
+            return 0  # an empty cell stays empty
+        row = min(count, self.max_noise + 1)
+        for value, key_from, key_to, noise in self.rows:
+            if value == row and key_from <= cell_key <= key_to:
+                return noise
+        raise AssertionError(f"the p-table has no entry for ({row}, {cell_key})")
+
+
+def record_key(secret: bytes, record_id: str, key_range: int) -> int:
+    """A record's key: deterministic for the secret and the id, uniform over the range."""
+    digest = hmac.new(secret, record_id.encode("utf-8"), hashlib.sha256).digest()
+    return int.from_bytes(digest[:8], "big") % key_range
+
+
+def cell_key(secret: bytes, record_ids: Iterable[str], key_range: int) -> int:
+    return sum(record_key(secret, str(r), key_range) for r in record_ids) % key_range
+
+
+def protect_cell_key(cells: dict[Key, int], keys: dict[Key, int], dimensions: list[str],
+                     totals: list[list[str]], table: PerturbationTable) -> AggregateResult:
+    """Perturb every cell and total by its own cell key; a total's key is the sum of its
+    cells' keys (its records are theirs), so it is the key the same records make anywhere."""
+    rows: list[tuple[Key, int | None]] = []
+    perturbed = 0
+    for key in sorted(cells):
+        noise = table.noise(cells[key], keys[key])
+        perturbed += noise != 0
+        rows.append((key, cells[key] + noise))
+    groups = _groups(cells, dimensions, totals)
+    for total_key in sorted(groups):
+        members = groups[total_key]
+        value = sum(cells[m] for m in members)
+        noise = table.noise(value, sum(keys[m] for m in members) % table.key_range)
+        perturbed += noise != 0
+        rows.append((total_key, value + noise))
+    report = {"method": "cell_key", "cells": len(cells), "totals": len(groups),
+              "perturbed": perturbed, "keyRange": table.key_range,
+              "maxNoise": table.max_noise}
     return AggregateResult(rows=rows, report=report)
 
 

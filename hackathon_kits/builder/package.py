@@ -20,11 +20,12 @@ from typing import Any
 
 import pyarrow.parquet as pq
 
-from hackathon_kits.builder.disclosure import SUPPRESSED
+from hackathon_kits.builder.disclosure import SUPPRESSED, PerturbationTable
 from hackathon_kits.builder.readme import render_readme
 from hackathon_kits.builder.spec import Dataset, KitSpec
 
 MANIFEST = "manifest-sha256.txt"
+PERTURBATION_TABLE = "perturbation-table.csv"
 # Above this many rows a resource is validated so that memory stays flat (see docs):
 # frictionless reads a Parquet file whole (through pandas), so the builder checks Parquet itself
 # (schema, row count); and frictionless keeps every primary-key value to check uniqueness, so a
@@ -73,7 +74,7 @@ def resource_name(resource: WrittenResource) -> str:
         f"{resource.dataset.name}-{resource.format}"
 
 
-def _schema(dataset: Dataset) -> dict[str, Any]:
+def _schema(dataset: Dataset, fmt: str) -> dict[str, Any]:
     fields = []
     for column in dataset.columns:
         field: dict[str, Any] = {"name": column.name, "title": column.title,
@@ -81,7 +82,15 @@ def _schema(dataset: Dataset) -> dict[str, Any]:
         if column.unit:
             field["unit"] = column.unit
         fields.append(field)
-    schema: dict[str, Any] = {"fields": fields, "missingValues": ["", SUPPRESSED]}
+    missing = [""]
+    if dataset.table == "aggregate":
+        missing.append(SUPPRESSED)
+    if fmt == "parquet":
+        # frictionless reads Parquet through pandas, which turns a missing integer into NaN and
+        # then (by luck of identity) sometimes fails it as "not an integer"; the file itself
+        # holds a typed null. "nan" as a missing value lets the check see it as the null it is.
+        missing.append("nan")
+    schema: dict[str, Any] = {"fields": fields, "missingValues": missing}
     if dataset.table == "records":
         schema["primaryKey"] = list(dataset.key)
     return schema
@@ -96,7 +105,7 @@ def datapackage(spec: KitSpec, root: Path, resources: list[WrittenResource]) -> 
             "description": res.dataset.description, "path": res.path,
             "profile": "tabular-data-resource",
             "format": res.format, "mediatype": MEDIA_TYPES[res.format],
-            "schema": _schema(res.dataset),
+            "schema": _schema(res.dataset, res.format),
         }
         if res.format == "csv":
             # frictionless re-checks bytes and hash while it reads a text stream; its Parquet
@@ -123,8 +132,18 @@ def datapackage(spec: KitSpec, root: Path, resources: list[WrittenResource]) -> 
         "contributors": [{"title": spec.publisher, "role": "publisher"}],
         "created": created_stamp(),
         "x-civicgraph-spec-sha256": spec.spec_hash(),
+        # The disclosure method and its parameters, as the README states them (never a key).
+        "x-civicgraph-disclosure": spec.disclosure.model_dump(mode="json"),
         "resources": described,
     }
+
+
+def write_perturbation_table(root: Path, table: PerturbationTable) -> None:
+    """The published p-table: with a cell's count and key, anyone can see the noise it got."""
+    with (root / PERTURBATION_TABLE).open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\r\n")
+        writer.writerow(["count", "cell_key_from", "cell_key_to", "noise"])
+        writer.writerows(table.rows)
 
 
 def write_dictionary(root: Path, spec: KitSpec) -> None:

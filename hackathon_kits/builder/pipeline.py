@@ -17,7 +17,14 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from hackathon_kits.builder import package
-from hackathon_kits.builder.disclosure import KAnonymity, protect_aggregate
+from hackathon_kits.builder.disclosure import (
+    DisclosureRefused,
+    KAnonymity,
+    PerturbationTable,
+    cell_key,
+    protect_aggregate,
+    protect_cell_key,
+)
 from hackathon_kits.builder.spec import DATA_DIR, Dataset, KitSpec, data_file
 from hackathon_kits.builder.tables import RowError, TableWriter, to_python
 
@@ -88,7 +95,16 @@ class _Stages:
 
 
 def build_kit(spec: KitSpec, source: RowSource, workdir: Path, progress: Progress,
-              data_dir: Path = DATA_DIR) -> BuildOutput:
+              data_dir: Path = DATA_DIR, cell_key_secret: bytes | None = None) -> BuildOutput:
+    """``cell_key_secret`` keys the records of a kit perturbed by cell key; it is used here and
+    written nowhere (the kit publishes the method and its p-table only)."""
+    ptable = None
+    if spec.disclosure.method == "cell_key":
+        if not cell_key_secret:
+            raise DisclosureRefused("this kit is perturbed by cell key, but the builder has no "
+                                    "secret key for its records (CIVICGRAPH_KIT_CELL_KEY_SECRET)")
+        ptable = PerturbationTable.build(spec.disclosure.cell_key.key_range,
+                                         spec.disclosure.cell_key.max_noise)
     root = workdir / "package"
     root.mkdir(parents=True)
     clock = _Stages()
@@ -102,12 +118,15 @@ def build_kit(spec: KitSpec, source: RowSource, workdir: Path, progress: Progres
     for dataset in spec.datasets:
         rows_cm = _file_rows(data_file(dataset, data_dir)) if dataset.file else source.rows(dataset)
         base = root / "data" / dataset.name
+        # Only a suppressed count prints the marker; any other missing value is left empty.
+        marked = [dataset.measure] if dataset.table == "aggregate" and dataset.measure else []
         writer = TableWriter(base, dataset.columns, spec.formats, spec.build.row_group_size,
-                             suppressed_marker_columns=[c.name for c in dataset.columns])
+                             suppressed_marker_columns=marked)
         try:
             with rows_cm as rows:
                 if dataset.table == "aggregate":
-                    reports[dataset.name] = _aggregate(spec, dataset, rows, writer, meter)
+                    reports[dataset.name] = _aggregate(spec, dataset, rows, writer, meter,
+                                                       ptable, cell_key_secret)
                 else:
                     reports[dataset.name] = _records(spec, dataset, rows, writer, meter)
         finally:
@@ -118,6 +137,8 @@ def build_kit(spec: KitSpec, source: RowSource, workdir: Path, progress: Progres
         meter.advance(0, "STREAMING", force=True)
     clock.lap("stream")
     progress(86, "DOCUMENTING")
+    if ptable is not None:
+        package.write_perturbation_table(root, ptable)
     descriptor = package.write_metadata(spec, root, written, reports)
     clock.lap("metadata")
     progress(88, "VALIDATING")
@@ -175,12 +196,15 @@ def _records(spec: KitSpec, dataset: Dataset, rows: Iterator[Mapping[str, Any]],
 
 
 def _aggregate(spec: KitSpec, dataset: Dataset, rows: Iterator[Mapping[str, Any]],
-               writer: TableWriter, meter: _Meter) -> dict[str, Any]:
+               writer: TableWriter, meter: _Meter, ptable: PerturbationTable | None = None,
+               secret: bytes | None = None) -> dict[str, Any]:
     assert dataset.measure is not None
     names = [c.name for c in dataset.columns]
     dim_at = [names.index(d) for d in dataset.dimensions]
     measure_at = names.index(dataset.measure)
     cells: dict[tuple[str, ...], int] = {}
+    keys: dict[tuple[str, ...], int] = {}
+    perturb = ptable is not None and dataset.disclosure_control
     for number, record in enumerate(rows, start=1):
         values = _typed(dataset, record, f"row {number}")
         key = tuple(values[i] for i in dim_at)
@@ -190,13 +214,20 @@ def _aggregate(spec: KitSpec, dataset: Dataset, rows: Iterator[Mapping[str, Any]
         if key in cells:
             raise BuildFailed(f"{dataset.name}: the cell {key} appears twice")
         cells[key] = int(values[measure_at])
+        if perturb:
+            assert ptable is not None and secret is not None
+            keys[key] = _cell_key(dataset, record, cells[key], number, secret, ptable)
         if number % spec.build.batch_size == 0:
             meter.advance(spec.build.batch_size, "STREAMING")
             if spec.build.test_batch_delay_seconds:
                 time.sleep(spec.build.test_batch_delay_seconds)
     meter.advance(len(cells) % spec.build.batch_size, "STREAMING")
     rules = spec.disclosure
-    if dataset.disclosure_control:
+    if perturb:
+        assert ptable is not None
+        result = protect_cell_key(cells, keys, dataset.dimensions, dataset.totals, ptable)
+        published, report = result.rows, result.report
+    elif dataset.disclosure_control:
         result = protect_aggregate(
             cells, dataset.dimensions, dataset.totals, threshold=rules.threshold,
             rounding_base=rules.rounding_base, secondary=rules.secondary_suppression)
@@ -210,6 +241,18 @@ def _aggregate(spec: KitSpec, dataset: Dataset, rows: Iterator[Mapping[str, Any]
             row[i] = part
         row[measure_at] = value
         writer.write(row)
+    if perturb:
+        return {"table": "aggregate", **report}
     return {"table": "aggregate", "threshold": rules.threshold,
             "roundingBase": rules.rounding_base,
             "secondarySuppression": rules.secondary_suppression, **report}
+
+
+def _cell_key(dataset: Dataset, record: Mapping[str, Any], count: int, number: int,
+              secret: bytes, ptable: PerturbationTable) -> int:
+    ids = record.get(dataset.record_ids or "")
+    if not isinstance(ids, list | tuple) or len(ids) != count or None in ids:
+        raise BuildFailed(
+            f"{dataset.name}: row {number}: the column {dataset.record_ids!r} must list the "
+            f"cell\u2019s {count} record ids (collect(x.id) beside count(*))")
+    return cell_key(secret, ids, ptable.key_range)

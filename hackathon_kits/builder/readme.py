@@ -5,12 +5,41 @@ from __future__ import annotations
 from typing import Any
 
 from hackathon_kits.builder.disclosure import SUPPRESSED, TOTAL
-from hackathon_kits.builder.spec import KitSpec
+from hackathon_kits.builder.spec import Join, KitSpec
+
+# What a stranger installs to run the README's check: frictionless reads Parquet with pyarrow
+# (the ``parquet`` extra) through pandas (the ``pandas`` extra); without them every Parquet
+# resource reads as INVALID. The README prints this line and a test installs it in a fresh
+# virtual environment.
+INSTALL_CHECK = 'pip install "frictionless[parquet,pandas]>=5.18,<6"'
+CHECK_COMMANDS = ("sha256sum -c manifest-sha256.txt", INSTALL_CHECK,
+                  "frictionless validate datapackage.json")
+
+
+def _cell_key_method(spec: KitSpec) -> list[str]:
+    params = spec.disclosure.cell_key
+    return [
+        "Cell-key perturbation (the ONS method): every record has a key from 0 to "
+        f"{params.key_range - 1} (an HMAC of its id under a secret the publisher keeps), a "
+        f"cell\u2019s key is the sum of its records\u2019 keys modulo {params.key_range}, and "
+        "the count published is the true count plus the noise that `perturbation-table.csv` "
+        "gives for (count, cell key); its last count row applies to every larger count.",
+        f"The noise runs from -{params.max_noise} to {params.max_noise}, zero most often, and "
+        "never makes a count negative; an empty cell stays empty. Totals are perturbed by "
+        "their own key, so they may not equal the sum of their cells.",
+        "The same records always make the same cell key: a count met in two tables or two "
+        "releases gets the same noise, so comparing them reveals nothing. Nothing is "
+        "suppressed and nothing is rounded.",
+    ]
 
 
 def disclosure_method(spec: KitSpec) -> list[str]:
     """The published method and its parameters (shown in the README and on the kit page)."""
     rules = spec.disclosure
+    if rules.method == "cell_key":
+        return [*_cell_key_method(spec),
+                f"Record-level tables with declared quasi-identifiers must be {rules.k}-"
+                "anonymous on them; a build that is not is refused and publishes nothing."]
     lines = [
         f"Counts from 1 to {rules.threshold - 1} are suppressed and shown as `{SUPPRESSED}` "
         f"(primary suppression; threshold {rules.threshold}).",
@@ -28,7 +57,32 @@ def disclosure_method(spec: KitSpec) -> list[str]:
     lines.append(
         f"Record-level tables with declared quasi-identifiers must be {rules.k}-anonymous on "
         "them; a build that is not is refused and publishes nothing.")
+    lines.append(
+        f"A missing value is an empty cell; `{SUPPRESSED}` only ever marks a suppressed count. "
+        "A table whose every count would be suppressed is not published: the build is "
+        "refused and names the dimension to coarsen.")
     return lines
+
+
+def _join_code(join: Join) -> list[str]:
+    """Standard-library Python the reader can paste in the unzipped kit's folder."""
+    on = ", ".join(f"r[{c!r}]" for c in join.keys)
+    return [
+        "```python",
+        "import csv",
+        "",
+        "def rows(name):",
+        "    with open(f'data/{name}.csv', encoding='utf-8', newline='') as handle:",
+        "        return list(csv.DictReader(handle))",
+        "",
+        f"left = {{({on},): r for r in rows({join.left!r})}}",
+        f"joined = [{{**left[key], **r}} for r in rows({join.right!r})",
+        f"          if (key := ({on},)) in left]",
+        "print(len(joined), 'rows joined')",
+        "for row in joined[:5]:",
+        "    print(row)",
+        "```",
+    ]
 
 
 def render_readme(spec: KitSpec, rows: dict[str, int], reports: dict[str, Any]) -> str:
@@ -45,7 +99,9 @@ def render_readme(spec: KitSpec, rows: dict[str, int], reports: dict[str, Any]) 
             out.append(f"| `data/{dataset.name}.{fmt}` | {rows.get(name, 0)} | {dataset.title} |")
     out += ["| `datapackage.json` | | Frictionless Data Package (v1) describing every file |",
             "| `data-dictionary.csv` | | every column: title, type, unit, description |",
-            "| `disclosure-report.json` | | what was suppressed and why |",
+            "| `disclosure-report.json` | | what was suppressed or perturbed, and why |",
+            *(["| `perturbation-table.csv` | | the noise each (count, cell key) gets |"]
+              if spec.disclosure.method == "cell_key" else []),
             "| `manifest-sha256.txt` | | sha256 of every other file |", ""]
     out += ["## Data dictionary", ""]
     for dataset in spec.datasets:
@@ -69,8 +125,9 @@ def render_readme(spec: KitSpec, rows: dict[str, int], reports: dict[str, Any]) 
     out += [f"- {line}" for line in disclosure_method(spec)]
     out += ["", "Per dataset, `disclosure-report.json` lists how many cells were suppressed, "
             "which, and whether as primary or secondary suppression.", ""]
-    out += ["## Check and start", "", "```sh", "sha256sum -c manifest-sha256.txt",
-            "frictionless validate datapackage.json", "```", ""]
+    out += ["## Check and start", "",
+            "In the unzipped folder (a fresh virtual environment is enough for the check):", "",
+            "```sh", *CHECK_COMMANDS, "```", ""]
     first = spec.datasets[0].name
     if "parquet" in spec.formats:
         out += ["```python", "import pyarrow.parquet as pq",
@@ -79,4 +136,7 @@ def render_readme(spec: KitSpec, rows: dict[str, int], reports: dict[str, Any]) 
     else:
         out += ["```python", "import csv", f"rows = list(csv.DictReader(open('data/{first}.csv')))",
                 "print(len(rows), rows[0])", "```", ""]
+    for join in spec.joins:
+        out += [f"### Join `{join.left}` and `{join.right}` on {', '.join(join.keys)}", "",
+                join.description.strip(), "", *_join_code(join), ""]
     return "\n".join(out)

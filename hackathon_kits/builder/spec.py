@@ -80,11 +80,23 @@ class Source(_Strict):
     note: str | None = None
 
 
+class CellKey(_Strict):
+    """ONS cell-key perturbation's published parameters (the secret key is never in a spec)."""
+
+    key_range: int = Field(default=256, ge=16, le=1 << 16)
+    max_noise: int = Field(default=2, ge=1, le=10)
+
+
+DisclosureMethod = Literal["suppression", "cell_key"]
+
+
 class Disclosure(_Strict):
+    method: DisclosureMethod = "suppression"
     threshold: int = Field(default=10, ge=1)
     rounding_base: int | None = Field(default=5, ge=2)
     secondary_suppression: bool = True
     k: int = Field(default=5, ge=2)
+    cell_key: CellKey = Field(default_factory=CellKey)
 
 
 class BuildOptions(_Strict):
@@ -110,6 +122,9 @@ class Dataset(_Strict):
     key: list[str] = Field(default_factory=list)
     quasi_identifiers: list[str] = Field(default_factory=list)
     disclosure_control: bool = True
+    # Cell-key perturbation: the query column holding each cell's record ids (a list). It feeds
+    # the cell's key only and is never published.
+    record_ids: str | None = Field(default=None, pattern=COLUMN_PATTERN)
 
     @model_validator(mode="after")
     def _coherent(self) -> Dataset:
@@ -156,6 +171,15 @@ class Dataset(_Strict):
         return self
 
 
+class Join(_Strict):
+    """Two tables of the kit that join on shared columns; the README shows the join as code."""
+
+    left: str
+    right: str
+    keys: list[str] = Field(min_length=1)  # not `on`: YAML 1.1 reads it as true
+    description: str = Field(min_length=1)
+
+
 class KitSpec(_Strict):
     name: str = Field(pattern=NAME_PATTERN, max_length=80)
     title: str = Field(min_length=1, max_length=200)
@@ -167,6 +191,7 @@ class KitSpec(_Strict):
     disclosure: Disclosure = Field(default_factory=Disclosure)
     build: BuildOptions = Field(default_factory=BuildOptions)
     datasets: list[Dataset] = Field(min_length=1)
+    joins: list[Join] = Field(default_factory=list)
     changelog_note: str | None = None
 
     @model_validator(mode="after")
@@ -174,6 +199,21 @@ class KitSpec(_Strict):
         names = [d.name for d in self.datasets]
         if len(set(names)) != len(names):
             raise ValueError("datasets: a dataset name appears twice")
+        by_name = {d.name: d for d in self.datasets}
+        for i, join in enumerate(self.joins):
+            for side in (join.left, join.right):
+                if side not in by_name:
+                    raise ValueError(f"joins.{i}: {side!r} is not a dataset of this kit")
+                missing = [c for c in join.keys if c not in {x.name for x in by_name[side].columns}]
+                if missing:
+                    raise ValueError(f"joins.{i}: {side!r} has no column {missing[0]!r}")
+        if self.disclosure.method == "cell_key":
+            for dataset in self.datasets:
+                if dataset.table == "aggregate" and dataset.disclosure_control \
+                        and dataset.cypher is not None and dataset.record_ids is None:
+                    raise ValueError(
+                        f"datasets.{dataset.name}.record_ids: cell-key perturbation needs the "
+                        "query column that lists each cell\u2019s record ids (collect(x.id))")
         return self
 
     @property

@@ -83,6 +83,9 @@ class Settings:
     kit_store: Path | None = None
     kit_specs: tuple[Path, ...] = ()
     kit_build_lease: int = 30
+    # Keys the records of kits perturbed by cell key (HMAC of each record id); never published.
+    # Empty: one is made once and kept beside the signing keys, so every build uses the same.
+    kit_cell_key_secret: str = ""
     # A task a worker took but never acknowledged (the worker died) goes back to the queue this
     # long after it was delivered; longer than a kit's lease, so the dead build's lock is free.
     task_visibility_seconds: int = 300
@@ -186,6 +189,7 @@ def load_settings() -> Settings:
         kit_specs=tuple(Path(p) for p in os.environ.get("CIVICGRAPH_KIT_SPECS", "").split(
             os.pathsep) if p.strip()) or (PROJECT_ROOT / "hackathon_kits" / "specs",),
         kit_build_lease=_env_int("CIVICGRAPH_KIT_BUILD_LEASE", 30),
+        kit_cell_key_secret=os.environ.get("CIVICGRAPH_KIT_CELL_KEY_SECRET", ""),
         task_visibility_seconds=_env_int("CIVICGRAPH_TASK_VISIBILITY_SECONDS", 300),
         webhook_backoff_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_SECONDS", 30.0),
         webhook_backoff_max_seconds=_env_float("CIVICGRAPH_WEBHOOK_BACKOFF_MAX_SECONDS", 3600.0),

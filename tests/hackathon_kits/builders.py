@@ -16,7 +16,8 @@ from tests.builders import gql, wait_for
 
 
 def vacancies(graph: Graph, cells: dict[tuple[str, str, str], int]) -> None:
-    """Create ``n`` vacancies for each (region, occupation, month)."""
+    """Create ``n`` vacancies for each (region, occupation, month); the region is both the
+    vacancy's region and its region code (the specs count by code)."""
     rows: list[dict[str, Any]] = []
     for (region, occupation, month), n in cells.items():
         posted = dt.date.fromisoformat(month + "-15")
@@ -25,7 +26,8 @@ def vacancies(graph: Graph, cells: dict[tuple[str, str, str], int]) -> None:
     graph.run(
         "UNWIND $rows AS row "
         "MERGE (o:Occupation {name: row.occupation}) ON CREATE SET o.id = randomUUID() "
-        "CREATE (v:Vacancy {id: row.id, region: row.region, postedAt: row.postedAt, "
+        "CREATE (v:Vacancy {id: row.id, region: row.region, regionCode: row.region, "
+        "postedAt: row.postedAt, "
         "status: 'OPEN', title: row.occupation}) CREATE (v)-[:FOR_OCCUPATION]->(o)",
         {"rows": rows}, write=True)
 

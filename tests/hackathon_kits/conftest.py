@@ -23,6 +23,10 @@ KIT_STORE = Path(tempfile.mkdtemp(prefix="civicgraph-kits-"))
 os.environ["CIVICGRAPH_KIT_SPECS"] = os.pathsep.join(
     [str(PROJECT_ROOT / "hackathon_kits" / "specs"), str(TEST_SPECS)])
 os.environ["CIVICGRAPH_KIT_STORE"] = str(KIT_STORE)
+# The records' key for cell-key perturbation: known to the tests, so they can check the noise
+# a cell got and that the key itself is in no kit.
+CELL_KEY_SECRET = "test-cell-key-secret-4f1c9a"
+os.environ["CIVICGRAPH_KIT_CELL_KEY_SECRET"] = CELL_KEY_SECRET
 
 
 @pytest.fixture(scope="session", autouse=True)

@@ -19,11 +19,11 @@ from tests.hackathon_kits.builders import build, unzip
 
 pytestmark = pytest.mark.worker
 
-CELLS = {  # (region, occupation, month) -> vacancies
-    ("North", "Nurse", "2025-01"): 14, ("North", "Nurse", "2025-02"): 3,
-    ("North", "Welder", "2025-01"): 22, ("North", "Welder", "2025-02"): 11,
-    ("Metro", "Nurse", "2025-01"): 30, ("Metro", "Nurse", "2025-02"): 2,
-    ("Metro", "Welder", "2025-01"): 12, ("Metro", "Welder", "2025-02"): 40,
+CELLS = {  # (region code, occupation, month) -> vacancies
+    ("E12000003", "Nurse", "2025-01"): 14, ("E12000003", "Nurse", "2025-02"): 3,
+    ("E12000003", "Welder", "2025-01"): 22, ("E12000003", "Welder", "2025-02"): 11,
+    ("E12000007", "Nurse", "2025-01"): 30, ("E12000007", "Nurse", "2025-02"): 2,
+    ("E12000007", "Welder", "2025-01"): 12, ("E12000007", "Welder", "2025-02"): 40,
 }
 
 
@@ -60,7 +60,7 @@ def test_build_download_and_validate_a_kit(
 
     # Against every published total, the suppressed cells it covers are two or more and hide
     # at least the threshold between them (true counts from CELLS).
-    value = {(r["region"], r["occupation"], r["month"]): r["vacancies"] for r in rows}
+    value = {(r["region_code"], r["occupation"], r["month"]): r["vacancies"] for r in rows}
     totals = {k: v for k, v in value.items() if "Total" in k and v != "[c]"}
     assert ("Total", "Total", "Total") in totals
     for total in totals:

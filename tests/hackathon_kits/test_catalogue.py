@@ -59,7 +59,7 @@ def test_catalogue_kit_page_dcat_and_ranged_download(
     full = client.get(url)
     data = full.get_data()
     sha = hashlib.sha256(data).hexdigest()
-    assert dist["spdx:checksum"]["spdx:checksumValue"] == sha
+    assert dist["spdx:checksum"]["spdx:checksumValue"] == {"@value": sha, "@type": "xsd:hexBinary"}
     assert int(dist["dcat:byteSize"]["@value"]) == len(data)
     assert full.headers["Content-Disposition"].startswith("attachment;")
 

@@ -17,9 +17,9 @@ import pytest
 from hackathon_kits.builder.pipeline import build_kit
 from hackathon_kits.builder.spec import SPECS_DIR, Dataset, load_spec_file
 
-ROWS = [{"region": r, "month": m, "vacancies": n}
-        for r, m, n in [("London", "2025-01", 31), ("London", "2025-02", 4),
-                        ("North East", "2025-01", 12), ("North East", "2025-02", 55)]]
+ROWS = [{"region_code": r, "month": m, "vacancies": n}
+        for r, m, n in [("E12000007", "2025-01", 31), ("E12000007", "2025-02", 4),
+                        ("E12000001", "2025-01", 12), ("E12000001", "2025-02", 55)]]
 
 
 class FixedRows:

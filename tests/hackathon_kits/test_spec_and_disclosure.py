@@ -13,7 +13,10 @@ from hackathon_kits.builder.disclosure import (
     TOTAL,
     DisclosureRefused,
     KAnonymity,
+    PerturbationTable,
+    cell_key,
     protect_aggregate,
+    record_key,
     round_to_base,
 )
 from hackathon_kits.builder.spec import SPECS_DIR, SpecError, load_spec_file, parse_spec
@@ -143,3 +146,40 @@ def test_k_anonymity_refuses_small_classes() -> None:
     check.add({"region": "Metro", "band": "65+"})
     with pytest.raises(DisclosureRefused, match="5-anonymity"):
         check.check("people")
+
+
+def test_a_table_of_nothing_but_suppressed_cells_names_the_dimension_to_coarsen() -> None:
+    # By month every cell is small; by region alone both would show (11 and 11).
+    cells: dict[tuple[str, ...], int] = {("A", "m1"): 6, ("A", "m2"): 5, ("B", "m1"): 7,
+                                         ("B", "m2"): 4}
+    with pytest.raises(DisclosureRefused, match="coarsen the dimension 'month'"):
+        protect_aggregate(cells, ["region", "month"], [], threshold=10, rounding_base=5,
+                          secondary=True)
+    # One visible value (here the grand total) is a table worth publishing.
+    shown = protect_aggregate(cells, ["region", "month"], [[]], threshold=10, rounding_base=5,
+                              secondary=True)
+    assert dict(shown.rows)[(TOTAL, TOTAL)] == 20
+
+
+def test_the_perturbation_table_covers_every_key_and_keeps_counts_non_negative() -> None:
+    table = PerturbationTable.build(256, 2)
+    for count in range(1, 4):
+        rows = [r for r in table.rows if r[0] == count]
+        assert rows[0][1] == 0 and rows[-1][2] == 255
+        assert all(a[2] + 1 == b[1] for a, b in itertools.pairwise(rows))
+        assert all(count + noise >= 0 for *_, noise in rows)
+    assert {table.noise(n, k) for n in (1, 5, 500) for k in range(256)} <= set(range(-2, 3))
+    assert table.noise(0, 17) == 0
+    secret = b"s3cret"
+    assert record_key(secret, "v1", 256) == record_key(secret, "v1", 256)
+    assert cell_key(secret, ["v1", "v2"], 256) == cell_key(secret, ["v2", "v1"], 256)
+    assert cell_key(secret, ["v1"], 256) != cell_key(b"other", ["v1"], 256) or \
+        cell_key(secret, ["v2"], 256) != cell_key(b"other", ["v2"], 256)
+
+
+def test_cell_key_perturbation_needs_each_cells_record_ids() -> None:
+    with pytest.raises(SpecError, match="record_ids"):
+        parse_spec(_spec(disclosure={"method": "cell_key"}))
+    spec = _spec(disclosure={"method": "cell_key"})
+    spec["datasets"][0]["record_ids"] = "ids"
+    assert parse_spec(spec).disclosure.cell_key.key_range == 256

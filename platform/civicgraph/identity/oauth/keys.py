@@ -20,6 +20,8 @@ from typing import Any
 
 from joserfc.jwk import KeySet, RSAKey
 
+from civicgraph.core.kept_secret import kept_secret
+
 ALG = "RS256"
 MAX_TOKEN_SECONDS = 60 * 60  # the longest access-token lifetime Settings allows
 
@@ -111,22 +113,4 @@ class KeyRing:
 
 def session_secret(folder: Path, configured: str) -> str:
     """The Flask session key (login form CSRF): configured, or one kept beside the JWKs."""
-    if configured:
-        return configured
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / "session.secret"
-    if not path.exists():
-        # Several web workers start at once: each writes its own candidate, and the first to
-        # link it into place wins; the others read the winner's, so every worker signs sessions
-        # with the same key (a replace would let a later worker overwrite a key already in use).
-        tmp = folder / f"session.{os.getpid()}.{secrets.token_hex(4)}.tmp"
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        with os.fdopen(fd, "w") as out:
-            out.write(secrets.token_urlsafe(48))
-        try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
-        finally:
-            tmp.unlink()
-    return path.read_text().strip()
+    return kept_secret(folder, "session.secret", configured)
