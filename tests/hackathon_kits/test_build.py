@@ -19,22 +19,24 @@ from tests.hackathon_kits.builders import build, unzip
 
 pytestmark = pytest.mark.worker
 
-CELLS = {  # (region code, occupation, month) -> vacancies
-    ("E12000003", "Nurse", "2025-01"): 14, ("E12000003", "Nurse", "2025-02"): 3,
-    ("E12000003", "Welder", "2025-01"): 22, ("E12000003", "Welder", "2025-02"): 11,
-    ("E12000007", "Nurse", "2025-01"): 30, ("E12000007", "Nurse", "2025-02"): 2,
-    ("E12000007", "Welder", "2025-01"): 12, ("E12000007", "Welder", "2025-02"): 40,
+POSTED = {  # (region code, occupation, month posted) -> vacancies
+    ("E12000003", "Nurse", "2025-01"): 14, ("E12000003", "Nurse", "2026-02"): 3,
+    ("E12000003", "Welder", "2025-01"): 22, ("E12000003", "Welder", "2026-02"): 11,
+    ("E12000007", "Nurse", "2025-01"): 30, ("E12000007", "Nurse", "2026-02"): 2,
+    ("E12000007", "Welder", "2025-01"): 12, ("E12000007", "Welder", "2026-02"): 40,
 }
+CELLS = {(region, occupation, month[:4]): n for (region, occupation, month), n in POSTED.items()}
+"""The kit's cells: (region code, occupation, year) -> vacancies."""
 
 
 def test_build_download_and_validate_a_kit(
     client: FlaskClient, graph: Graph, worker: Service, tmp_path: Path
 ) -> None:
-    factories.vacancies(graph, CELLS)
-    status = build(client, "vacancies-by-region-occupation-month")
+    factories.vacancies(graph, POSTED)
+    status = build(client, "vacancies-by-region-occupation-year")
     assert status["releaseNumber"] == 1 and status["percent"] == 100
 
-    response = client.get("/kits/vacancies-by-region-occupation-month/releases/1/download")
+    response = client.get("/kits/vacancies-by-region-occupation-year/releases/1/download")
     assert response.status_code == 200
     assert response.mimetype == "application/zip"
     data = response.get_data()
@@ -60,7 +62,7 @@ def test_build_download_and_validate_a_kit(
 
     # Against every published total, the suppressed cells it covers are two or more and hide
     # at least the threshold between them (true counts from CELLS).
-    value = {(r["region_code"], r["occupation"], r["month"]): r["vacancies"] for r in rows}
+    value = {(r["region_code"], r["occupation"], r["year"]): r["vacancies"] for r in rows}
     totals = {k: v for k, v in value.items() if "Total" in k and v != "[c]"}
     assert ("Total", "Total", "Total") in totals
     for total in totals:
@@ -69,7 +71,7 @@ def test_build_download_and_validate_a_kit(
         hidden = [c for c in covered if value[c] == "[c]"]
         assert not hidden or (len(hidden) >= 2 and sum(CELLS[c] for c in hidden) >= 10), total
 
-    release = gql(client, "{ kit(name: \"vacancies-by-region-occupation-month\") { "
+    release = gql(client, "{ kit(name: \"vacancies-by-region-occupation-year\") { "
                   "latestRelease { number sha256 bytes rows downloads disclosureReport } } }")
     latest = release["data"]["kit"]["latestRelease"]
     assert latest["sha256"] == digest and latest["bytes"] == len(data)
@@ -79,7 +81,7 @@ def test_build_download_and_validate_a_kit(
     assert json.loads(latest["disclosureReport"])["vacancies"]["primarySuppressed"] == 2
     assert json.loads((root / "datapackage.json").read_text())["created"] == "1980-01-01T00:00:00Z"
 
-    record = gql(client, "{ kit(name: \"vacancies-by-region-occupation-month\") { specHash "
+    record = gql(client, "{ kit(name: \"vacancies-by-region-occupation-year\") { specHash "
                  "releases { totalCount nodes { number specHash snapshotAt builtAt buildSeconds "
                  "downloadUrl } } } }")
     kit = record["data"]["kit"]
@@ -87,7 +89,7 @@ def test_build_download_and_validate_a_kit(
     (only,) = kit["releases"]["nodes"]
     assert only["specHash"] == kit["specHash"]
     assert only["snapshotAt"] <= only["builtAt"] and only["buildSeconds"] > 0
-    assert only["downloadUrl"] == "/kits/vacancies-by-region-occupation-month/releases/1/download"
+    assert only["downloadUrl"] == "/kits/vacancies-by-region-occupation-year/releases/1/download"
 
 
 def test_courses_and_partnership_kits_build_from_the_graph(

@@ -34,7 +34,7 @@ def test_catalogue_kit_page_dcat_and_ranged_download(
     assert catalogue.status_code == 200 and catalogue.mimetype == "text/html"
     html = catalogue.get_data(as_text=True)
     assert '<html lang="en">' in html and "<h1>Open-data kits</h1>" in html
-    for name in ("vacancies-by-region-occupation-month", "courses-and-skills",
+    for name in ("vacancies-by-region-occupation-year", "courses-and-skills",
                  "partnerships-by-kind-and-region", KIT):
         assert f'href="/kits/{name}"' in html
 
@@ -84,7 +84,7 @@ def test_kits_query_lists_every_kit_with_its_dictionary(client: FlaskClient) -> 
     body = gql(client, "{ kits { name licence datasets { name columns { name type } } "
                        "disclosureMethod latestRelease { number } } }")
     kits = {k["name"]: k for k in body["data"]["kits"]}
-    assert {"vacancies-by-region-occupation-month", "courses-and-skills",
+    assert {"vacancies-by-region-occupation-year", "courses-and-skills",
             "partnerships-by-kind-and-region", KIT} <= set(kits)
     assert kits[KIT]["datasets"][0]["columns"][0] == {"name": "region_code", "type": "STRING"}
     assert kits[KIT]["latestRelease"] is None
@@ -114,7 +114,7 @@ def test_catalogue_is_public_but_building_needs_lab_write(app: Flask) -> None:
     anonymous = app.test_client()
     assert anonymous.get("/kits").status_code == 200
     body = gql(anonymous, "{ kits { name } }")
-    assert {k["name"] for k in body["data"]["kits"]} >= {"vacancies-by-region-occupation-month"}
+    assert {k["name"] for k in body["data"]["kits"]} >= {"vacancies-by-region-occupation-year"}
     refused = gql(anonymous, 'mutation { buildKit(input: {name: "x"}) { build { id } } }',
                   status=401)
     assert refused["errors"][0]["extensions"]["code"] == "UNAUTHENTICATED"

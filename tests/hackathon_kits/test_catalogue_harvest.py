@@ -53,7 +53,7 @@ def _kit_links(html: str) -> set[str]:
 def test_catalogue_search_and_keyword_filters_in_both_languages(app: Flask) -> None:
     anonymous = app.test_client()
     every = _kit_links(anonymous.get("/kits").get_data(as_text=True))
-    assert {KIT, "courses-and-skills", "vacancies-by-region-occupation-month"} <= every
+    assert {KIT, "courses-and-skills", "vacancies-by-region-occupation-year"} <= every
 
     by_text = anonymous.get("/kits?q=Claimant+UNEMPLOYMENT")
     assert by_text.status_code == 200

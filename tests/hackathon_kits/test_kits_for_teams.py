@@ -192,11 +192,11 @@ def test_a_kit_of_nothing_but_suppressed_cells_is_refused(
     factories.vacancies(graph, {("E12000003", "Nurse", "2025-01"): 3,
                                 ("E12000003", "Nurse", "2025-02"): 4,
                                 ("E12000003", "Welder", "2025-01"): 2})
-    status = wait_finished(client, start_build(client, "vacancies-by-region-occupation-month"))
+    status = wait_finished(client, start_build(client, "vacancies-by-region-occupation-year"))
     assert status["state"] == "REFUSED", status
     assert "every published cell" in status["error"]
-    assert re.search(r"coarsen the dimension '(occupation|month)'", status["error"])
-    assert graph.run("MATCH (r:KitRelease {kit: 'vacancies-by-region-occupation-month'}) "
+    assert re.search(r"coarsen the dimension '(occupation|year)'", status["error"])
+    assert graph.run("MATCH (r:KitRelease {kit: 'vacancies-by-region-occupation-year'}) "
                      "RETURN count(r) AS n")[0]["n"] == 0
 
 
