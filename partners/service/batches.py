@@ -227,11 +227,14 @@ class RunBatches:
         never passes a batch that did not commit. The first batch of a run goes alone: it is
         the one that makes the platform a dense node, which two transactions then link to
         under shared locks rather than queueing for one; it is kept small (``wanted``)."""
-        self.wait(keep=self.in_flight - 1 if self._committed.is_set() else 0)
+        # The terms first, while the writes in flight go on: their own transaction, which
+        # only makes what these records name and the graph lacks, so the writes ahead of it
+        # neither wait for it nor touch what it makes (about 0.1 s a run off the path).
         self._ensure_terms()
         for row in (*self.creates, *self.updates):
             if "orgRef" in row:
                 row["orgId"] = self.orgs.get(row.pop("orgRef"))
+        self.wait(keep=self.in_flight - 1 if self._committed.is_set() else 0)
         book = {
             "quarantine": self.quarantine, "seenKeys": self.seen_keys,
             "unchangedPages": list(unchanged_pages), "seen": self.counts["seen"],
