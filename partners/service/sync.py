@@ -166,18 +166,24 @@ def _http(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
 
 def _file(sync: RunBatches, run: dict[str, Any], options: SyncOptions) -> None:
     """Read the drop in steps; write whenever enough new or changed records wait, and record
-    the keys seen at least every ``CHECKPOINT_EVERY`` records (a resumed run needs them)."""
+    the keys seen at least every ``CHECKPOINT_EVERY`` records (a resumed run needs them). The
+    run's cursor is left at the drop's end by the last write, so a closing write with nothing
+    in it is not sent (it waited its turn behind the last batch: a serial tail)."""
     with collector_paused():
         items, _digest = read_file(sync.platform["location"], sync.feed.format)
     _keep_out_of_gc(sync)
     cursor = json.loads(run["cursor"]) if run["cursor"] else {"offset": 0}
-    offset = int(cursor["offset"])
-    for start in range(offset, len(items), options.batch_size):
-        end = min(len(items), start + options.batch_size)
+    start = written = int(cursor["offset"])
+    while start < len(items):
+        # Steps no longer than the next write wants, so the small first write starts early.
+        end = min(len(items), start + min(options.batch_size, sync.wanted))
         sync.add(items[start:end])
-        if sync.pending >= sync.write_size or len(sync.seen_keys) >= CHECKPOINT_EVERY:
+        start = end
+        if sync.pending >= sync.wanted or len(sync.seen_keys) >= CHECKPOINT_EVERY:
             sync.flush({"offset": end})
-    sync.flush({"offset": len(items)})
+            written = end
+    if written < len(items) or not items:  # a write at the drop's end left nothing over
+        sync.flush({"offset": len(items)})
 
 
 @contextlib.contextmanager
