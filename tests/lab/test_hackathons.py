@@ -26,7 +26,7 @@ def hackathon(graph: Graph, staff: Actor, kits: tuple[str, ...] = ("vacancies",)
     for name in ("vacancies", "claimant-counts", "courses"):
         kit(graph, name)
     return hackathons.create(
-        graph, staff, title="Hack the North", description="Jobs and skills in the region.",
+        graph, staff, title="Hack the North", description=None,
         rules="Teams of up to five. Code under an open licence.",
         starts_at="2098-12-30T09:00:00Z", ends_at=FUTURE, submission_deadline=FUTURE,
         field_codes=["employment"], kit_names=list(kits))

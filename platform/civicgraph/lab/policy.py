@@ -26,12 +26,17 @@ POLICY: dict[str, Rule] = {
     "Query.labOutbox": needs(LAB_WRITE),
     "Mutation.submitIdea": needs(GRAPH_READ),
     "Mutation.joinLabSession": needs(GRAPH_READ),
+    # A hackathon is open to anyone signed in, as its session is: teams and projects too.
+    **{f"Mutation.{name}": needs(GRAPH_READ) for name in (
+        "formHackathonTeam", "joinHackathonTeam", "submitHackathonProject",
+        "updateHackathonProject",
+    )},
     **{f"Mutation.{name}": needs(LAB_WRITE) for name in (
         "moveLabRecord", "acceptIdea", "mergeIdea", "createChallenge", "updateChallenge",
         "createTeam", "createProposal", "updateProposal", "assignExperts", "scoreProposal",
         "declareConflict", "subscribeWebhook", "startPilot", "involvePartner", "setOperatingModel",
         "addOutcomeMeasure", "setBaseline", "recordMeasurement", "signOffStage",
-        "createLabSession",
+        "createLabSession", "createHackathon",
     )},
 }
 

@@ -87,7 +87,7 @@ def create(graph: Graph, actor: Actor, *, title: str | None, description: str | 
             capacity=capacity)
         challenge = challenges.create(
             graph, actor, title=session["title"],
-            description=text("Challenge", "description", description) or session["title"],
+            description=session["description"] or session["title"],
             field_codes=field_codes,
             criteria=criteria or [dict(k) for k in RUBRIC], deadline=deadline)
         challenges.advance(graph, actor, challenge["id"], "OPEN", challenge["version"],
