@@ -7,12 +7,16 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from flask import Flask
+from flask.testing import FlaskClient
 
 from civicgraph.core.actor import Actor
 from civicgraph.core.errors import BadInput, Conflict, Forbidden, NotFound
 from civicgraph.core.graph import Graph
 from civicgraph.lab.service import challenges, evaluation, hackathons, proposals, sessions
+from tests.builders import gql
 from tests.lab.builders import FUTURE, field, person, to_evaluation
+from tests.lab.test_graphql_lab import as_principal, signed_in
 
 
 def kit(graph: Graph, name: str) -> None:
@@ -135,3 +139,59 @@ def test_refusals_say_why(graph: Graph, staff: Actor) -> None:
                           field_codes=["employment"], kit_names=[])
     with pytest.raises(NotFound):
         hackathons.get(graph, "no-such-hackathon")
+
+
+def test_the_hackathon_through_graphql(app: Flask, client: FlaskClient, graph: Graph,
+                                       staff: Actor) -> None:
+    field(graph, "employment")
+    kit(graph, "vacancies")
+    made = as_principal(app, graph, staff, """mutation($in: CreateHackathonInput!) {
+      createHackathon(input: $in) { hackathon { id kind rules kits submissionDeadline
+        judging { status criteria { totalCount } } } } }""", {"in": {
+        "title": "Hack the North", "rules": "Open source.", "startsAt": "2098-12-30T09:00:00Z",
+        "endsAt": FUTURE, "submissionDeadline": FUTURE, "fields": ["employment"],
+        "kits": ["vacancies"]}})
+    hackathon_ = made["data"]["createHackathon"]["hackathon"]
+    assert hackathon_["kind"] == "HACKATHON" and hackathon_["kits"] == ["vacancies"]
+    assert hackathon_["judging"]["status"] == "OPEN"
+    assert hackathon_["submissionDeadline"].startswith("2099-01-01T00:00:00")
+    assert hackathon_["judging"]["criteria"]["totalCount"] == len(hackathons.RUBRIC)
+
+    ada = person(graph, "Ada", {"CITIZEN"})
+    ada_client = signed_in(app, graph, ada, "graph:read")
+    refused = gql(ada_client, """mutation($id: ID!) { formHackathonTeam(input:
+      {hackathonId: $id, name: "Early"}) { team { id } } }""", {"id": hackathon_["id"]},
+                  status=None)
+    assert refused["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+    assert refused["errors"][0]["extensions"]["requirement"] == "REGISTERED"
+    gql(ada_client, """mutation($id: ID!) { joinLabSession(input: {sessionId: $id}) {
+      labSession { id } } }""", {"id": hackathon_["id"]})
+    team = gql(ada_client, """mutation($id: ID!) { formHackathonTeam(input:
+      {hackathonId: $id, name: "Job Finders"}) { team { id name hackathon { id }
+      members { totalCount } } } }""", {"id": hackathon_["id"]})["data"]["formHackathonTeam"]
+    assert team["team"]["hackathon"]["id"] == hackathon_["id"]
+    assert team["team"]["members"]["totalCount"] == 1
+    submit = """mutation($in: SubmitHackathonProjectInput!) { submitHackathonProject(input: $in)
+      { proposal { id status version repositoryUrl demoUrl kits team { name } } } }"""
+    bad = gql(ada_client, submit, {"in": {"teamId": team["team"]["id"], "title": "Map",
+                                          "summary": "s", "demoUrl": "not a link"}},
+              status=None)
+    assert bad["errors"][0]["extensions"]["code"] == "BAD_USER_INPUT"
+    assert bad["errors"][0]["extensions"]["field"] == "demoUrl"
+    sent = gql(ada_client, submit, {"in": {
+        "teamId": team["team"]["id"], "title": "Map", "summary": "s",
+        "repositoryUrl": "https://example.org/map", "kits": ["vacancies"]}}
+    )["data"]["submitHackathonProject"]["proposal"]
+    assert sent["status"] == "SUBMITTED" and sent["kits"] == ["vacancies"]
+    assert sent["team"] == {"name": "Job Finders"}
+    edited = gql(ada_client, """mutation($id: ID!, $v: Int!) { updateHackathonProject(input:
+      {id: $id, version: $v, demoUrl: "https://map.example.org"}) { proposal { demoUrl
+      repositoryUrl } } }""", {"id": sent["id"], "v": sent["version"]})
+    assert edited["data"]["updateHackathonProject"]["proposal"] == {
+        "demoUrl": "https://map.example.org", "repositoryUrl": "https://example.org/map"}
+
+    # Anyone reads the hackathon and its projects, without a token.
+    public = gql(client, """{ labSessions(where: {kind: {eq: HACKATHON}}) { nodes { title
+      judging { proposals { nodes { title demoUrl } } } } } }""")
+    assert public["data"]["labSessions"]["nodes"] == [{"title": "Hack the North", "judging": {
+        "proposals": {"nodes": [{"title": "Map", "demoUrl": "https://map.example.org"}]}}}]

@@ -138,10 +138,15 @@ PROPOSAL = NodeType(
                "EXISTS { ({v})-[:RESPONDS_TO]->(:Challenge {id: {p}}) }",
                "In answer to the challenge with this id."),),
     default_order=("title",),
+    # A hackathon's projects are published once sent, and a team sees its own.
     guard=("((($staff OR $expert) AND {v}.status IN $proposalSent) OR EXISTS { ({v})"
-           "-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) })"),
+           "-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) } OR EXISTS { ({v})"
+           "-[:SUBMITTED_BY]->(:Team)<-[:MEMBER_OF]-(:Person {id: $callerPerson}) } "
+           "OR ({v}.status IN $proposalSent AND EXISTS { ({v})-[:RESPONDS_TO]->(:Challenge)"
+           "<-[:JUDGED_AS]-(:Session) }))"),
     params=_PARAMS,
-    description="An answer to a challenge, by an organisation or a team.",
+    description="An answer to a challenge, by an organisation or a team (a hackathon's "
+                "project is one).",
 )
 
 TEAM = NodeType(
