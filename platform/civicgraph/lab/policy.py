@@ -2,8 +2,9 @@
 
 Public: open challenges, pilots and their outcomes, sessions, figures, history (the services
 hide drafts from non-staff). Staff's and experts' reads and every lab move need lab:write; the
-lifecycle tables then check the actor's role per move. Anyone signed in may submit an idea or
-join a session (staff, the public, start-ups, partners).
+lifecycle tables then check the actor's role per move. Anyone signed in may submit an idea,
+join a session, and form or join a hackathon's team and send its project (staff, the public,
+start-ups, partners).
 """
 
 from __future__ import annotations
