@@ -4,6 +4,7 @@ deadline; judges score it with the lab's evaluation; the winners are published o
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 import pytest
@@ -195,3 +196,35 @@ def test_the_hackathon_through_graphql(app: Flask, client: FlaskClient, graph: G
       judging { proposals { nodes { title demoUrl } } } } } }""")
     assert public["data"]["labSessions"]["nodes"] == [{"title": "Hack the North", "judging": {
         "proposals": {"nodes": [{"title": "Map", "demoUrl": "https://map.example.org"}]}}}]
+
+
+def test_one_person_forming_two_teams_at_once_gets_one(graph: Graph, staff: Actor) -> None:
+    made = hackathon(graph, staff)
+    ada = person(graph, "Ada", {"CITIZEN"})
+    sessions.join(graph, ada, made["id"])
+    for attempt in range(3):  # the race is real: run it a few times
+        graph.run("MATCH (:Person {id: $id})-[r:MEMBER_OF]->(:Team) DELETE r", {"id": ada.id},
+                  write=True)
+        barrier = threading.Barrier(2)
+        outcomes: list[str] = []
+
+        def form(name: str, gate: threading.Barrier = barrier,
+                 out: list[str] = outcomes) -> None:
+            gate.wait()
+            try:
+                hackathons.form_team(graph, ada, made["id"], name)
+                out.append("formed")
+            except Conflict:
+                out.append("refused")
+
+        threads = [threading.Thread(target=form, args=(f"Team {attempt}-{i}",))
+                   for i in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        assert sorted(outcomes) == ["formed", "refused"], outcomes
+        teams = graph.run("MATCH (:Person {id: $id})-[:MEMBER_OF]->(t:Team)-[:FORMED_FOR]->"
+                          "(:Session {id: $s}) RETURN count(t) AS n",
+                          {"id": ada.id, "s": made["id"]})
+        assert teams[0]["n"] == 1
