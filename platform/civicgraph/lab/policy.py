@@ -2,8 +2,9 @@
 
 Public: open challenges, pilots and their outcomes, sessions, figures, history (the services
 hide drafts from non-staff). Staff's and experts' reads and every lab move need lab:write; the
-lifecycle tables then check the actor's role per move. Anyone signed in may submit an idea or
-join a session (staff, the public, start-ups, partners).
+lifecycle tables then check the actor's role per move. Anyone signed in may submit an idea,
+join a session, and form or join a hackathon's team and send its project (staff, the public,
+start-ups, partners).
 """
 
 from __future__ import annotations
@@ -26,12 +27,17 @@ POLICY: dict[str, Rule] = {
     "Query.labOutbox": needs(LAB_WRITE),
     "Mutation.submitIdea": needs(GRAPH_READ),
     "Mutation.joinLabSession": needs(GRAPH_READ),
+    # A hackathon is open to anyone signed in, as its session is: teams and projects too.
+    **{f"Mutation.{name}": needs(GRAPH_READ) for name in (
+        "formHackathonTeam", "joinHackathonTeam", "submitHackathonProject",
+        "updateHackathonProject",
+    )},
     **{f"Mutation.{name}": needs(LAB_WRITE) for name in (
         "moveLabRecord", "acceptIdea", "mergeIdea", "createChallenge", "updateChallenge",
         "createTeam", "createProposal", "updateProposal", "assignExperts", "scoreProposal",
         "declareConflict", "subscribeWebhook", "startPilot", "involvePartner", "setOperatingModel",
         "addOutcomeMeasure", "setBaseline", "recordMeasurement", "signOffStage",
-        "createLabSession",
+        "createLabSession", "createHackathon",
     )},
 }
 

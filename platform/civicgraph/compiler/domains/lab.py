@@ -27,6 +27,9 @@ from civicgraph.compiler.model import (
 
 TITLE_MAX = 200
 TEXT_MAX = 8000
+URL_MAX = 500
+WEB_ADDRESS = r"https?://[^\s/?#]+\.[^\s]*"
+WEB_ADDRESS_HINT = "a web address starting with https:// or http://"
 
 CHALLENGE_PUBLIC = ("OPEN", "EVALUATION", "DECIDED", "CLOSED")
 """A challenge's statuses anyone may read; the rest (drafts, cancelled) are staff's."""
@@ -48,6 +51,20 @@ def _status(enum: str) -> Prop:
     """A record's status, served as its lifecycle's enum (``lab.service.lifecycles`` holds the
     table; the lab's API builds the enum from it)."""
     return Prop("status", required=True, order=True, read_only=True, enum=enum)
+
+
+def _link(name: str, description: str) -> Prop:
+    """A web address a record points to (a hackathon project's repository or demo)."""
+    return Prop(name, max_length=URL_MAX, pattern=WEB_ADDRESS, hint=WEB_ADDRESS_HINT,
+                filter=False, description=description)
+
+
+def _kits(description: str) -> Prop:
+    """The data kits a record uses, by name: ``DataKit`` is the kits domain's own type, so the
+    lab serves the names its ``USES_KIT`` links reach."""
+    return Prop("kits", many=True, filter=False, read_only=True, description=description,
+                expr="COLLECT { MATCH ({v})-[:USES_KIT]->(k:DataKit) "
+                     "WITH k ORDER BY k.name RETURN k.name }")
 
 
 def _history() -> Rel:
@@ -105,7 +122,10 @@ CHALLENGE = NodeType(
 
 PROPOSAL = NodeType(
     "Proposal", "Proposal",
-    (*_COMMON, _title(), _text("summary", required=True), _status("ProposalStatus")),
+    (*_COMMON, _title(), _text("summary", required=True), _status("ProposalStatus"),
+     _link("repositoryUrl", "A hackathon project's code repository."),
+     _link("demoUrl", "Where a hackathon project can be tried."),
+     _kits("The data kits a hackathon project uses.")),
     (Rel("challenge", "RESPONDS_TO", "out", "Challenge", many=False),
      Rel("proposer", "SUBMITTED_BY", "out", "Organisation", many=False,
          description="The organisation that made it (null when a team did)."),
@@ -118,10 +138,15 @@ PROPOSAL = NodeType(
                "EXISTS { ({v})-[:RESPONDS_TO]->(:Challenge {id: {p}}) }",
                "In answer to the challenge with this id."),),
     default_order=("title",),
+    # A hackathon's projects are published once sent, and a team sees its own.
     guard=("((($staff OR $expert) AND {v}.status IN $proposalSent) OR EXISTS { ({v})"
-           "-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) })"),
+           "-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) } OR EXISTS { ({v})"
+           "-[:SUBMITTED_BY]->(:Team)<-[:MEMBER_OF]-(:Person {id: $callerPerson}) } "
+           "OR ({v}.status IN $proposalSent AND EXISTS { ({v})-[:RESPONDS_TO]->(:Challenge)"
+           "<-[:JUDGED_AS]-(:Session) }))"),
     params=_PARAMS,
-    description="An answer to a challenge, by an organisation or a team.",
+    description="An answer to a challenge, by an organisation or a team (a hackathon's "
+                "project is one).",
 )
 
 TEAM = NodeType(
@@ -129,7 +154,9 @@ TEAM = NodeType(
     (*_COMMON, Prop("name", required=True, order=True, max_length=TITLE_MAX)),
     (Rel("members", "MEMBER_OF", "in", "Person", connection=True,
          edge=(Prop("role", enum="TeamMemberRole"),)),
-     Rel("proposals", "SUBMITTED_BY", "in", "Proposal", connection=True)),
+     Rel("proposals", "SUBMITTED_BY", "in", "Proposal", connection=True),
+     Rel("hackathon", "FORMED_FOR", "out", "LabSession", many=False,
+         description="The hackathon the team was formed for (null for other teams).")),
     guard=("($staff OR $expert OR EXISTS { (:Person {id: $callerPerson})-[:MEMBER_OF]->"
            "({v}) })"),
     description="People proposing together.",
@@ -197,9 +224,19 @@ SESSION = NodeType(
      Prop("startsAt", DATETIME, required=True, order=True, read_only=True),
      Prop("endsAt", DATETIME, required=True, order=True, read_only=True),
      Prop("participantCount", INT, filter=False, read_only=True,
-          expr="COUNT { (:Person)-[:PARTICIPATES_IN]->({v}) }")),
+          expr="COUNT { (:Person)-[:PARTICIPATES_IN]->({v}) }"),
+     _text("rules"),
+     Prop("submissionDeadline", DATETIME, read_only=True, filter=False,
+          expr="COLLECT { MATCH ({v})-[:JUDGED_AS]->(c:Challenge) RETURN c.deadline }[0]",
+          description="A hackathon's: projects are taken until then (its challenge's "
+                      "deadline)."),
+     _kits("The data kits a hackathon builds on.")),
     (Rel("fields", "IN_FIELD", "out", "Field", connection=True, order=("code",)),
-     Rel("experts", "FACILITATES", "in", "Person", connection=True)),
+     Rel("experts", "FACILITATES", "in", "Person", connection=True),
+     Rel("judging", "JUDGED_AS", "out", "Challenge", many=False,
+         description="A hackathon's projects are proposals to this challenge, judged as any."),
+     Rel("teams", "FORMED_FOR", "in", "Team", connection=True,
+         description="The teams formed for a hackathon that you may see.")),
     (RelFilter("field", STRING, "EXISTS { ({v})-[:IN_FIELD]->(:Field {code: {p}}) }",
                "In the field with this code."),),
     default_order=("startsAt",),

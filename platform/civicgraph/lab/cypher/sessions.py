@@ -73,15 +73,18 @@ def listing(graph: Graph, field_code: str | None, since: str, limit: int) -> lis
 
 def listing_for(graph: Graph, since: str, limit: int, person_id: str | None
                 ) -> list[dict[str, Any]]:
-    """Sessions not over yet, soonest first, each saying whether this person registered."""
+    """Sessions not over yet, soonest first, each saying whether this person registered and
+    whether it has a hackathon's page (its projects judged as a challenge's)."""
     records = graph.run(
         "MATCH (s:Session) WHERE s.endsAt >= datetime($since) "
         "WITH s ORDER BY s.startsAt, s.id LIMIT $limit "
         "RETURN " + SESSION + " AS session, "
-        "  EXISTS { (:Person {id: $person})-[:PARTICIPATES_IN]->(s) } AS registered",
+        "  EXISTS { (:Person {id: $person})-[:PARTICIPATES_IN]->(s) } AS registered, "
+        "  EXISTS { (s)-[:JUDGED_AS]->(:Challenge) } AS judged",
         {"since": since, "limit": limit, "person": person_id},
     )
-    return [{**dict(r["session"]), "registered": bool(r["registered"])} for r in records]
+    return [{**dict(r["session"]), "registered": bool(r["registered"]),
+             "hackathonPage": bool(r["judged"])} for r in records]
 
 
 def get(graph: Graph, session_id: str) -> dict[str, Any] | None:

@@ -5,6 +5,7 @@ from flask import Blueprint
 from civicgraph.lab.pages import (
     editor,
     expert,
+    hackathons,
     hooks,
     participate,
     public,
@@ -17,6 +18,6 @@ from civicgraph.lab.pages import (
 templates = Blueprint("lab_pages", __name__, template_folder="templates")
 
 # In the order their routes go on the console's blueprint.
-PAGES = (public, participate, sessions, staff, staff_pilots, editor, hooks, expert)
+PAGES = (public, participate, sessions, hackathons, staff, staff_pilots, editor, hooks, expert)
 
 __all__ = ["PAGES", "templates"]

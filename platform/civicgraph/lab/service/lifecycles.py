@@ -175,6 +175,8 @@ CHALLENGE = Lifecycle(
         "undecided": ("DRAFT", "OPEN", "EVALUATION"),
         # Shown on the console's front page below the open ones.
         "evaluated": ("EVALUATION", "DECIDED"),
+        # Its results are final: a hackathon publishes its winners from then on.
+        "decided": ("DECIDED", "CLOSED"),
     },
 )
 
@@ -218,6 +220,8 @@ PROPOSAL = Lifecycle(
         "pending": ("SUBMITTED", "SHORTLISTED"),
         # A pilot starts from one of these.
         "pilotable": ("SELECTED",),
+        # Chosen by staff: a hackathon's winners, once its challenge is decided.
+        "chosen": ("SELECTED",),
     },
 )
 
