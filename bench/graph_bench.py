@@ -17,11 +17,13 @@ Smaller runs for one's own profiling: BENCH_ORGANISATIONS, BENCH_VACANCIES, BENC
 BENCH_SECONDS, BENCH_CLIENTS ("1,8"), BENCH_READS ("nested", "cross" or both) and
 BENCH_PEER_PROCESSES (the library's Node processes, one per CPU by default, as gunicorn has one
 worker per CPU) in the environment. BENCH_WORKER picks how gunicorn serves: "gthread" (the default:
-BENCH_THREADS threads a worker, enough for the highest client level) or "gevent" (the
-deployed configuration, ``civicgraph.api.http.serving``); the
-section written names the one measured, as the two differ (on 2 shared cores the gevent worker
-answered this read about 1.5-2x slower than gthread, the driver's socket I/O going through gevent's
-event loop).
+BENCH_THREADS threads a worker, enough for the highest client level) or "gevent" (the deployed
+configuration, ``civicgraph.api.http.serving``); the section written names the one measured, as
+the two differ. On 2026-12-04 (2 CPUs, nothing else running) gevent's p50 against the bare
+statement's was better at 8 and 32 clients (1.22-1.45x against gthread's 1.39-1.54x: about 0.1 ms
+less CPU a request, with no hand-off of each keep-alive connection between gthread's poller thread
+and its pool) but worse at one client (1.74x against 1.30-1.59x: 1.45 ms of worker CPU a request
+against about 1.1). (On 2026-12-02, on older code, gevent had been 1.5-2x slower throughout.)
 """
 
 from __future__ import annotations

@@ -13,7 +13,7 @@ CALL () {
   CALL (page_rows) { UNWIND page_rows[..$p1] AS n
     RETURN collect({`__keys`: [n.title, n.id], `nodes`: apoc.convert.toJson(n {`id`: n.id, `title`: n.title, `proposals`: {`nodes`: COLLECT {
             MATCH (n)<-[:RESPONDS_TO]-(n1:Proposal)
-            WHERE ((($staff OR $expert) AND n1.status IN $proposalSent) OR EXISTS { (n1)-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) } OR EXISTS { (n1)-[:SUBMITTED_BY]->(:Team)<-[:MEMBER_OF]-(:Person {id: $callerPerson}) } OR (n1.status IN $proposalSent AND EXISTS { (n1)-[:RESPONDS_TO]->(:Challenge)<-[:JUDGED_AS]-(:Session) }))
+            WHERE CASE WHEN ($staff OR $expert) AND n1.status IN $proposalSent THEN true ELSE EXISTS { (n1)-[:SUBMITTED_BY]->(:Organisation {id: $callerOrganisation}) } OR EXISTS { (n1)-[:SUBMITTED_BY]->(:Team)<-[:MEMBER_OF]-(:Person {id: $callerPerson}) } OR (n1.status IN $proposalSent AND EXISTS { (n1)-[:RESPONDS_TO]->(:Challenge)<-[:JUDGED_AS]-(:Session) }) END
             WITH n1 ORDER BY n1.title ASC, n1.id ASC LIMIT $p2
             RETURN n1 {`id`: n1.id, `title`: n1.title, `proposer`: head(COLLECT {
                 MATCH (n1)-[:SUBMITTED_BY]->(n3:Organisation)
