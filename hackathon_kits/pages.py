@@ -25,7 +25,7 @@ from flask_babel import get_locale, gettext
 from civicgraph.config import Settings
 from civicgraph.core.errors import NotFound
 from civicgraph.core.graph import Graph
-from hackathon_kits import service
+from hackathon_kits import releases, service
 
 bp = Blueprint("kits", __name__, template_folder="templates")
 
@@ -76,7 +76,7 @@ def _latest_files(settings: Settings, kit: dict[str, Any]) -> list[dict[str, Any
     if latest is None:
         return []
     try:
-        return service.release_files(settings, latest)
+        return releases.release_files(settings, latest)
     except NotFound:  # the zip is missing from the store: the page still lists the kit
         return []
 
@@ -101,9 +101,9 @@ def kit_page(name: str) -> ResponseReturnValue:
     except NotFound:
         return render_template("kits_missing.html", name=name), 404
     files = _latest_files(settings, kit)
-    tables = service.preview(settings, kit["latestRelease"], kit) if files else []
+    tables = releases.preview(settings, kit["latestRelease"], kit) if files else []
     return render_template("kits_kit.html", kit=kit, files=files, tables=tables,
-                           preview_rows=service.PREVIEW_ROWS,
+                           preview_rows=releases.PREVIEW_ROWS,
                            live_queries=service.live_queries(name),
                            graphiql=url_for("graphql.graphql_get") if settings.graphiql
                            else None,
@@ -147,9 +147,9 @@ def download(name: str, version: int) -> ResponseReturnValue:
     range_header = request.headers.get("Range", "")
     counted = not range_header or range_header.replace(" ", "").startswith("bytes=0-")
     if counted and request.method == "GET" and "If-None-Match" not in request.headers:
-        path, release = service.release_download(graph, settings, name, version)
+        path, release = releases.release_download(graph, settings, name, version)
     else:
-        release = service.get_release(graph, name, version)
+        release = releases.get_release(graph, name, version)
         path = settings.kit_store_dir / str(release["path"])
     return _send(path, "application/zip", f"{name}-release-{version}.zip", str(release["sha256"]))
 
@@ -158,7 +158,7 @@ def download(name: str, version: int) -> ResponseReturnValue:
 def download_file(name: str, version: int, file: str) -> ResponseReturnValue:
     """One file of a release alone (its name as in the zip, e.g. ``data/vacancies.csv``)."""
     graph, settings = _deps()
-    path, entry = service.release_file(graph, settings, name, version, file)
+    path, entry = releases.release_file(graph, settings, name, version, file)
     download_name = f"{name}-release-{version}-{file.replace('/', '-')}"
     return _send(path, entry["mediaType"], download_name, entry["sha256"])
 
