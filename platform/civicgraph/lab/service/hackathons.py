@@ -218,12 +218,12 @@ def update_project(graph: Graph, actor: Actor, proposal_id: str, version: int, *
         current = repo.project(graph, proposal_id) or {}
         updated = proposals.update(graph, actor, proposal_id, version, title=title,
                                    summary=summary)
-        allowed = set(repo.kits_of(graph, hackathon_id))
         links = _links(current.get("repositoryUrl") if repository_url is None
                        else repository_url,
                        current.get("demoUrl") if demo_url is None else demo_url)
-        kits = current.get("kits", []) if kit_names is None else _kits(graph, kit_names,
-                                                                        allowed)
+        # The hackathon's kits are read only when the edit names kits.
+        kits = current.get("kits", []) if kit_names is None else _kits(
+            graph, kit_names, set(repo.kits_of(graph, hackathon_id)))
         repo.set_project(graph, {"id": updated["id"], **links, "kits": kits})
         return _project(graph, proposal_id)
 
